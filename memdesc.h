@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memdesc.h - interfaces between the parts of the memdesc module.
+ *
+ *   memdesc_shadow.c	the shadow store: one u64 per spanned PFN, seeding
+ *   memdesc_probes.c	tracepoint probes that keep the shadow current
+ *   memdesc_live.c	the live classifier: a PFN's word from struct page
+ *   memdesc_report.c	census, compare and stats, formatted for seq_file
+ *   debugfs.c		the debugfs skin over memdesc_report.c
+ *   memdesc_mod.c	module init/exit and parameters
+ */
+#ifndef _MEMDESC_H
+#define _MEMDESC_H
+
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+
+#include "memdesc_types.h"
+
+/* === Counters === */
+
+/*
+ * Event counts come first, indexed like the probe table; the rest count what
+ * the shadow had to do about an event or the seeding walk.  Per-cpu, so a
+ * probe pays one this_cpu_inc() in any context; folded on read.
+ */
+enum memdesc_stat {
+	MEMDESC_EV_PAGE_ALLOC,		/* kmem:mm_page_alloc */
+	MEMDESC_EV_PAGE_FREE,		/* kmem:mm_page_free */
+	MEMDESC_EV_PAGE_FREE_BATCHED,	/* kmem:mm_page_free_batched */
+	MEMDESC_EV_ALLOC_ZONE_LOCKED,	/* kmem:mm_page_alloc_zone_locked */
+	MEMDESC_EV_PCPU_DRAIN,		/* kmem:mm_page_pcpu_drain */
+	MEMDESC_NR_EVENTS,
+	MEMDESC_STAT_ALLOC_FAILED = MEMDESC_NR_EVENTS, /* alloc event, NULL page */
+	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN the shadow lacks */
+	MEMDESC_STAT_SEEDED,		/* words the seeding walk wrote */
+	MEMDESC_STAT_SEED_RACED,	/* words an event wrote first */
+	MEMDESC_STAT_PCP_TRUNCATED,	/* per-cpu pages past the snapshot */
+	MEMDESC_NR_STATS,
+};
+
+DECLARE_PER_CPU(unsigned long, memdesc_stats[MEMDESC_NR_STATS]);
+
+static inline void memdesc_count(enum memdesc_stat stat)
+{
+	this_cpu_inc(memdesc_stats[stat]);
+}
+
+unsigned long memdesc_stat_read(enum memdesc_stat stat);
+const char *memdesc_stat_name(enum memdesc_stat stat);
+
+/* === Shadow store (memdesc_shadow.c) === */
+
+/**
+ * struct memdesc_range - the shadow words of one node's span
+ * @nid:	the node
+ * @start_pfn:	node_start_pfn at load
+ * @nr_pfns:	node_spanned_pages at load; 0 for a node that was offline
+ * @words:	@nr_pfns words inside the one shadow allocation
+ *
+ * Fixed from load to unload, so readers and probes need no lock.  PFNs the
+ * node spans that belong to another node or to no online section read
+ * MEMDESC_STATE_HOLE.
+ */
+struct memdesc_range {
+	int nid;
+	unsigned long start_pfn;
+	unsigned long nr_pfns;
+	u64 *words;
+};
+
+int memdesc_shadow_init(void);
+void memdesc_shadow_destroy(void);
+int memdesc_shadow_seed(void);
+bool memdesc_shadow_seeded(void);
+unsigned long memdesc_shadow_pfns(void);
+size_t memdesc_shadow_bytes(void);
+const struct memdesc_range *memdesc_shadow_range(int nid);
+u64 *memdesc_shadow_block(struct page *page, unsigned int nr_pages);
+void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word);
+
+/*
+ * memdesc_for_each_range - every node range, in node order, skipping nodes
+ * the shadow has no words for.
+ */
+#define memdesc_for_each_range(r, nid)					\
+	for ((nid) = 0; (nid) < nr_node_ids; (nid)++)			\
+		if (!((r) = memdesc_shadow_range(nid))->nr_pfns) {} else
+
+/* === Probes (memdesc_probes.c) === */
+
+int memdesc_probes_register(void);
+void memdesc_probes_unregister(void);
+const char *memdesc_probe_name(enum memdesc_stat event);
+bool memdesc_probe_attached(enum memdesc_stat event);
+
+/* === Live classifier (memdesc_live.c) === */
+
+/**
+ * struct memdesc_pcp_chunk - a free chunk found on a per-cpu list
+ * @pfn:	first PFN
+ * @order:	its order
+ */
+struct memdesc_pcp_chunk {
+	unsigned long pfn;
+	unsigned int order;
+};
+
+/**
+ * struct memdesc_live_walk - state of one ascending walk over the PFNs
+ * @buddy_start: first PFN of the free buddy block last met, or 0
+ * @buddy_end:	one past its last PFN; 0 when none
+ * @buddy_order: its order
+ * @pcp:	snapshot of the per-cpu free lists, sorted by PFN
+ * @nr_pcp:	chunks in @pcp
+ *
+ * A free block's tail pages carry no mark of their own; the walk remembers
+ * the block whose head it passed so tails cost O(1).  Per-cpu pages carry no
+ * mark at all; the snapshot taken at walk start names them.
+ */
+struct memdesc_live_walk {
+	unsigned long buddy_start;
+	unsigned long buddy_end;
+	unsigned int buddy_order;
+	struct memdesc_pcp_chunk *pcp;
+	unsigned long nr_pcp;
+};
+
+int memdesc_live_walk_start(struct memdesc_live_walk *walk);
+u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn,
+			   int nid);
+void memdesc_live_walk_end(struct memdesc_live_walk *walk);
+const char *memdesc_zone_name(int nid, unsigned int zone);
+
+/* === Reports (memdesc_report.c) === */
+
+int memdesc_report_summary(struct seq_file *m);
+int memdesc_report_compare(struct seq_file *m);
+int memdesc_report_stats(struct seq_file *m);
+
+/* === debugfs (debugfs.c) === */
+
+int memdesc_debugfs_init(void);
+void memdesc_debugfs_exit(void);
+
+#endif /* _MEMDESC_H */

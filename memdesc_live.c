@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc_live.c - the live classifier: a PFN's memdesc word from struct page.
+ *
+ * What the kernel itself says about a page right now, read without taking a
+ * reference or a lock on the page: the same racy reads /proc/kpageflags and
+ * is_free_buddy_page() make.  A page may change under the read; compare
+ * counts such races as mismatches and checks them again.
+ *
+ * Rules, in the order applied (both kernels unless noted):
+ *   hole	pfn_to_online_page() is NULL, or the page is another node's
+ *   free	PageBuddy() head: order from page_private();
+ *		a tail of such a block: found from the head the walk passed, or
+ *		by looking up the aligned heads as is_free_buddy_page() does;
+ *		on a per-cpu list: in the snapshot taken at walk start
+ *   driver	PageTail(): part of its head's allocation, the head's order
+ *   reserved	PageReserved()
+ *   driver	anything else: allocated; order is the compound order, so a
+ *		non-compound high-order allocation reads order 0 - the kernel
+ *		keeps no record of its size.
+ * The typed kinds (slab, page table, folios, ...) come later; until the
+ * shadow learns them from events, reading them here would only report a
+ * difference the module cannot yet close.
+ *
+ * Kernel-version differences are in memdesc_compat.h; the per-cpu list
+ * layout (struct per_cpu_pages, page->pcp_list) is the same on 6.1 and 6.12.
+ */
+#define pr_fmt(fmt) "memdesc: " fmt
+
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "memdesc.h"
+#include "memdesc_compat.h"
+
+/* === Per-cpu list snapshot === */
+
+/* Room for every page on a per-cpu list now, and for the lists to grow. */
+static unsigned long memdesc_pcp_capacity(void)
+{
+	unsigned long pages = 0;
+	int nid, z, cpu;
+
+	for_each_online_node(nid) {
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+
+			if (!populated_zone(zone))
+				continue;
+			for_each_possible_cpu(cpu)
+				pages += READ_ONCE(per_cpu_ptr(zone->per_cpu_pageset,
+							       cpu)->count);
+		}
+	}
+	return pages + pages / 4 + 256;
+}
+
+/*
+ * Copy one CPU's lists of one zone.  pcp->lock is the lock the allocator
+ * takes for a remote drain; local fast paths only trylock it and fall back to
+ * the buddy lists, so holding it briefly here delays nobody for long.
+ */
+static void memdesc_pcp_collect(struct memdesc_live_walk *walk,
+				struct per_cpu_pages *pcp, unsigned long cap)
+{
+	unsigned long flags, lost = 0;
+	unsigned int pindex;
+	struct page *page;
+
+	spin_lock_irqsave(&pcp->lock, flags);
+	for (pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
+		unsigned int order = memdesc_pcp_pindex_order(pindex);
+
+		list_for_each_entry(page, &pcp->lists[pindex], pcp_list) {
+			if (walk->nr_pcp == cap) {
+				lost++;
+				continue;
+			}
+			walk->pcp[walk->nr_pcp].pfn = page_to_pfn(page);
+			walk->pcp[walk->nr_pcp].order = order;
+			walk->nr_pcp++;
+		}
+	}
+	spin_unlock_irqrestore(&pcp->lock, flags);
+	if (lost)
+		this_cpu_add(memdesc_stats[MEMDESC_STAT_PCP_TRUNCATED], lost);
+}
+
+static int memdesc_pcp_cmp(const void *a, const void *b)
+{
+	const struct memdesc_pcp_chunk *x = a, *y = b;
+
+	if (x->pfn == y->pfn)
+		return 0;
+	return x->pfn < y->pfn ? -1 : 1;
+}
+
+/* The snapshot chunk holding @pfn, or NULL. */
+static const struct memdesc_pcp_chunk *
+memdesc_pcp_find(const struct memdesc_live_walk *walk, unsigned long pfn)
+{
+	unsigned long lo = 0, hi = walk->nr_pcp, mid;
+	const struct memdesc_pcp_chunk *c;
+
+	/* The last chunk starting at or below @pfn. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (walk->pcp[mid].pfn <= pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	c = &walk->pcp[lo - 1];
+	return pfn - c->pfn < (1UL << c->order) ? c : NULL;
+}
+
+/**
+ * memdesc_live_walk_start - prepare an ascending walk over the PFNs
+ * @walk:	the walk state
+ *
+ * Takes the per-cpu list snapshot.  Sleeps.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memdesc_live_walk_start(struct memdesc_live_walk *walk)
+{
+	unsigned long cap = memdesc_pcp_capacity();
+	int nid, z, cpu;
+
+	memset(walk, 0, sizeof(*walk));
+	walk->pcp = kvmalloc_array(cap, sizeof(*walk->pcp), GFP_KERNEL);
+	if (!walk->pcp)
+		return -ENOMEM;
+
+	for_each_online_node(nid) {
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+
+			if (!populated_zone(zone))
+				continue;
+			for_each_possible_cpu(cpu)
+				memdesc_pcp_collect(walk,
+					per_cpu_ptr(zone->per_cpu_pageset, cpu),
+					cap);
+		}
+	}
+	sort(walk->pcp, walk->nr_pcp, sizeof(*walk->pcp), memdesc_pcp_cmp, NULL);
+	return 0;
+}
+
+/**
+ * memdesc_live_walk_end - release what memdesc_live_walk_start() took
+ * @walk:	the walk state
+ */
+void memdesc_live_walk_end(struct memdesc_live_walk *walk)
+{
+	kvfree(walk->pcp);
+	walk->pcp = NULL;
+	walk->nr_pcp = 0;
+}
+
+/* === Classifier === */
+
+/* page_private() of a buddy head, which a racing allocation may be changing. */
+static unsigned int memdesc_buddy_order(struct page *page)
+{
+	unsigned long order = READ_ONCE(page->private);
+
+	return order <= MEMDESC_MAX_PAGE_ORDER ? order : 0;
+}
+
+/*
+ * The free block holding a page that is not itself a buddy head, looked up
+ * as is_free_buddy_page() does.  A buddy block never crosses a MAX_ORDER
+ * block, and a section is never smaller than one, so the heads' struct pages
+ * are online whenever @page is.
+ */
+static bool memdesc_find_buddy(struct page *page, unsigned long pfn,
+			       unsigned long *start, unsigned int *order)
+{
+	unsigned int o;
+
+	for (o = 1; o <= MEMDESC_MAX_PAGE_ORDER; o++) {
+		unsigned long head_pfn = pfn & ~((1UL << o) - 1);
+		struct page *head = page - (pfn - head_pfn);
+
+		if (PageBuddy(head) && memdesc_buddy_order(head) >= o) {
+			*start = head_pfn;
+			*order = memdesc_buddy_order(head);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Compound order, bounded: the head may be splitting or freed under us. */
+static unsigned int memdesc_compound_order(struct page *head)
+{
+	unsigned int order = compound_order(head);
+
+	return order <= MEMDESC_ORDER_MAX ? order : 0;
+}
+
+static u64 memdesc_live_pack(unsigned int type, unsigned int subtype,
+			     unsigned int order, struct page *page, int nid,
+			     bool head)
+{
+	u64 w = __memdesc_pack(type, subtype, order, page_zonenum(page), nid);
+
+	return head ? w | MEMDESC_HEAD : w;
+}
+
+/* A free PFN inside the block [start, start + 2^order). */
+static u64 memdesc_live_free(struct memdesc_live_walk *walk, struct page *page,
+			     unsigned long pfn, int nid, unsigned long start,
+			     unsigned int order)
+{
+	walk->buddy_start = start;
+	walk->buddy_end = start + (1UL << order);
+	walk->buddy_order = order;
+	return memdesc_live_pack(MEMDESC_TYPE_FREE, 0, order, page, nid,
+				 pfn == start);
+}
+
+/* A page with no reference, no type, not part of a compound page. */
+static u64 memdesc_live_unreferenced(struct memdesc_live_walk *walk,
+				     struct page *page, unsigned long pfn,
+				     int nid)
+{
+	const struct memdesc_pcp_chunk *c;
+	unsigned long start;
+	unsigned int order;
+
+	if (memdesc_find_buddy(page, pfn, &start, &order))
+		return memdesc_live_free(walk, page, pfn, nid, start, order);
+	c = memdesc_pcp_find(walk, pfn);
+	if (c)
+		return memdesc_live_pack(MEMDESC_TYPE_FREE, 0, c->order, page,
+					 nid, pfn == c->pfn);
+	/*
+	 * A tail of a non-compound high-order allocation, or a page between
+	 * free_pages_prepare() and the free lists: allocated, as far as
+	 * anything in struct page says.
+	 */
+	return memdesc_live_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER, 0, page,
+				 nid, true);
+}
+
+/**
+ * memdesc_live_walk_word - the live memdesc word of one PFN
+ * @walk:	walk state from memdesc_live_walk_start(); PFNs must ascend
+ *		within a node for free-block tails to cost O(1), but any order
+ *		gives the right answer
+ * @pfn:	the PFN
+ * @nid:	the node whose span is being walked
+ *
+ * Return: the word; a hole word if the PFN has no online struct page or
+ * belongs to another node.
+ */
+u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn,
+			   int nid)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	if (!page || page_to_nid(page) != nid)
+		return memdesc_hole_word(nid);
+
+	if (pfn > walk->buddy_start && pfn < walk->buddy_end)
+		return memdesc_live_pack(MEMDESC_TYPE_FREE, 0, walk->buddy_order,
+					 page, nid, false);
+	if (PageBuddy(page))
+		return memdesc_live_free(walk, page, pfn, nid, pfn,
+					 memdesc_buddy_order(page));
+	/* Before the PF_NO_COMPOUND flag tests, which assert on tails. */
+	if (PageTail(page))
+		return memdesc_live_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
+			memdesc_compound_order(compound_head(page)), page, nid,
+			false);
+	if (PageReserved(page))
+		return memdesc_live_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_RESERVED,
+					 0, page, nid, true);
+	if (!page_ref_count(page))
+		return memdesc_live_unreferenced(walk, page, pfn, nid);
+	return memdesc_live_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
+				 memdesc_compound_order(page), page, nid, true);
+}
+
+/**
+ * memdesc_zone_name - the kernel's name of a zone
+ * @nid:	node
+ * @zone:	zone index
+ *
+ * Return: the name, e.g. "DMA32".
+ */
+const char *memdesc_zone_name(int nid, unsigned int zone)
+{
+	if (zone >= MAX_NR_ZONES)
+		return "invalid";
+	return NODE_DATA(nid)->node_zones[zone].name;
+}

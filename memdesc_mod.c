@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc_mod.c - module init, exit and parameters.
+ *
+ * Order matters both ways.  Load: shadow, probes, seeding, then debugfs, so
+ * nothing reads a shadow that is not being kept current.  Unload: debugfs
+ * (waits for readers), probes (waits for running probes), then the shadow.
+ */
+#define pr_fmt(fmt) "memdesc: " fmt
+
+#include <linux/module.h>
+
+#include "memdesc.h"
+
+static bool seed = true;
+module_param(seed, bool, 0444);
+MODULE_PARM_DESC(seed,
+		 "Seed the shadow from the live state at load (default 1); with 0, PFNs read unknown until an event touches them");
+
+static int __init memdesc_init(void)
+{
+	int err;
+
+	err = memdesc_shadow_init();
+	if (err)
+		return err;
+	err = memdesc_probes_register();
+	if (err)
+		goto out_shadow;
+	if (seed) {
+		err = memdesc_shadow_seed();
+		if (err)
+			goto out_probes;
+	}
+	err = memdesc_debugfs_init();
+	if (err)
+		goto out_probes;
+
+	pr_info("tracking %lu PFNs in %zu bytes\n", memdesc_shadow_pfns(),
+		memdesc_shadow_bytes());
+	return 0;
+
+out_probes:
+	memdesc_probes_unregister();
+out_shadow:
+	memdesc_shadow_destroy();
+	return err;
+}
+
+static void __exit memdesc_exit(void)
+{
+	memdesc_debugfs_exit();
+	memdesc_probes_unregister();
+	memdesc_shadow_destroy();
+}
+
+module_init(memdesc_init);
+module_exit(memdesc_exit);
+
+MODULE_DESCRIPTION("Shadow memdesc array kept current from mm tracepoints");
+MODULE_AUTHOR("memdesc developers");
+MODULE_LICENSE("GPL");

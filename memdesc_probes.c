@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc_probes.c - tracepoint probes that keep the shadow current.
+ *
+ * Probes run in any context the page allocator runs in: IRQ, NMI-free atomic
+ * sections, under zone->lock.  So they never sleep, never allocate and never
+ * take a lock; each is a counter increment and 2^order word stores.
+ *
+ * The __tracepoint_* symbols are not exported, so probes attach by name,
+ * through for_each_kernel_tracepoint(), as mm/kfence/kfence_test.c does.
+ */
+#define pr_fmt(fmt) "memdesc: " fmt
+
+#include <linux/slab.h>		/* 6.1's kmem.h uses struct kmem_cache */
+#include <linux/tracepoint.h>
+#include <trace/events/kmem.h>
+
+#include "memdesc.h"
+
+/* An allocated page's word: the events do not say what it will become. */
+static u64 memdesc_alloc_word(struct page *page, unsigned int order)
+{
+	return __memdesc_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER, order,
+			      page_zonenum(page), page_to_nid(page));
+}
+
+static u64 memdesc_free_word(struct page *page, unsigned int order)
+{
+	return __memdesc_pack(MEMDESC_TYPE_FREE, 0, order,
+			      page_zonenum(page), page_to_nid(page));
+}
+
+static void memdesc_mark_free(struct page *page, unsigned int order)
+{
+	memdesc_shadow_set_block(page, order, memdesc_free_word(page, order));
+}
+
+/* Failed allocations are traced too, with a NULL page. */
+static void memdesc_probe_page_alloc(void *data, struct page *page,
+				     unsigned int order, gfp_t gfp_flags,
+				     int migratetype)
+{
+	memdesc_count(MEMDESC_EV_PAGE_ALLOC);
+	if (unlikely(!page)) {
+		memdesc_count(MEMDESC_STAT_ALLOC_FAILED);
+		return;
+	}
+	memdesc_shadow_set_block(page, order, memdesc_alloc_word(page, order));
+}
+
+/*
+ * free_pages_prepare() emits this for every freed block, batched or not,
+ * before the block reaches a per-cpu or buddy list.
+ */
+static void memdesc_probe_page_free(void *data, struct page *page,
+				    unsigned int order)
+{
+	memdesc_count(MEMDESC_EV_PAGE_FREE);
+	memdesc_mark_free(page, order);
+}
+
+/*
+ * The batched free path emits this after mm_page_free for the same block, so
+ * the block normally reads free already.  The order cannot come from the
+ * page: free_pages_prepare() has cleared the compound state, and 6.12's
+ * free_unref_folios() zeroes folio->private (where it kept the order) just
+ * before the event.  If the word is not free, the shadow's own order of the
+ * allocation is the best the module has.
+ */
+static void memdesc_probe_page_free_batched(void *data, struct page *page)
+{
+	u64 *w, word;
+
+	memdesc_count(MEMDESC_EV_PAGE_FREE_BATCHED);
+	w = memdesc_shadow_block(page, 1);
+	if (unlikely(!w)) {
+		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
+		return;
+	}
+	word = READ_ONCE(*w);
+	if (memdesc_word_is_free(word))
+		return;
+	memdesc_mark_free(page, memdesc_word_is_page(word) ?
+			  memdesc_word_order(word) : 0);
+}
+
+/*
+ * A chunk leaves the buddy lists under zone->lock: for a per-cpu list refill,
+ * or for an allocation that mm_page_alloc will report next.  Either way it is
+ * free right now, at this order, which buddy splitting (no event) may have
+ * made smaller than the block the shadow last saw.
+ */
+static void memdesc_probe_alloc_zone_locked(void *data, struct page *page,
+					    unsigned int order,
+					    int migratetype, int percpu_refill)
+{
+	memdesc_count(MEMDESC_EV_ALLOC_ZONE_LOCKED);
+	memdesc_mark_free(page, order);
+}
+
+/* A per-cpu chunk goes back to the buddy lists, still free. */
+static void memdesc_probe_pcpu_drain(void *data, struct page *page,
+				     unsigned int order, int migratetype)
+{
+	memdesc_count(MEMDESC_EV_PCPU_DRAIN);
+	memdesc_mark_free(page, order);
+}
+
+/**
+ * struct memdesc_probe - one tracepoint the module attaches to
+ * @name:	the tracepoint's name
+ * @func:	the probe
+ * @required:	without it the shadow cannot be kept current: refuse to load
+ * @tp:		the tracepoint, once found
+ * @attached:	registered successfully; read by stats
+ */
+struct memdesc_probe {
+	const char *name;
+	void *func;
+	bool required;
+	struct tracepoint *tp;
+	bool attached;
+};
+
+static struct memdesc_probe memdesc_probes[MEMDESC_NR_EVENTS] = {
+	[MEMDESC_EV_PAGE_ALLOC] = {
+		"mm_page_alloc", memdesc_probe_page_alloc, true },
+	[MEMDESC_EV_PAGE_FREE] = {
+		"mm_page_free", memdesc_probe_page_free, true },
+	[MEMDESC_EV_PAGE_FREE_BATCHED] = {
+		"mm_page_free_batched", memdesc_probe_page_free_batched },
+	[MEMDESC_EV_ALLOC_ZONE_LOCKED] = {
+		"mm_page_alloc_zone_locked", memdesc_probe_alloc_zone_locked },
+	[MEMDESC_EV_PCPU_DRAIN] = {
+		"mm_page_pcpu_drain", memdesc_probe_pcpu_drain },
+};
+
+/*
+ * A probe whose prototype differs from the kernel's TP_PROTO would be called
+ * with the wrong arguments: make that a build error.
+ */
+static void memdesc_probes_check_types(void)
+{
+	check_trace_callback_type_mm_page_alloc(memdesc_probe_page_alloc);
+	check_trace_callback_type_mm_page_free(memdesc_probe_page_free);
+	check_trace_callback_type_mm_page_free_batched(memdesc_probe_page_free_batched);
+	check_trace_callback_type_mm_page_alloc_zone_locked(memdesc_probe_alloc_zone_locked);
+	check_trace_callback_type_mm_page_pcpu_drain(memdesc_probe_pcpu_drain);
+}
+
+static void memdesc_probes_find(struct tracepoint *tp, void *priv)
+{
+	int i;
+
+	for (i = 0; i < MEMDESC_NR_EVENTS; i++)
+		if (!strcmp(tp->name, memdesc_probes[i].name))
+			memdesc_probes[i].tp = tp;
+}
+
+/**
+ * memdesc_probes_register - attach every probe whose tracepoint exists
+ *
+ * A missing optional tracepoint disables only what it feeds; stats shows it
+ * detached.  On error nothing stays attached.
+ *
+ * Return: 0, -ENOENT if a required tracepoint is missing, or the error of a
+ * failed registration of a required one.
+ */
+int memdesc_probes_register(void)
+{
+	struct memdesc_probe *p;
+	int i, err;
+
+	memdesc_probes_check_types();
+	for_each_kernel_tracepoint(memdesc_probes_find, NULL);
+
+	for (i = 0; i < MEMDESC_NR_EVENTS; i++) {
+		p = &memdesc_probes[i];
+		if (!p->tp) {
+			if (p->required) {
+				pr_err("required tracepoint kmem:%s not found\n",
+				       p->name);
+				err = -ENOENT;
+				goto fail;
+			}
+			pr_warn("tracepoint kmem:%s not found, not tracked\n",
+				p->name);
+			continue;
+		}
+		err = tracepoint_probe_register(p->tp, p->func, NULL);
+		if (err) {
+			pr_err("cannot attach to kmem:%s: %d\n", p->name, err);
+			if (p->required)
+				goto fail;
+			continue;
+		}
+		p->attached = true;
+	}
+	return 0;
+
+fail:
+	memdesc_probes_unregister();
+	return err;
+}
+
+/**
+ * memdesc_probes_unregister - detach every probe and wait for running ones
+ *
+ * On return no probe runs or will run, so the shadow may be freed.
+ */
+void memdesc_probes_unregister(void)
+{
+	struct memdesc_probe *p;
+	int i;
+
+	for (i = 0; i < MEMDESC_NR_EVENTS; i++) {
+		p = &memdesc_probes[i];
+		if (p->attached)
+			tracepoint_probe_unregister(p->tp, p->func, NULL);
+		p->attached = false;
+		p->tp = NULL;
+	}
+	tracepoint_synchronize_unregister();
+}
+
+/**
+ * memdesc_probe_name - the tracepoint behind an event counter
+ * @event:	below MEMDESC_NR_EVENTS
+ *
+ * Return: its name.
+ */
+const char *memdesc_probe_name(enum memdesc_stat event)
+{
+	return memdesc_probes[event].name;
+}
+
+/**
+ * memdesc_probe_attached - whether the event's probe is registered
+ * @event:	below MEMDESC_NR_EVENTS
+ *
+ * Return: true if attached.
+ */
+bool memdesc_probe_attached(enum memdesc_stat event)
+{
+	return READ_ONCE(memdesc_probes[event].attached);
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc_shadow.c - the shadow memdesc array.
+ *
+ * One u64 per PFN spanned by an online node, all in one vmalloc area, each
+ * node's words contiguous.  page_to_nid() reads the node from page->flags, so
+ * PFN to word is one subtraction: no search, no lock.  Words are written with
+ * single 64-bit stores (WRITE_ONCE) and read with READ_ONCE, so a reader never
+ * sees a torn word.  The ranges are fixed from load to unload.
+ */
+#define pr_fmt(fmt) "memdesc: " fmt
+
+#include <linux/memory_hotplug.h>
+#include <linux/nodemask.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "memdesc.h"
+#include "memdesc_compat.h"
+
+/* What the word must hold on this kernel: fail the build, not the machine. */
+static_assert(MAX_NR_ZONES - 1 <= MEMDESC_ZONE_MAX);
+static_assert(NODES_SHIFT <= MEMDESC_NODE_BITS);
+static_assert(MEMDESC_MAX_PAGE_ORDER <= MEMDESC_ORDER_MAX);
+
+static struct memdesc_range *memdesc_ranges;	/* nr_node_ids entries */
+static u64 *memdesc_words;			/* every range's words */
+static unsigned long memdesc_nr_words;
+static bool memdesc_seeded;			/* set once, after seeding */
+
+DEFINE_PER_CPU(unsigned long, memdesc_stats[MEMDESC_NR_STATS]);
+
+/**
+ * memdesc_stat_read - fold a per-cpu counter
+ * @stat:	the counter
+ *
+ * Return: its sum over all possible CPUs.
+ */
+unsigned long memdesc_stat_read(enum memdesc_stat stat)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(memdesc_stats[stat], cpu);
+	return sum;
+}
+
+/**
+ * memdesc_shadow_init - allocate the shadow for every online node's span
+ *
+ * Every word starts MEMDESC_WORD_UNKNOWN (zero).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memdesc_shadow_init(void)
+{
+	unsigned long total = 0;
+	int nid;
+
+	memdesc_ranges = kcalloc(nr_node_ids, sizeof(*memdesc_ranges),
+				 GFP_KERNEL);
+	if (!memdesc_ranges)
+		return -ENOMEM;
+
+	for (nid = 0; nid < nr_node_ids; nid++)
+		memdesc_ranges[nid].nid = nid;
+
+	for_each_online_node(nid) {
+		struct memdesc_range *r = &memdesc_ranges[nid];
+		pg_data_t *pgdat = NODE_DATA(nid);
+		unsigned long flags;
+
+		/* Hotplug may be resizing the node: read the span whole. */
+		pgdat_resize_lock(pgdat, &flags);
+		r->start_pfn = pgdat->node_start_pfn;
+		r->nr_pfns = pgdat->node_spanned_pages;
+		pgdat_resize_unlock(pgdat, &flags);
+		total += r->nr_pfns;
+	}
+
+	memdesc_words = vzalloc(array_size(total, sizeof(u64)));
+	if (!memdesc_words) {
+		pr_err("cannot allocate %lu shadow words\n", total);
+		kfree(memdesc_ranges);
+		memdesc_ranges = NULL;
+		return -ENOMEM;
+	}
+	memdesc_nr_words = total;
+
+	total = 0;
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		memdesc_ranges[nid].words = memdesc_words + total;
+		total += memdesc_ranges[nid].nr_pfns;
+	}
+	return 0;
+}
+
+/**
+ * memdesc_shadow_destroy - free the shadow
+ *
+ * The probes must be unregistered and synchronized first.
+ */
+void memdesc_shadow_destroy(void)
+{
+	vfree(memdesc_words);
+	kfree(memdesc_ranges);
+	memdesc_words = NULL;
+	memdesc_ranges = NULL;
+	memdesc_nr_words = 0;
+	memdesc_seeded = false;
+}
+
+/**
+ * memdesc_shadow_range - the words of one node
+ * @nid:	node id below nr_node_ids
+ *
+ * Return: the range; its nr_pfns is 0 if the node was offline at load.
+ */
+const struct memdesc_range *memdesc_shadow_range(int nid)
+{
+	return &memdesc_ranges[nid];
+}
+
+/**
+ * memdesc_shadow_pfns - PFNs the shadow covers
+ *
+ * Return: the number of words.
+ */
+unsigned long memdesc_shadow_pfns(void)
+{
+	return memdesc_nr_words;
+}
+
+/**
+ * memdesc_shadow_bytes - memory the shadow holds
+ *
+ * Return: bytes of words plus the range table.
+ */
+size_t memdesc_shadow_bytes(void)
+{
+	return memdesc_nr_words * sizeof(u64) +
+	       nr_node_ids * sizeof(struct memdesc_range);
+}
+
+/**
+ * memdesc_shadow_seeded - whether the seeding walk has completed
+ *
+ * Return: true once every word was seeded from the live state.
+ */
+bool memdesc_shadow_seeded(void)
+{
+	return smp_load_acquire(&memdesc_seeded);
+}
+
+/**
+ * memdesc_shadow_block - the words of @nr_pages PFNs starting at @page
+ * @page:	first page; its node selects the range
+ * @nr_pages:	how many words the caller will touch
+ *
+ * Safe in any context.
+ *
+ * Return: the first word, or NULL if any of the PFNs lies outside the shadow
+ * (memory hot-added beyond the span the node had at load).
+ */
+u64 *memdesc_shadow_block(struct page *page, unsigned int nr_pages)
+{
+	const struct memdesc_range *r;
+	unsigned long idx;
+	int nid = page_to_nid(page);
+
+	if (unlikely(nid >= nr_node_ids))
+		return NULL;
+	r = &memdesc_ranges[nid];
+	/* Below start_pfn wraps to a huge index and fails the same test. */
+	idx = page_to_pfn(page) - r->start_pfn;
+	if (unlikely(idx >= r->nr_pfns || r->nr_pfns - idx < nr_pages))
+		return NULL;
+	return r->words + idx;
+}
+
+/**
+ * memdesc_shadow_set_block - describe a whole allocation or free chunk
+ * @page:	its first page
+ * @order:	its order
+ * @word:	the word for every PFN of it; the head bit is added to the first
+ *
+ * For probes: never sleeps, never allocates, takes no lock, and costs
+ * 2^@order stores.  The order is on every word so any PFN tells the size.
+ */
+void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word)
+{
+	unsigned int i, nr;
+	u64 *w;
+
+	if (unlikely(order > MEMDESC_ORDER_MAX)) {
+		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
+		return;
+	}
+	nr = 1U << order;
+	w = memdesc_shadow_block(page, nr);
+	if (unlikely(!w)) {
+		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
+		return;
+	}
+	WRITE_ONCE(w[0], word | MEMDESC_HEAD);
+	for (i = 1; i < nr; i++)
+		WRITE_ONCE(w[i], word);
+}
+
+/*
+ * memdesc_seed_word - seed one word unless an event got there first.
+ *
+ * The probes are live while this runs, and an event's store is always newer
+ * than any live state the walk read before it, so the walk must never
+ * overwrite one.  It only replaces a word that is still UNKNOWN, with a
+ * cmpxchg: if an event stored between the walk's read of the live state and
+ * the cmpxchg, the cmpxchg fails and the event's word stands; if the event
+ * stores after the cmpxchg, it overwrites the seed.  Either way the last
+ * writer is the newest truth.  (A free is traced in free_pages_prepare()
+ * before the page reaches the free lists, an allocation after it left them;
+ * both orders end with the event's word.)
+ */
+static bool memdesc_seed_word(u64 *w, struct memdesc_live_walk *walk,
+			      unsigned long pfn, int nid)
+{
+	u64 live;
+
+	if (READ_ONCE(*w) != MEMDESC_WORD_UNKNOWN)
+		return false;
+	live = memdesc_live_walk_word(walk, pfn, nid);
+	return cmpxchg64(w, MEMDESC_WORD_UNKNOWN, live) == MEMDESC_WORD_UNKNOWN;
+}
+
+/**
+ * memdesc_shadow_seed - copy the live state of every PFN into the shadow
+ *
+ * Called with the probes already attached, so no event is lost between the
+ * walk and tracking: see memdesc_seed_word() for why the walk cannot undo
+ * an event.  Sleeps.
+ *
+ * Return: 0, or -ENOMEM if the per-cpu list snapshot cannot be allocated.
+ */
+int memdesc_shadow_seed(void)
+{
+	struct memdesc_live_walk walk;
+	const struct memdesc_range *r;
+	unsigned long i, seeded = 0, raced = 0;
+	int nid, err;
+
+	err = memdesc_live_walk_start(&walk);
+	if (err)
+		return err;
+
+	memdesc_for_each_range(r, nid) {
+		for (i = 0; i < r->nr_pfns; i++) {
+			if (memdesc_seed_word(&r->words[i], &walk,
+					      r->start_pfn + i, nid))
+				seeded++;
+			else
+				raced++;
+			if (!(i % 1024))
+				cond_resched();
+		}
+	}
+	memdesc_live_walk_end(&walk);
+
+	this_cpu_add(memdesc_stats[MEMDESC_STAT_SEEDED], seeded);
+	this_cpu_add(memdesc_stats[MEMDESC_STAT_SEED_RACED], raced);
+	smp_store_release(&memdesc_seeded, true);
+	pr_info("seeded %lu PFNs, %lu already set by events\n", seeded, raced);
+	return 0;
+}

@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# linux-src.sh - print a directory holding the pieces of Debian's
+# linux-source-6.12 tarball this project uses (kselftest harness headers,
+# checkpatch.pl and its data files, tools/mm), extracting them on first use.
+#
+# The tarball comes from the linux-source-6.12 package (make deps); nothing
+# from it is committed.  The cache lives in .cache/ of this tree.
+
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=$top/.cache
+tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n 1 || true)
+dir=$cache/linux-source-6.12
+stamp=$dir/.extracted
+
+members="
+linux-source-6.12/tools/testing/selftests/kselftest_harness.h
+linux-source-6.12/tools/testing/selftests/kselftest.h
+linux-source-6.12/scripts/checkpatch.pl
+linux-source-6.12/scripts/spelling.txt
+linux-source-6.12/scripts/const_structs.checkpatch
+linux-source-6.12/tools/mm
+"
+
+if [ ! -f "$stamp" ]; then
+	if [ -z "$tarball" ]; then
+		echo "linux-src.sh: /usr/src/linux-source-6.12.tar.* missing (run make deps)" >&2
+		exit 1
+	fi
+	mkdir -p "$cache"
+	# shellcheck disable=SC2086
+	tar -xf "$tarball" -C "$cache" $members
+	touch "$stamp"
+fi
+echo "$dir"

@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - the whole test suite (make check).
+#
+# Every step is a script that prints TAP result lines ("ok N desc",
+# "not ok N desc", "... # SKIP why") and exits non-zero only when it could not
+# run at all.  This driver runs the steps in order, echoes their output,
+# counts results and ends with the line "N passed, N failed" that CI reads.
+#
+#   host     tests/host/run.sh          encoding unit tests on the build machine
+#   static   tests/static.sh            sparse (make C=1) and checkpatch
+#   dkms     tests/dkms.sh              dkms add + build for every kernel
+#   vm       tests/vm/run.sh KVER       the module in QEMU, once per kernel
+#
+# MEMDESC_STEPS="host vm" limits the steps; MEMDESC_KERNELS limits the kernels.
+
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+
+steps=${MEMDESC_STEPS:-"host static dkms vm"}
+kernels=${MEMDESC_KERNELS:-$(scripts/kernels.sh)}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+passed=0
+failed=0
+skipped=0
+
+# run_step NAME CMD...: run one step, count its TAP lines.
+run_step()
+{
+	local name=$1 rc p f s
+	shift
+
+	echo "# === $name: $*"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	s=$(grep -cE '^ok .*# SKIP' "$log")
+	p=$(grep -E '^ok ' "$log" | grep -cvE '# SKIP')
+	f=$(grep -cE '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name: runner exited $rc without reporting a failure"
+		f=1
+	fi
+	if [ $((p + f + s)) -eq 0 ]; then
+		echo "not ok - $name: ran no test"
+		f=1
+	fi
+	echo "# $name: $p passed, $f failed, $s skipped"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+}
+
+for step in $steps; do
+	case $step in
+	host)	run_step host tests/host/run.sh ;;
+	static)	run_step static tests/static.sh ;;
+	dkms)	run_step dkms tests/dkms.sh ;;
+	vm)
+		if [ -z "$kernels" ]; then
+			echo "not ok - vm: no kernel with image and headers (run make deps)"
+			failed=$((failed + 1))
+		fi
+		for k in $kernels; do
+			run_step "vm $k" tests/vm/run.sh "$k"
+		done
+		;;
+	*)
+		echo "not ok - unknown step '$step'"
+		failed=$((failed + 1))
+		;;
+	esac
+done
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
