@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# memdesc - user targets.  Kbuild lists the objects.
+#
+#   make [KVER=... | KDIR=...]	build memdesc.ko (default: the running kernel)
+#   make deps			install the Debian packages (root)
+#   make check			host tests, static checks, dkms, VM tests on
+#				every installed kernel; ends "N passed, N failed"
+#   make demo [DEMO_KVER=...]	boot a VM with the module, run a workload,
+#				print summary, compare and stats
+#   make checkpatch / sparse	the static checks alone
+
+MEMDESC_VERSION := 0.1
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+DEMO_KVER ?= $(firstword $(shell scripts/kernels.sh))
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
+	rm -rf .cache/build .tmp_versions
+
+deps:
+	scripts/deps.sh
+
+check:
+	tests/run.sh
+
+demo:
+	@test -n "$(DEMO_KVER)" || { echo "no kernel with headers: make deps" >&2; exit 1; }
+	tests/vm/run.sh $(DEMO_KVER) --demo
+
+checkpatch:
+	tests/static.sh checkpatch
+
+sparse:
+	tests/static.sh sparse
+
+version:
+	@echo $(MEMDESC_VERSION)
+
+.PHONY: all modules clean deps check demo checkpatch sparse version

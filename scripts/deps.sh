@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh - install every Debian package memdesc needs to build, test and
+# run its VM suite (make deps).  Idempotent: installs only what is missing,
+# and runs apt-get update only when something is.
+#
+# Both target kernels come with their headers: linux-image-amd64 (6.1, the
+# stock Debian 12 kernel) and linux-image-6.12-amd64.
+
+set -eu
+
+packages="
+make gcc libc6-dev linux-libc-dev perl xz-utils gzip cpio kmod
+qemu-system-x86 busybox-static
+dkms sparse
+linux-image-amd64 linux-headers-amd64
+linux-image-6.12-amd64 linux-headers-6.12-amd64
+linux-source-6.12
+"
+
+missing=
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+
+if [ -z "$missing" ]; then
+	echo "deps: all installed"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: need root to install:$missing" >&2
+	exit 1
+fi
+
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
