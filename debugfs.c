@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs.c - /sys/kernel/debug/memdesc/: a thin skin over memdesc_report.c.
+ * /sys/kernel/debug/memdesc/: a thin skin over memdesc_report.c.
  *
  * debugfs is not ABI; everything here only opens a report, so another front
  * end can reuse the reports unchanged.  Files are root-only: the shadow is a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memdesc.h - interfaces between the parts of the memdesc module.
+ * Interfaces between the parts of the memdesc module.
  *
  *   memdesc_shadow.c	the shadow store: one u64 per spanned PFN, seeding
  *   memdesc_probes.c	tracepoint probes that keep the shadow current
@@ -76,17 +76,13 @@ int memdesc_shadow_seed(void);
 bool memdesc_shadow_seeded(void);
 unsigned long memdesc_shadow_pfns(void);
 size_t memdesc_shadow_bytes(void);
-const struct memdesc_range *memdesc_shadow_range(int nid);
+const struct memdesc_range *memdesc_next_range(const struct memdesc_range *r);
 u64 *memdesc_shadow_block(struct page *page, unsigned int nr_pages);
 void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word);
 
-/*
- * memdesc_for_each_range - every node range, in node order, skipping nodes
- * the shadow has no words for.
- */
-#define memdesc_for_each_range(r, nid)					\
-	for ((nid) = 0; (nid) < nr_node_ids; (nid)++)			\
-		if (!((r) = memdesc_shadow_range(nid))->nr_pfns) {} else
+/* Every node range with words, in node order. */
+#define memdesc_for_each_range(r)					\
+	for ((r) = memdesc_next_range(NULL); (r); (r) = memdesc_next_range(r))
 
 /* === Probes (memdesc_probes.c) === */
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memdesc_compat.h - every difference between the kernels memdesc builds for.
+ * Every difference between the kernels memdesc builds for.
  *
  * Feature tests first; LINUX_VERSION_CODE only where a known change landed.
  * A newer kernel should be one more well-marked case here, not a rewrite of
@@ -12,7 +12,7 @@
 #include <linux/version.h>
 #include <linux/mmzone.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#if KERNEL_VERSION(6, 1, 0) > LINUX_VERSION_CODE
 #error "memdesc supports Linux 6.1 and later"
 #endif
 

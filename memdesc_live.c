@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memdesc_live.c - the live classifier: a PFN's memdesc word from struct page.
+ * The live classifier: a PFN's memdesc word from struct page.
  *
  * What the kernel itself says about a page right now, read without taking a
  * reference or a lock on the page: the same racy reads /proc/kpageflags and
@@ -143,10 +143,12 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 
 			if (!populated_zone(zone))
 				continue;
-			for_each_possible_cpu(cpu)
-				memdesc_pcp_collect(walk,
-					per_cpu_ptr(zone->per_cpu_pageset, cpu),
-					cap);
+			for_each_possible_cpu(cpu) {
+				struct per_cpu_pages *pcp;
+
+				pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
+				memdesc_pcp_collect(walk, pcp, cap);
+			}
 		}
 	}
 	sort(walk->pcp, walk->nr_pcp, sizeof(*walk->pcp), memdesc_pcp_cmp, NULL);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memdesc_mod.c - module init, exit and parameters.
+ * Module init, exit and parameters.
  *
  * Order matters both ways.  Load: shadow, probes, seeding, then debugfs, so
  * nothing reads a shadow that is not being kept current.  Unload: debugfs

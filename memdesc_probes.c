@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memdesc_probes.c - tracepoint probes that keep the shadow current.
+ * Tracepoint probes that keep the shadow current.
  *
  * Probes run in any context the page allocator runs in: IRQ, NMI-free atomic
  * sections, under zone->lock.  So they never sleep, never allocate and never

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memdesc_report.c - census, compare and stats: computed and formatted.
+ * Census, compare and stats: computed and formatted.
  *
  * Every line the module prints about the shadow is written here, into a
  * seq_file, so any front end (debugfs today) prints the same thing.  Formats
@@ -23,6 +23,7 @@ static const char * const memdesc_stat_names[] = {
 	[MEMDESC_STAT_SEED_RACED]	= "seed_raced",
 	[MEMDESC_STAT_PCP_TRUNCATED]	= "pcp_truncated",
 };
+
 static_assert(ARRAY_SIZE(memdesc_stat_names) == MEMDESC_NR_STATS);
 
 /**
@@ -98,7 +99,7 @@ int memdesc_report_summary(struct seq_file *m)
 	unsigned long class[MEMDESC_NR_CLASSES] = { };
 	const struct memdesc_range *r;
 	struct memdesc_census *c;
-	int nid, i, z;
+	int i, z;
 
 	c = kmalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
@@ -106,7 +107,7 @@ int memdesc_report_summary(struct seq_file *m)
 
 	seq_printf(m, "spanned %lu\n", memdesc_shadow_pfns());
 	seq_puts(m, "# node zone pages free allocated\n");
-	memdesc_for_each_range(r, nid) {
+	memdesc_for_each_range(r) {
 		memset(c, 0, sizeof(*c));
 		memdesc_census_range(c, r);
 		for (i = 0; i < MEMDESC_NR_CLASSES; i++)
@@ -115,8 +116,8 @@ int memdesc_report_summary(struct seq_file *m)
 		for (z = 0; z < MAX_NR_ZONES; z++) {
 			if (!c->zone_free[z] && !c->zone_alloc[z])
 				continue;
-			seq_printf(m, "zone %d %s %lu %lu %lu\n", nid,
-				   memdesc_zone_name(nid, z),
+			seq_printf(m, "zone %d %s %lu %lu %lu\n", r->nid,
+				   memdesc_zone_name(r->nid, z),
 				   c->zone_free[z] + c->zone_alloc[z],
 				   c->zone_free[z], c->zone_alloc[z]);
 		}
@@ -148,6 +149,7 @@ static const char * const memdesc_field_names[] = {
 	[MEMDESC_FIELD_ZONE]		= "zone",
 	[MEMDESC_FIELD_NODE]		= "node",
 };
+
 static_assert(ARRAY_SIZE(memdesc_field_names) == MEMDESC_NR_FIELDS);
 
 /**
@@ -258,7 +260,7 @@ int memdesc_report_compare(struct seq_file *m)
 	struct memdesc_live_walk walk;
 	const struct memdesc_range *r;
 	struct memdesc_compare *c;
-	int nid, err;
+	int err;
 
 	c = kvzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
@@ -266,7 +268,7 @@ int memdesc_report_compare(struct seq_file *m)
 	err = memdesc_live_walk_start(&walk);
 	if (err)
 		goto out;
-	memdesc_for_each_range(r, nid)
+	memdesc_for_each_range(r)
 		memdesc_compare_range(c, &walk, r);
 	memdesc_live_walk_end(&walk);
 	memdesc_compare_print(m, c);

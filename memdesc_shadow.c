@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memdesc_shadow.c - the shadow memdesc array.
+ * The shadow memdesc array.
  *
  * One u64 per PFN spanned by an online node, all in one vmalloc area, each
  * node's words contiguous.  page_to_nid() reads the node from page->flags, so
@@ -82,7 +82,6 @@ int memdesc_shadow_init(void)
 
 	memdesc_words = vzalloc(array_size(total, sizeof(u64)));
 	if (!memdesc_words) {
-		pr_err("cannot allocate %lu shadow words\n", total);
 		kfree(memdesc_ranges);
 		memdesc_ranges = NULL;
 		return -ENOMEM;
@@ -113,14 +112,19 @@ void memdesc_shadow_destroy(void)
 }
 
 /**
- * memdesc_shadow_range - the words of one node
- * @nid:	node id below nr_node_ids
+ * memdesc_next_range - iterate over the node ranges that have words
+ * @r:		the previous range, or NULL to start
  *
- * Return: the range; its nr_pfns is 0 if the node was offline at load.
+ * Return: the next range in node order, or NULL after the last.
  */
-const struct memdesc_range *memdesc_shadow_range(int nid)
+const struct memdesc_range *memdesc_next_range(const struct memdesc_range *r)
 {
-	return &memdesc_ranges[nid];
+	int nid = r ? r->nid + 1 : 0;
+
+	for (; nid < nr_node_ids; nid++)
+		if (memdesc_ranges[nid].nr_pfns)
+			return &memdesc_ranges[nid];
+	return NULL;
 }
 
 /**
@@ -151,6 +155,7 @@ size_t memdesc_shadow_bytes(void)
  */
 bool memdesc_shadow_seeded(void)
 {
+	/* Pairs with the release in memdesc_shadow_seed(). */
 	return smp_load_acquire(&memdesc_seeded);
 }
 
@@ -247,16 +252,16 @@ int memdesc_shadow_seed(void)
 	struct memdesc_live_walk walk;
 	const struct memdesc_range *r;
 	unsigned long i, seeded = 0, raced = 0;
-	int nid, err;
+	int err;
 
 	err = memdesc_live_walk_start(&walk);
 	if (err)
 		return err;
 
-	memdesc_for_each_range(r, nid) {
+	memdesc_for_each_range(r) {
 		for (i = 0; i < r->nr_pfns; i++) {
 			if (memdesc_seed_word(&r->words[i], &walk,
-					      r->start_pfn + i, nid))
+					      r->start_pfn + i, r->nid))
 				seeded++;
 			else
 				raced++;
@@ -268,6 +273,7 @@ int memdesc_shadow_seed(void)
 
 	this_cpu_add(memdesc_stats[MEMDESC_STAT_SEEDED], seeded);
 	this_cpu_add(memdesc_stats[MEMDESC_STAT_SEED_RACED], raced);
+	/* Whoever sees "seeded" sees every seeded word. */
 	smp_store_release(&memdesc_seeded, true);
 	pr_info("seeded %lu PFNs, %lu already set by events\n", seeded, raced);
 	return 0;

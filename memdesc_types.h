@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memdesc_types.h - the shadow memdesc word: bit layout, encode/decode, names.
+ * The shadow memdesc word: bit layout, encode/decode, names.
  *
  * Shared by the module, its tests and user-space tools, so it includes only
  * what both sides have: <linux/types.h> from the kernel or linux-libc-dev.
@@ -78,6 +78,9 @@ enum memdesc_state {
 #define MEMDESC_ZONE_BITS	3
 #define MEMDESC_NODE_SHIFT	54
 #define MEMDESC_NODE_BITS	10
+
+/* ARRAY_SIZE() for both sides; user space has no <linux/kernel.h>. */
+#define MEMDESC_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define MEMDESC_FIELD_MAX(bits)		((1u << (bits)) - 1)
 #define MEMDESC_ORDER_MAX	MEMDESC_FIELD_MAX(MEMDESC_ORDER_BITS)
@@ -265,7 +268,7 @@ static inline const char *memdesc_type_name(unsigned int type)
 		[MEMDESC_TYPE_HWPOISON]	= "hwpoison",
 	};
 
-	if (type < sizeof(names) / sizeof(names[0]))
+	if (type < MEMDESC_ARRAY_SIZE(names))
 		return names[type];
 	return "unassigned";
 }
@@ -287,7 +290,7 @@ static inline const char *memdesc_subtype_name(unsigned int subtype)
 		[MEMDESC_SUB_VMALLOC_UNMAP]	= "vmalloc_unmap",
 	};
 
-	if (subtype < sizeof(names) / sizeof(names[0]))
+	if (subtype < MEMDESC_ARRAY_SIZE(names))
 		return names[subtype];
 	return "unassigned";
 }
