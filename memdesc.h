@@ -86,7 +86,7 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word);
 
 /* === Probes (memdesc_probes.c) === */
 
-int memdesc_probes_register(void);
+int memdesc_probes_register(const char *skip_events);
 void memdesc_probes_unregister(void);
 const char *memdesc_probe_name(enum memdesc_stat event);
 bool memdesc_probe_attached(enum memdesc_stat event);

@@ -17,6 +17,11 @@ module_param(seed, bool, 0444);
 MODULE_PARM_DESC(seed,
 		 "Seed the shadow from the live state at load (default 1); with 0, PFNs read unknown until an event touches them");
 
+static char *skip_events;
+module_param(skip_events, charp, 0444);
+MODULE_PARM_DESC(skip_events,
+		 "Comma-separated optional kmem tracepoints to leave detached, e.g. mm_page_pcpu_drain");
+
 static int __init memdesc_init(void)
 {
 	int err;
@@ -24,7 +29,7 @@ static int __init memdesc_init(void)
 	err = memdesc_shadow_init();
 	if (err)
 		return err;
-	err = memdesc_probes_register();
+	err = memdesc_probes_register(skip_events);
 	if (err)
 		goto out_shadow;
 	if (seed) {

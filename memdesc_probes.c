@@ -111,6 +111,7 @@ static void memdesc_probe_pcpu_drain(void *data, struct page *page,
  * @name:	the tracepoint's name
  * @func:	the probe
  * @required:	without it the shadow cannot be kept current: refuse to load
+ * @skip:	named in skip_events: leave detached
  * @tp:		the tracepoint, once found
  * @attached:	registered successfully; read by stats
  */
@@ -118,6 +119,7 @@ struct memdesc_probe {
 	const char *name;
 	void *func;
 	bool required;
+	bool skip;
 	struct tracepoint *tp;
 	bool attached;
 };
@@ -148,6 +150,41 @@ static void memdesc_probes_check_types(void)
 	check_trace_callback_type_mm_page_pcpu_drain(memdesc_probe_pcpu_drain);
 }
 
+/*
+ * Mark the optional probes named in @list (comma-separated) to stay
+ * detached, so a test or a user can measure what each event contributes.
+ */
+static int memdesc_probes_skip(const char *list)
+{
+	char *buf, *cur, *name;
+	int i, err = 0;
+
+	if (!list || !*list)
+		return 0;
+	buf = kstrdup(list, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	cur = buf;
+	while (!err && (name = strsep(&cur, ",")) != NULL) {
+		if (!*name)
+			continue;
+		for (i = 0; i < MEMDESC_NR_EVENTS; i++)
+			if (!strcmp(name, memdesc_probes[i].name))
+				break;
+		if (i == MEMDESC_NR_EVENTS) {
+			pr_err("skip_events: no kmem tracepoint '%s'\n", name);
+			err = -EINVAL;
+		} else if (memdesc_probes[i].required) {
+			pr_err("skip_events: kmem:%s is required\n", name);
+			err = -EINVAL;
+		} else {
+			memdesc_probes[i].skip = true;
+		}
+	}
+	kfree(buf);
+	return err;
+}
+
 static void memdesc_probes_find(struct tracepoint *tp, void *priv)
 {
 	int i;
@@ -159,23 +196,33 @@ static void memdesc_probes_find(struct tracepoint *tp, void *priv)
 
 /**
  * memdesc_probes_register - attach every probe whose tracepoint exists
+ * @skip_events: comma-separated optional tracepoints to leave detached, or
+ *		NULL
  *
- * A missing optional tracepoint disables only what it feeds; stats shows it
- * detached.  On error nothing stays attached.
+ * A missing or skipped optional tracepoint disables only what it feeds;
+ * stats shows it detached.  On error nothing stays attached.
  *
- * Return: 0, -ENOENT if a required tracepoint is missing, or the error of a
+ * Return: 0; -EINVAL if @skip_events names an unknown or required
+ * tracepoint; -ENOENT if a required tracepoint is missing; or the error of a
  * failed registration of a required one.
  */
-int memdesc_probes_register(void)
+int memdesc_probes_register(const char *skip_events)
 {
 	struct memdesc_probe *p;
 	int i, err;
 
 	memdesc_probes_check_types();
+	err = memdesc_probes_skip(skip_events);
+	if (err)
+		goto fail;
 	for_each_kernel_tracepoint(memdesc_probes_find, NULL);
 
 	for (i = 0; i < MEMDESC_NR_EVENTS; i++) {
 		p = &memdesc_probes[i];
+		if (p->skip) {
+			pr_info("kmem:%s skipped, not tracked\n", p->name);
+			continue;
+		}
 		if (!p->tp) {
 			if (p->required) {
 				pr_err("required tracepoint kmem:%s not found\n",
@@ -218,6 +265,7 @@ void memdesc_probes_unregister(void)
 		if (p->attached)
 			tracepoint_probe_unregister(p->tp, p->func, NULL);
 		p->attached = false;
+		p->skip = false;
 		p->tp = NULL;
 	}
 	tracepoint_synchronize_unregister();

@@ -9,7 +9,7 @@
 # counts results and ends with the line "N passed, N failed" that CI reads.
 #
 #   host     tests/host/run.sh          encoding unit tests on the build machine
-#   static   tests/static.sh            sparse (make C=1) and checkpatch
+#   static   tests/static.sh            sparse (C=2), W=1, checkpatch, shell syntax
 #   dkms     tests/dkms.sh              dkms add + build for every kernel
 #   vm       tests/vm/run.sh KVER       the module in QEMU, once per kernel
 #

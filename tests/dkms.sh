@@ -1,0 +1,168 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# dkms.sh - dkms add + build of this tree for every kernel, as TAP.
+#
+# Everything happens in a private DKMS setup under a temporary directory:
+# --dkmstree, --sourcetree and --installtree point there and TMPDIR too, so
+# /var/lib/dkms, /usr/src and /lib/modules are not touched (checked at the
+# end).  Module signing is pointed at a file that does not exist, which makes
+# dkms skip it instead of creating a MOK key pair in /var/lib/dkms; the
+# modules built here are unsigned.
+#
+# Kernels come from scripts/kernels.sh, or MEMDESC_KERNELS.  Exits non-zero
+# only if it could not run at all.
+
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kernels=${MEMDESC_KERNELS:-$(cd "$top" && scripts/kernels.sh)}
+n=0
+
+# result OK DESC: print one TAP result line.
+result()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+	fi
+}
+
+# comment FILE [MAX]: the last MAX lines of FILE as TAP comments.
+comment()
+{
+	[ -s "$1" ] || return 0
+	tail -n "${2:-30}" "$1" | sed 's/^/#   /'
+}
+
+# system_state: what must be the same before and after.
+system_state()
+{
+	ls -la --time-style=full-iso /var/lib/dkms /usr/src 2>&1
+	find /var/lib/dkms /lib/modules -maxdepth 3 -name '*memdesc*' 2>&1
+}
+
+echo "TAP version 13"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "ok 1 dkms # SKIP dkms add needs root"
+	echo "1..1"
+	exit 0
+fi
+if ! command -v dkms >/dev/null; then
+	result 1 "dkms installed (make deps)"
+	echo "1..$n"
+	exit 0
+fi
+if [ -z "$kernels" ]; then
+	result 1 "a kernel with headers to build for (make deps)"
+	echo "1..$n"
+	exit 0
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/memdesc-dkms.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/dkms" "$tmp/src" "$tmp/lib" "$tmp/tmp" "$tmp/fake"
+log=$tmp/log
+before=$(system_state)
+
+export TMPDIR=$tmp/tmp
+export sign_file=$tmp/no-sign-file
+export mok_signing_key=$tmp/no-mok.key
+export mok_certificate=$tmp/no-mok.pub
+trees=(--dkmstree "$tmp/dkms" --sourcetree "$tmp/src"
+       --installtree "$tmp/lib")
+
+# --- dkms.conf ---------------------------------------------------------------
+
+# The version dkms sees is the Makefile's, through dkms.conf's own reading.
+mk_version=$(make -s -C "$top" version 2>/dev/null)
+conf_version=$(cd / && bash -c '. "$1" && echo "$PACKAGE_VERSION"' _ \
+	       "$top/dkms.conf" 2>&1)
+if [ -n "$mk_version" ] && [ "$conf_version" = "$mk_version" ]; then
+	result 0 "dkms.conf PACKAGE_VERSION is the Makefile's MEMDESC_VERSION ($mk_version)"
+else
+	result 1 "dkms.conf PACKAGE_VERSION '$conf_version' is the Makefile's MEMDESC_VERSION '$mk_version'"
+fi
+version=$conf_version
+
+# --- add ---------------------------------------------------------------------
+
+dkms add "${trees[@]}" "$top" > "$log" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && [ -f "$tmp/src/memdesc-$version/dkms.conf" ] &&
+	[ -L "$tmp/dkms/memdesc/$version/source" ]
+added=$?
+result $added "dkms add of this tree as memdesc/$version"
+[ "$added" -eq 0 ] || comment "$log"
+
+# --- build, per kernel -------------------------------------------------------
+
+for k in $kernels; do
+	if [ "$added" -ne 0 ]; then
+		result 1 "dkms build -k $k (not added)"
+		continue
+	fi
+	dkms build "${trees[@]}" -m memdesc -v "$version" -k "$k" \
+		> "$log" 2>&1
+	rc=$?
+	ko=$(find "$tmp/dkms/memdesc/$version/$k" -path '*/module/memdesc.ko*' \
+	     2>/dev/null | head -n 1)
+	vermagic=
+	[ -n "$ko" ] && vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null | sed "s/ *$//")
+	case $vermagic in
+	"$k "*)	ok=0 ;;
+	*)	ok=1 ;;
+	esac
+	if [ "$rc" -eq 0 ] && [ "$ok" -eq 0 ]; then
+		result 0 "dkms build -k $k: ${ko##*/}, vermagic $vermagic"
+	else
+		result 1 "dkms build -k $k (exit $rc, module '${ko##*/}', vermagic '$vermagic')"
+		comment "$log"
+		comment "$tmp/dkms/memdesc/$version/build/make.log"
+	fi
+done
+
+# --- refusal: BUILD_EXCLUSIVE_CONFIG -----------------------------------------
+
+# A kernel "source dir" whose .config lacks the option: dkms must refuse it
+# (exit 77) before building anything.
+for opt in CONFIG_TRACEPOINTS CONFIG_DEBUG_FS; do
+	fake=$tmp/fake/$opt
+	k=$(echo "$kernels" | head -n 1)
+	mkdir -p "$fake/include"
+	grep -v "^$opt=" "/lib/modules/$k/build/.config" > "$fake/.config"
+	dkms build "${trees[@]}" -m memdesc -v "$version" \
+		-k "0.0.0-memdesc-no-$opt" --kernelsourcedir "$fake" \
+		> "$log" 2>&1
+	rc=$?
+	if [ "$rc" -eq 77 ]; then
+		result 0 "dkms refuses a kernel without $opt (exit 77)"
+	else
+		result 1 "dkms refuses a kernel without $opt (exit $rc, want 77)"
+		comment "$log"
+	fi
+done
+
+# --- clean up ----------------------------------------------------------------
+
+dkms remove "${trees[@]}" -m memdesc -v "$version" --all > "$log" 2>&1
+rc=$?
+find "$tmp/dkms" -mindepth 1 > "$tmp/left" 2>&1
+[ "$rc" -eq 0 ] && [ ! -s "$tmp/left" ]
+result $? "dkms remove --all empties the private dkms tree"
+comment "$tmp/left"
+[ "$rc" -eq 0 ] || comment "$log"
+
+after=$(system_state)
+if [ "$before" = "$after" ]; then
+	result 0 "/var/lib/dkms, /usr/src and /lib/modules untouched"
+else
+	result 1 "/var/lib/dkms, /usr/src and /lib/modules untouched"
+	diff <(echo "$before") <(echo "$after") | sed 's/^/#   /'
+fi
+
+echo "1..$n"
+exit 0

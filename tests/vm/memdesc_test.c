@@ -1,0 +1,736 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc_test.c - memdesc.ko in a guest: load and unload, the debugfs
+ * files, and the shadow against the live kernel before and after a workload.
+ *
+ * Runs as root in the VM that tests/vm/run.sh boots (2 NUMA nodes); the
+ * module comes from $MEMDESC_KO.  Fixtures run in the order they are
+ * declared: "load" (which leaves the module loaded), "memdesc" (the tests of
+ * a loaded module), "unload" (unload after everything).
+ */
+#define _GNU_SOURCE
+#include <grp.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
+
+#include "kselftest_harness.h"
+#include "memdesc_vm.h"
+
+static const char * const md_files[] = { "summary", "compare", "stats" };
+
+/* The tracepoints stats reports, each on one "event" line. */
+static const char * const md_events[] = {
+	"mm_page_alloc",
+	"mm_page_free",
+	"mm_page_free_batched",
+	"mm_page_alloc_zone_locked",
+	"mm_page_pcpu_drain",
+};
+
+/* The fields compare reports, each on one "field" line. */
+static const char * const md_fields[] = {
+	"state", "type", "order", "free_order", "zone", "node",
+};
+
+/* Pipe to the host: keep stdout in order with the harness's stderr. */
+static void __attribute__((constructor)) md_line_buffered(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+/* === Helpers that ASSERT === */
+
+static void md_read(struct __test_metadata *_metadata, struct md_file *mf,
+		    const char *name, const struct md_syntax *syn)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), MD_DEBUGFS "/%s", name);
+	ASSERT_EQ(0, md_file_read(mf, path, syn)) {
+		TH_LOG("%s", mf->err);
+	}
+}
+
+static void md_read_summary(struct __test_metadata *_metadata,
+			    struct md_file *mf)
+{
+	md_read(_metadata, mf, "summary", md_summary_syntax);
+}
+
+static void md_read_compare(struct __test_metadata *_metadata,
+			    struct md_file *mf)
+{
+	md_read(_metadata, mf, "compare", md_compare_syntax);
+}
+
+static void md_read_stats(struct __test_metadata *_metadata,
+			  struct md_file *mf)
+{
+	md_read(_metadata, mf, "stats", md_stats_syntax);
+}
+
+/* Print a file's records, for the log of a failed check. */
+static void md_dump(const struct md_file *mf)
+{
+	size_t i;
+	unsigned int j;
+
+	fprintf(stderr, "# %s:\n", mf->path);
+	for (i = 0; i < mf->nr; i++) {
+		fprintf(stderr, "#   %s", mf->rec[i].key);
+		for (j = 0; j < mf->rec[i].nf; j++)
+			fprintf(stderr, " %s", mf->rec[i].f[j]);
+		fputc('\n', stderr);
+	}
+}
+
+/* The record @key [@name], which must appear exactly once. */
+static const struct md_rec *md_one(struct __test_metadata *_metadata,
+				   const struct md_file *mf, const char *key,
+				   const char *name)
+{
+	ASSERT_EQ(1, md_count(mf, key, name)) {
+		TH_LOG("%s: want one '%s%s%s' record", mf->path, key,
+		       name ? " " : "", name ?: "");
+		md_dump(mf);
+	}
+	return md_find(mf, key, name);
+}
+
+/* Field @idx of the one record @key [@name]. */
+static unsigned long long md_val(struct __test_metadata *_metadata,
+				 const struct md_file *mf, const char *key,
+				 const char *name, unsigned int idx)
+{
+	return md_one(_metadata, mf, key, name)->v[idx];
+}
+
+/* Online nodes from sysfs ("0-1", "0,2-3"), to check stats "nodes". */
+static unsigned int md_online_nodes(struct __test_metadata *_metadata)
+{
+	unsigned int n = 0, a, b;
+	char buf[256], *p, *save;
+	FILE *f;
+
+	f = fopen("/sys/devices/system/node/online", "re");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	for (p = strtok_r(buf, ",\n", &save); p;
+	     p = strtok_r(NULL, ",\n", &save)) {
+		if (sscanf(p, "%u-%u", &a, &b) == 2)
+			n += b - a + 1;
+		else
+			n++;
+	}
+	return n;
+}
+
+static void md_ensure_loaded(struct __test_metadata *_metadata)
+{
+	int ret;
+
+	if (md_loaded())
+		return;
+	ret = md_load(md_ko_path(), "");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("load %s: %s", md_ko_path(), strerror(-ret));
+	}
+}
+
+/* Unload if loaded, load with @params: the shadow starts from here. */
+static void md_reload(struct __test_metadata *_metadata, const char *params)
+{
+	int ret;
+
+	ASSERT_EQ(0, md_loaded() ? md_unload() : 0);
+	ret = md_load(md_ko_path(), params);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("load %s '%s': %s", md_ko_path(), params,
+		       strerror(-ret));
+	}
+}
+
+/* === Checks of one file's records === */
+
+/*
+ * A check dumps its file when it fails; md_check_begin() and md_check_end()
+ * tell whether this check failed, whatever failed earlier in the test.
+ */
+static int md_check_begin(struct __test_metadata *_metadata)
+{
+	int saved = _metadata->exit_code;
+
+	_metadata->exit_code = KSFT_PASS;
+	return saved;
+}
+
+static bool md_check_end(struct __test_metadata *_metadata, int saved)
+{
+	bool failed = _metadata->exit_code != KSFT_PASS;
+
+	if (saved != KSFT_PASS)
+		_metadata->exit_code = saved;
+	return failed;
+}
+
+/*
+ * summary: every class once, in enum order; zone lines add up; the census
+ * covers exactly the PFNs stats says the shadow has.
+ */
+static void md_check_summary(struct __test_metadata *_metadata,
+			     const struct md_file *sum,
+			     const struct md_file *stats)
+{
+	int saved = md_check_begin(_metadata);
+	unsigned long long spanned, pfns, unknown, hole, nodes;
+	unsigned int class = 0;
+	size_t i;
+
+	spanned = md_val(_metadata, sum, "spanned", NULL, 0);
+	pfns = md_val(_metadata, stats, "pfns", NULL, 0);
+	nodes = md_val(_metadata, stats, "nodes", NULL, 0);
+
+	for (i = 0; i < sum->nr; i++) {
+		const struct md_rec *r = &sum->rec[i];
+
+		if (!strcmp(r->key, "class")) {
+			ASSERT_LT(class, MEMDESC_NR_CLASSES);
+			EXPECT_STREQ(memdesc_class_name(class), r->f[0]) {
+				TH_LOG("summary line %u: class %u out of order",
+				       r->line, class);
+			}
+			class++;
+		} else if (!strcmp(r->key, "zone")) {
+			EXPECT_LT(r->v[0], nodes) {
+				TH_LOG("summary line %u: node %s", r->line,
+				       r->f[0]);
+			}
+			EXPECT_EQ(r->v[2], r->v[3] + r->v[4]) {
+				TH_LOG("summary line %u: pages != free + allocated",
+				       r->line);
+			}
+		}
+	}
+	ASSERT_EQ(MEMDESC_NR_CLASSES, class) {
+		TH_LOG("summary: want all %d classes", MEMDESC_NR_CLASSES);
+	}
+	ASSERT_LT(0, md_count(sum, "zone", NULL));
+
+	unknown = md_val(_metadata, sum, "class", "unknown", 1);
+	hole = md_val(_metadata, sum, "class", "hole", 1);
+	EXPECT_LT(0, spanned);
+	EXPECT_EQ(spanned, md_sum(sum, "class", 1)) {
+		TH_LOG("summary: class pages do not add up to spanned");
+	}
+	EXPECT_EQ(pfns, spanned) {
+		TH_LOG("summary spanned != stats pfns");
+	}
+	EXPECT_EQ(spanned - unknown - hole, md_sum(sum, "zone", 2)) {
+		TH_LOG("summary: zone pages != spanned - unknown - hole");
+	}
+	EXPECT_EQ(md_val(_metadata, sum, "class", "free", 1),
+		  md_sum(sum, "zone", 3)) {
+		TH_LOG("summary: zone free != class free");
+	}
+	if (md_check_end(_metadata, saved))
+		md_dump(sum);
+}
+
+/*
+ * stats: every tracepoint once, the two the shadow cannot live without
+ * attached; the shadow is 8 bytes a PFN (plus at most a small header); one
+ * node line per online node.
+ */
+static void md_check_stats(struct __test_metadata *_metadata,
+			   const struct md_file *stats)
+{
+	int saved = md_check_begin(_metadata);
+	unsigned long long pfns, bytes;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(md_events); i++)
+		md_one(_metadata, stats, "event", md_events[i]);
+	EXPECT_EQ(ARRAY_SIZE(md_events), md_count(stats, "event", NULL));
+	EXPECT_EQ(1, md_val(_metadata, stats, "event", "mm_page_alloc", 1));
+	EXPECT_EQ(1, md_val(_metadata, stats, "event", "mm_page_free", 1));
+
+	for (i = 0; i < stats->nr; i++) {
+		const struct md_rec *r = &stats->rec[i];
+
+		if (!strcmp(r->key, "counter")) {
+			EXPECT_EQ(1, md_count(stats, "counter", r->f[0])) {
+				TH_LOG("stats line %u: counter repeated",
+				       r->line);
+			}
+		}
+	}
+
+	pfns = md_val(_metadata, stats, "pfns", NULL, 0);
+	bytes = md_val(_metadata, stats, "shadow_bytes", NULL, 0);
+	md_one(_metadata, stats, "seeded", NULL);
+	EXPECT_LT(0, pfns);
+	EXPECT_LE(8 * pfns, bytes);
+	EXPECT_GT(8 * pfns + 64 * 1024, bytes);
+	EXPECT_EQ(md_online_nodes(_metadata),
+		  md_val(_metadata, stats, "nodes", NULL, 0));
+	if (md_check_end(_metadata, saved))
+		md_dump(stats);
+}
+
+static bool md_class_known(const char *name)
+{
+	unsigned int c;
+
+	for (c = 0; c < MEMDESC_NR_CLASSES; c++)
+		if (!strcmp(memdesc_class_name(c), name))
+			return true;
+	return false;
+}
+
+/*
+ * compare, as a format: each field once with a percent that matches its
+ * counts; matrix cells name real classes, are nonzero, unique, and account
+ * for every PFN walked.
+ */
+static void md_check_compare_format(struct __test_metadata *_metadata,
+				    const struct md_file *cmp)
+{
+	int saved = md_check_begin(_metadata);
+	unsigned long long compared, unknown, a, d, pct, want;
+	size_t i, j;
+
+	compared = md_val(_metadata, cmp, "compared", NULL, 0);
+	unknown = md_val(_metadata, cmp, "unknown", NULL, 0);
+	ASSERT_LE(unknown, compared);
+
+	for (i = 0; i < ARRAY_SIZE(md_fields); i++) {
+		const struct md_rec *r = md_one(_metadata, cmp, "field",
+						md_fields[i]);
+
+		a = r->v[1];
+		d = r->v[2];
+		pct = r->v[3];
+		/* Every known PFN has a state; the other fields only some. */
+		EXPECT_TRUE(strcmp(md_fields[i], "state") ?
+			    a + d <= compared - unknown :
+			    a + d == compared - unknown) {
+			TH_LOG("compare line %u: field %s counts %llu PFNs of %llu known",
+			       r->line, r->f[0], a + d, compared - unknown);
+		}
+		if (a + d == 0) {
+			EXPECT_EQ(MD_NO_PERCENT, pct);
+			continue;
+		}
+		/* Three decimals, rounded either way. */
+		want = a * 100000 / (a + d);
+		EXPECT_TRUE(pct == want || pct == want + 1) {
+			TH_LOG("compare line %u: field %s %llu %llu %s, want %llu.%03llu",
+			       r->line, r->f[0], a, d, r->f[3], want / 1000,
+			       want % 1000);
+		}
+	}
+	EXPECT_EQ(ARRAY_SIZE(md_fields), md_count(cmp, "field", NULL));
+
+	for (i = 0; i < cmp->nr; i++) {
+		const struct md_rec *r = &cmp->rec[i];
+
+		if (strcmp(r->key, "matrix"))
+			continue;
+		EXPECT_TRUE(md_class_known(r->f[0]) && md_class_known(r->f[1])) {
+			TH_LOG("compare line %u: unknown class", r->line);
+		}
+		EXPECT_LT(0, r->v[2]);
+		for (j = i + 1; j < cmp->nr; j++) {
+			EXPECT_FALSE(md_rec_is(&cmp->rec[j], "matrix", r->f[0]) &&
+				     !strcmp(cmp->rec[j].f[1], r->f[1])) {
+				TH_LOG("compare line %u: cell repeated",
+				       cmp->rec[j].line);
+			}
+		}
+	}
+	EXPECT_EQ(compared, md_sum(cmp, "matrix", 2)) {
+		TH_LOG("compare: matrix does not add up to compared");
+	}
+	if (md_check_end(_metadata, saved))
+		md_dump(cmp);
+}
+
+/*
+ * compare, as a verdict on the shadow: everything seeded; zone and node
+ * never wrong (a PFN's zone and node are fixed, so any miss is a bug);
+ * allocated-vs-free right for at least 99.9% of PFNs (events have known
+ * gaps, such as the alloc_pages_bulk() fast path).
+ */
+static void md_check_compare_agrees(struct __test_metadata *_metadata,
+				    const struct md_file *cmp)
+{
+	const struct md_rec *state, *zone, *node;
+	int saved;
+
+	md_check_compare_format(_metadata, cmp);
+	saved = md_check_begin(_metadata);	/* format failures dumped */
+	state = md_one(_metadata, cmp, "field", "state");
+	zone = md_one(_metadata, cmp, "field", "zone");
+	node = md_one(_metadata, cmp, "field", "node");
+	ksft_print_msg("compared %llu unknown %llu; state %s zone %s node %s\n",
+		       md_val(_metadata, cmp, "compared", NULL, 0),
+		       md_val(_metadata, cmp, "unknown", NULL, 0),
+		       state->f[3], zone->f[3], node->f[3]);
+
+	EXPECT_LT(0, md_val(_metadata, cmp, "compared", NULL, 0));
+	EXPECT_EQ(0, md_val(_metadata, cmp, "unknown", NULL, 0));
+	EXPECT_LT(0, zone->v[1]);
+	EXPECT_EQ(0, zone->v[2]);
+	EXPECT_EQ(100000, zone->v[3]);
+	EXPECT_LT(0, node->v[1]);
+	EXPECT_EQ(0, node->v[2]);
+	EXPECT_EQ(100000, node->v[3]);
+	EXPECT_LT(0, state->v[1] + state->v[2]);
+	EXPECT_GE(state->v[1] * 1000, 999 * (state->v[1] + state->v[2])) {
+		TH_LOG("state agrees for %s%% of PFNs, want >= 99.9%%",
+		       state->f[3]);
+	}
+	if (md_check_end(_metadata, saved))
+		md_dump(cmp);
+}
+
+/* === load: module lifecycle; leaves memdesc loaded with seed=1 === */
+
+FIXTURE(load) {
+};
+
+FIXTURE_SETUP(load)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (access(md_ko_path(), R_OK))
+		SKIP(return, "%s: %s", md_ko_path(), strerror(errno));
+}
+
+FIXTURE_TEARDOWN(load)
+{
+}
+
+/*
+ * Load creates every file, a second load is refused, and unload removes
+ * the directory: nothing is left behind for a later load to trip over.
+ */
+TEST_F(load, load_unload)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t i;
+
+	ASSERT_EQ(0, md_loaded() ? md_unload() : 0);
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+	ASSERT_TRUE(md_loaded());
+	for (i = 0; i < ARRAY_SIZE(md_files); i++) {
+		snprintf(path, sizeof(path), MD_DEBUGFS "/%s", md_files[i]);
+		EXPECT_EQ(0, stat(path, &st)) {
+			TH_LOG("%s: %s", path, strerror(errno));
+		}
+	}
+	EXPECT_EQ(-EEXIST, md_load(md_ko_path(), ""));
+
+	ASSERT_EQ(0, md_unload());
+	EXPECT_FALSE(md_loaded());
+	EXPECT_EQ(-1, stat(MD_DEBUGFS, &st));
+	EXPECT_EQ(ENOENT, errno);
+
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+}
+
+/*
+ * seed=0 leaves the PFNs no event has touched unknown, and says so; a
+ * default load seeds again.  Ends with the module loaded for the tests below.
+ */
+TEST_F(load, seed_param)
+{
+	struct md_file sum, stats;
+
+	md_reload(_metadata, "seed=0");
+	md_read_summary(_metadata, &sum);
+	md_read_stats(_metadata, &stats);
+	EXPECT_LT(0, md_val(_metadata, &sum, "class", "unknown", 1));
+	EXPECT_EQ(0, md_val(_metadata, &stats, "seeded", NULL, 0));
+	md_file_free(&sum);
+	md_file_free(&stats);
+
+	md_reload(_metadata, "");
+	md_read_stats(_metadata, &stats);
+	EXPECT_EQ(1, md_val(_metadata, &stats, "seeded", NULL, 0));
+	md_file_free(&stats);
+}
+
+/* The optional tracepoints: the shadow must stay right without them. */
+#define MD_OPTIONAL_EVENTS \
+	"mm_page_free_batched,mm_page_alloc_zone_locked,mm_page_pcpu_drain"
+
+/*
+ * With every optional probe skipped, mm_page_free alone must keep frees in
+ * the shadow: the optional probes mark the same pages free and would hide a
+ * broken mm_page_free probe.  Skipped probes read detached, count nothing.
+ */
+TEST_F_TIMEOUT(load, skip_events, 600)
+{
+	static const char * const optional[] = {
+		"mm_page_free_batched",
+		"mm_page_alloc_zone_locked",
+		"mm_page_pcpu_drain",
+	};
+	struct md_file stats, cmp;
+	struct md_workload w;
+	size_t i;
+	int ret;
+
+	md_reload(_metadata, "skip_events=" MD_OPTIONAL_EVENTS);
+	ret = md_workload(&w, 2 * 192 * MD_MIB, 4, 16 * MD_MIB, "/tmp", 2);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("workload: %s", strerror(-ret));
+	}
+
+	md_read_stats(_metadata, &stats);
+	md_check_stats(_metadata, &stats);
+	for (i = 0; i < ARRAY_SIZE(optional); i++) {
+		EXPECT_EQ(0, md_val(_metadata, &stats, "event", optional[i], 1));
+		EXPECT_EQ(0, md_val(_metadata, &stats, "event", optional[i], 2));
+	}
+	EXPECT_LE(w.anon_pages,
+		  md_val(_metadata, &stats, "event", "mm_page_free", 2));
+	md_read_compare(_metadata, &cmp);
+	md_check_compare_agrees(_metadata, &cmp);
+	md_file_free(&stats);
+	md_file_free(&cmp);
+
+	md_reload(_metadata, "");
+}
+
+/*
+ * A required tracepoint cannot be skipped and an unknown name is an error:
+ * each load fails with EINVAL and leaves nothing loaded.
+ */
+TEST_F(load, skip_events_invalid)
+{
+	static const char * const bad[] = {
+		"skip_events=mm_page_alloc",
+		"skip_events=mm_page_free",
+		"skip_events=no_such_tracepoint",
+		"skip_events=mm_page_pcpu_drain,bogus",
+	};
+	size_t i;
+
+	ASSERT_EQ(0, md_loaded() ? md_unload() : 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-EINVAL, md_load(md_ko_path(), bad[i])) {
+			TH_LOG("load '%s' was not refused with EINVAL", bad[i]);
+		}
+		EXPECT_FALSE(md_loaded());
+	}
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+}
+
+/* === memdesc: a loaded module === */
+
+FIXTURE(memdesc) {
+};
+
+FIXTURE_SETUP(memdesc)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (!md_loaded() && access(md_ko_path(), R_OK))
+		SKIP(return, "memdesc not loaded, %s: %s", md_ko_path(),
+		     strerror(errno));
+	md_ensure_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(memdesc)
+{
+}
+
+/*
+ * Every file reads and parses completely: every record is known and well
+ * formed, so a format change is caught here and not by a confused tool.
+ */
+TEST_F(memdesc, files_parse)
+{
+	struct md_file sum, cmp, stats;
+
+	md_read_summary(_metadata, &sum);
+	md_read_compare(_metadata, &cmp);
+	md_read_stats(_metadata, &stats);
+	md_one(_metadata, &sum, "spanned", NULL);
+	md_check_stats(_metadata, &stats);
+	md_check_compare_format(_metadata, &cmp);
+	ksft_print_msg("summary %zu, compare %zu, stats %zu records\n",
+		       sum.nr, cmp.nr, stats.nr);
+	md_file_free(&sum);
+	md_file_free(&cmp);
+	md_file_free(&stats);
+}
+
+/*
+ * The shadow is a map of physical memory: only root may read it.  The files
+ * are 0400 and root's; debugfs gives every directory 0755, which lists names
+ * and nothing more.  What matters is tested directly: a process without
+ * root's privileges opens none of the files.
+ */
+TEST_F(memdesc, root_only)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int status;
+	pid_t pid;
+	size_t i;
+
+	ASSERT_EQ(0, stat(MD_DEBUGFS, &st));
+	EXPECT_TRUE(S_ISDIR(st.st_mode));
+	EXPECT_EQ(0, st.st_mode & 022) {
+		TH_LOG("%s: mode %o", MD_DEBUGFS, st.st_mode & 07777);
+	}
+	for (i = 0; i < ARRAY_SIZE(md_files); i++) {
+		snprintf(path, sizeof(path), MD_DEBUGFS "/%s", md_files[i]);
+		ASSERT_EQ(0, stat(path, &st));
+		EXPECT_TRUE(S_ISREG(st.st_mode));
+		EXPECT_EQ(0, st.st_uid);
+		EXPECT_EQ(0, st.st_mode & 077) {
+			TH_LOG("%s: mode %o", path, st.st_mode & 07777);
+		}
+	}
+
+	/* nobody:nogroup, with no capabilities left after setuid(). */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(2);
+		for (i = 0; i < ARRAY_SIZE(md_files); i++) {
+			snprintf(path, sizeof(path), MD_DEBUGFS "/%s",
+				 md_files[i]);
+			if (open(path, O_RDONLY) >= 0 || errno != EACCES)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("as nobody: %s", WEXITSTATUS(status) == 2 ?
+		       "cannot drop root" : "a file opened, or not with EACCES");
+	}
+}
+
+/*
+ * The census accounts for every PFN exactly once, and agrees with the size
+ * stats reports: a PFN counted twice or lost shows up here.
+ */
+TEST_F(memdesc, summary_totals)
+{
+	struct md_file sum, stats;
+
+	md_read_summary(_metadata, &sum);
+	md_read_stats(_metadata, &stats);
+	md_check_stats(_metadata, &stats);
+	md_check_summary(_metadata, &sum, &stats);
+	md_file_free(&sum);
+	md_file_free(&stats);
+}
+
+/*
+ * Right after a load the shadow is the seed: it must match the live state,
+ * or the seeding (not event handling) is wrong.
+ */
+TEST_F(memdesc, compare_after_load)
+{
+	struct md_file cmp;
+
+	if (access(md_ko_path(), R_OK))
+		SKIP(return, "%s: %s", md_ko_path(), strerror(errno));
+	md_reload(_metadata, "");
+	md_read_compare(_metadata, &cmp);
+	md_check_compare_agrees(_metadata, &cmp);
+	md_file_free(&cmp);
+}
+
+/*
+ * Over a GiB of anonymous memory allocated and freed, forked children, and
+ * tmpfs files written and removed: the events must keep the shadow as close
+ * to the live state as the seed was, and the event counts must show at least
+ * the order-0 allocations and frees the workload itself caused.
+ */
+TEST_F_TIMEOUT(memdesc, compare_after_workload, 900)
+{
+	unsigned long long alloc0, free0, alloc1, free1, pages;
+	struct md_file stats, cmp, sum;
+	const char *tmpdir = getenv("TMPDIR") ?: "/tmp";
+	struct md_workload w;
+	struct statfs sfs;
+	int ret;
+
+	if (!statfs(tmpdir, &sfs) && sfs.f_type != TMPFS_MAGIC)
+		ksft_print_msg("%s is not tmpfs\n", tmpdir);
+
+	md_read_stats(_metadata, &stats);
+	alloc0 = md_val(_metadata, &stats, "event", "mm_page_alloc", 2);
+	free0 = md_val(_metadata, &stats, "event", "mm_page_free", 2);
+	md_file_free(&stats);
+
+	ret = md_workload(&w, 6 * 192 * MD_MIB, 8, 16 * MD_MIB, tmpdir, 4);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("workload: %s", strerror(-ret));
+	}
+	pages = w.anon_pages + w.child_pages;
+	ksft_print_msg("workload: %lu anon pages, %u children x %lu pages, %lu tmpfs pages\n",
+		       w.anon_pages, w.children, w.child_pages / w.children,
+		       w.file_pages);
+	ASSERT_LE(1024 * MD_MIB / 4096, w.anon_pages);
+
+	md_read_stats(_metadata, &stats);
+	alloc1 = md_val(_metadata, &stats, "event", "mm_page_alloc", 2);
+	free1 = md_val(_metadata, &stats, "event", "mm_page_free", 2);
+	ksft_print_msg("events: mm_page_alloc +%llu, mm_page_free +%llu, want >= %llu each\n",
+		       alloc1 - alloc0, free1 - free0, pages);
+	EXPECT_LE(pages, alloc1 - alloc0);
+	EXPECT_LE(pages, free1 - free0);
+
+	md_read_compare(_metadata, &cmp);
+	md_check_compare_agrees(_metadata, &cmp);
+	md_read_summary(_metadata, &sum);
+	md_check_summary(_metadata, &sum, &stats);
+	md_file_free(&stats);
+	md_file_free(&cmp);
+	md_file_free(&sum);
+}
+
+/* === unload: after everything above === */
+
+FIXTURE(unload) {
+};
+
+FIXTURE_SETUP(unload)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (!md_loaded())
+		SKIP(return, "memdesc not loaded");
+}
+
+FIXTURE_TEARDOWN(unload)
+{
+}
+
+/*
+ * Unload a module that has seen a workload: the probes must detach and the
+ * shadow go away cleanly (the host checks the kernel log afterwards).
+ */
+TEST_F(unload, after_use)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, md_unload());
+	EXPECT_FALSE(md_loaded());
+	EXPECT_EQ(-1, stat(MD_DEBUGFS, &st));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,322 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh KVER [--demo | --boot-only] [--mem SIZE] - memdesc.ko in QEMU.
+#
+# Builds memdesc.ko for KVER and the static guest programs, packs them with
+# busybox into an initramfs, boots /boot/vmlinuz-KVER under TCG with two NUMA
+# nodes (one vCPU each), and turns what the guest prints on its serial
+# console into TAP:
+#
+#   ok N KVER: guest ...            boot, NUMA, suite complete, end reached
+#   ok N KVER: <fixture>.<test>     one per guest test, renumbered
+#   ok N KVER: kernel log clean     no WARNING/BUG/Oops/... in the guest dmesg
+#
+#   --demo        load the module, run a short workload, print summary,
+#                 compare and stats instead of running the tests
+#   --boot-only   boot and check the guest only (no module, no tests)
+#   --mem SIZE    guest memory (2G, 1536M), split over the nodes; default 2G
+#
+# MEMDESC_VM_TIMEOUT (seconds, default 1200) bounds the QEMU run.
+# MEMDESC_VM_KO=PATH tests a prebuilt module instead of building one.
+# The console log of the last run per kernel stays in .cache/vm/KVER.console.log.
+# Exits non-zero only when it could not run (and then prints "not ok" too).
+
+set -u
+
+usage()
+{
+	echo "usage: $0 KVER [--demo | --boot-only] [--mem SIZE]" >&2
+	exit 2
+}
+
+[ $# -ge 1 ] || usage
+kver=$1
+shift
+mode='test'
+mem=2G
+while [ $# -gt 0 ]; do
+	case $1 in
+	--demo)		mode=demo ;;
+	--boot-only)	mode=boot ;;
+	--mem)		[ $# -ge 2 ] || usage; mem=$2; shift ;;
+	--mem=*)	mem=${1#--mem=} ;;
+	*)		usage ;;
+	esac
+	shift
+done
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/tests/vm
+timeout_s=${MEMDESC_VM_TIMEOUT:-1200}
+
+n=0
+failed=0
+skipped=0
+# result OK|NOTOK TEXT: print the next TAP line.
+result()
+{
+	n=$((n + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $n $kver: $2"
+		case $2 in *"# SKIP"*) skipped=$((skipped + 1)) ;; esac
+	else
+		echo "not ok $n $kver: $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# cannot_run WHY: report that this kernel could not be tested, and stop.
+cannot_run()
+{
+	result NOTOK "$1"
+	exit 1
+}
+
+# size_mib SIZE: 2G, 1536M, 1536 (MiB) -> MiB.
+size_mib()
+{
+	case $1 in
+	*[gG])	echo $((${1%[gG]} * 1024)) ;;
+	*[mM])	echo $((${1%[mM]})) ;;
+	*)	echo $(($1)) ;;
+	esac
+}
+
+mem_mib=$(size_mib "$mem" 2>/dev/null) || mem_mib=0
+if [ "$mem_mib" -lt 256 ]; then
+	echo "run.sh: --mem $mem: want a size of at least 256M" >&2
+	usage
+fi
+node0_mib=$((mem_mib / 2))
+node1_mib=$((mem_mib - node0_mib))
+
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || cannot_run "setup: no readable $kernel"
+for tool in qemu-system-x86_64 busybox cpio gzip gcc timeout; do
+	command -v "$tool" >/dev/null || cannot_run "setup: $tool not installed"
+done
+busybox=$(command -v busybox)
+if ldd "$busybox" >/dev/null 2>&1; then
+	cannot_run "setup: $busybox is not static (install busybox-static)"
+fi
+
+cache=$top/.cache/vm
+mkdir -p "$cache" || cannot_run "setup: cannot create $cache"
+work=$(mktemp -d "$cache/$kver.XXXXXX") || cannot_run "setup: mktemp"
+qemu_pid=
+# shellcheck disable=SC2317	# called from the trap
+cleanup()
+{
+	# timeout(1) passes the signal on to QEMU.
+	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# === Build ===
+
+root=$work/root
+mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp} || cannot_run "setup: mkdir"
+
+if [ "$mode" != boot ]; then
+	if [ -n "${MEMDESC_VM_KO:-}" ]; then
+		ko=$MEMDESC_VM_KO
+		echo "# $kver: using $ko (MEMDESC_VM_KO)"
+	else
+		echo "# $kver: building memdesc.ko"
+		if ! ko=$("$top"/scripts/build-module.sh "$kver" \
+			  "$work/build" 2>"$work/build.log") ||
+		   [ ! -f "$ko" ]; then
+			sed 's/^/# /' "$work/build.log"
+			cannot_run "build memdesc.ko"
+		fi
+	fi
+	cp "$ko" "$root/memdesc.ko" || cannot_run "setup: copy $ko"
+
+	src=$("$top"/scripts/linux-src.sh) || cannot_run "setup: linux-src.sh"
+	harness=$src/tools/testing/selftests
+	for prog in memdesc_test memdesc_workload; do
+		if ! gcc -static -O2 -Wall -I"$harness" -I"$top" -I"$here" \
+		     -o "$root/bin/$prog" "$here/$prog.c" 2>"$work/gcc.log"; then
+			sed 's/^/# /' "$work/gcc.log"
+			cannot_run "build $prog"
+		fi
+		sed 's/^/# gcc: /' "$work/gcc.log"
+	done
+fi
+
+cp "$busybox" "$root/bin/busybox" || cannot_run "setup: copy busybox"
+for applet in $("$busybox" --list); do
+	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+done
+install -m 0755 "$here/init" "$root/init" || cannot_run "setup: copy init"
+# The console the kernel opens for /init; without root, /init reopens it
+# from devtmpfs.
+mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null
+
+# Random per run: only lines the guest's /init wrote carry it.
+token=MDT$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+printf 'MODE=%s\nTOKEN=%s\n' "$mode" "$token" >"$root/etc/memdesc-vm.conf"
+
+initrd=$work/initramfs.cpio.gz
+(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) \
+	>"$initrd" || cannot_run "setup: cpio"
+
+# === Boot ===
+
+# One socket per vCPU: two cores of one socket on different nodes make the
+# scheduler WARN at boot.  mitigations=off: page table isolation costs TCG
+# dearly and guards nothing in a throwaway guest.  A big log buffer keeps
+# early reports when later ones flood it.
+console=$cache/$kver.console.log
+# shellcheck disable=SC2054	# commas are QEMU's
+qemu=(qemu-system-x86_64 -accel tcg -m "${mem_mib}M"
+	-smp 2,sockets=2,cores=1,threads=1
+	-object "memory-backend-ram,id=mem0,size=${node0_mib}M"
+	-object "memory-backend-ram,id=mem1,size=${node1_mib}M"
+	-numa node,nodeid=0,cpus=0,memdev=mem0
+	-numa node,nodeid=1,cpus=1,memdev=mem1
+	-kernel "$kernel" -initrd "$initrd"
+	-append "console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
+	-nic none -nographic -no-reboot -monitor none)
+
+echo "# $kver: booting QEMU (TCG, 2 vCPUs, nodes ${node0_mib}M + ${node1_mib}M, timeout ${timeout_s}s)"
+start=$(date +%s)
+timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$work/console.raw" 2>&1 &
+qemu_pid=$!
+wait "$qemu_pid"
+qemu_rc=$?
+qemu_pid=
+wall=$(($(date +%s) - start))
+tr -d '\r' <"$work/console.raw" >"$console"
+
+# === Results ===
+
+# tagged TAG: what the guest printed with TAG, token and tag removed.  A
+# kernel message may precede the token on a line; it is dropped.
+tagged()
+{
+	sed -n "s/^.*$token $1 //p" "$console"
+}
+
+info()
+{
+	tagged INFO | sed -n "s/^$1 //p" | head -n 1
+}
+
+t_init=$(info uptime_init)
+t_end=$(info uptime_end)
+t_run='?'
+if [ -n "$t_init" ] && [ -n "$t_end" ]; then
+	t_run=$(awk -v a="$t_init" -v b="$t_end" 'BEGIN { printf "%.0f", b - a }')
+fi
+echo "# $kver: guest $(info kernel), nodes $(info nodes), MemTotal $(info memtotal)"
+
+if grep -q "$token BEGIN" "$console"; then
+	result OK "guest booted to /init"
+else
+	result NOTOK "guest booted to /init"
+fi
+if [ "$(info nodes)" = 0-1 ]; then
+	result OK "guest has 2 NUMA nodes"
+else
+	result NOTOK "guest has 2 NUMA nodes (online: '$(info nodes)')"
+fi
+
+# Guest results: renumber the harness's TAP lines, keep its diagnostics as
+# comments, and check that every planned test reported and the binary exited.
+if [ "$mode" = test ]; then
+	planned=
+	seen=0
+	exited=
+	while IFS= read -r line; do
+		case $line in
+		"TAP version"*)
+			;;
+		1..*)
+			planned=${line#1..}
+			;;
+		"@@exit "*)
+			exited=${line#@@exit }
+			;;
+		"ok "*|"not ok "*)
+			seen=$((seen + 1))
+			status=${line%% [0-9]*}
+			rest=${line#"$status "}
+			rest=${rest#* }
+			if [ "$status" = ok ]; then
+				result OK "$rest"
+			else
+				result NOTOK "$rest"
+			fi
+			;;
+		*)
+			echo "#   $line"
+			;;
+		esac
+	done < <(tagged T)
+	if [ -n "$planned" ] && [ "$seen" = "$planned" ] && [ -n "$exited" ]
+	then
+		result OK "guest test suite complete ($seen tests, exit $exited)"
+	else
+		result NOTOK "guest test suite complete (planned ${planned:-?}, reported $seen, exit ${exited:-none})"
+	fi
+elif [ "$mode" = demo ]; then
+	echo
+	echo "=== memdesc demo: $kver, 2 NUMA nodes, ${mem_mib}M, QEMU TCG ==="
+	tagged M | grep -v '^@@exit '
+	echo
+	status=$(tagged M | sed -n 's/^@@exit //p')
+	if [ "$status" = 0 ]; then
+		result OK "demo ran"
+	else
+		result NOTOK "demo ran (exit ${status:-none})"
+	fi
+fi
+
+if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+	result NOTOK "guest reached the end (QEMU timed out after ${timeout_s}s)"
+elif ! grep -q "$token DONE" "$console"; then
+	result NOTOK "guest reached the end (QEMU exit $qemu_rc, no end marker)"
+else
+	result OK "guest reached the end"
+fi
+if [ "${failed}" -gt 0 ] && ! grep -q "$token DONE" "$console"; then
+	echo "# last console lines ($console):"
+	tail -n 40 "$console" | sed 's/^/#   /'
+fi
+
+# The kernel log as the guest dumped it.  If the guest never got there, the
+# console is all there is: the check fails, and shows what the console has.
+bad='WARNING:|BUG:|Oops|Bad page|rcu_sched self-detected stall|rcu: INFO'
+bad+='|possible circular locking|lockdep|inconsistent lock state'
+bad+='|general protection|Call Trace|Kernel panic|blocked for more than'
+
+# log_report FILE: the offending lines, then the first report in context.
+log_report()
+{
+	echo "# offending lines:"
+	grep -E "$bad" "$1" | head -n 40 | sed 's/^/#   /'
+	echo "# first report:"
+	grep -E -m 1 -B 3 -A 30 "$bad" "$1" | sed 's/^/#   /'
+}
+
+if grep -q "$token DMESG end" "$console"; then
+	tagged D >"$work/dmesg"
+	if grep -Eq "$bad" "$work/dmesg"; then
+		result NOTOK "kernel log clean"
+		log_report "$work/dmesg"
+	else
+		result OK "kernel log clean"
+	fi
+else
+	result NOTOK "kernel log clean (no dmesg dump, console checked)"
+	grep -Eq "$bad" "$console" && log_report "$console"
+fi
+
+echo "# $kver: $((n - failed - skipped)) passed, $failed failed, $skipped skipped;" \
+     "boot to /init ${t_init:-?}s, $mode ${t_run}s, QEMU wall ${wall}s"
+echo "1..$n"
+exit 0
