@@ -31,6 +31,16 @@ enum memdesc_stat {
 	MEMDESC_EV_PAGE_FREE_BATCHED,	/* kmem:mm_page_free_batched */
 	MEMDESC_EV_ALLOC_ZONE_LOCKED,	/* kmem:mm_page_alloc_zone_locked */
 	MEMDESC_EV_PCPU_DRAIN,		/* kmem:mm_page_pcpu_drain */
+	MEMDESC_EV_KMALLOC,		/* kmem:kmalloc */
+	MEMDESC_EV_KMEM_CACHE_ALLOC,	/* kmem:kmem_cache_alloc */
+	MEMDESC_EV_FILEMAP_ADD,		/* filemap:mm_filemap_add_to_page_cache */
+	MEMDESC_EV_FILEMAP_DELETE,	/* filemap:mm_filemap_delete_from_page_cache */
+	MEMDESC_EV_LRU_INSERTION,	/* pagemap:mm_lru_insertion */
+	MEMDESC_EV_PP_HOLD,		/* page_pool:page_pool_state_hold */
+	MEMDESC_EV_PP_RELEASE,		/* page_pool:page_pool_state_release */
+	MEMDESC_EV_MEMORY_FAILURE,	/* ras:memory_failure_event */
+	MEMDESC_EV_KSM_MERGE,		/* ksm:ksm_merge_with_ksm_page (6.7+) */
+	MEMDESC_EV_KSM_REMOVE,		/* ksm:ksm_remove_ksm_page (6.7+) */
 	MEMDESC_NR_EVENTS,
 	MEMDESC_STAT_ALLOC_FAILED = MEMDESC_NR_EVENTS, /* alloc event, NULL page */
 	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN the shadow lacks */
@@ -127,6 +137,7 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk);
 u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn,
 			   int nid);
 void memdesc_live_walk_end(struct memdesc_live_walk *walk);
+u64 memdesc_live_kind_word(struct page *head);
 const char *memdesc_zone_name(int nid, unsigned int zone);
 
 /* === Reports (memdesc_report.c) === */

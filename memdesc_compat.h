@@ -9,8 +9,10 @@
 #ifndef _MEMDESC_COMPAT_H
 #define _MEMDESC_COMPAT_H
 
-#include <linux/version.h>
+#include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/poison.h>
+#include <linux/version.h>
 
 #if KERNEL_VERSION(6, 1, 0) > LINUX_VERSION_CODE
 #error "memdesc supports Linux 6.1 and later"
@@ -40,5 +42,46 @@ static inline unsigned int memdesc_pcp_pindex_order(unsigned int pindex)
 #endif
 	return pindex / MIGRATE_PCPTYPES;
 }
+
+/*
+ * page_pool pages carry PP_SIGNATURE in pp_magic.  Kernels with the DMA
+ * index in pp_magic's upper bits (6.15, and Debian's 6.12 by backport) mask
+ * it off in page_pool_page_is_pp(); older ones only had bits 0-1 to ignore.
+ */
+static inline bool memdesc_page_is_pp(struct page *page)
+{
+#ifdef PP_MAGIC_MASK
+	return page_pool_page_is_pp(page);
+#else
+	return (READ_ONCE(page->pp_magic) & ~0x3UL) == PP_SIGNATURE;
+#endif
+}
+
+/* KSM tracepoints exist from 6.7 on: kmem:ksm_* probes attach only there. */
+#if __has_include(<trace/events/ksm.h>)
+#define MEMDESC_HAVE_KSM_EVENTS 1
+#endif
+
+/*
+ * page_pool tracepoints pass a netmem_ref since 6.10 (a page before); the
+ * probes' prototypes are checked against TP_PROTO at build time.  A net_iov
+ * (device memory) has no struct page and is not ours to track.
+ */
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+#include <net/netmem.h>
+typedef netmem_ref memdesc_pp_ref;
+
+static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
+{
+	return netmem_is_net_iov(ref) ? NULL : netmem_to_page(ref);
+}
+#else
+typedef const struct page *memdesc_pp_ref;
+
+static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
+{
+	return (struct page *)ref;
+}
+#endif
 
 #endif /* _MEMDESC_COMPAT_H */

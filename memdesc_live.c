@@ -9,18 +9,33 @@
  *
  * Rules, in the order applied (both kernels unless noted):
  *   hole	pfn_to_online_page() is NULL, or the page is another node's
- *   free	PageBuddy() head: order from page_private();
- *		a tail of such a block: found from the head the walk passed, or
- *		by looking up the aligned heads as is_free_buddy_page() does;
- *		on a per-cpu list: in the snapshot taken at walk start
- *   driver	PageTail(): part of its head's allocation, the head's order
- *   reserved	PageReserved()
- *   driver	anything else: allocated; order is the compound order, so a
- *		non-compound high-order allocation reads order 0 - the kernel
- *		keeps no record of its size.
- * The typed kinds (slab, page table, folios, ...) come later; until the
- * shadow learns them from events, reading them here would only report a
- * difference the module cannot yet close.
+ *   free	PageBuddy() head (order from page_private()), or a tail of
+ *		such a block (from the head the walk passed, or by looking up
+ *		the aligned heads as is_free_buddy_page() does)
+ *   hwpoison	PageHWPoison(): the page itself, order 0
+ *   (tail)	PageTail(): its head's class and order, no head bit
+ *   free	no reference and on a per-cpu list (the snapshot taken at
+ *		walk start)
+ * then a head or single page, by memdesc_live_classify():
+ *   reserved	PageReserved()			(the zero page is reserved)
+ *   slab	PageSlab()			(6.1 page flag, 6.12 page type)
+ *   pgtable	PageTable()
+ *   guard	PageGuard()			(only with debug_pagealloc)
+ *   offline	PageOffline()			(balloon, virtio-mem)
+ *   netpool	page_pool's pp_magic		(see memdesc_compat.h)
+ *   movable	__PageMovable(): non-LRU movable (zsmalloc, balloon)
+ *   ksm	PageKsm()
+ *   anon	PageAnon(), or in the swap cache
+ *   file	a page-cache mapping; hugetlb folios count as file (hugetlbfs
+ *		owns them, in use or pooled) unless anonymous
+ *   vmalloc	reserved for the vmalloc snapshot (not yet)
+ *   driver	anything else: plain alloc_pages(), large kmalloc, the huge
+ *		zero page
+ * Order is the compound order, so a non-compound high-order allocation
+ * reads order 0: the kernel keeps no record of its size.  The mappable bit
+ * is set for the rmappable folio types (file, anon, KSM), for page_pool
+ * pages, and for any other page mapped into user space right now
+ * (folio_mapped()).
  *
  * Kernel-version differences are in memdesc_compat.h; the per-cpu list
  * layout (struct per_cpu_pages, page->pcp_list) is the same on 6.1 and 6.12.
@@ -200,6 +215,55 @@ static bool memdesc_find_buddy(struct page *page, unsigned long pfn,
 	return false;
 }
 
+/**
+ * struct memdesc_kind - what a page is, before order, zone and node
+ * @type:	enum memdesc_type
+ * @subtype:	enum memdesc_subtype, for MISC
+ * @mappable:	may be mapped to user space
+ */
+struct memdesc_kind {
+	unsigned int type;
+	unsigned int subtype;
+	bool mappable;
+};
+
+static struct memdesc_kind memdesc_kind(unsigned int type, unsigned int sub,
+					bool mappable)
+{
+	return (struct memdesc_kind){ type, sub, mappable };
+}
+
+/*
+ * The kind of a single page or compound head that is not free.  Typed pages
+ * first: their page_type overlays _mapcount, so the mapcount is read only
+ * for pages no type claims.
+ */
+static struct memdesc_kind memdesc_live_classify(struct page *head)
+{
+	if (PageReserved(head))
+		return memdesc_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_RESERVED, false);
+	if (PageSlab(head))
+		return memdesc_kind(MEMDESC_TYPE_SLAB, 0, false);
+	if (PageTable(head))
+		return memdesc_kind(MEMDESC_TYPE_PGTABLE, 0, false);
+	if (PageGuard(head))
+		return memdesc_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_GUARD, false);
+	if (PageOffline(head))
+		return memdesc_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_OFFLINE, false);
+	if (memdesc_page_is_pp(head))
+		return memdesc_kind(MEMDESC_TYPE_NETPOOL, 0, true);
+	if (__PageMovable(head))
+		return memdesc_kind(MEMDESC_TYPE_MOVABLE, 0, false);
+	if (PageKsm(head))
+		return memdesc_kind(MEMDESC_TYPE_KSM, 0, true);
+	if (PageAnon(head) || folio_test_swapcache(page_folio(head)))
+		return memdesc_kind(MEMDESC_TYPE_ANON, 0, true);
+	if (READ_ONCE(head->mapping) || PageHuge(head))
+		return memdesc_kind(MEMDESC_TYPE_FILE, 0, true);
+	return memdesc_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
+			    folio_mapped(page_folio(head)));
+}
+
 /* Compound order, bounded: the head may be splitting or freed under us. */
 static unsigned int memdesc_compound_order(struct page *head)
 {
@@ -217,6 +281,17 @@ static u64 memdesc_live_pack(unsigned int type, unsigned int subtype,
 	return head ? w | MEMDESC_HEAD : w;
 }
 
+/* The word of a page that is not free: its own or its head's kind. */
+static u64 memdesc_live_used(struct page *page, struct page *head, int nid)
+{
+	struct memdesc_kind k = memdesc_live_classify(head);
+	u64 w = memdesc_live_pack(k.type, k.subtype,
+				  memdesc_compound_order(head), page, nid,
+				  page == head);
+
+	return k.mappable ? w | MEMDESC_MAPPABLE : w;
+}
+
 /* A free PFN inside the block [start, start + 2^order). */
 static u64 memdesc_live_free(struct memdesc_live_walk *walk, struct page *page,
 			     unsigned long pfn, int nid, unsigned long start,
@@ -229,28 +304,32 @@ static u64 memdesc_live_free(struct memdesc_live_walk *walk, struct page *page,
 				 pfn == start);
 }
 
-/* A page with no reference, no type, not part of a compound page. */
-static u64 memdesc_live_unreferenced(struct memdesc_live_walk *walk,
-				     struct page *page, unsigned long pfn,
-				     int nid)
+/*
+ * A page with no reference that is neither a buddy head nor a compound tail
+ * is free if a buddy block or a per-cpu list holds it.  Otherwise it is a
+ * tail of a non-compound high-order allocation, a pooled hugetlb folio, or
+ * a page between free_pages_prepare() and the free lists: not free, as far
+ * as anything in struct page says.
+ */
+static bool memdesc_live_unreferenced_free(struct memdesc_live_walk *walk,
+					   struct page *page, unsigned long pfn,
+					   int nid, u64 *word)
 {
 	const struct memdesc_pcp_chunk *c;
 	unsigned long start;
 	unsigned int order;
 
-	if (memdesc_find_buddy(page, pfn, &start, &order))
-		return memdesc_live_free(walk, page, pfn, nid, start, order);
+	if (memdesc_find_buddy(page, pfn, &start, &order)) {
+		*word = memdesc_live_free(walk, page, pfn, nid, start, order);
+		return true;
+	}
 	c = memdesc_pcp_find(walk, pfn);
-	if (c)
-		return memdesc_live_pack(MEMDESC_TYPE_FREE, 0, c->order, page,
-					 nid, pfn == c->pfn);
-	/*
-	 * A tail of a non-compound high-order allocation, or a page between
-	 * free_pages_prepare() and the free lists: allocated, as far as
-	 * anything in struct page says.
-	 */
-	return memdesc_live_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER, 0, page,
-				 nid, true);
+	if (c) {
+		*word = memdesc_live_pack(MEMDESC_TYPE_FREE, 0, c->order, page,
+					  nid, pfn == c->pfn);
+		return true;
+	}
+	return false;
 }
 
 /**
@@ -268,6 +347,7 @@ u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn,
 			   int nid)
 {
 	struct page *page = pfn_to_online_page(pfn);
+	u64 word;
 
 	if (!page || page_to_nid(page) != nid)
 		return memdesc_hole_word(nid);
@@ -278,18 +358,30 @@ u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn,
 	if (PageBuddy(page))
 		return memdesc_live_free(walk, page, pfn, nid, pfn,
 					 memdesc_buddy_order(page));
+	if (PageHWPoison(page))
+		return memdesc_live_pack(MEMDESC_TYPE_HWPOISON, 0, 0, page, nid,
+					 true);
 	/* Before the PF_NO_COMPOUND flag tests, which assert on tails. */
 	if (PageTail(page))
-		return memdesc_live_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
-			memdesc_compound_order(compound_head(page)), page, nid,
-			false);
-	if (PageReserved(page))
-		return memdesc_live_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_RESERVED,
-					 0, page, nid, true);
-	if (!page_ref_count(page))
-		return memdesc_live_unreferenced(walk, page, pfn, nid);
-	return memdesc_live_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
-				 memdesc_compound_order(page), page, nid, true);
+		return memdesc_live_used(page, compound_head(page), nid);
+	if (!page_ref_count(page) &&
+	    memdesc_live_unreferenced_free(walk, page, pfn, nid, &word))
+		return word;
+	return memdesc_live_used(page, page, nid);
+}
+
+/**
+ * memdesc_live_kind_word - the word a page's allocation has right now
+ * @head:	a single page or compound head that is not free
+ *
+ * For probes of type-bearing events: the same classifier as the live view,
+ * applied at the time of the event.  Never sleeps, allocates or locks.
+ *
+ * Return: the word, order the compound order, without the head bit.
+ */
+u64 memdesc_live_kind_word(struct page *head)
+{
+	return memdesc_live_used(head, head, page_to_nid(head)) & ~MEMDESC_HEAD;
 }
 
 /**

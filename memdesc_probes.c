@@ -6,6 +6,14 @@
  * sections, under zone->lock.  So they never sleep, never allocate and never
  * take a lock; each is a counter increment and 2^order word stores.
  *
+ * The kmem page events say allocated or free.  What a page is comes from
+ * the events that see a page change kind: page cache add and delete, LRU
+ * insertion, slab object allocation, page_pool hold and release, memory
+ * failure, KSM merges.  Where the event means "this folio is what it now
+ * is", the probe reads the page's flags at the time of the event with the
+ * live classifier (memdesc_live_kind_word()); the others set the type the
+ * event names.
+ *
  * The __tracepoint_* symbols are not exported, so probes attach by name,
  * through for_each_kernel_tracepoint(), as mm/kfence/kfence_test.c does.
  */
@@ -13,9 +21,18 @@
 
 #include <linux/slab.h>		/* 6.1's kmem.h uses struct kmem_cache */
 #include <linux/tracepoint.h>
+#include <trace/events/filemap.h>
 #include <trace/events/kmem.h>
+#include <trace/events/page_pool.h>
+#include <trace/events/pagemap.h>
+#include <ras/ras_event.h>
 
 #include "memdesc.h"
+#include "memdesc_compat.h"
+
+#ifdef MEMDESC_HAVE_KSM_EVENTS
+#include <trace/events/ksm.h>
+#endif
 
 /* An allocated page's word: the events do not say what it will become. */
 static u64 memdesc_alloc_word(struct page *page, unsigned int order)
@@ -48,14 +65,41 @@ static void memdesc_probe_page_alloc(void *data, struct page *page,
 	memdesc_shadow_set_block(page, order, memdesc_alloc_word(page, order));
 }
 
+/* Describe a page's whole allocation as it is at the time of the event. */
+static void memdesc_retype(struct page *page)
+{
+	struct page *head = compound_head(page);
+	u64 word = memdesc_live_kind_word(head);
+
+	memdesc_shadow_set_block(head, memdesc_word_order(word), word);
+}
+
+/* Give a page's whole allocation a type the event names. */
+static void memdesc_set_type(struct page *page, unsigned int type,
+			     bool mappable)
+{
+	struct page *head = compound_head(page);
+	unsigned int order = compound_order(head);
+	u64 word = __memdesc_pack(type, 0, order, page_zonenum(head),
+				  page_to_nid(head));
+
+	memdesc_shadow_set_block(head, order,
+				 mappable ? word | MEMDESC_MAPPABLE : word);
+}
+
 /*
  * free_pages_prepare() emits this for every freed block, batched or not,
- * before the block reaches a per-cpu or buddy list.
+ * before the block reaches a per-cpu or buddy list - and before it keeps a
+ * poisoned order-0 page off those lists, so such a page stays hwpoison.
  */
 static void memdesc_probe_page_free(void *data, struct page *page,
 				    unsigned int order)
 {
 	memdesc_count(MEMDESC_EV_PAGE_FREE);
+	if (unlikely(!order && PageHWPoison(page))) {
+		memdesc_set_type(page, MEMDESC_TYPE_HWPOISON, false);
+		return;
+	}
 	memdesc_mark_free(page, order);
 }
 
@@ -106,6 +150,149 @@ static void memdesc_probe_pcpu_drain(void *data, struct page *page,
 	memdesc_mark_free(page, order);
 }
 
+/*
+ * An object came from a slab: its page became slab when the slab was made,
+ * with no event then.  One read per object while the shadow already knows.
+ * Large kmalloc (no PageSlab) keeps the word mm_page_alloc gave it.
+ */
+static void memdesc_note_object(const void *ptr)
+{
+	struct page *head;
+	u64 *w;
+
+	if (unlikely(ZERO_OR_NULL_PTR(ptr)) || unlikely(!virt_addr_valid(ptr)))
+		return;
+	head = compound_head(virt_to_page(ptr));
+	if (!PageSlab(head))
+		return;
+	w = memdesc_shadow_block(head, 1);
+	if (unlikely(!w)) {
+		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
+		return;
+	}
+	if (memdesc_word_is_page(READ_ONCE(*w)) &&
+	    memdesc_word_type(READ_ONCE(*w)) == MEMDESC_TYPE_SLAB)
+		return;
+	memdesc_retype(head);
+}
+
+static void memdesc_probe_kmalloc(void *data, unsigned long call_site,
+				  const void *ptr, size_t bytes_req,
+				  size_t bytes_alloc, gfp_t gfp_flags, int node)
+{
+	memdesc_count(MEMDESC_EV_KMALLOC);
+	memdesc_note_object(ptr);
+}
+
+static void memdesc_probe_kmem_cache_alloc(void *data, unsigned long call_site,
+					   const void *ptr,
+					   struct kmem_cache *s,
+					   gfp_t gfp_flags, int node)
+{
+	memdesc_count(MEMDESC_EV_KMEM_CACHE_ALLOC);
+	memdesc_note_object(ptr);
+}
+
+/* Page cache (not shmem, whose pages first show on the LRU). */
+static void memdesc_probe_filemap_add(void *data, struct folio *folio)
+{
+	memdesc_count(MEMDESC_EV_FILEMAP_ADD);
+	memdesc_retype(&folio->page);
+}
+
+/*
+ * Emitted before the folio's mapping is cleared: from here it is an
+ * allocated page of no kind until the last reference frees it.
+ */
+static void memdesc_probe_filemap_delete(void *data, struct folio *folio)
+{
+	memdesc_count(MEMDESC_EV_FILEMAP_DELETE);
+	memdesc_set_type(&folio->page, MEMDESC_TYPE_MISC, false);
+}
+
+/*
+ * Every anonymous, shmem and page cache folio passes through the LRU, with
+ * its anon/file identity settled by then (the rmap or the mapping is set
+ * before the folio is added).
+ */
+static void memdesc_probe_lru_insertion(void *data, struct folio *folio)
+{
+	memdesc_count(MEMDESC_EV_LRU_INSERTION);
+	memdesc_retype(&folio->page);
+}
+
+/* A page enters a page_pool (pp_magic set just before). */
+static void memdesc_probe_pp_hold(void *data, const struct page_pool *pool,
+				  memdesc_pp_ref ref, u32 hold)
+{
+	struct page *page = memdesc_pp_page(ref);
+
+	memdesc_count(MEMDESC_EV_PP_HOLD);
+	if (page)
+		memdesc_set_type(page, MEMDESC_TYPE_NETPOOL, true);
+}
+
+/* A page leaves its pool; its last put frees it (mm_page_free). */
+static void memdesc_probe_pp_release(void *data, const struct page_pool *pool,
+				     memdesc_pp_ref ref, u32 release)
+{
+	struct page *page = memdesc_pp_page(ref);
+
+	memdesc_count(MEMDESC_EV_PP_RELEASE);
+	if (page)
+		memdesc_set_type(page, MEMDESC_TYPE_MISC, false);
+}
+
+/* The page is poisoned (TestSetPageHWPoison) before the event. */
+static void memdesc_probe_memory_failure(void *data, unsigned long pfn,
+					 int type, int result)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	memdesc_count(MEMDESC_EV_MEMORY_FAILURE);
+	if (!page) {
+		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
+		return;
+	}
+	memdesc_shadow_set_block(page, 0,
+				 __memdesc_pack(MEMDESC_TYPE_HWPOISON, 0, 0,
+						page_zonenum(page),
+						page_to_nid(page)));
+}
+
+#ifdef MEMDESC_HAVE_KSM_EVENTS
+/*
+ * A page was merged into the KSM page at @pfn, or became one (kpage NULL):
+ * on success the page at @pfn is a stable KSM page now.
+ */
+static void memdesc_probe_ksm_merge(void *data, void *ksm_page,
+				    unsigned long pfn, void *rmap_item,
+				    void *mm, int err)
+{
+	struct page *page;
+
+	memdesc_count(MEMDESC_EV_KSM_MERGE);
+	if (err)
+		return;
+	page = pfn_to_online_page(pfn);
+	if (page)
+		memdesc_retype(page);
+}
+
+/* A stable node goes: its page is KSM no longer, or about to be freed. */
+static void memdesc_probe_ksm_remove(void *data, unsigned long pfn)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	memdesc_count(MEMDESC_EV_KSM_REMOVE);
+	if (page)
+		memdesc_retype(page);
+}
+#else
+#define memdesc_probe_ksm_merge		NULL
+#define memdesc_probe_ksm_remove	NULL
+#endif
+
 /**
  * struct memdesc_probe - one tracepoint the module attaches to
  * @name:	the tracepoint's name
@@ -135,6 +322,27 @@ static struct memdesc_probe memdesc_probes[MEMDESC_NR_EVENTS] = {
 		"mm_page_alloc_zone_locked", memdesc_probe_alloc_zone_locked },
 	[MEMDESC_EV_PCPU_DRAIN] = {
 		"mm_page_pcpu_drain", memdesc_probe_pcpu_drain },
+	[MEMDESC_EV_KMALLOC] = {
+		"kmalloc", memdesc_probe_kmalloc },
+	[MEMDESC_EV_KMEM_CACHE_ALLOC] = {
+		"kmem_cache_alloc", memdesc_probe_kmem_cache_alloc },
+	[MEMDESC_EV_FILEMAP_ADD] = {
+		"mm_filemap_add_to_page_cache", memdesc_probe_filemap_add },
+	[MEMDESC_EV_FILEMAP_DELETE] = {
+		"mm_filemap_delete_from_page_cache",
+		memdesc_probe_filemap_delete },
+	[MEMDESC_EV_LRU_INSERTION] = {
+		"mm_lru_insertion", memdesc_probe_lru_insertion },
+	[MEMDESC_EV_PP_HOLD] = {
+		"page_pool_state_hold", memdesc_probe_pp_hold },
+	[MEMDESC_EV_PP_RELEASE] = {
+		"page_pool_state_release", memdesc_probe_pp_release },
+	[MEMDESC_EV_MEMORY_FAILURE] = {
+		"memory_failure_event", memdesc_probe_memory_failure },
+	[MEMDESC_EV_KSM_MERGE] = {
+		"ksm_merge_with_ksm_page", memdesc_probe_ksm_merge },
+	[MEMDESC_EV_KSM_REMOVE] = {
+		"ksm_remove_ksm_page", memdesc_probe_ksm_remove },
 };
 
 /*
@@ -148,6 +356,18 @@ static void memdesc_probes_check_types(void)
 	check_trace_callback_type_mm_page_free_batched(memdesc_probe_page_free_batched);
 	check_trace_callback_type_mm_page_alloc_zone_locked(memdesc_probe_alloc_zone_locked);
 	check_trace_callback_type_mm_page_pcpu_drain(memdesc_probe_pcpu_drain);
+	check_trace_callback_type_kmalloc(memdesc_probe_kmalloc);
+	check_trace_callback_type_kmem_cache_alloc(memdesc_probe_kmem_cache_alloc);
+	check_trace_callback_type_mm_filemap_add_to_page_cache(memdesc_probe_filemap_add);
+	check_trace_callback_type_mm_filemap_delete_from_page_cache(memdesc_probe_filemap_delete);
+	check_trace_callback_type_mm_lru_insertion(memdesc_probe_lru_insertion);
+	check_trace_callback_type_page_pool_state_hold(memdesc_probe_pp_hold);
+	check_trace_callback_type_page_pool_state_release(memdesc_probe_pp_release);
+	check_trace_callback_type_memory_failure_event(memdesc_probe_memory_failure);
+#ifdef MEMDESC_HAVE_KSM_EVENTS
+	check_trace_callback_type_ksm_merge_with_ksm_page(memdesc_probe_ksm_merge);
+	check_trace_callback_type_ksm_remove_ksm_page(memdesc_probe_ksm_remove);
+#endif
 }
 
 /*
@@ -172,10 +392,10 @@ static int memdesc_probes_skip(const char *list)
 			if (!strcmp(name, memdesc_probes[i].name))
 				break;
 		if (i == MEMDESC_NR_EVENTS) {
-			pr_err("skip_events: no kmem tracepoint '%s'\n", name);
+			pr_err("skip_events: no tracepoint '%s'\n", name);
 			err = -EINVAL;
 		} else if (memdesc_probes[i].required) {
-			pr_err("skip_events: kmem:%s is required\n", name);
+			pr_err("skip_events: %s is required\n", name);
 			err = -EINVAL;
 		} else {
 			memdesc_probes[i].skip = true;
@@ -220,23 +440,23 @@ int memdesc_probes_register(const char *skip_events)
 	for (i = 0; i < MEMDESC_NR_EVENTS; i++) {
 		p = &memdesc_probes[i];
 		if (p->skip) {
-			pr_info("kmem:%s skipped, not tracked\n", p->name);
+			pr_info("tracepoint %s skipped, not tracked\n", p->name);
 			continue;
 		}
-		if (!p->tp) {
+		if (!p->tp || !p->func) {
 			if (p->required) {
-				pr_err("required tracepoint kmem:%s not found\n",
+				pr_err("required tracepoint %s not found\n",
 				       p->name);
 				err = -ENOENT;
 				goto fail;
 			}
-			pr_warn("tracepoint kmem:%s not found, not tracked\n",
+			pr_info("tracepoint %s not in this kernel, not tracked\n",
 				p->name);
 			continue;
 		}
 		err = tracepoint_probe_register(p->tp, p->func, NULL);
 		if (err) {
-			pr_err("cannot attach to kmem:%s: %d\n", p->name, err);
+			pr_err("cannot attach to %s: %d\n", p->name, err);
 			if (p->required)
 				goto fail;
 			continue;

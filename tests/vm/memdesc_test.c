@@ -25,6 +25,16 @@ static const char * const md_events[] = {
 	"mm_page_free_batched",
 	"mm_page_alloc_zone_locked",
 	"mm_page_pcpu_drain",
+	"kmalloc",
+	"kmem_cache_alloc",
+	"mm_filemap_add_to_page_cache",
+	"mm_filemap_delete_from_page_cache",
+	"mm_lru_insertion",
+	"page_pool_state_hold",
+	"page_pool_state_release",
+	"memory_failure_event",
+	"ksm_merge_with_ksm_page",
+	"ksm_remove_ksm_page",
 };
 
 /* The fields compare reports, each on one "field" line. */
