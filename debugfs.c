@@ -10,7 +10,10 @@
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "memdesc.h"
 
@@ -47,6 +50,201 @@ MEMDESC_REPORT_FILE(summary);
 MEMDESC_REPORT_FILE(compare);
 MEMDESC_REPORT_FILE(stats);
 
+/*
+ * memdesc_user_input - copy a short command from user space
+ *
+ * One write is one command: no partial writes at an offset, nothing empty,
+ * nothing longer than @size - 1.  The result is NUL-terminated and stripped
+ * of surrounding white space.
+ */
+static int memdesc_user_input(const char __user *ubuf, size_t count,
+			      loff_t *ppos, char *buf, size_t size)
+{
+	if (*ppos || !count || count >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	strim(buf);
+	return 0;
+}
+
+/* === pfn: select one PFN, read its words === */
+
+/* The selected PFN; the first spanned PFN until a write picks another. */
+static unsigned long memdesc_pfn_selected;
+static bool memdesc_pfn_chosen;
+static DEFINE_MUTEX(memdesc_pfn_lock);
+
+static int memdesc_pfn_show(struct seq_file *m, void *v)
+{
+	const struct memdesc_range *r = memdesc_next_range(NULL);
+	unsigned long pfn;
+
+	mutex_lock(&memdesc_pfn_lock);
+	pfn = memdesc_pfn_chosen ? memdesc_pfn_selected : r->start_pfn;
+	mutex_unlock(&memdesc_pfn_lock);
+	return memdesc_report_pfn(m, pfn);
+}
+
+static int memdesc_pfn_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, memdesc_pfn_show, NULL);
+}
+
+/* Decimal, or hexadecimal with 0x: a leading 0 is not octal here. */
+static int memdesc_parse_pfn(const char *s, unsigned long *pfn)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return kstrtoul(s + 2, 16, pfn);
+	return kstrtoul(s, 10, pfn);
+}
+
+static ssize_t memdesc_pfn_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	const struct memdesc_range *r;
+	unsigned long pfn;
+	char buf[32];
+	int err;
+
+	err = memdesc_user_input(ubuf, count, ppos, buf, sizeof(buf));
+	if (!err && (memdesc_parse_pfn(buf, &pfn) ||
+		     !memdesc_shadow_pfn(pfn, &r)))
+		err = -EINVAL;
+	if (err) {
+		pr_warn_ratelimited("pfn: want a PFN the shadow covers, in decimal or 0x hex\n");
+		return err;
+	}
+	mutex_lock(&memdesc_pfn_lock);
+	memdesc_pfn_selected = pfn;
+	memdesc_pfn_chosen = true;
+	mutex_unlock(&memdesc_pfn_lock);
+	return count;
+}
+
+static const struct file_operations memdesc_pfn_fops = {
+	.owner		= THIS_MODULE,
+	.open		= memdesc_pfn_open,
+	.read		= seq_read,
+	.write		= memdesc_pfn_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+/* === mismatches: the persistent disagreements of a compare run at open === */
+
+/* Cursor is index + 1, so that NULL ends the walk and index 0 is valid. */
+static void *memdesc_mis_start(struct seq_file *m, loff_t *pos)
+{
+	if (*pos == 0)
+		seq_puts(m, "# mismatch pfn fields shadow-word class order live-word class order\n");
+	if (*pos >= memdesc_compare_nr_mismatches(m->private))
+		return NULL;
+	return (void *)(uintptr_t)(*pos + 1);
+}
+
+static void *memdesc_mis_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return memdesc_mis_start(m, pos);
+}
+
+static void memdesc_mis_stop(struct seq_file *m, void *v)
+{
+}
+
+static int memdesc_mis_show(struct seq_file *m, void *v)
+{
+	memdesc_report_mismatch(m, m->private, (uintptr_t)v - 1);
+	return 0;
+}
+
+static const struct seq_operations memdesc_mis_sops = {
+	.start	= memdesc_mis_start,
+	.next	= memdesc_mis_next,
+	.stop	= memdesc_mis_stop,
+	.show	= memdesc_mis_show,
+};
+
+static int memdesc_mis_open(struct inode *inode, struct file *file)
+{
+	struct memdesc_compare *c = memdesc_compare_run();
+	int err;
+
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	err = seq_open(file, &memdesc_mis_sops);
+	if (err) {
+		memdesc_compare_free(c);
+		return err;
+	}
+	((struct seq_file *)file->private_data)->private = c;
+	return 0;
+}
+
+static int memdesc_mis_release(struct inode *inode, struct file *file)
+{
+	memdesc_compare_free(((struct seq_file *)file->private_data)->private);
+	return seq_release(inode, file);
+}
+
+static const struct file_operations memdesc_mis_fops = {
+	.owner		= THIS_MODULE,
+	.open		= memdesc_mis_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= memdesc_mis_release,
+};
+
+/* === control: resync, reset, enable, disable === */
+
+static DEFINE_MUTEX(memdesc_control_lock);
+
+static int memdesc_control(const char *cmd)
+{
+	if (!strcmp(cmd, "resync"))
+		return memdesc_shadow_resync();
+	if (!strcmp(cmd, "reset")) {
+		memdesc_stats_reset();
+		return 0;
+	}
+	if (!strcmp(cmd, "disable")) {
+		memdesc_probes_track(false);
+		return 0;
+	}
+	/* Events were missed while tracking was off: start from live. */
+	if (!strcmp(cmd, "enable")) {
+		memdesc_probes_track(true);
+		return memdesc_shadow_resync();
+	}
+	return -EINVAL;
+}
+
+static ssize_t memdesc_control_write(struct file *file,
+				     const char __user *ubuf, size_t count,
+				     loff_t *ppos)
+{
+	char buf[16];
+	int err;
+
+	err = memdesc_user_input(ubuf, count, ppos, buf, sizeof(buf));
+	if (!err) {
+		mutex_lock(&memdesc_control_lock);
+		err = memdesc_control(buf);
+		mutex_unlock(&memdesc_control_lock);
+	}
+	if (err == -EINVAL)
+		pr_warn_ratelimited("control: want one of resync, reset, enable, disable\n");
+	return err ? err : count;
+}
+
+static const struct file_operations memdesc_control_fops = {
+	.owner		= THIS_MODULE,
+	.write		= memdesc_control_write,
+	.llseek		= noop_llseek,
+};
+
 /**
  * memdesc_debugfs_init - create /sys/kernel/debug/memdesc and its files
  *
@@ -71,6 +269,11 @@ int memdesc_debugfs_init(void)
 			    &memdesc_compare_fops);
 	debugfs_create_file("stats", 0400, memdesc_dir, NULL,
 			    &memdesc_stats_fops);
+	debugfs_create_file("mismatches", 0400, memdesc_dir, NULL,
+			    &memdesc_mis_fops);
+	debugfs_create_file("pfn", 0600, memdesc_dir, NULL, &memdesc_pfn_fops);
+	debugfs_create_file("control", 0200, memdesc_dir, NULL,
+			    &memdesc_control_fops);
 	return 0;
 }
 

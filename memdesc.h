@@ -39,14 +39,16 @@ enum memdesc_stat {
 	MEMDESC_EV_PP_HOLD,		/* page_pool:page_pool_state_hold */
 	MEMDESC_EV_PP_RELEASE,		/* page_pool:page_pool_state_release */
 	MEMDESC_EV_MEMORY_FAILURE,	/* ras:memory_failure_event */
-	MEMDESC_EV_KSM_MERGE,		/* ksm:ksm_merge_with_ksm_page (6.7+) */
-	MEMDESC_EV_KSM_REMOVE,		/* ksm:ksm_remove_ksm_page (6.7+) */
+	MEMDESC_EV_KSM_MERGE,		/* ksm:ksm_merge_with_ksm_page (6.4+) */
+	MEMDESC_EV_KSM_REMOVE,		/* ksm:ksm_remove_ksm_page (6.4+) */
 	MEMDESC_NR_EVENTS,
 	MEMDESC_STAT_ALLOC_FAILED = MEMDESC_NR_EVENTS, /* alloc event, NULL page */
 	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN the shadow lacks */
 	MEMDESC_STAT_SEEDED,		/* words the seeding walk wrote */
 	MEMDESC_STAT_SEED_RACED,	/* words an event wrote first */
 	MEMDESC_STAT_PCP_TRUNCATED,	/* per-cpu pages past the snapshot */
+	MEMDESC_STAT_RESYNCED,		/* words a resync wrote */
+	MEMDESC_STAT_HOTPLUG,		/* memory blocks on- or offlined */
 	MEMDESC_NR_STATS,
 };
 
@@ -58,6 +60,7 @@ static inline void memdesc_count(enum memdesc_stat stat)
 }
 
 unsigned long memdesc_stat_read(enum memdesc_stat stat);
+void memdesc_stats_reset(void);
 const char *memdesc_stat_name(enum memdesc_stat stat);
 
 /* === Shadow store (memdesc_shadow.c) === */
@@ -83,6 +86,10 @@ struct memdesc_range {
 int memdesc_shadow_init(void);
 void memdesc_shadow_destroy(void);
 int memdesc_shadow_seed(void);
+int memdesc_shadow_resync(void);
+int memdesc_shadow_hotplug_register(void);
+void memdesc_shadow_hotplug_unregister(void);
+u64 *memdesc_shadow_pfn(unsigned long pfn, const struct memdesc_range **range);
 bool memdesc_shadow_seeded(void);
 unsigned long memdesc_shadow_pfns(void);
 size_t memdesc_shadow_bytes(void);
@@ -98,6 +105,8 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word);
 
 int memdesc_probes_register(const char *skip_events);
 void memdesc_probes_unregister(void);
+void memdesc_probes_track(bool on);
+bool memdesc_probes_tracking(void);
 const char *memdesc_probe_name(enum memdesc_stat event);
 bool memdesc_probe_attached(enum memdesc_stat event);
 
@@ -142,9 +151,18 @@ const char *memdesc_zone_name(int nid, unsigned int zone);
 
 /* === Reports (memdesc_report.c) === */
 
+struct memdesc_compare;
+
 int memdesc_report_summary(struct seq_file *m);
 int memdesc_report_compare(struct seq_file *m);
 int memdesc_report_stats(struct seq_file *m);
+int memdesc_report_pfn(struct seq_file *m, unsigned long pfn);
+struct memdesc_compare *memdesc_compare_run(void);
+void memdesc_compare_free(struct memdesc_compare *c);
+void memdesc_compare_print(struct seq_file *m, const struct memdesc_compare *c);
+unsigned long memdesc_compare_nr_mismatches(const struct memdesc_compare *c);
+void memdesc_report_mismatch(struct seq_file *m,
+			     const struct memdesc_compare *c, unsigned long i);
 
 /* === debugfs (debugfs.c) === */
 

@@ -57,8 +57,23 @@ static inline bool memdesc_page_is_pp(struct page *page)
 #endif
 }
 
-/* KSM tracepoints exist from 6.7 on: kmem:ksm_* probes attach only there. */
-#if __has_include(<trace/events/ksm.h>)
+/*
+ * A page's own mapcount, for display; -1 where the field holds a page type
+ * (6.1's slab overlays it too).  6.12 dropped page_mapcount().
+ */
+static inline int memdesc_page_mapcount(struct page *page)
+{
+	if (PageSlab(page) || page_has_type(page))
+		return -1;
+	return atomic_read(&page->_mapcount) + 1;
+}
+
+/*
+ * KSM tracepoints ("mm: add tracepoints to ksm") came with 6.4; before, the
+ * ksm:* probes are not built and stats shows them detached.  The probes'
+ * prototypes are checked against TP_PROTO, so a wrong bound fails the build.
+ */
+#if KERNEL_VERSION(6, 4, 0) <= LINUX_VERSION_CODE
 #define MEMDESC_HAVE_KSM_EVENTS 1
 #endif
 
@@ -69,14 +84,14 @@ static inline bool memdesc_page_is_pp(struct page *page)
  */
 #if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
 #include <net/netmem.h>
-typedef netmem_ref memdesc_pp_ref;
+#define memdesc_pp_ref netmem_ref
 
 static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
 {
 	return netmem_is_net_iov(ref) ? NULL : netmem_to_page(ref);
 }
 #else
-typedef const struct page *memdesc_pp_ref;
+#define memdesc_pp_ref const struct page *
 
 static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
 {

@@ -2,9 +2,10 @@
 /*
  * Module init, exit and parameters.
  *
- * Order matters both ways.  Load: shadow, probes, seeding, then debugfs, so
- * nothing reads a shadow that is not being kept current.  Unload: debugfs
- * (waits for readers), probes (waits for running probes), then the shadow.
+ * Order matters both ways.  Load: shadow, probes, the hotplug notifier,
+ * seeding, then debugfs, so nothing reads a shadow that is not being kept
+ * current.  Unload: debugfs (waits for readers), the notifier, probes (waits
+ * for running probes), then the shadow.
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
@@ -32,19 +33,25 @@ static int __init memdesc_init(void)
 	err = memdesc_probes_register(skip_events);
 	if (err)
 		goto out_shadow;
+	/* Before seeding: an offlined block's holes are not UNKNOWN. */
+	err = memdesc_shadow_hotplug_register();
+	if (err)
+		goto out_probes;
 	if (seed) {
 		err = memdesc_shadow_seed();
 		if (err)
-			goto out_probes;
+			goto out_hotplug;
 	}
 	err = memdesc_debugfs_init();
 	if (err)
-		goto out_probes;
+		goto out_hotplug;
 
 	pr_info("tracking %lu PFNs in %zu bytes\n", memdesc_shadow_pfns(),
 		memdesc_shadow_bytes());
 	return 0;
 
+out_hotplug:
+	memdesc_shadow_hotplug_unregister();
 out_probes:
 	memdesc_probes_unregister();
 out_shadow:
@@ -55,6 +62,7 @@ out_shadow:
 static void __exit memdesc_exit(void)
 {
 	memdesc_debugfs_exit();
+	memdesc_shadow_hotplug_unregister();
 	memdesc_probes_unregister();
 	memdesc_shadow_destroy();
 }

@@ -19,6 +19,7 @@
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
+#include <linux/jump_label.h>
 #include <linux/slab.h>		/* 6.1's kmem.h uses struct kmem_cache */
 #include <linux/tracepoint.h>
 #include <trace/events/filemap.h>
@@ -33,6 +34,18 @@
 #ifdef MEMDESC_HAVE_KSM_EVENTS
 #include <trace/events/ksm.h>
 #endif
+
+/* Tracking on or off (control file); patched out of the probes when on. */
+static DEFINE_STATIC_KEY_TRUE(memdesc_tracking);
+
+/* Count an event, or tell the probe to return if tracking is off. */
+static __always_inline bool memdesc_event(enum memdesc_stat event)
+{
+	if (!static_branch_likely(&memdesc_tracking))
+		return false;
+	memdesc_count(event);
+	return true;
+}
 
 /* An allocated page's word: the events do not say what it will become. */
 static u64 memdesc_alloc_word(struct page *page, unsigned int order)
@@ -57,7 +70,8 @@ static void memdesc_probe_page_alloc(void *data, struct page *page,
 				     unsigned int order, gfp_t gfp_flags,
 				     int migratetype)
 {
-	memdesc_count(MEMDESC_EV_PAGE_ALLOC);
+	if (!memdesc_event(MEMDESC_EV_PAGE_ALLOC))
+		return;
 	if (unlikely(!page)) {
 		memdesc_count(MEMDESC_STAT_ALLOC_FAILED);
 		return;
@@ -95,7 +109,8 @@ static void memdesc_set_type(struct page *page, unsigned int type,
 static void memdesc_probe_page_free(void *data, struct page *page,
 				    unsigned int order)
 {
-	memdesc_count(MEMDESC_EV_PAGE_FREE);
+	if (!memdesc_event(MEMDESC_EV_PAGE_FREE))
+		return;
 	if (unlikely(!order && PageHWPoison(page))) {
 		memdesc_set_type(page, MEMDESC_TYPE_HWPOISON, false);
 		return;
@@ -115,7 +130,8 @@ static void memdesc_probe_page_free_batched(void *data, struct page *page)
 {
 	u64 *w, word;
 
-	memdesc_count(MEMDESC_EV_PAGE_FREE_BATCHED);
+	if (!memdesc_event(MEMDESC_EV_PAGE_FREE_BATCHED))
+		return;
 	w = memdesc_shadow_block(page, 1);
 	if (unlikely(!w)) {
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
@@ -138,7 +154,8 @@ static void memdesc_probe_alloc_zone_locked(void *data, struct page *page,
 					    unsigned int order,
 					    int migratetype, int percpu_refill)
 {
-	memdesc_count(MEMDESC_EV_ALLOC_ZONE_LOCKED);
+	if (!memdesc_event(MEMDESC_EV_ALLOC_ZONE_LOCKED))
+		return;
 	memdesc_mark_free(page, order);
 }
 
@@ -146,7 +163,8 @@ static void memdesc_probe_alloc_zone_locked(void *data, struct page *page,
 static void memdesc_probe_pcpu_drain(void *data, struct page *page,
 				     unsigned int order, int migratetype)
 {
-	memdesc_count(MEMDESC_EV_PCPU_DRAIN);
+	if (!memdesc_event(MEMDESC_EV_PCPU_DRAIN))
+		return;
 	memdesc_mark_free(page, order);
 }
 
@@ -180,7 +198,8 @@ static void memdesc_probe_kmalloc(void *data, unsigned long call_site,
 				  const void *ptr, size_t bytes_req,
 				  size_t bytes_alloc, gfp_t gfp_flags, int node)
 {
-	memdesc_count(MEMDESC_EV_KMALLOC);
+	if (!memdesc_event(MEMDESC_EV_KMALLOC))
+		return;
 	memdesc_note_object(ptr);
 }
 
@@ -189,14 +208,16 @@ static void memdesc_probe_kmem_cache_alloc(void *data, unsigned long call_site,
 					   struct kmem_cache *s,
 					   gfp_t gfp_flags, int node)
 {
-	memdesc_count(MEMDESC_EV_KMEM_CACHE_ALLOC);
+	if (!memdesc_event(MEMDESC_EV_KMEM_CACHE_ALLOC))
+		return;
 	memdesc_note_object(ptr);
 }
 
 /* Page cache (not shmem, whose pages first show on the LRU). */
 static void memdesc_probe_filemap_add(void *data, struct folio *folio)
 {
-	memdesc_count(MEMDESC_EV_FILEMAP_ADD);
+	if (!memdesc_event(MEMDESC_EV_FILEMAP_ADD))
+		return;
 	memdesc_retype(&folio->page);
 }
 
@@ -206,7 +227,8 @@ static void memdesc_probe_filemap_add(void *data, struct folio *folio)
  */
 static void memdesc_probe_filemap_delete(void *data, struct folio *folio)
 {
-	memdesc_count(MEMDESC_EV_FILEMAP_DELETE);
+	if (!memdesc_event(MEMDESC_EV_FILEMAP_DELETE))
+		return;
 	memdesc_set_type(&folio->page, MEMDESC_TYPE_MISC, false);
 }
 
@@ -217,7 +239,8 @@ static void memdesc_probe_filemap_delete(void *data, struct folio *folio)
  */
 static void memdesc_probe_lru_insertion(void *data, struct folio *folio)
 {
-	memdesc_count(MEMDESC_EV_LRU_INSERTION);
+	if (!memdesc_event(MEMDESC_EV_LRU_INSERTION))
+		return;
 	memdesc_retype(&folio->page);
 }
 
@@ -227,7 +250,8 @@ static void memdesc_probe_pp_hold(void *data, const struct page_pool *pool,
 {
 	struct page *page = memdesc_pp_page(ref);
 
-	memdesc_count(MEMDESC_EV_PP_HOLD);
+	if (!memdesc_event(MEMDESC_EV_PP_HOLD))
+		return;
 	if (page)
 		memdesc_set_type(page, MEMDESC_TYPE_NETPOOL, true);
 }
@@ -238,7 +262,8 @@ static void memdesc_probe_pp_release(void *data, const struct page_pool *pool,
 {
 	struct page *page = memdesc_pp_page(ref);
 
-	memdesc_count(MEMDESC_EV_PP_RELEASE);
+	if (!memdesc_event(MEMDESC_EV_PP_RELEASE))
+		return;
 	if (page)
 		memdesc_set_type(page, MEMDESC_TYPE_MISC, false);
 }
@@ -249,7 +274,8 @@ static void memdesc_probe_memory_failure(void *data, unsigned long pfn,
 {
 	struct page *page = pfn_to_online_page(pfn);
 
-	memdesc_count(MEMDESC_EV_MEMORY_FAILURE);
+	if (!memdesc_event(MEMDESC_EV_MEMORY_FAILURE))
+		return;
 	if (!page) {
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
 		return;
@@ -271,7 +297,8 @@ static void memdesc_probe_ksm_merge(void *data, void *ksm_page,
 {
 	struct page *page;
 
-	memdesc_count(MEMDESC_EV_KSM_MERGE);
+	if (!memdesc_event(MEMDESC_EV_KSM_MERGE))
+		return;
 	if (err)
 		return;
 	page = pfn_to_online_page(pfn);
@@ -284,7 +311,8 @@ static void memdesc_probe_ksm_remove(void *data, unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(pfn);
 
-	memdesc_count(MEMDESC_EV_KSM_REMOVE);
+	if (!memdesc_event(MEMDESC_EV_KSM_REMOVE))
+		return;
 	if (page)
 		memdesc_retype(page);
 }
@@ -489,6 +517,31 @@ void memdesc_probes_unregister(void)
 		p->tp = NULL;
 	}
 	tracepoint_synchronize_unregister();
+}
+
+/**
+ * memdesc_probes_track - turn tracking on or off
+ * @on:		whether probes update the shadow
+ *
+ * The probes stay attached; off, each returns at once.  Turning tracking
+ * back on leaves the shadow stale until a resync.  Sleeps.
+ */
+void memdesc_probes_track(bool on)
+{
+	if (on)
+		static_branch_enable(&memdesc_tracking);
+	else
+		static_branch_disable(&memdesc_tracking);
+}
+
+/**
+ * memdesc_probes_tracking - whether tracking is on
+ *
+ * Return: true if probes update the shadow.
+ */
+bool memdesc_probes_tracking(void)
+{
+	return static_key_enabled(&memdesc_tracking);
 }
 
 /**

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "memdesc.h"
+#include "memdesc_compat.h"
 
 static const char * const memdesc_stat_names[] = {
 	[MEMDESC_STAT_ALLOC_FAILED]	= "alloc_failed",
@@ -22,6 +23,8 @@ static const char * const memdesc_stat_names[] = {
 	[MEMDESC_STAT_SEEDED]		= "seeded",
 	[MEMDESC_STAT_SEED_RACED]	= "seed_raced",
 	[MEMDESC_STAT_PCP_TRUNCATED]	= "pcp_truncated",
+	[MEMDESC_STAT_RESYNCED]		= "resynced",
+	[MEMDESC_STAT_HOTPLUG]		= "hotplug",
 };
 
 static_assert(ARRAY_SIZE(memdesc_stat_names) == MEMDESC_NR_STATS);
@@ -138,6 +141,7 @@ enum memdesc_field {
 	MEMDESC_FIELD_FREE_ORDER,	/* PFNs free on both sides */
 	MEMDESC_FIELD_ZONE,
 	MEMDESC_FIELD_NODE,
+	MEMDESC_FIELD_MAPPABLE,
 	MEMDESC_NR_FIELDS,
 };
 
@@ -148,62 +152,162 @@ static const char * const memdesc_field_names[] = {
 	[MEMDESC_FIELD_FREE_ORDER]	= "free_order",
 	[MEMDESC_FIELD_ZONE]		= "zone",
 	[MEMDESC_FIELD_NODE]		= "node",
+	[MEMDESC_FIELD_MAPPABLE]	= "mappable",
 };
 
 static_assert(ARRAY_SIZE(memdesc_field_names) == MEMDESC_NR_FIELDS);
 
+/*
+ * Free chunks merge and split in the buddy allocator with no event, so a
+ * free order that differs is expected: it is reported, never rechecked.
+ */
+#define MEMDESC_FIELDS_CHECKED	(~BIT(MEMDESC_FIELD_FREE_ORDER) & \
+				 (BIT(MEMDESC_NR_FIELDS) - 1))
+
+/* Mismatches looked at again after the walk; past this, unchecked. */
+#define MEMDESC_RECHECK_MAX	65536
+/* Example PFNs kept per off-diagonal matrix cell. */
+#define MEMDESC_EXAMPLES	4
+
 /**
- * struct memdesc_compare - result of one compare walk
+ * struct memdesc_mismatch - a PFN whose shadow and live words disagree
+ * @pfn:	the PFN
+ * @nid:	node of the range it was walked in
+ * @shadow:	shadow word
+ * @live:	live word
+ * @fields:	BIT(enum memdesc_field) of the fields that disagree
+ */
+struct memdesc_mismatch {
+	unsigned long pfn;
+	int nid;
+	u64 shadow;
+	u64 live;
+	unsigned int fields;
+};
+
+/**
+ * struct memdesc_compare - result of one compare
  * @compared:	online PFNs walked
  * @unknown:	of those, shadow words still UNKNOWN
- * @agree:	per field, PFNs where shadow and live agree
- * @disagree:	per field, PFNs where they do not
- * @matrix:	PFNs per shadow class (row) and live class (column)
+ * @rechecked:	PFNs that disagreed in the walk and were looked at again
+ * @unchecked:	disagreements past MEMDESC_RECHECK_MAX, counted persistent
+ * @agree:	per field, PFNs that agree in the end
+ * @disagree:	per field, PFNs that disagree in the end (persistent)
+ * @transient:	per field, PFNs that disagreed in the walk, not on recheck
+ * @matrix:	PFNs per shadow class (row) and live class (column), final
+ * @examples:	up to MEMDESC_EXAMPLES persistent PFNs per matrix cell
+ * @nr_examples: how many of @examples are set
+ * @mis:	the disagreements; after the recheck, the persistent ones
+ * @nr_mis:	entries in @mis
  */
 struct memdesc_compare {
 	unsigned long compared;
 	unsigned long unknown;
+	unsigned long rechecked;
+	unsigned long unchecked;
 	unsigned long agree[MEMDESC_NR_FIELDS];
 	unsigned long disagree[MEMDESC_NR_FIELDS];
+	unsigned long transient[MEMDESC_NR_FIELDS];
 	unsigned long matrix[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
+	unsigned long examples[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES]
+			      [MEMDESC_EXAMPLES];
+	u8 nr_examples[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
+	struct memdesc_mismatch *mis;
+	unsigned long nr_mis;
 };
 
-static void memdesc_tally(struct memdesc_compare *c, enum memdesc_field f,
-			  bool same)
-{
-	if (same)
-		c->agree[f]++;
-	else
-		c->disagree[f]++;
-}
-
-static void memdesc_compare_word(struct memdesc_compare *c, u64 shadow,
-				 u64 live)
+/*
+ * The fields that disagree, and in @scope those that apply: all fields need
+ * a shadow word that describes a page; the order fields need both sides
+ * allocated, or both free.
+ */
+static unsigned int memdesc_diff(u64 shadow, u64 live, unsigned int *scope)
 {
 	bool sfree = memdesc_word_is_free(shadow);
 	bool lfree = memdesc_word_is_free(live);
+	unsigned int diff = 0;
 
-	c->compared++;
-	c->matrix[memdesc_class(shadow)][memdesc_class(live)]++;
-	if (memdesc_word_state(shadow) == MEMDESC_STATE_UNKNOWN) {
-		c->unknown++;
-		return;
-	}
-	memdesc_tally(c, MEMDESC_FIELD_STATE, sfree == lfree);
+	*scope = BIT(MEMDESC_FIELD_STATE);
+	if (sfree != lfree)
+		diff |= BIT(MEMDESC_FIELD_STATE);
 	/* A shadow hole over an online page has no other field to check. */
 	if (!memdesc_word_is_page(shadow))
+		return diff;
+
+	*scope |= BIT(MEMDESC_FIELD_TYPE) | BIT(MEMDESC_FIELD_ZONE) |
+		  BIT(MEMDESC_FIELD_NODE) | BIT(MEMDESC_FIELD_MAPPABLE);
+	if (memdesc_class(shadow) != memdesc_class(live))
+		diff |= BIT(MEMDESC_FIELD_TYPE);
+	if (memdesc_word_zone(shadow) != memdesc_word_zone(live))
+		diff |= BIT(MEMDESC_FIELD_ZONE);
+	if (memdesc_word_node(shadow) != memdesc_word_node(live))
+		diff |= BIT(MEMDESC_FIELD_NODE);
+	if (memdesc_word_mappable(shadow) != memdesc_word_mappable(live))
+		diff |= BIT(MEMDESC_FIELD_MAPPABLE);
+	if (sfree == lfree) {
+		enum memdesc_field f = sfree ? MEMDESC_FIELD_FREE_ORDER :
+					       MEMDESC_FIELD_ORDER;
+
+		*scope |= BIT(f);
+		if (memdesc_word_order(shadow) != memdesc_word_order(live))
+			diff |= BIT(f);
+	}
+	return diff;
+}
+
+/* Count one PFN's final verdict. */
+static void memdesc_tally(struct memdesc_compare *c, u64 shadow, u64 live,
+			  unsigned int diff, unsigned int scope)
+{
+	int f;
+
+	c->matrix[memdesc_class(shadow)][memdesc_class(live)]++;
+	for (f = 0; f < MEMDESC_NR_FIELDS; f++) {
+		if (!(scope & BIT(f)))
+			continue;
+		if (diff & BIT(f))
+			c->disagree[f]++;
+		else
+			c->agree[f]++;
+	}
+}
+
+static void memdesc_add_example(struct memdesc_compare *c,
+				const struct memdesc_mismatch *mm)
+{
+	unsigned int s = memdesc_class(mm->shadow), l = memdesc_class(mm->live);
+
+	if (c->nr_examples[s][l] < MEMDESC_EXAMPLES)
+		c->examples[s][l][c->nr_examples[s][l]++] = mm->pfn;
+}
+
+/* Walk pass: count agreements, keep disagreements for the recheck. */
+static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
+				int nid, u64 shadow, u64 live)
+{
+	unsigned int scope, diff;
+
+	c->compared++;
+	if (memdesc_word_state(shadow) == MEMDESC_STATE_UNKNOWN) {
+		c->unknown++;
+		c->matrix[memdesc_class(shadow)][memdesc_class(live)]++;
 		return;
-	memdesc_tally(c, MEMDESC_FIELD_TYPE,
-		      memdesc_class(shadow) == memdesc_class(live));
-	if (sfree == lfree)
-		memdesc_tally(c, sfree ? MEMDESC_FIELD_FREE_ORDER :
-				  MEMDESC_FIELD_ORDER,
-			      memdesc_word_order(shadow) ==
-			      memdesc_word_order(live));
-	memdesc_tally(c, MEMDESC_FIELD_ZONE,
-		      memdesc_word_zone(shadow) == memdesc_word_zone(live));
-	memdesc_tally(c, MEMDESC_FIELD_NODE,
-		      memdesc_word_node(shadow) == memdesc_word_node(live));
+	}
+	diff = memdesc_diff(shadow, live, &scope);
+	if (!(diff & MEMDESC_FIELDS_CHECKED)) {
+		memdesc_tally(c, shadow, live, diff, scope);
+		return;
+	}
+	if (c->nr_mis == MEMDESC_RECHECK_MAX) {
+		struct memdesc_mismatch mm = { pfn, nid, shadow, live, diff };
+
+		c->unchecked++;
+		memdesc_tally(c, shadow, live, diff, scope);
+		memdesc_add_example(c, &mm);
+		return;
+	}
+	c->mis[c->nr_mis++] = (struct memdesc_mismatch){
+		pfn, nid, shadow, live, diff };
 }
 
 static void memdesc_compare_range(struct memdesc_compare *c,
@@ -215,27 +319,190 @@ static void memdesc_compare_range(struct memdesc_compare *c,
 	for (i = 0; i < r->nr_pfns; i++) {
 		u64 live = memdesc_live_walk_word(walk, r->start_pfn + i, r->nid);
 
-		if (memdesc_word_state(live) == MEMDESC_STATE_HOLE)
-			continue;
-		memdesc_compare_word(c, READ_ONCE(r->words[i]), live);
+		if (memdesc_word_state(live) != MEMDESC_STATE_HOLE)
+			memdesc_compare_pfn(c, r->start_pfn + i, r->nid,
+					    READ_ONCE(r->words[i]), live);
 		if (!(i % 1024))
 			cond_resched();
 	}
 }
 
-static void memdesc_compare_print(struct seq_file *m,
+/*
+ * Look at every disagreement again, once the walk is over: an event or an
+ * allocator step in flight during the walk (a page between free and the
+ * free lists, a per-cpu refill) has settled by now.  What still disagrees
+ * is persistent and stays in c->mis.
+ */
+static int memdesc_compare_recheck(struct memdesc_compare *c)
+{
+	struct memdesc_live_walk walk;
+	const struct memdesc_range *r;
+	unsigned long i, kept = 0;
+	unsigned int scope, diff;
+	int err, f;
+
+	err = memdesc_live_walk_start(&walk);
+	if (err)
+		return err;
+	for (i = 0; i < c->nr_mis; i++) {
+		struct memdesc_mismatch *mm = &c->mis[i];
+		u64 *w = memdesc_shadow_pfn(mm->pfn, &r);
+
+		mm->shadow = READ_ONCE(*w);
+		mm->live = memdesc_live_walk_word(&walk, mm->pfn, mm->nid);
+		diff = memdesc_diff(mm->shadow, mm->live, &scope);
+		for (f = 0; f < MEMDESC_NR_FIELDS; f++)
+			if ((mm->fields & BIT(f)) && !(diff & BIT(f)))
+				c->transient[f]++;
+		memdesc_tally(c, mm->shadow, mm->live, diff, scope);
+		mm->fields = diff;
+		if (diff & MEMDESC_FIELDS_CHECKED) {
+			memdesc_add_example(c, mm);
+			c->mis[kept++] = *mm;
+		}
+		if (!(i % 1024))
+			cond_resched();
+	}
+	memdesc_live_walk_end(&walk);
+	c->rechecked = c->nr_mis;
+	c->nr_mis = kept;
+	return 0;
+}
+
+/**
+ * memdesc_compare_run - compare every online PFN, shadow against live
+ *
+ * Walks every PFN, then looks again at those that disagreed.  Sleeps; takes
+ * each per-cpu list lock briefly for the snapshots.
+ *
+ * Return: the result, for memdesc_compare_print() and the mismatch report,
+ * to be freed with memdesc_compare_free(); or an ERR_PTR.
+ */
+struct memdesc_compare *memdesc_compare_run(void)
+{
+	struct memdesc_live_walk walk;
+	const struct memdesc_range *r;
+	struct memdesc_compare *c;
+	int err = -ENOMEM;
+
+	c = kvzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return ERR_PTR(-ENOMEM);
+	c->mis = kvmalloc_array(MEMDESC_RECHECK_MAX, sizeof(*c->mis),
+				GFP_KERNEL);
+	if (!c->mis)
+		goto fail;
+	err = memdesc_live_walk_start(&walk);
+	if (err)
+		goto fail;
+	memdesc_for_each_range(r)
+		memdesc_compare_range(c, &walk, r);
+	memdesc_live_walk_end(&walk);
+	err = memdesc_compare_recheck(c);
+	if (err)
+		goto fail;
+	return c;
+fail:
+	memdesc_compare_free(c);
+	return ERR_PTR(err);
+}
+
+/**
+ * memdesc_compare_free - free a compare result
+ * @c:		the result; NULL is fine
+ */
+void memdesc_compare_free(struct memdesc_compare *c)
+{
+	if (!c)
+		return;
+	kvfree(c->mis);
+	kvfree(c);
+}
+
+static unsigned long memdesc_row(const struct memdesc_compare *c, int s)
+{
+	unsigned long sum = 0;
+	int l;
+
+	for (l = 0; l < MEMDESC_NR_CLASSES; l++)
+		sum += c->matrix[s][l];
+	return sum;
+}
+
+static unsigned long memdesc_column(const struct memdesc_compare *c, int l)
+{
+	unsigned long sum = 0;
+	int s;
+
+	for (s = 0; s < MEMDESC_NR_CLASSES; s++)
+		sum += c->matrix[s][l];
+	return sum;
+}
+
+/*
+ * Per class: precision is how often the live state agrees when the shadow
+ * names the class, recall how often the shadow names it when the live state
+ * does.
+ */
+static void memdesc_print_classes(struct seq_file *m,
 				  const struct memdesc_compare *c)
+{
+	unsigned long sh, li, both;
+	int i;
+
+	seq_puts(m, "# class name shadow live agree precision recall\n");
+	for (i = 0; i < MEMDESC_NR_CLASSES; i++) {
+		sh = memdesc_row(c, i);
+		li = memdesc_column(c, i);
+		if (!sh && !li)
+			continue;
+		both = c->matrix[i][i];
+		seq_printf(m, "class %s %lu %lu %lu", memdesc_class_name(i),
+			   sh, li, both);
+		memdesc_print_ratio(m, both, sh - both);
+		memdesc_print_ratio(m, both, li - both);
+		seq_putc(m, '\n');
+	}
+}
+
+static void memdesc_print_examples(struct seq_file *m,
+				   const struct memdesc_compare *c)
+{
+	int s, l, k;
+
+	seq_puts(m, "# example shadow live pfn...\n");
+	for (s = 0; s < MEMDESC_NR_CLASSES; s++) {
+		for (l = 0; l < MEMDESC_NR_CLASSES; l++) {
+			if (!c->nr_examples[s][l])
+				continue;
+			seq_printf(m, "example %s %s", memdesc_class_name(s),
+				   memdesc_class_name(l));
+			for (k = 0; k < c->nr_examples[s][l]; k++)
+				seq_printf(m, " %lu", c->examples[s][l][k]);
+			seq_putc(m, '\n');
+		}
+	}
+}
+
+/**
+ * memdesc_compare_print - the compare report
+ * @m:		output
+ * @c:		a result of memdesc_compare_run()
+ */
+void memdesc_compare_print(struct seq_file *m, const struct memdesc_compare *c)
 {
 	int i, j;
 
 	seq_printf(m, "compared %lu\n", c->compared);
 	seq_printf(m, "unknown %lu\n", c->unknown);
-	seq_puts(m, "# field name agree disagree percent\n");
+	seq_printf(m, "rechecked %lu\n", c->rechecked);
+	seq_printf(m, "unchecked %lu\n", c->unchecked);
+	seq_puts(m, "# field name agree disagree percent transient\n");
 	for (i = 0; i < MEMDESC_NR_FIELDS; i++) {
 		seq_printf(m, "field %s %lu %lu", memdesc_field_names[i],
 			   c->agree[i], c->disagree[i]);
 		memdesc_print_ratio(m, c->agree[i], c->disagree[i]);
-		seq_putc(m, '\n');
+		seq_printf(m, " %lu\n", c->transient[i]);
 	}
 	seq_puts(m, "# matrix shadow live pages\n");
 	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
@@ -245,36 +512,119 @@ static void memdesc_compare_print(struct seq_file *m,
 					   memdesc_class_name(i),
 					   memdesc_class_name(j),
 					   c->matrix[i][j]);
+	memdesc_print_examples(m, c);
+	memdesc_print_classes(m, c);
 }
 
 /**
- * memdesc_report_compare - walk every online PFN, shadow against live
+ * memdesc_report_compare - compare and print
  * @m:		output
- *
- * Sleeps; takes each per-cpu list lock briefly for the snapshot.
  *
  * Return: 0 or -ENOMEM.
  */
 int memdesc_report_compare(struct seq_file *m)
 {
-	struct memdesc_live_walk walk;
+	struct memdesc_compare *c = memdesc_compare_run();
+
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	memdesc_compare_print(m, c);
+	memdesc_compare_free(c);
+	return 0;
+}
+
+/* === mismatches and pfn: one PFN a line, both words decoded === */
+
+static void memdesc_print_fields(struct seq_file *m, unsigned int fields)
+{
+	const char *sep = " ";
+	int f;
+
+	for (f = 0; f < MEMDESC_NR_FIELDS; f++) {
+		if (fields & BIT(f)) {
+			seq_printf(m, "%s%s", sep, memdesc_field_names[f]);
+			sep = ",";
+		}
+	}
+}
+
+/**
+ * memdesc_compare_nr_mismatches - persistent disagreements in a result
+ * @c:		a result of memdesc_compare_run()
+ *
+ * Return: how many memdesc_report_mismatch() can print.
+ */
+unsigned long memdesc_compare_nr_mismatches(const struct memdesc_compare *c)
+{
+	return c->nr_mis;
+}
+
+/**
+ * memdesc_report_mismatch - print one persistent disagreement
+ * @m:		output
+ * @c:		a result of memdesc_compare_run()
+ * @i:		below memdesc_compare_nr_mismatches()
+ */
+void memdesc_report_mismatch(struct seq_file *m,
+			     const struct memdesc_compare *c, unsigned long i)
+{
+	const struct memdesc_mismatch *mm = &c->mis[i];
+
+	seq_printf(m, "mismatch %lu", mm->pfn);
+	memdesc_print_fields(m, mm->fields);
+	seq_printf(m, " 0x%016llx %s %u 0x%016llx %s %u\n", mm->shadow,
+		   memdesc_class_name(memdesc_class(mm->shadow)),
+		   memdesc_word_order(mm->shadow), mm->live,
+		   memdesc_class_name(memdesc_class(mm->live)),
+		   memdesc_word_order(mm->live));
+}
+
+static void memdesc_print_word(struct seq_file *m, const char *what, u64 w)
+{
+	seq_printf(m, "%s 0x%016llx %s order %u zone %u node %u head %d mappable %d\n",
+		   what, w, memdesc_class_name(memdesc_class(w)),
+		   memdesc_word_order(w), memdesc_word_zone(w),
+		   memdesc_word_node(w), memdesc_word_head(w),
+		   memdesc_word_mappable(w));
+}
+
+/**
+ * memdesc_report_pfn - one PFN: shadow and live words, raw page state
+ * @m:		output
+ * @pfn:	a PFN the shadow covers
+ *
+ * Return: 0, -EINVAL if the shadow does not cover @pfn, or -ENOMEM.
+ */
+int memdesc_report_pfn(struct seq_file *m, unsigned long pfn)
+{
 	const struct memdesc_range *r;
-	struct memdesc_compare *c;
+	struct memdesc_live_walk walk;
+	struct page *page;
+	u64 *w, live;
 	int err;
 
-	c = kvzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
+	w = memdesc_shadow_pfn(pfn, &r);
+	if (!w)
+		return -EINVAL;
 	err = memdesc_live_walk_start(&walk);
 	if (err)
-		goto out;
-	memdesc_for_each_range(r)
-		memdesc_compare_range(c, &walk, r);
+		return err;
+	live = memdesc_live_walk_word(&walk, pfn, r->nid);
 	memdesc_live_walk_end(&walk);
-	memdesc_compare_print(m, c);
-out:
-	kvfree(c);
-	return err;
+
+	seq_printf(m, "pfn %lu\n", pfn);
+	memdesc_print_word(m, "shadow", READ_ONCE(*w));
+	memdesc_print_word(m, "live", live);
+	page = pfn_to_online_page(pfn);
+	if (!page) {
+		seq_puts(m, "flags 0x0000000000000000 offline\n");
+		seq_puts(m, "refcount 0 mapcount 0\n");
+		return 0;
+	}
+	seq_printf(m, "flags 0x%016lx %pGp\n", page->flags, &page->flags);
+	seq_printf(m, "refcount %d mapcount %d\n", page_ref_count(page),
+		   memdesc_page_mapcount(page));
+	return 0;
 }
 
 /* === stats === */
@@ -301,5 +651,6 @@ int memdesc_report_stats(struct seq_file *m)
 	seq_printf(m, "shadow_bytes %zu\n", memdesc_shadow_bytes());
 	seq_printf(m, "nodes %u\n", num_online_nodes());
 	seq_printf(m, "seeded %d\n", memdesc_shadow_seeded());
+	seq_printf(m, "tracking %d\n", memdesc_probes_tracking());
 	return 0;
 }

@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
+#include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/nodemask.h>
 #include <linux/sched.h>
@@ -45,6 +46,20 @@ unsigned long memdesc_stat_read(enum memdesc_stat stat)
 	for_each_possible_cpu(cpu)
 		sum += per_cpu(memdesc_stats[stat], cpu);
 	return sum;
+}
+
+/**
+ * memdesc_stats_reset - zero every counter
+ *
+ * Racing increments may survive; the counters are statistics.
+ */
+void memdesc_stats_reset(void)
+{
+	int cpu, i;
+
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < MEMDESC_NR_STATS; i++)
+			per_cpu(memdesc_stats[i], cpu) = 0;
 }
 
 /**
@@ -215,66 +230,220 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word)
 }
 
 /*
- * memdesc_seed_word - seed one word unless an event got there first.
+ * memdesc_sync_word - copy the live state into one word without undoing an
+ * event.
  *
  * The probes are live while this runs, and an event's store is always newer
- * than any live state the walk read before it, so the walk must never
- * overwrite one.  It only replaces a word that is still UNKNOWN, with a
- * cmpxchg: if an event stored between the walk's read of the live state and
- * the cmpxchg, the cmpxchg fails and the event's word stands; if the event
- * stores after the cmpxchg, it overwrites the seed.  Either way the last
- * writer is the newest truth.  (A free is traced in free_pages_prepare()
- * before the page reaches the free lists, an allocation after it left them;
- * both orders end with the event's word.)
+ * than any live state read before it, so a copy must never overwrite one.
+ * The word is replaced with a cmpxchg from the value read before the live
+ * state was: if an event stored in between, the cmpxchg fails and the
+ * event's word stands; if the event stores after the cmpxchg, it overwrites
+ * the copy.  Either way the last writer is the newest truth.  (A free is
+ * traced in free_pages_prepare() before the page reaches the free lists, an
+ * allocation after it left them; both orders end with the event's word.)
+ *
+ * Seeding (@only_unknown) replaces only UNKNOWN words, which no event ever
+ * stores, so it is exact.  A resync replaces any word; it can be fooled only
+ * by two events that leave the word as it was (an allocation and its free)
+ * both landing inside one PFN's read-and-cmpxchg window.
+ *
+ * Return: true if the word now holds the live state read here.
  */
-static bool memdesc_seed_word(u64 *w, struct memdesc_live_walk *walk,
-			      unsigned long pfn, int nid)
+static bool memdesc_sync_word(u64 *w, struct memdesc_live_walk *walk,
+			      unsigned long pfn, int nid, bool only_unknown)
 {
-	u64 live;
+	u64 old = READ_ONCE(*w), live;
 
-	if (READ_ONCE(*w) != MEMDESC_WORD_UNKNOWN)
+	if (only_unknown && old != MEMDESC_WORD_UNKNOWN)
 		return false;
 	live = memdesc_live_walk_word(walk, pfn, nid);
-	return cmpxchg64(w, MEMDESC_WORD_UNKNOWN, live) == MEMDESC_WORD_UNKNOWN;
+	return cmpxchg64(w, old, live) == old;
+}
+
+/*
+ * Copy the live state of [first, first + nr) of @r; return the words
+ * written and count the ones an event held.
+ */
+static unsigned long memdesc_sync_range(const struct memdesc_range *r,
+					unsigned long first, unsigned long nr,
+					struct memdesc_live_walk *walk,
+					bool only_unknown, unsigned long *raced)
+{
+	unsigned long i, done = 0;
+
+	for (i = first; i < first + nr; i++) {
+		if (memdesc_sync_word(&r->words[i], walk, r->start_pfn + i,
+				      r->nid, only_unknown))
+			done++;
+		else
+			(*raced)++;
+		if (!(i % 1024))
+			cond_resched();
+	}
+	return done;
+}
+
+/*
+ * Copy the live state of every word; the seeding walk (@only_unknown) or a
+ * resync.  Sleeps.
+ */
+static int memdesc_sync_all(bool only_unknown, unsigned long *done,
+			    unsigned long *raced)
+{
+	struct memdesc_live_walk walk;
+	const struct memdesc_range *r;
+	int err;
+
+	*done = 0;
+	*raced = 0;
+	err = memdesc_live_walk_start(&walk);
+	if (err)
+		return err;
+	memdesc_for_each_range(r)
+		*done += memdesc_sync_range(r, 0, r->nr_pfns, &walk,
+					    only_unknown, raced);
+	memdesc_live_walk_end(&walk);
+	return 0;
 }
 
 /**
  * memdesc_shadow_seed - copy the live state of every PFN into the shadow
  *
  * Called with the probes already attached, so no event is lost between the
- * walk and tracking: see memdesc_seed_word() for why the walk cannot undo
+ * walk and tracking: see memdesc_sync_word() for why the walk cannot undo
  * an event.  Sleeps.
  *
  * Return: 0, or -ENOMEM if the per-cpu list snapshot cannot be allocated.
  */
 int memdesc_shadow_seed(void)
 {
-	struct memdesc_live_walk walk;
-	const struct memdesc_range *r;
-	unsigned long i, seeded = 0, raced = 0;
+	unsigned long seeded, raced;
 	int err;
 
-	err = memdesc_live_walk_start(&walk);
+	err = memdesc_sync_all(true, &seeded, &raced);
 	if (err)
 		return err;
-
-	memdesc_for_each_range(r) {
-		for (i = 0; i < r->nr_pfns; i++) {
-			if (memdesc_seed_word(&r->words[i], &walk,
-					      r->start_pfn + i, r->nid))
-				seeded++;
-			else
-				raced++;
-			if (!(i % 1024))
-				cond_resched();
-		}
-	}
-	memdesc_live_walk_end(&walk);
-
 	this_cpu_add(memdesc_stats[MEMDESC_STAT_SEEDED], seeded);
 	this_cpu_add(memdesc_stats[MEMDESC_STAT_SEED_RACED], raced);
 	/* Whoever sees "seeded" sees every seeded word. */
 	smp_store_release(&memdesc_seeded, true);
 	pr_info("seeded %lu PFNs, %lu already set by events\n", seeded, raced);
 	return 0;
+}
+
+/**
+ * memdesc_shadow_resync - copy the live state of every PFN again
+ *
+ * For the control file: after tracking was off, or to start a measurement
+ * from a clean shadow.  Sleeps.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int memdesc_shadow_resync(void)
+{
+	unsigned long done, raced;
+	int err;
+
+	err = memdesc_sync_all(false, &done, &raced);
+	if (err)
+		return err;
+	this_cpu_add(memdesc_stats[MEMDESC_STAT_RESYNCED], done);
+	pr_info("resynced %lu PFNs, %lu held by events\n", done, raced);
+	return 0;
+}
+
+/**
+ * memdesc_shadow_pfn - the word of a PFN and its range
+ * @pfn:	any PFN
+ * @range:	set to the range holding it
+ *
+ * Return: the word, or NULL if no range spans @pfn.
+ */
+u64 *memdesc_shadow_pfn(unsigned long pfn, const struct memdesc_range **range)
+{
+	const struct memdesc_range *r;
+
+	memdesc_for_each_range(r) {
+		if (pfn - r->start_pfn < r->nr_pfns) {
+			*range = r;
+			return &r->words[pfn - r->start_pfn];
+		}
+	}
+	return NULL;
+}
+
+/* === Memory hotplug === */
+
+/*
+ * Offlining takes free pages off the buddy lists with no event, and onlining
+ * hands pages to the allocator before or without one, so both ends of a
+ * block's life are copied from the live state.  Only the part of the block
+ * inside a node's span at load is tracked (out_of_range counts the rest).
+ */
+static void memdesc_hotplug_range(unsigned long start, unsigned long nr,
+				  bool online)
+{
+	struct memdesc_live_walk walk;
+	const struct memdesc_range *r;
+	unsigned long first, last, i, raced = 0;
+
+	if (online && memdesc_live_walk_start(&walk))
+		online = false;		/* no snapshot: fall back to holes */
+	memdesc_for_each_range(r) {
+		first = max(start, r->start_pfn);
+		last = min(start + nr, r->start_pfn + r->nr_pfns);
+		if (first >= last)
+			continue;
+		if (online) {
+			memdesc_sync_range(r, first - r->start_pfn, last - first,
+					   &walk, false, &raced);
+			continue;
+		}
+		for (i = first; i < last; i++)
+			WRITE_ONCE(r->words[i - r->start_pfn],
+				   memdesc_hole_word(r->nid));
+	}
+	if (online)
+		memdesc_live_walk_end(&walk);
+}
+
+static int memdesc_memory_callback(struct notifier_block *nb,
+				   unsigned long action, void *arg)
+{
+	struct memory_notify *mn = arg;
+
+	switch (action) {
+	case MEM_ONLINE:
+	case MEM_CANCEL_OFFLINE:
+		memdesc_hotplug_range(mn->start_pfn, mn->nr_pages, true);
+		memdesc_count(MEMDESC_STAT_HOTPLUG);
+		break;
+	case MEM_OFFLINE:
+		memdesc_hotplug_range(mn->start_pfn, mn->nr_pages, false);
+		memdesc_count(MEMDESC_STAT_HOTPLUG);
+		break;
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block memdesc_memory_nb = {
+	.notifier_call = memdesc_memory_callback,
+};
+
+/**
+ * memdesc_shadow_hotplug_register - follow memory blocks going on and offline
+ *
+ * Return: 0 or the notifier's error.
+ */
+int memdesc_shadow_hotplug_register(void)
+{
+	return register_memory_notifier(&memdesc_memory_nb);
+}
+
+/**
+ * memdesc_shadow_hotplug_unregister - stop following memory blocks
+ */
+void memdesc_shadow_hotplug_unregister(void)
+{
+	unregister_memory_notifier(&memdesc_memory_nb);
 }

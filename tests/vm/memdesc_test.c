@@ -16,7 +16,9 @@
 #include "kselftest_harness.h"
 #include "memdesc_vm.h"
 
-static const char * const md_files[] = { "summary", "compare", "stats" };
+static const char * const md_files[] = {
+	"summary", "compare", "stats", "mismatches", "pfn", "control",
+};
 
 /* The tracepoints stats reports, each on one "event" line. */
 static const char * const md_events[] = {
@@ -39,7 +41,7 @@ static const char * const md_events[] = {
 
 /* The fields compare reports, each on one "field" line. */
 static const char * const md_fields[] = {
-	"state", "type", "order", "free_order", "zone", "node",
+	"state", "type", "order", "free_order", "zone", "node", "mappable",
 };
 
 /* Pipe to the host: keep stdout in order with the harness's stderr. */
@@ -77,6 +79,42 @@ static void md_read_stats(struct __test_metadata *_metadata,
 			  struct md_file *mf)
 {
 	md_read(_metadata, mf, "stats", md_stats_syntax);
+}
+
+static void md_read_mismatches(struct __test_metadata *_metadata,
+			       struct md_file *mf)
+{
+	md_read(_metadata, mf, "mismatches", md_mismatches_syntax);
+}
+
+/*
+ * Write @s to a debugfs file in one write() at @off; 0 or -errno.  seq_file
+ * files refuse pwrite() (ESPIPE), so those are seeked instead.
+ */
+static int md_write(const char *name, const char *s, size_t len, off_t off)
+{
+	char path[64];
+	ssize_t n;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), MD_DEBUGFS "/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = off ? pwrite(fd, s, len, off) : write(fd, s, len);
+	if (n < 0 && errno == ESPIPE && lseek(fd, off, SEEK_SET) == off)
+		n = write(fd, s, len);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
+static int md_write_str(const char *name, const char *s)
+{
+	return md_write(name, s, strlen(s), 0);
 }
 
 /* Print a file's records, for the log of a failed check. */
@@ -711,6 +749,178 @@ TEST_F_TIMEOUT(memdesc, compare_after_workload, 900)
 	md_file_free(&stats);
 	md_file_free(&cmp);
 	md_file_free(&sum);
+}
+
+/*
+ * Every persistent disagreement is one well-formed line whose printed
+ * classes and orders are those of the words printed beside them, and whose
+ * field list names real fields.
+ */
+TEST_F(memdesc, mismatches_parse)
+{
+	struct md_file mis;
+	char *fields, *save, *tok;
+	unsigned long long sw, lw;
+	size_t i, j;
+
+	md_read_mismatches(_metadata, &mis);
+	ksft_print_msg("%zu persistent mismatches\n", mis.nr);
+	for (i = 0; i < mis.nr; i++) {
+		const struct md_rec *r = &mis.rec[i];
+
+		sw = strtoull(r->f[2], NULL, 16);
+		lw = strtoull(r->f[5], NULL, 16);
+		EXPECT_STREQ(memdesc_class_name(memdesc_class(sw)), r->f[3]);
+		EXPECT_EQ(memdesc_word_order(sw), r->v[4]);
+		EXPECT_STREQ(memdesc_class_name(memdesc_class(lw)), r->f[6]);
+		EXPECT_EQ(memdesc_word_order(lw), r->v[7]);
+		fields = strdup(r->f[1]);
+		ASSERT_NE(NULL, fields);
+		for (tok = strtok_r(fields, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			for (j = 0; j < ARRAY_SIZE(md_fields); j++)
+				if (!strcmp(tok, md_fields[j]))
+					break;
+			EXPECT_LT(j, ARRAY_SIZE(md_fields)) {
+				TH_LOG("mismatches line %u: field '%s'",
+				       r->line, tok);
+			}
+		}
+		free(fields);
+	}
+	md_file_free(&mis);
+}
+
+/* The PFN of a touched page of ours, from /proc/self/pagemap. */
+static unsigned long long md_pagemap_pfn(struct __test_metadata *_metadata,
+					 const void *addr)
+{
+	unsigned long long ent;
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(sizeof(ent), pread(fd, &ent, sizeof(ent),
+				     (uintptr_t)addr / getpagesize() * 8));
+	close(fd);
+	ASSERT_TRUE(ent >> 63);			/* present */
+	return ent & ((1ULL << 55) - 1);
+}
+
+/*
+ * pfn: a PFN written in decimal or hex reads back with both words; what is
+ * not a PFN the shadow covers is refused with EINVAL and changes nothing.
+ */
+TEST_F(memdesc, pfn_file)
+{
+	static const char * const bad[] = {
+		"", "\n", "abc", "-1", "0x", "0xg", "12 34", "1e3",
+		"99999999999999999999", "18446744073709551615",
+	};
+	unsigned long long pfn, spanned_end = 0;
+	struct md_file sum;
+	char buf[64], line[256];
+	char *p;
+	FILE *f;
+	size_t i;
+
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	pfn = md_pagemap_pfn(_metadata, p);
+
+	snprintf(buf, sizeof(buf), "0x%llx\n", pfn);
+	ASSERT_EQ(0, md_write_str("pfn", buf));
+	f = fopen(MD_DEBUGFS "/pfn", "re");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	snprintf(buf, sizeof(buf), "pfn %llu\n", pfn);
+	EXPECT_STREQ(buf, line);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	EXPECT_EQ(0, strncmp(line, "shadow 0x", 9));
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	EXPECT_EQ(0, strncmp(line, "live 0x", 7));
+	/* Mapped by us right now: the live classifier must say anon. */
+	EXPECT_NE(NULL, strstr(line, " anon order 0 ")) {
+		TH_LOG("%s", line);
+	}
+	fclose(f);
+
+	md_read_summary(_metadata, &sum);
+	spanned_end = md_val(_metadata, &sum, "spanned", NULL, 0);
+	md_file_free(&sum);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(-EINVAL, md_write_str("pfn", bad[i])) {
+			TH_LOG("pfn input %zu not refused", i);
+		}
+	/* Far past every node's span. */
+	snprintf(buf, sizeof(buf), "%llu", spanned_end * 1024 + (1ULL << 40));
+	EXPECT_EQ(-EINVAL, md_write_str("pfn", buf));
+	EXPECT_EQ(-EINVAL, md_write("pfn", "1", 1, 1));	/* at an offset */
+
+	/* The refused writes left the selection alone. */
+	f = fopen(MD_DEBUGFS "/pfn", "re");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	snprintf(buf, sizeof(buf), "pfn %llu\n", pfn);
+	EXPECT_STREQ(buf, line);
+	fclose(f);
+	munmap(p, 4096);
+}
+
+/*
+ * control: disable stops the shadow (events stop counting), enable resyncs
+ * it so compare holds again, reset zeroes the counters, and anything else
+ * is refused with EINVAL.
+ */
+TEST_F_TIMEOUT(memdesc, control, 600)
+{
+	static const char * const bad[] = {
+		"", "\n", "enabled", "resync now", "RESET", "disable\ndisable",
+		"0123456789012345678901234567890123456789",
+	};
+	unsigned long long before, after;
+	struct md_file stats, cmp;
+	struct md_workload w;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(-EINVAL, md_write_str("control", bad[i])) {
+			TH_LOG("control input %zu not refused", i);
+		}
+	EXPECT_EQ(-EINVAL, md_write("control", "reset", 5, 3));
+
+	ASSERT_EQ(0, md_write_str("control", "reset\n"));
+	md_read_stats(_metadata, &stats);
+	EXPECT_EQ(0, md_val(_metadata, &stats, "counter", "seeded", 1));
+	EXPECT_EQ(1, md_val(_metadata, &stats, "tracking", NULL, 0));
+	md_file_free(&stats);
+
+	ASSERT_EQ(0, md_write_str("control", "disable"));
+	md_read_stats(_metadata, &stats);
+	EXPECT_EQ(0, md_val(_metadata, &stats, "tracking", NULL, 0));
+	before = md_val(_metadata, &stats, "event", "mm_page_alloc", 2);
+	md_file_free(&stats);
+	ASSERT_EQ(0, md_workload(&w, 64 * MD_MIB, 1, 4 * MD_MIB, "/tmp", 1));
+	md_read_stats(_metadata, &stats);
+	after = md_val(_metadata, &stats, "event", "mm_page_alloc", 2);
+	EXPECT_EQ(before, after);
+	md_file_free(&stats);
+
+	ASSERT_EQ(0, md_write_str("control", "enable"));
+	md_read_stats(_metadata, &stats);
+	EXPECT_EQ(1, md_val(_metadata, &stats, "tracking", NULL, 0));
+	EXPECT_LT(0, md_val(_metadata, &stats, "counter", "resynced", 1));
+	md_file_free(&stats);
+	md_read_compare(_metadata, &cmp);
+	md_check_compare_agrees(_metadata, &cmp);
+	md_file_free(&cmp);
+
+	ASSERT_EQ(0, md_write_str("control", "resync"));
+	md_read_compare(_metadata, &cmp);
+	md_check_compare_agrees(_metadata, &cmp);
+	md_file_free(&cmp);
 }
 
 /* === unload: after everything above === */

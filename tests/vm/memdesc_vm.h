@@ -44,7 +44,7 @@
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
-#define MD_MAX_FIELDS	6
+#define MD_MAX_FIELDS	8
 
 /* === Module === */
 
@@ -110,6 +110,7 @@ static inline int md_unload(void)
  *   b	0 or 1
  *   s	a word
  *   p	percent with three decimals ("99.987"), or "-"
+ *   +	after the last kind: that kind once or more (up to MD_MAX_FIELDS)
  */
 struct md_syntax {
 	const char *key;	/* first word of the record */
@@ -145,8 +146,18 @@ static const struct md_syntax md_summary_syntax[] = {
 static const struct md_syntax md_compare_syntax[] = {
 	{ "compared",	"n" },		/* online PFNs walked */
 	{ "unknown",	"n" },		/* of those, shadow unknown */
-	{ "field",	"snnp" },	/* name agree disagree percent */
+	{ "rechecked",	"n" },		/* disagreed in the walk, looked at again */
+	{ "unchecked",	"n" },		/* past the recheck buffer */
+	{ "field",	"snnpn" },	/* name agree disagree percent transient */
 	{ "matrix",	"ssn" },	/* shadow-class live-class pages */
+	{ "example",	"ssn+" },	/* shadow-class live-class pfn... */
+	{ "class",	"snnnpp" },	/* name shadow live agree precision recall */
+	{ NULL }
+};
+
+static const struct md_syntax md_mismatches_syntax[] = {
+	/* pfn fields shadow-word class order live-word class order */
+	{ "mismatch",	"nsssnssn" },
 	{ NULL }
 };
 
@@ -157,6 +168,7 @@ static const struct md_syntax md_stats_syntax[] = {
 	{ "shadow_bytes", "n" },
 	{ "nodes",	"n" },
 	{ "seeded",	"b" },
+	{ "tracking",	"b" },
 	{ NULL }
 };
 
@@ -229,6 +241,8 @@ static inline bool md_parse_line(struct md_file *mf,
 	const struct md_syntax *s;
 	char *save, *tok;
 	unsigned int i;
+	size_t kinds;
+	bool repeat;
 
 	r->key = strtok_r(line, " ", &save);
 	for (s = syn; s->key; s++)
@@ -239,26 +253,33 @@ static inline bool md_parse_line(struct md_file *mf,
 			 r->key);
 		return false;
 	}
+	/* "ssn+": two words, then one or more numbers. */
+	kinds = strlen(s->fields);
+	repeat = kinds > 1 && s->fields[kinds - 1] == '+';
+	if (repeat)
+		kinds--;
 	r->nf = 0;
 	while ((tok = strtok_r(NULL, " ", &save))) {
-		if (r->nf == MD_MAX_FIELDS || r->nf == strlen(s->fields))
+		if (r->nf == MD_MAX_FIELDS || (!repeat && r->nf == kinds))
 			goto count;
 		r->f[r->nf++] = tok;
 	}
-	if (r->nf != strlen(s->fields))
+	if (repeat ? r->nf < kinds : r->nf != kinds)
 		goto count;
 	for (i = 0; i < r->nf; i++) {
-		if (!md_parse_field(s->fields[i], r->f[i], &r->v[i])) {
+		char kind = s->fields[i < kinds ? i : kinds - 1];
+
+		if (!md_parse_field(kind, r->f[i], &r->v[i])) {
 			snprintf(mf->err, sizeof(mf->err),
 				 "'%.40s' field %u: bad %c value '%.40s'",
-				 r->key, i + 1, s->fields[i], r->f[i]);
+				 r->key, i + 1, kind, r->f[i]);
 			return false;
 		}
 	}
 	return true;
 count:
-	snprintf(mf->err, sizeof(mf->err), "'%.40s' needs %zu fields",
-		 r->key, strlen(s->fields));
+	snprintf(mf->err, sizeof(mf->err), "'%.40s' needs %s%zu fields",
+		 r->key, repeat ? "at least " : "", kinds);
 	return false;
 }
 
