@@ -10,11 +10,13 @@
  */
 #define _GNU_SOURCE
 #include <grp.h>
+#include <sys/utsname.h>
 #include <linux/magic.h>
 #include <sys/statfs.h>
 
 #include "kselftest_harness.h"
 #include "memdesc_vm.h"
+#include "memdesc_mixed.h"
 
 static const char * const md_files[] = {
 	"summary", "compare", "stats", "mismatches", "pfn", "control",
@@ -920,6 +922,188 @@ TEST_F_TIMEOUT(memdesc, control, 600)
 	ASSERT_EQ(0, md_write_str("control", "resync"));
 	md_read_compare(_metadata, &cmp);
 	md_check_compare_agrees(_metadata, &cmp);
+	md_file_free(&cmp);
+}
+
+/* === fidelity: a mixed workload, then every disagreement explained === */
+
+FIXTURE(fidelity) {
+	struct md_mixed mix;
+};
+
+FIXTURE_SETUP(fidelity)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+	md_ensure_loaded(_metadata);
+	ASSERT_EQ(0, md_mixed_workload(&self->mix));
+	ksft_print_msg("mixed: THP %lu kB, KSM sharing %lu, hugetlb %lu, blocks cycled %u\n",
+		       self->mix.thp_kb, self->mix.ksm_sharing,
+		       self->mix.hugetlb_pages, self->mix.blocks);
+}
+
+FIXTURE_TEARDOWN(fidelity)
+{
+	md_mixed_release(&self->mix);
+}
+
+/* Print what the pfn file says about @pfn, for the log. */
+static void md_show_pfn(unsigned long long pfn)
+{
+	char buf[32], line[512];
+	FILE *f;
+
+	snprintf(buf, sizeof(buf), "%llu", pfn);
+	if (md_write_str("pfn", buf))
+		return;
+	f = fopen(MD_DEBUGFS "/pfn", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		ksft_print_msg("    %s", line);
+	fclose(f);
+}
+
+/* A row of the mismatch-class table in docs/TRANSITIONS.md. */
+struct md_transition {
+	char shadow[24];
+	char live[24];
+	char kernels[8];	/* "6.1", "6.12" or "both" */
+	char seen[8];		/* "always" or "may" */
+};
+
+#define MD_TRANSITIONS	"/etc/memdesc-transitions.md"
+#define MD_MAX_TRANSITIONS 64
+
+/* "| a | b | c | d | ..." into @t; false for rows that are not classes. */
+static bool md_parse_transition(char *line, struct md_transition *t)
+{
+	char *cell[4], *save, *tok;
+	int n = 0;
+
+	if (strncmp(line, "| ", 2))
+		return false;
+	for (tok = strtok_r(line, "|", &save); tok && n < 4;
+	     tok = strtok_r(NULL, "|", &save)) {
+		while (*tok == ' ')
+			tok++;
+		tok[strcspn(tok, " ")] = '\0';
+		cell[n++] = tok;
+	}
+	if (n < 4 || !md_class_known(cell[0]) || !md_class_known(cell[1]))
+		return false;
+	snprintf(t->shadow, sizeof(t->shadow), "%s", cell[0]);
+	snprintf(t->live, sizeof(t->live), "%s", cell[1]);
+	snprintf(t->kernels, sizeof(t->kernels), "%s", cell[2]);
+	snprintf(t->seen, sizeof(t->seen), "%s", cell[3]);
+	return true;
+}
+
+static size_t md_read_transitions(struct __test_metadata *_metadata,
+				  struct md_transition *t)
+{
+	char line[1024];
+	size_t n = 0;
+	FILE *f;
+
+	f = fopen(MD_TRANSITIONS, "re");
+	ASSERT_NE(NULL, f);
+	while (n < MD_MAX_TRANSITIONS && fgets(line, sizeof(line), f))
+		if (md_parse_transition(line, &t[n]))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* "6.1" or "6.12": the kernel columns of the table. */
+static void md_kernel_series(char *buf, size_t size)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	uname(&u);
+	sscanf(u.release, "%u.%u", &major, &minor);
+	snprintf(buf, size, "%u.%u", major, minor);
+}
+
+static bool md_transition_applies(const struct md_transition *t,
+				  const char *series)
+{
+	return !strcmp(t->kernels, "both") || !strcmp(t->kernels, series);
+}
+
+/*
+ * After every kind of memory and the paths that change pages without an
+ * event: allocated/free, zone and node still hold, and every persistent
+ * disagreement is a class docs/TRANSITIONS.md explains.  A class that
+ * appears, or an "always" class that disappears, fails: the document and
+ * the kernel's behaviour move together.
+ */
+TEST_F_TIMEOUT(fidelity, mixed_workload, 900)
+{
+	struct md_transition t[MD_MAX_TRANSITIONS];
+	char series[16];
+	struct md_file cmp;
+	size_t i, j, nt;
+
+	md_kernel_series(series, sizeof(series));
+	nt = md_read_transitions(_metadata, t);
+	ASSERT_LT(0, nt);
+	ASSERT_NE(NULL, self->mix.hugetlb) {
+		TH_LOG("no hugetlb pages: the hugetlb classes cannot be checked");
+	}
+
+	md_read_compare(_metadata, &cmp);
+	md_check_compare_agrees(_metadata, &cmp);
+	for (i = 0; i < cmp.nr; i++) {
+		const struct md_rec *r = &cmp.rec[i];
+
+		if (strcmp(r->key, "matrix") || !strcmp(r->f[0], r->f[1]))
+			continue;
+		for (j = 0; j < nt; j++)
+			if (!strcmp(t[j].shadow, r->f[0]) &&
+			    !strcmp(t[j].live, r->f[1]) &&
+			    md_transition_applies(&t[j], series))
+				break;
+		EXPECT_LT(j, nt) {
+			TH_LOG("undocumented class %s -> %s (%llu pages) on %s",
+			       r->f[0], r->f[1], r->v[2], series);
+		}
+	}
+	for (j = 0; j < nt; j++) {
+		if (strcmp(t[j].seen, "always") ||
+		    !md_transition_applies(&t[j], series))
+			continue;
+		for (i = 0; i < cmp.nr; i++)
+			if (md_rec_is(&cmp.rec[i], "matrix", t[j].shadow) &&
+			    !strcmp(cmp.rec[i].f[1], t[j].live))
+				break;
+		EXPECT_LT(i, cmp.nr) {
+			TH_LOG("documented class %s -> %s did not appear on %s",
+			       t[j].shadow, t[j].live, series);
+		}
+	}
+	for (i = 0; i < cmp.nr; i++) {
+		const struct md_rec *r = &cmp.rec[i];
+
+		if (!strcmp(r->key, "class"))
+			ksft_print_msg("class %s shadow %llu live %llu agree %llu precision %s recall %s\n",
+				       r->f[0], r->v[1], r->v[2], r->v[3],
+				       r->f[4], r->f[5]);
+		if (!strcmp(r->key, "matrix") && strcmp(r->f[0], r->f[1]))
+			ksft_print_msg("persistent %s -> %s: %llu\n",
+				       r->f[0], r->f[1], r->v[2]);
+		if (!strcmp(r->key, "field"))
+			ksft_print_msg("field %s agree %llu disagree %llu (%s) transient %llu\n",
+				       r->f[0], r->v[1], r->v[2], r->f[3],
+				       r->v[4]);
+	}
+	for (i = 0; i < cmp.nr; i++)
+		if (!strcmp(cmp.rec[i].key, "example")) {
+			ksft_print_msg("example %s -> %s:\n", cmp.rec[i].f[0],
+				       cmp.rec[i].f[1]);
+			md_show_pfn(cmp.rec[i].v[2]);
+		}
 	md_file_free(&cmp);
 }
 

@@ -152,6 +152,10 @@ for applet in $("$busybox" --list); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
 install -m 0755 "$here/init" "$root/init" || cannot_run "setup: copy init"
+# The fidelity test checks the mismatch classes against the documented ones.
+mkdir -p "$root/etc"
+cp "$top/docs/TRANSITIONS.md" "$root/etc/memdesc-transitions.md" ||
+	cannot_run "setup: copy docs/TRANSITIONS.md"
 # The console the kernel opens for /init; without root, /init reopens it
 # from devtmpfs.
 mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null
