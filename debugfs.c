@@ -49,6 +49,29 @@ static const struct file_operations memdesc_##name##_fops = {		\
 MEMDESC_REPORT_FILE(summary);
 MEMDESC_REPORT_FILE(compare);
 MEMDESC_REPORT_FILE(stats);
+MEMDESC_REPORT_FILE(transitions);
+MEMDESC_REPORT_FILE(projection);
+MEMDESC_REPORT_FILE(layout);
+
+/* === shadow: the raw array, for tools === */
+
+static ssize_t memdesc_raw_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	return memdesc_shadow_copy(ubuf, count, ppos);
+}
+
+static loff_t memdesc_raw_llseek(struct file *file, loff_t offset, int whence)
+{
+	return fixed_size_llseek(file, offset, whence,
+				 memdesc_shadow_pfns() * sizeof(u64));
+}
+
+static const struct file_operations memdesc_raw_fops = {
+	.owner		= THIS_MODULE,
+	.read		= memdesc_raw_read,
+	.llseek		= memdesc_raw_llseek,
+};
 
 /*
  * memdesc_user_input - copy a short command from user space
@@ -271,6 +294,15 @@ int memdesc_debugfs_init(void)
 			    &memdesc_stats_fops);
 	debugfs_create_file("mismatches", 0400, memdesc_dir, NULL,
 			    &memdesc_mis_fops);
+	debugfs_create_file("transitions", 0400, memdesc_dir, NULL,
+			    &memdesc_transitions_fops);
+	debugfs_create_file("projection", 0400, memdesc_dir, NULL,
+			    &memdesc_projection_fops);
+	debugfs_create_file("layout", 0400, memdesc_dir, NULL,
+			    &memdesc_layout_fops);
+	debugfs_create_file_size("shadow", 0400, memdesc_dir, NULL,
+				 &memdesc_raw_fops,
+				 memdesc_shadow_pfns() * sizeof(u64));
 	debugfs_create_file("pfn", 0600, memdesc_dir, NULL, &memdesc_pfn_fops);
 	debugfs_create_file("control", 0200, memdesc_dir, NULL,
 			    &memdesc_control_fops);

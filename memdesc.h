@@ -6,6 +6,7 @@
  *   memdesc_probes.c	tracepoint probes that keep the shadow current
  *   memdesc_live.c	the live classifier: a PFN's word from struct page
  *   memdesc_report.c	census, compare and stats, formatted for seq_file
+ *   memdesc_projection.c	what memdesc would cost, from the shadow
  *   debugfs.c		the debugfs skin over memdesc_report.c
  *   memdesc_mod.c	module init/exit and parameters
  */
@@ -54,6 +55,20 @@ enum memdesc_stat {
 
 DECLARE_PER_CPU(unsigned long, memdesc_stats[MEMDESC_NR_STATS]);
 
+/**
+ * struct memdesc_transitions - observed changes of class, per CPU
+ * @matrix:	blocks per from-class (row) and to-class (column)
+ * @by_source:	changes of class each event made
+ */
+struct memdesc_transitions {
+	unsigned long matrix[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
+	unsigned long by_source[MEMDESC_NR_EVENTS];
+};
+
+DECLARE_PER_CPU(struct memdesc_transitions, memdesc_transitions);
+
+void memdesc_transitions_read(struct memdesc_transitions *sum);
+
 static inline void memdesc_count(enum memdesc_stat stat)
 {
 	this_cpu_inc(memdesc_stats[stat]);
@@ -90,12 +105,15 @@ int memdesc_shadow_resync(void);
 int memdesc_shadow_hotplug_register(void);
 void memdesc_shadow_hotplug_unregister(void);
 u64 *memdesc_shadow_pfn(unsigned long pfn, const struct memdesc_range **range);
+unsigned long memdesc_shadow_index(const struct memdesc_range *r);
+ssize_t memdesc_shadow_copy(char __user *ubuf, size_t count, loff_t *pos);
 bool memdesc_shadow_seeded(void);
 unsigned long memdesc_shadow_pfns(void);
 size_t memdesc_shadow_bytes(void);
 const struct memdesc_range *memdesc_next_range(const struct memdesc_range *r);
 u64 *memdesc_shadow_block(struct page *page, unsigned int nr_pages);
-void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word);
+void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
+			      enum memdesc_stat source);
 
 /* Every node range with words, in node order. */
 #define memdesc_for_each_range(r)					\
@@ -157,6 +175,9 @@ int memdesc_report_summary(struct seq_file *m);
 int memdesc_report_compare(struct seq_file *m);
 int memdesc_report_stats(struct seq_file *m);
 int memdesc_report_pfn(struct seq_file *m, unsigned long pfn);
+int memdesc_report_transitions(struct seq_file *m);
+int memdesc_report_layout(struct seq_file *m);
+int memdesc_report_projection(struct seq_file *m);
 struct memdesc_compare *memdesc_compare_run(void);
 void memdesc_compare_free(struct memdesc_compare *c);
 void memdesc_compare_print(struct seq_file *m, const struct memdesc_compare *c);

@@ -29,6 +29,18 @@
 #endif
 
 /*
+ * Page tables got their own descriptor type, struct ptdesc (still an overlay
+ * of struct page), in 6.6; before, struct page itself described them.
+ */
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+#define MEMDESC_PTDESC_BYTES	sizeof(struct ptdesc)
+#define MEMDESC_PTDESC_SOURCE	"ptdesc"
+#else
+#define MEMDESC_PTDESC_BYTES	sizeof(struct page)
+#define MEMDESC_PTDESC_SOURCE	"page"
+#endif
+
+/*
  * Order of the pages on per-cpu list @pindex: page_alloc.c's static
  * pindex_to_order().  Low orders take MIGRATE_PCPTYPES lists each; the lists
  * past them hold only PMD-sized (THP) pages, one list on 6.1 and NR_PCP_THP
@@ -97,6 +109,37 @@ static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
 {
 	return (struct page *)ref;
 }
+#endif
+
+/* === Kernel page-table walk (memdesc_vmalloc.c) === */
+
+/*
+ * One read of a page-table entry the walker does not own.  The generic
+ * pmdp_get() came in 6.2, pgdp_get(), p4dp_get() and pudp_get() in 6.8;
+ * 6.1 has only ptep_get().  All are READ_ONCE() on x86.
+ */
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+#define memdesc_pgdp_get(pgdp)	pgdp_get(pgdp)
+#define memdesc_p4dp_get(p4dp)	p4dp_get(p4dp)
+#define memdesc_pudp_get(pudp)	pudp_get(pudp)
+#define memdesc_pmdp_get(pmdp)	pmdp_get(pmdp)
+#else
+#define memdesc_pgdp_get(pgdp)	READ_ONCE(*(pgdp))
+#define memdesc_p4dp_get(p4dp)	READ_ONCE(*(p4dp))
+#define memdesc_pudp_get(pudp)	READ_ONCE(*(pudp))
+#define memdesc_pmdp_get(pmdp)	READ_ONCE(*(pmdp))
+#endif
+
+/*
+ * The lockless vmalloc walk is safe only where freeing a kernel page table
+ * waits for an IPI to every CPU: x86-64's pmd_free_pte_page() and
+ * pud_free_pmd_page() call flush_tlb_kernel_range(), which is
+ * on_each_cpu(..., 1) on 6.1 and 6.12.  6.15 flushes with INVLPGB instead
+ * where the CPU has it, and interrupts off then hold nothing off; re-check
+ * before raising this bound.
+ */
+#if defined(CONFIG_X86_64) && KERNEL_VERSION(6, 15, 0) > LINUX_VERSION_CODE
+#define MEMDESC_HAVE_VMALLOC_WALK 1
 #endif
 
 #endif /* _MEMDESC_COMPAT_H */

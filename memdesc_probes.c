@@ -60,9 +60,11 @@ static u64 memdesc_free_word(struct page *page, unsigned int order)
 			      page_zonenum(page), page_to_nid(page));
 }
 
-static void memdesc_mark_free(struct page *page, unsigned int order)
+static void memdesc_mark_free(struct page *page, unsigned int order,
+			      enum memdesc_stat source)
 {
-	memdesc_shadow_set_block(page, order, memdesc_free_word(page, order));
+	memdesc_shadow_set_block(page, order, memdesc_free_word(page, order),
+				 source);
 }
 
 /* Failed allocations are traced too, with a NULL page. */
@@ -76,21 +78,22 @@ static void memdesc_probe_page_alloc(void *data, struct page *page,
 		memdesc_count(MEMDESC_STAT_ALLOC_FAILED);
 		return;
 	}
-	memdesc_shadow_set_block(page, order, memdesc_alloc_word(page, order));
+	memdesc_shadow_set_block(page, order, memdesc_alloc_word(page, order),
+				 MEMDESC_EV_PAGE_ALLOC);
 }
 
 /* Describe a page's whole allocation as it is at the time of the event. */
-static void memdesc_retype(struct page *page)
+static void memdesc_retype(struct page *page, enum memdesc_stat source)
 {
 	struct page *head = compound_head(page);
 	u64 word = memdesc_live_kind_word(head);
 
-	memdesc_shadow_set_block(head, memdesc_word_order(word), word);
+	memdesc_shadow_set_block(head, memdesc_word_order(word), word, source);
 }
 
 /* Give a page's whole allocation a type the event names. */
 static void memdesc_set_type(struct page *page, unsigned int type,
-			     bool mappable)
+			     bool mappable, enum memdesc_stat source)
 {
 	struct page *head = compound_head(page);
 	unsigned int order = compound_order(head);
@@ -98,7 +101,7 @@ static void memdesc_set_type(struct page *page, unsigned int type,
 				  page_to_nid(head));
 
 	memdesc_shadow_set_block(head, order,
-				 mappable ? word | MEMDESC_MAPPABLE : word);
+				 mappable ? word | MEMDESC_MAPPABLE : word, source);
 }
 
 /*
@@ -112,10 +115,11 @@ static void memdesc_probe_page_free(void *data, struct page *page,
 	if (!memdesc_event(MEMDESC_EV_PAGE_FREE))
 		return;
 	if (unlikely(!order && PageHWPoison(page))) {
-		memdesc_set_type(page, MEMDESC_TYPE_HWPOISON, false);
+		memdesc_set_type(page, MEMDESC_TYPE_HWPOISON, false,
+				 MEMDESC_EV_PAGE_FREE);
 		return;
 	}
-	memdesc_mark_free(page, order);
+	memdesc_mark_free(page, order, MEMDESC_EV_PAGE_FREE);
 }
 
 /*
@@ -141,7 +145,8 @@ static void memdesc_probe_page_free_batched(void *data, struct page *page)
 	if (memdesc_word_is_free(word))
 		return;
 	memdesc_mark_free(page, memdesc_word_is_page(word) ?
-			  memdesc_word_order(word) : 0);
+			  memdesc_word_order(word) : 0,
+			  MEMDESC_EV_PAGE_FREE_BATCHED);
 }
 
 /*
@@ -156,7 +161,7 @@ static void memdesc_probe_alloc_zone_locked(void *data, struct page *page,
 {
 	if (!memdesc_event(MEMDESC_EV_ALLOC_ZONE_LOCKED))
 		return;
-	memdesc_mark_free(page, order);
+	memdesc_mark_free(page, order, MEMDESC_EV_ALLOC_ZONE_LOCKED);
 }
 
 /* A per-cpu chunk goes back to the buddy lists, still free. */
@@ -165,7 +170,7 @@ static void memdesc_probe_pcpu_drain(void *data, struct page *page,
 {
 	if (!memdesc_event(MEMDESC_EV_PCPU_DRAIN))
 		return;
-	memdesc_mark_free(page, order);
+	memdesc_mark_free(page, order, MEMDESC_EV_PCPU_DRAIN);
 }
 
 /*
@@ -173,7 +178,7 @@ static void memdesc_probe_pcpu_drain(void *data, struct page *page,
  * with no event then.  One read per object while the shadow already knows.
  * Large kmalloc (no PageSlab) keeps the word mm_page_alloc gave it.
  */
-static void memdesc_note_object(const void *ptr)
+static void memdesc_note_object(const void *ptr, enum memdesc_stat source)
 {
 	struct page *head;
 	u64 *w;
@@ -191,7 +196,7 @@ static void memdesc_note_object(const void *ptr)
 	if (memdesc_word_is_page(READ_ONCE(*w)) &&
 	    memdesc_word_type(READ_ONCE(*w)) == MEMDESC_TYPE_SLAB)
 		return;
-	memdesc_retype(head);
+	memdesc_retype(head, source);
 }
 
 static void memdesc_probe_kmalloc(void *data, unsigned long call_site,
@@ -200,7 +205,7 @@ static void memdesc_probe_kmalloc(void *data, unsigned long call_site,
 {
 	if (!memdesc_event(MEMDESC_EV_KMALLOC))
 		return;
-	memdesc_note_object(ptr);
+	memdesc_note_object(ptr, MEMDESC_EV_KMALLOC);
 }
 
 static void memdesc_probe_kmem_cache_alloc(void *data, unsigned long call_site,
@@ -210,7 +215,7 @@ static void memdesc_probe_kmem_cache_alloc(void *data, unsigned long call_site,
 {
 	if (!memdesc_event(MEMDESC_EV_KMEM_CACHE_ALLOC))
 		return;
-	memdesc_note_object(ptr);
+	memdesc_note_object(ptr, MEMDESC_EV_KMEM_CACHE_ALLOC);
 }
 
 /* Page cache (not shmem, whose pages first show on the LRU). */
@@ -218,7 +223,7 @@ static void memdesc_probe_filemap_add(void *data, struct folio *folio)
 {
 	if (!memdesc_event(MEMDESC_EV_FILEMAP_ADD))
 		return;
-	memdesc_retype(&folio->page);
+	memdesc_retype(&folio->page, MEMDESC_EV_FILEMAP_ADD);
 }
 
 /*
@@ -229,7 +234,8 @@ static void memdesc_probe_filemap_delete(void *data, struct folio *folio)
 {
 	if (!memdesc_event(MEMDESC_EV_FILEMAP_DELETE))
 		return;
-	memdesc_set_type(&folio->page, MEMDESC_TYPE_MISC, false);
+	memdesc_set_type(&folio->page, MEMDESC_TYPE_MISC, false,
+			 MEMDESC_EV_FILEMAP_DELETE);
 }
 
 /*
@@ -241,7 +247,7 @@ static void memdesc_probe_lru_insertion(void *data, struct folio *folio)
 {
 	if (!memdesc_event(MEMDESC_EV_LRU_INSERTION))
 		return;
-	memdesc_retype(&folio->page);
+	memdesc_retype(&folio->page, MEMDESC_EV_LRU_INSERTION);
 }
 
 /* A page enters a page_pool (pp_magic set just before). */
@@ -253,7 +259,8 @@ static void memdesc_probe_pp_hold(void *data, const struct page_pool *pool,
 	if (!memdesc_event(MEMDESC_EV_PP_HOLD))
 		return;
 	if (page)
-		memdesc_set_type(page, MEMDESC_TYPE_NETPOOL, true);
+		memdesc_set_type(page, MEMDESC_TYPE_NETPOOL, true,
+				 MEMDESC_EV_PP_HOLD);
 }
 
 /* A page leaves its pool; its last put frees it (mm_page_free). */
@@ -265,7 +272,8 @@ static void memdesc_probe_pp_release(void *data, const struct page_pool *pool,
 	if (!memdesc_event(MEMDESC_EV_PP_RELEASE))
 		return;
 	if (page)
-		memdesc_set_type(page, MEMDESC_TYPE_MISC, false);
+		memdesc_set_type(page, MEMDESC_TYPE_MISC, false,
+				 MEMDESC_EV_PP_RELEASE);
 }
 
 /* The page is poisoned (TestSetPageHWPoison) before the event. */
@@ -283,7 +291,8 @@ static void memdesc_probe_memory_failure(void *data, unsigned long pfn,
 	memdesc_shadow_set_block(page, 0,
 				 __memdesc_pack(MEMDESC_TYPE_HWPOISON, 0, 0,
 						page_zonenum(page),
-						page_to_nid(page)));
+						page_to_nid(page)),
+				 MEMDESC_EV_MEMORY_FAILURE);
 }
 
 #ifdef MEMDESC_HAVE_KSM_EVENTS
@@ -303,7 +312,7 @@ static void memdesc_probe_ksm_merge(void *data, void *ksm_page,
 		return;
 	page = pfn_to_online_page(pfn);
 	if (page)
-		memdesc_retype(page);
+		memdesc_retype(page, MEMDESC_EV_KSM_MERGE);
 }
 
 /* A stable node goes: its page is KSM no longer, or about to be freed. */
@@ -314,7 +323,7 @@ static void memdesc_probe_ksm_remove(void *data, unsigned long pfn)
 	if (!memdesc_event(MEMDESC_EV_KSM_REMOVE))
 		return;
 	if (page)
-		memdesc_retype(page);
+		memdesc_retype(page, MEMDESC_EV_KSM_REMOVE);
 }
 #else
 #define memdesc_probe_ksm_merge		NULL

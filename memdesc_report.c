@@ -627,6 +627,58 @@ int memdesc_report_pfn(struct seq_file *m, unsigned long pfn)
 	return 0;
 }
 
+/* === transitions: observed changes of class === */
+
+/**
+ * memdesc_report_transitions - changes of class since load or reset
+ * @m:		output
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memdesc_report_transitions(struct seq_file *m)
+{
+	struct memdesc_transitions *t;
+	int i, j;
+
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	memdesc_transitions_read(t);
+	seq_puts(m, "# transition from to blocks\n");
+	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
+		for (j = 0; j < MEMDESC_NR_CLASSES; j++)
+			if (t->matrix[i][j])
+				seq_printf(m, "transition %s %s %lu\n",
+					   memdesc_class_name(i),
+					   memdesc_class_name(j),
+					   t->matrix[i][j]);
+	seq_puts(m, "# source tracepoint changes\n");
+	for (i = 0; i < MEMDESC_NR_EVENTS; i++)
+		seq_printf(m, "source %s %lu\n", memdesc_stat_name(i),
+			   t->by_source[i]);
+	kfree(t);
+	return 0;
+}
+
+/* === layout: where each node's words sit in the shadow file === */
+
+/**
+ * memdesc_report_layout - one line per node range
+ * @m:		output
+ *
+ * Return: 0.
+ */
+int memdesc_report_layout(struct seq_file *m)
+{
+	const struct memdesc_range *r;
+
+	seq_puts(m, "# range node start-pfn pfns byte-offset\n");
+	memdesc_for_each_range(r)
+		seq_printf(m, "range %d %lu %lu %llu\n", r->nid, r->start_pfn,
+			   r->nr_pfns, (u64)memdesc_shadow_index(r) * sizeof(u64));
+	return 0;
+}
+
 /* === stats === */
 
 /**

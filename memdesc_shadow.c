@@ -15,6 +15,7 @@
 #include <linux/nodemask.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "memdesc.h"
@@ -31,6 +32,27 @@ static unsigned long memdesc_nr_words;
 static bool memdesc_seeded;			/* set once, after seeding */
 
 DEFINE_PER_CPU(unsigned long, memdesc_stats[MEMDESC_NR_STATS]);
+DEFINE_PER_CPU(struct memdesc_transitions, memdesc_transitions);
+
+/**
+ * memdesc_transitions_read - fold the per-cpu transition counts
+ * @sum:	filled in
+ */
+void memdesc_transitions_read(struct memdesc_transitions *sum)
+{
+	const struct memdesc_transitions *t;
+	int cpu, i, j;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		t = per_cpu_ptr(&memdesc_transitions, cpu);
+		for (i = 0; i < MEMDESC_NR_CLASSES; i++)
+			for (j = 0; j < MEMDESC_NR_CLASSES; j++)
+				sum->matrix[i][j] += READ_ONCE(t->matrix[i][j]);
+		for (i = 0; i < MEMDESC_NR_EVENTS; i++)
+			sum->by_source[i] += READ_ONCE(t->by_source[i]);
+	}
+}
 
 /**
  * memdesc_stat_read - fold a per-cpu counter
@@ -49,7 +71,7 @@ unsigned long memdesc_stat_read(enum memdesc_stat stat)
 }
 
 /**
- * memdesc_stats_reset - zero every counter
+ * memdesc_stats_reset - zero every counter and transition count
  *
  * Racing increments may survive; the counters are statistics.
  */
@@ -57,9 +79,12 @@ void memdesc_stats_reset(void)
 {
 	int cpu, i;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		for (i = 0; i < MEMDESC_NR_STATS; i++)
 			per_cpu(memdesc_stats[i], cpu) = 0;
+		memset(per_cpu_ptr(&memdesc_transitions, cpu), 0,
+		       sizeof(struct memdesc_transitions));
+	}
 }
 
 /**
@@ -143,6 +168,53 @@ const struct memdesc_range *memdesc_next_range(const struct memdesc_range *r)
 }
 
 /**
+ * memdesc_shadow_index - where a range's first word is in the whole shadow
+ * @r:		the range
+ *
+ * Return: its index among all words, as the shadow file lays them out.
+ */
+unsigned long memdesc_shadow_index(const struct memdesc_range *r)
+{
+	return r->words - memdesc_words;
+}
+
+/**
+ * memdesc_shadow_copy - the shadow as bytes, for the raw file
+ * @ubuf:	user buffer
+ * @count:	bytes wanted
+ * @pos:	byte offset in the shadow; advanced
+ *
+ * Little-endian u64s, all ranges back to back (see the layout file).  Each
+ * word is read once, with READ_ONCE, and copied from that one read, so no
+ * word in the output is torn, whatever the offset.
+ *
+ * Return: bytes copied, 0 at the end, or -EFAULT.
+ */
+ssize_t memdesc_shadow_copy(char __user *ubuf, size_t count, loff_t *pos)
+{
+	loff_t size = (loff_t)memdesc_nr_words * sizeof(u64);
+	size_t done = 0, off, len;
+	unsigned long i;
+	__le64 w;
+
+	if (*pos < 0)
+		return -EINVAL;
+	while (done < count && *pos < size) {
+		i = *pos / sizeof(u64);
+		off = *pos % sizeof(u64);
+		w = cpu_to_le64(READ_ONCE(memdesc_words[i]));
+		len = min(sizeof(u64) - off, count - done);
+		if (copy_to_user(ubuf + done, (char *)&w + off, len))
+			return done ? done : -EFAULT;
+		done += len;
+		*pos += len;
+		if (!(i % 4096))
+			cond_resched();
+	}
+	return done;
+}
+
+/**
  * memdesc_shadow_pfns - PFNs the shadow covers
  *
  * Return: the number of words.
@@ -200,16 +272,32 @@ u64 *memdesc_shadow_block(struct page *page, unsigned int nr_pages)
 	return r->words + idx;
 }
 
+/*
+ * A change of class, counted once per block (allocation or free chunk) at
+ * its head, by the event that made it.
+ */
+static void memdesc_count_transition(u64 old, u64 new, enum memdesc_stat source)
+{
+	unsigned int from = memdesc_class(old), to = memdesc_class(new);
+
+	if (from == to)
+		return;
+	this_cpu_inc(memdesc_transitions.matrix[from][to]);
+	this_cpu_inc(memdesc_transitions.by_source[source]);
+}
+
 /**
  * memdesc_shadow_set_block - describe a whole allocation or free chunk
  * @page:	its first page
  * @order:	its order
  * @word:	the word for every PFN of it; the head bit is added to the first
+ * @source:	the event, for the transition counts
  *
  * For probes: never sleeps, never allocates, takes no lock, and costs
  * 2^@order stores.  The order is on every word so any PFN tells the size.
  */
-void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word)
+void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
+			      enum memdesc_stat source)
 {
 	unsigned int i, nr;
 	u64 *w;
@@ -224,6 +312,7 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word)
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
 		return;
 	}
+	memdesc_count_transition(READ_ONCE(w[0]), word, source);
 	WRITE_ONCE(w[0], word | MEMDESC_HEAD);
 	for (i = 1; i < nr; i++)
 		WRITE_ONCE(w[i], word);

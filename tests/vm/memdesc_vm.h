@@ -155,6 +155,30 @@ static const struct md_syntax md_compare_syntax[] = {
 	{ NULL }
 };
 
+static const struct md_syntax md_transitions_syntax[] = {
+	{ "transition",	"ssn" },	/* from-class to-class blocks */
+	{ "source",	"sn" },		/* tracepoint changes */
+	{ NULL }
+};
+
+static const struct md_syntax md_projection_syntax[] = {
+	{ "pfns",		"n" },
+	{ "struct_page_bytes",	"n" },
+	{ "descriptor",	"snnns" },	/* type count bytes-each bytes source */
+	{ "memory",	"snnnn" },	/* layout per-page pages desc total */
+	{ "saving",	"np" },		/* bytes percent-of-today */
+	{ "bits",	"sn" },		/* field bits */
+	{ "max_order",	"n" },
+	{ "buddy",	"snnnb" },	/* links pfns bits word-bits fits */
+	{ "scattered",	"nn" },		/* misc-pages vmalloc-pages */
+	{ NULL }
+};
+
+static const struct md_syntax md_layout_syntax[] = {
+	{ "range",	"nnnn" },	/* node start-pfn pfns byte-offset */
+	{ NULL }
+};
+
 static const struct md_syntax md_mismatches_syntax[] = {
 	/* pfn fields shadow-word class order live-word class order */
 	{ "mismatch",	"nsssnssn" },

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What memdesc would cost for the memory the shadow describes right now:
+ * descriptors the design would allocate, struct page at 64, 32 and 8 bytes,
+ * and the bit budgets of the 8-byte word on this machine.
+ *
+ * Descriptor sizes are the running kernel's own where it has the type:
+ * struct folio for file, anon and KSM folios; struct ptdesc for page tables
+ * (struct page before 6.6); struct page for slab (struct slab is private to
+ * mm/, which asserts it fits in a struct page) and for page_pool pages (their
+ * state lives in struct page today).  The design leaves struct movable and
+ * struct hwpoison "TBD": 16 bytes each, the smallest a 16-byte-aligned slab
+ * object can be, is assumed and printed as such.  Every size is rounded up
+ * to 16 bytes: the design allocates descriptors from 16-byte-aligned slabs so
+ * the low 4 bits of the memdesc can hold the type.
+ */
+#define pr_fmt(fmt) "memdesc: " fmt
+
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+
+#include "memdesc.h"
+#include "memdesc_compat.h"
+
+/**
+ * struct memdesc_descriptor - what one memdesc type's descriptor costs
+ * @type:	enum memdesc_type
+ * @bytes:	size before rounding to 16
+ * @source:	where @bytes comes from, as printed
+ */
+struct memdesc_descriptor {
+	unsigned int type;
+	size_t bytes;
+	const char *source;
+};
+
+static const struct memdesc_descriptor memdesc_descriptors[] = {
+	{ MEMDESC_TYPE_FILE,	 sizeof(struct folio),	"folio" },
+	{ MEMDESC_TYPE_ANON,	 sizeof(struct folio),	"folio" },
+	{ MEMDESC_TYPE_KSM,	 sizeof(struct folio),	"folio" },
+	{ MEMDESC_TYPE_SLAB,	 sizeof(struct page),	"page" },
+	{ MEMDESC_TYPE_PGTABLE,	 MEMDESC_PTDESC_BYTES,	MEMDESC_PTDESC_SOURCE },
+	{ MEMDESC_TYPE_NETPOOL,	 sizeof(struct page),	"page" },
+	{ MEMDESC_TYPE_MOVABLE,	 16,			"assumed" },
+	{ MEMDESC_TYPE_HWPOISON, 16,			"assumed" },
+};
+
+/* Bytes per PFN in each layout the report compares. */
+#define MEMDESC_INTERIM_PAGE_BYTES	32
+#define MEMDESC_WORD_BYTES		8
+
+/**
+ * struct memdesc_census2 - what the projection counts over the shadow
+ * @pfns:	words that describe a page (not unknown, not hole)
+ * @heads:	per type, head words: one descriptor each
+ * @misc:	type 0 pages: no descriptor, node and zone stay per page
+ * @vmalloc:	of those, vmalloc pages (the "scattered memory" problem)
+ * @max_order:	largest order on any page word
+ * @max_pfn:	one past the last PFN the shadow covers
+ */
+struct memdesc_census2 {
+	unsigned long pfns;
+	unsigned long heads[MEMDESC_NR_TYPES];
+	unsigned long misc;
+	unsigned long vmalloc;
+	unsigned int max_order;
+	unsigned long max_pfn;
+};
+
+static void memdesc_projection_count(struct memdesc_census2 *c)
+{
+	const struct memdesc_range *r;
+	unsigned long i;
+	unsigned int type, sub;
+	u64 w;
+
+	memset(c, 0, sizeof(*c));
+	memdesc_for_each_range(r) {
+		c->max_pfn = max(c->max_pfn, r->start_pfn + r->nr_pfns);
+		for (i = 0; i < r->nr_pfns; i++) {
+			w = READ_ONCE(r->words[i]);
+			if (!(i % 4096))
+				cond_resched();
+			if (!memdesc_word_is_page(w))
+				continue;
+			c->pfns++;
+			c->max_order = max(c->max_order, memdesc_word_order(w));
+			type = memdesc_word_type(w);
+			sub = memdesc_word_subtype(w);
+			if (memdesc_word_head(w))
+				c->heads[type]++;
+			if (type != MEMDESC_TYPE_MISC)
+				continue;
+			c->misc++;
+			if (sub == MEMDESC_SUB_VMALLOC_MAP ||
+			    sub == MEMDESC_SUB_VMALLOC_UNMAP)
+				c->vmalloc++;
+		}
+	}
+}
+
+/* Bits to hold every value below @n (at least 1). */
+static unsigned int memdesc_bits(unsigned long n)
+{
+	return n > 2 ? order_base_2(n) : 1;
+}
+
+/* The largest zone, in PFNs: zone-relative buddy links must reach across it. */
+static unsigned long memdesc_max_zone_pfns(void)
+{
+	unsigned long max = 0;
+	int nid, z;
+
+	for_each_online_node(nid)
+		for (z = 0; z < MAX_NR_ZONES; z++)
+			max = max(max,
+				  NODE_DATA(nid)->node_zones[z].spanned_pages);
+	return max;
+}
+
+static void memdesc_print_percent(struct seq_file *m, u64 part, u64 whole)
+{
+	u64 milli = whole ? div64_u64(part * 100000, whole) : 0;
+
+	seq_printf(m, " %llu.%03llu", div_u64(milli, 1000), milli % 1000);
+}
+
+static u64 memdesc_print_descriptors(struct seq_file *m,
+				     const struct memdesc_census2 *c)
+{
+	const struct memdesc_descriptor *d;
+	u64 total = 0, bytes;
+	int i;
+
+	seq_puts(m, "# descriptor type count bytes-each bytes source\n");
+	for (i = 0; i < ARRAY_SIZE(memdesc_descriptors); i++) {
+		d = &memdesc_descriptors[i];
+		bytes = (u64)c->heads[d->type] * ALIGN(d->bytes, 16);
+		seq_printf(m, "descriptor %s %lu %zu %llu %s\n",
+			   memdesc_type_name(d->type), c->heads[d->type],
+			   ALIGN(d->bytes, 16), bytes, d->source);
+		total += bytes;
+	}
+	return total;
+}
+
+static void memdesc_print_memory(struct seq_file *m, const char *layout,
+				 unsigned int per_page, unsigned long pfns,
+				 u64 descriptors)
+{
+	u64 pages = (u64)per_page * pfns;
+
+	seq_printf(m, "memory %s %u %llu %llu %llu\n", layout, per_page, pages,
+		   descriptors, pages + descriptors);
+}
+
+/*
+ * The 8-byte word of a misc page must hold type, subtype, mappable, order,
+ * zone, node and - where sections are not implied by the PFN - the section.
+ */
+static void memdesc_print_bits(struct seq_file *m,
+			       const struct memdesc_census2 *c)
+{
+	unsigned int node = memdesc_bits(nr_node_ids);
+	unsigned int zone = memdesc_bits(MAX_NR_ZONES);
+	unsigned int section = memdesc_bits(c->max_pfn >> PFN_SECTION_SHIFT);
+	unsigned int order = memdesc_bits(c->max_order + 1);
+	unsigned int word = MEMDESC_TYPE_BITS + MEMDESC_SUBTYPE_BITS + 1 +
+			    order + zone + node + section;
+
+	seq_puts(m, "# bits field bits\n");
+	seq_printf(m, "bits node %u\n", node);
+	seq_printf(m, "bits zone %u\n", zone);
+	seq_printf(m, "bits section %u\n", section);
+	seq_printf(m, "bits order %u\n", order);
+	seq_printf(m, "bits word %u\n", word);
+	seq_printf(m, "max_order %u\n", c->max_order);
+}
+
+/*
+ * A free block as one word: two PFN links (prev, next) and the type.  With
+ * absolute PFNs that is the design's 2 TB limit; zone-relative PFNs need
+ * only enough bits for the largest zone.
+ */
+static void memdesc_print_buddy(struct seq_file *m,
+				const struct memdesc_census2 *c)
+{
+	unsigned long zone_pfns = memdesc_max_zone_pfns();
+	unsigned int zbits = memdesc_bits(zone_pfns);
+	unsigned int abits = memdesc_bits(c->max_pfn);
+
+	seq_puts(m, "# buddy links pfns bits-each word-bits fits-8-bytes\n");
+	seq_printf(m, "buddy zone_relative %lu %u %u %d\n", zone_pfns, zbits,
+		   2 * zbits + MEMDESC_TYPE_BITS,
+		   2 * zbits + MEMDESC_TYPE_BITS <= 64);
+	seq_printf(m, "buddy absolute %lu %u %u %d\n", c->max_pfn, abits,
+		   2 * abits + MEMDESC_TYPE_BITS,
+		   2 * abits + MEMDESC_TYPE_BITS <= 64);
+}
+
+/**
+ * memdesc_report_projection - what memdesc would cost for the shadow now
+ * @m:		output
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memdesc_report_projection(struct seq_file *m)
+{
+	struct memdesc_census2 *c;
+	u64 desc, today, memdesc;
+
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	memdesc_projection_count(c);
+
+	seq_printf(m, "pfns %lu\n", c->pfns);
+	seq_printf(m, "struct_page_bytes %zu\n", sizeof(struct page));
+	desc = memdesc_print_descriptors(m, c);
+
+	seq_puts(m, "# memory layout bytes-per-page pages-bytes descriptor-bytes total\n");
+	memdesc_print_memory(m, "today", sizeof(struct page), c->pfns, 0);
+	memdesc_print_memory(m, "interim", MEMDESC_INTERIM_PAGE_BYTES, c->pfns,
+			     desc);
+	memdesc_print_memory(m, "memdesc", MEMDESC_WORD_BYTES, c->pfns, desc);
+	today = (u64)sizeof(struct page) * c->pfns;
+	memdesc = (u64)MEMDESC_WORD_BYTES * c->pfns + desc;
+	seq_puts(m, "# saving bytes percent-of-today\n");
+	seq_printf(m, "saving %lld", (s64)(today - memdesc));
+	memdesc_print_percent(m, today > memdesc ? today - memdesc : 0, today);
+	seq_putc(m, '\n');
+
+	memdesc_print_bits(m, c);
+	memdesc_print_buddy(m, c);
+	seq_puts(m, "# scattered misc-pages vmalloc-pages\n");
+	seq_printf(m, "scattered %lu %lu\n", c->misc, c->vmalloc);
+	kfree(c);
+	return 0;
+}
