@@ -268,6 +268,23 @@ static const struct file_operations memdesc_control_fops = {
 	.llseek		= noop_llseek,
 };
 
+/* Every file but shadow; root-only, writable only where a command goes in. */
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} memdesc_files[] = {
+	{ "summary",	 0400, &memdesc_summary_fops },
+	{ "compare",	 0400, &memdesc_compare_fops },
+	{ "stats",	 0400, &memdesc_stats_fops },
+	{ "mismatches",	 0400, &memdesc_mis_fops },
+	{ "transitions", 0400, &memdesc_transitions_fops },
+	{ "projection",	 0400, &memdesc_projection_fops },
+	{ "layout",	 0400, &memdesc_layout_fops },
+	{ "pfn",	 0600, &memdesc_pfn_fops },
+	{ "control",	 0200, &memdesc_control_fops },
+};
+
 /**
  * memdesc_debugfs_init - create /sys/kernel/debug/memdesc and its files
  *
@@ -276,6 +293,8 @@ static const struct file_operations memdesc_control_fops = {
  */
 int memdesc_debugfs_init(void)
 {
+	int i;
+
 	if (!debugfs_initialized()) {
 		pr_err("debugfs is not available\n");
 		return -ENODEV;
@@ -286,26 +305,14 @@ int memdesc_debugfs_init(void)
 		       PTR_ERR(memdesc_dir));
 		return -ENODEV;
 	}
-	debugfs_create_file("summary", 0400, memdesc_dir, NULL,
-			    &memdesc_summary_fops);
-	debugfs_create_file("compare", 0400, memdesc_dir, NULL,
-			    &memdesc_compare_fops);
-	debugfs_create_file("stats", 0400, memdesc_dir, NULL,
-			    &memdesc_stats_fops);
-	debugfs_create_file("mismatches", 0400, memdesc_dir, NULL,
-			    &memdesc_mis_fops);
-	debugfs_create_file("transitions", 0400, memdesc_dir, NULL,
-			    &memdesc_transitions_fops);
-	debugfs_create_file("projection", 0400, memdesc_dir, NULL,
-			    &memdesc_projection_fops);
-	debugfs_create_file("layout", 0400, memdesc_dir, NULL,
-			    &memdesc_layout_fops);
+	for (i = 0; i < ARRAY_SIZE(memdesc_files); i++)
+		debugfs_create_file(memdesc_files[i].name,
+				    memdesc_files[i].mode, memdesc_dir, NULL,
+				    memdesc_files[i].fops);
+	/* Sized, so tools can stat() it and seek from the end. */
 	debugfs_create_file_size("shadow", 0400, memdesc_dir, NULL,
 				 &memdesc_raw_fops,
 				 memdesc_shadow_pfns() * sizeof(u64));
-	debugfs_create_file("pfn", 0600, memdesc_dir, NULL, &memdesc_pfn_fops);
-	debugfs_create_file("control", 0200, memdesc_dir, NULL,
-			    &memdesc_control_fops);
 	return 0;
 }
 

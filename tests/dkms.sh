@@ -16,26 +16,11 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 kernels=${MEMDESC_KERNELS:-$(cd "$top" && scripts/kernels.sh)}
-n=0
 
-# result OK DESC: print one TAP result line.
-result()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-	fi
-}
 
-# comment FILE [MAX]: the last MAX lines of FILE as TAP comments.
-comment()
-{
-	[ -s "$1" ] || return 0
-	tail -n "${2:-30}" "$1" | sed 's/^/#   /'
-}
 
 # system_state: what must be the same before and after.
 system_state()
@@ -96,7 +81,7 @@ rc=$?
 	[ -L "$tmp/dkms/memdesc/$version/source" ]
 added=$?
 result $added "dkms add of this tree as memdesc/$version"
-[ "$added" -eq 0 ] || comment "$log"
+[ "$added" -eq 0 ] || comment_tail "$log"
 
 # --- build, per kernel -------------------------------------------------------
 
@@ -120,8 +105,8 @@ for k in $kernels; do
 		result 0 "dkms build -k $k: ${ko##*/}, vermagic $vermagic"
 	else
 		result 1 "dkms build -k $k (exit $rc, module '${ko##*/}', vermagic '$vermagic')"
-		comment "$log"
-		comment "$tmp/dkms/memdesc/$version/build/make.log"
+		comment_tail "$log"
+		comment_tail "$tmp/dkms/memdesc/$version/build/make.log"
 	fi
 done
 
@@ -142,7 +127,7 @@ for opt in CONFIG_TRACEPOINTS CONFIG_DEBUG_FS; do
 		result 0 "dkms refuses a kernel without $opt (exit 77)"
 	else
 		result 1 "dkms refuses a kernel without $opt (exit $rc, want 77)"
-		comment "$log"
+		comment_tail "$log"
 	fi
 done
 
@@ -153,8 +138,8 @@ rc=$?
 find "$tmp/dkms" -mindepth 1 > "$tmp/left" 2>&1
 [ "$rc" -eq 0 ] && [ ! -s "$tmp/left" ]
 result $? "dkms remove --all empties the private dkms tree"
-comment "$tmp/left"
-[ "$rc" -eq 0 ] || comment "$log"
+comment_tail "$tmp/left"
+[ "$rc" -eq 0 ] || comment_tail "$log"
 
 after=$(system_state)
 if [ "$before" = "$after" ]; then

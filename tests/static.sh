@@ -18,9 +18,10 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 cache=$top/.cache/static
 kernels=${MEMDESC_KERNELS:-$(cd "$top" && scripts/kernels.sh)}
-n=0
 
 # Diagnostics from the compiler and sparse look like "FILE:LINE:COL: warning:
 # ...".  They count against us when FILE is one of our sources (the copy in
@@ -52,23 +53,7 @@ cp_ignore=LINUX_VERSION_CODE
 #   PREFER_KERNEL_TYPES (--strict)	u64 and friends are kernel-only
 cp_ignore_user=$cp_ignore,SSCANF_TO_KSTRTO,CONSIDER_KSTRTO,STRCPY,STRLCPY,STRNCPY,PREFER_KERNEL_TYPES
 
-# result OK DESC: print one TAP result line.
-result()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-	fi
-}
 
-# comment FILE [MAX]: print FILE's lines (at most MAX) as TAP comments.
-comment()
-{
-	[ -s "$1" ] || return 0
-	head -n "${2:-200}" "$1" | sed 's/^/#   /'
-}
 
 # copy_tree DIR: fresh copy of the module sources in DIR.
 copy_tree()
