@@ -5,6 +5,7 @@
  *   memdesc_shadow.c	the shadow store: one u64 per spanned PFN, seeding
  *   memdesc_probes.c	tracepoint probes that keep the shadow current
  *   memdesc_live.c	the live classifier: a PFN's word from struct page
+ *   memdesc_vmalloc.c	which pages vmalloc space maps: a page-table walk
  *   memdesc_report.c	census, compare and stats, formatted for seq_file
  *   memdesc_projection.c	what memdesc would cost, from the shadow
  *   debugfs.c		the debugfs skin over memdesc_report.c
@@ -128,6 +129,39 @@ bool memdesc_probes_tracking(void);
 const char *memdesc_probe_name(enum memdesc_stat event);
 bool memdesc_probe_attached(enum memdesc_stat event);
 
+/* === vmalloc snapshot (memdesc_vmalloc.c) === */
+
+/**
+ * struct memdesc_vmalloc_set - PFNs mapped in vmalloc space at one moment
+ * @pfns:	sorted, unique PFNs with an online struct page
+ * @nr:		entries in @pfns
+ * @user:	bitmap over the indices of @pfns: set when the page was
+ *		mapped to user space too (its own mapcount was above zero)
+ * @nr_user:	bits set in @user
+ * @nr_seen:	PFNs the walk read, with repeats and with those dropped
+ * @nr_dropped:	of those, PFNs with no online struct page (MMIO)
+ * @nr_huge:	PMD and PUD leaf entries the walk met
+ *
+ * A snapshot: nothing pins the pages, so any may have been freed or
+ * remapped by the time it is read.  Owned by the caller; no lock.
+ */
+struct memdesc_vmalloc_set {
+	unsigned long *pfns;
+	unsigned long nr;
+	unsigned long *user;
+	unsigned long nr_user;
+	unsigned long nr_seen;
+	unsigned long nr_dropped;
+	unsigned long nr_huge;
+};
+
+int memdesc_vmalloc_snapshot(struct memdesc_vmalloc_set *set);
+bool memdesc_vmalloc_lookup(const struct memdesc_vmalloc_set *set,
+			    unsigned long pfn, bool *user);
+bool memdesc_vmalloc_contains(const struct memdesc_vmalloc_set *set,
+			      unsigned long pfn);
+void memdesc_vmalloc_release(struct memdesc_vmalloc_set *set);
+
 /* === Live classifier (memdesc_live.c) === */
 
 /**
@@ -147,6 +181,8 @@ struct memdesc_pcp_chunk {
  * @buddy_order: its order
  * @pcp:	snapshot of the per-cpu free lists, sorted by PFN
  * @nr_pcp:	chunks in @pcp
+ * @vmalloc:	snapshot of the pages mapped in vmalloc space; empty where
+ *		the kernel cannot be walked (see memdesc_vmalloc.c)
  *
  * A free block's tail pages carry no mark of their own; the walk remembers
  * the block whose head it passed so tails cost O(1).  Per-cpu pages carry no
@@ -158,6 +194,7 @@ struct memdesc_live_walk {
 	unsigned int buddy_order;
 	struct memdesc_pcp_chunk *pcp;
 	unsigned long nr_pcp;
+	struct memdesc_vmalloc_set vmalloc;
 };
 
 int memdesc_live_walk_start(struct memdesc_live_walk *walk);

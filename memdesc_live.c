@@ -28,7 +28,10 @@
  *   anon	PageAnon(), or in the swap cache
  *   file	a page-cache mapping; hugetlb folios count as file (hugetlbfs
  *		owns them, in use or pooled) unless anonymous
- *   vmalloc	reserved for the vmalloc snapshot (not yet)
+ *   vmalloc	mapped in vmalloc or module space at walk start (the
+ *		snapshot of memdesc_vmalloc.c): map if mapped to user space
+ *		now, unmap otherwise.  Only a page no other rule claims: vmap()
+ *		of pages owned by others keeps their owner's type.
  *   driver	anything else: plain alloc_pages(), large kmalloc, the huge
  *		zero page
  * Order is the compound order, so a non-compound high-order allocation
@@ -138,14 +141,14 @@ memdesc_pcp_find(const struct memdesc_live_walk *walk, unsigned long pfn)
  * memdesc_live_walk_start - prepare an ascending walk over the PFNs
  * @walk:	the walk state
  *
- * Takes the per-cpu list snapshot.  Sleeps.
+ * Takes the per-cpu list and vmalloc snapshots.  Sleeps.
  *
  * Return: 0 or -ENOMEM.
  */
 int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 {
 	unsigned long cap = memdesc_pcp_capacity();
-	int nid, z, cpu;
+	int nid, z, cpu, err;
 
 	memset(walk, 0, sizeof(*walk));
 	walk->pcp = kvmalloc_array(cap, sizeof(*walk->pcp), GFP_KERNEL);
@@ -167,6 +170,13 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 		}
 	}
 	sort(walk->pcp, walk->nr_pcp, sizeof(*walk->pcp), memdesc_pcp_cmp, NULL);
+
+	/* Where the kernel cannot be walked, vmalloc pages read driver. */
+	err = memdesc_vmalloc_snapshot(&walk->vmalloc);
+	if (err && err != -EOPNOTSUPP) {
+		memdesc_live_walk_end(walk);
+		return err;
+	}
 	return 0;
 }
 
@@ -179,6 +189,7 @@ void memdesc_live_walk_end(struct memdesc_live_walk *walk)
 	kvfree(walk->pcp);
 	walk->pcp = NULL;
 	walk->nr_pcp = 0;
+	memdesc_vmalloc_release(&walk->vmalloc);
 }
 
 /* === Classifier === */
@@ -236,10 +247,14 @@ static struct memdesc_kind memdesc_kind(unsigned int type, unsigned int sub,
 /*
  * The kind of a single page or compound head that is not free.  Typed pages
  * first: their page_type overlays _mapcount, so the mapcount is read only
- * for pages no type claims.
+ * for pages no type claims.  @walk may be NULL (a probe): then vmalloc pages
+ * read as driver, which is all an event can tell.
  */
-static struct memdesc_kind memdesc_live_classify(struct page *head)
+static struct memdesc_kind memdesc_live_classify(struct memdesc_live_walk *walk,
+						 struct page *head)
 {
+	bool user;
+
 	if (PageReserved(head))
 		return memdesc_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_RESERVED, false);
 	if (PageSlab(head))
@@ -260,6 +275,11 @@ static struct memdesc_kind memdesc_live_classify(struct page *head)
 		return memdesc_kind(MEMDESC_TYPE_ANON, 0, true);
 	if (READ_ONCE(head->mapping) || PageHuge(head))
 		return memdesc_kind(MEMDESC_TYPE_FILE, 0, true);
+	if (walk && memdesc_vmalloc_lookup(&walk->vmalloc, page_to_pfn(head),
+					   &user))
+		return memdesc_kind(MEMDESC_TYPE_MISC, user ?
+				    MEMDESC_SUB_VMALLOC_MAP :
+				    MEMDESC_SUB_VMALLOC_UNMAP, user);
 	return memdesc_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
 			    folio_mapped(page_folio(head)));
 }
@@ -282,9 +302,10 @@ static u64 memdesc_live_pack(unsigned int type, unsigned int subtype,
 }
 
 /* The word of a page that is not free: its own or its head's kind. */
-static u64 memdesc_live_used(struct page *page, struct page *head, int nid)
+static u64 memdesc_live_used(struct memdesc_live_walk *walk, struct page *page,
+			     struct page *head, int nid)
 {
-	struct memdesc_kind k = memdesc_live_classify(head);
+	struct memdesc_kind k = memdesc_live_classify(walk, head);
 	u64 w = memdesc_live_pack(k.type, k.subtype,
 				  memdesc_compound_order(head), page, nid,
 				  page == head);
@@ -363,11 +384,11 @@ u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn,
 					 true);
 	/* Before the PF_NO_COMPOUND flag tests, which assert on tails. */
 	if (PageTail(page))
-		return memdesc_live_used(page, compound_head(page), nid);
+		return memdesc_live_used(walk, page, compound_head(page), nid);
 	if (!page_ref_count(page) &&
 	    memdesc_live_unreferenced_free(walk, page, pfn, nid, &word))
 		return word;
-	return memdesc_live_used(page, page, nid);
+	return memdesc_live_used(walk, page, page, nid);
 }
 
 /**
@@ -381,7 +402,8 @@ u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn,
  */
 u64 memdesc_live_kind_word(struct page *head)
 {
-	return memdesc_live_used(head, head, page_to_nid(head)) & ~MEMDESC_HEAD;
+	return memdesc_live_used(NULL, head, head, page_to_nid(head)) &
+	       ~MEMDESC_HEAD;
 }
 
 /**
