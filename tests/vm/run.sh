@@ -3,13 +3,16 @@
 #
 # run.sh KVER [--demo | --boot-only] [--mem SIZE] - memdesc.ko in QEMU.
 #
-# Builds memdesc.ko for KVER and the static guest programs, packs them with
-# busybox into an initramfs, boots /boot/vmlinuz-KVER under TCG with two NUMA
+# Builds memdesc.ko for KVER and the static guest programs (and, to test,
+# memdesc_truth.ko from tests/truth/), packs them with busybox into an
+# initramfs, boots /boot/vmlinuz-KVER under TCG with two NUMA
 # nodes (one vCPU each), and turns what the guest prints on its serial
 # console into TAP:
 #
 #   ok N KVER: guest ...            boot, NUMA, suite complete, end reached
-#   ok N KVER: <fixture>.<test>     one per guest test, renumbered
+#   ok N KVER: <fixture>.<test>     one per guest test, renumbered; the
+#                                   guest runs memdesc_test, then
+#                                   memdesc_truth_test
 #   ok N KVER: kernel log clean     no WARNING/BUG/Oops/... in the guest dmesg
 #
 #   --demo        load the module, run a short workload, print summary,
@@ -18,7 +21,8 @@
 #   --mem SIZE    guest memory (2G, 1536M), split over the nodes; default 2G
 #
 # MEMDESC_VM_TIMEOUT (seconds, default 1200) bounds the QEMU run.
-# MEMDESC_VM_KO=PATH tests a prebuilt module instead of building one.
+# MEMDESC_VM_KO=PATH tests a prebuilt module instead of building one, and
+# MEMDESC_VM_TRUTH_KO=PATH a prebuilt memdesc_truth.ko.
 # The console log of the last run per kernel stays in .cache/vm/KVER.console.log.
 # Exits non-zero only when it could not run (and then prints "not ok" too).
 
@@ -137,14 +141,39 @@ if [ "$mode" != boot ]; then
 
 	src=$("$top"/scripts/linux-src.sh) || cannot_run "setup: linux-src.sh"
 	harness=$src/tools/testing/selftests
-	for prog in memdesc_test memdesc_workload; do
+	for prog in memdesc_test memdesc_truth_test memdesc_workload; do
 		if ! gcc -static -O2 -Wall -I"$harness" -I"$top" -I"$here" \
+		     -I"$top/tests/truth" \
 		     -o "$root/bin/$prog" "$here/$prog.c" 2>"$work/gcc.log"; then
 			sed 's/^/# /' "$work/gcc.log"
 			cannot_run "build $prog"
 		fi
 		sed 's/^/# gcc: /' "$work/gcc.log"
 	done
+fi
+
+# The test helper module: its own Kbuild, built in a copy of tests/truth/
+# as the main module is.  Without it the truth tests fail in the guest.
+if [ "$mode" = test ]; then
+	if [ -n "${MEMDESC_VM_TRUTH_KO:-}" ]; then
+		truth_ko=$MEMDESC_VM_TRUTH_KO
+		echo "# $kver: using $truth_ko (MEMDESC_VM_TRUTH_KO)"
+	else
+		echo "# $kver: building memdesc_truth.ko"
+		mkdir -p "$work/truth" && cp "$top"/tests/truth/* "$work/truth"/
+		truth_ko=$work/truth/memdesc_truth.ko
+		if ! make -s -C "/lib/modules/$kver/build" M="$work/truth" \
+			modules >"$work/truth.log" 2>&1 || [ ! -f "$truth_ko" ]
+		then
+			sed 's/^/# /' "$work/truth.log"
+			truth_ko=
+		fi
+	fi
+	if [ -n "$truth_ko" ] && cp "$truth_ko" "$root/memdesc_truth.ko"; then
+		result OK "build memdesc_truth.ko"
+	else
+		result NOTOK "build memdesc_truth.ko"
+	fi
 fi
 
 cp "$busybox" "$root/bin/busybox" || cannot_run "setup: copy busybox"
@@ -162,7 +191,10 @@ mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null
 
 # Random per run: only lines the guest's /init wrote carry it.
 token=MDT$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-printf 'MODE=%s\nTOKEN=%s\n' "$mode" "$token" >"$root/etc/memdesc-vm.conf"
+# The test programs /init runs, in order, in test mode.
+tests="memdesc_test memdesc_truth_test"
+printf 'MODE=%s\nTOKEN=%s\nTESTS="%s"\n' "$mode" "$token" "$tests" \
+	>"$root/etc/memdesc-vm.conf"
 
 initrd=$work/initramfs.cpio.gz
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) \
@@ -230,20 +262,29 @@ else
 fi
 
 # Guest results: renumber the harness's TAP lines, keep its diagnostics as
-# comments, and check that every planned test reported and the binary exited.
+# comments, and check that every program printed its plan, every planned
+# test reported and every program exited.
 if [ "$mode" = test ]; then
-	planned=
+	planned=0
+	plans=0
 	seen=0
 	exited=
+	exits=0
+	programs=0
+	for _ in $tests; do
+		programs=$((programs + 1))
+	done
 	while IFS= read -r line; do
 		case $line in
 		"TAP version"*)
 			;;
 		1..*)
-			planned=${line#1..}
+			planned=$((planned + ${line#1..}))
+			plans=$((plans + 1))
 			;;
 		"@@exit "*)
-			exited=${line#@@exit }
+			exited="${exited:+$exited }${line#@@exit }"
+			exits=$((exits + 1))
 			;;
 		"ok "*|"not ok "*)
 			seen=$((seen + 1))
@@ -261,11 +302,11 @@ if [ "$mode" = test ]; then
 			;;
 		esac
 	done < <(tagged T)
-	if [ -n "$planned" ] && [ "$seen" = "$planned" ] && [ -n "$exited" ]
-	then
+	if [ "$plans" = "$programs" ] && [ "$seen" = "$planned" ] &&
+	   [ "$exits" = "$programs" ]; then
 		result OK "guest test suite complete ($seen tests, exit $exited)"
 	else
-		result NOTOK "guest test suite complete (planned ${planned:-?}, reported $seen, exit ${exited:-none})"
+		result NOTOK "guest test suite complete ($plans of $programs programs planned $planned, reported $seen, exit ${exited:-none})"
 	fi
 elif [ "$mode" = demo ]; then
 	echo

@@ -1,0 +1,1297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc_truth_test.c - memdesc's two answers for pages of known kinds.
+ *
+ * For each kind of page that the kernel or this program can make on purpose
+ * - memdesc_truth.ko's allocations (tests/truth/) and, from user space,
+ * anonymous, tmpfs, shmem, THP, KSM, hwpoison and offlined memory - the PFN
+ * is written to memdesc's pfn file, and both words it shows are held
+ * against what the page is:
+ *
+ *   live	the classifier must name the kind and order exactly, on every
+ *		kernel;
+ *   shadow	the events must have taught it the same, except where no
+ *		event exists (docs/TRANSITIONS.md).  There the test asserts
+ *		the documented gap value exactly, so a gap that closes or
+ *		opens changes a result.
+ *
+ * Runs in the guest after memdesc_test, whose last test unloads memdesc:
+ * loads memdesc and memdesc_truth ($MEMDESC_KO, $MEMDESC_TRUTH_KO) and
+ * unloads both at the end.  Fixtures, in the order they run: "truth" (the
+ * kernel kinds; setup writes "alloc", teardown "free"), "truth_user" (the
+ * user-space kinds; pinned to one CPU), "truth_unload".
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mount.h>
+#include <sys/utsname.h>
+#include <linux/kernel-page-flags.h>
+
+#include "kselftest_harness.h"
+#include "memdesc_vm.h"
+#include "memdesc_truth.h"
+
+#define MDT_DEBUGFS	"/sys/kernel/debug/" MEMDESC_TRUTH_DIR
+#define MDT_MODNAME	"memdesc_truth"
+#define MDT_KO_DEFAULT	"/memdesc_truth.ko"
+#define MDT_PAGE	4096UL
+#define MDT_THP		(2 * MD_MIB)
+#define MDT_GIB		(1024 * MD_MIB)
+#define MDT_LOG_MAX	4	/* failing PFNs shown in full, per check */
+#define MDT_TMPFS	"/tmp/memdesc-truth"
+#define MDT_MEMORY	"/sys/devices/system/memory"
+#define MDT_KSM		"/sys/kernel/mm/ksm"
+
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON	100
+#endif
+
+/* Pipe to the host: keep stdout in order with the harness's stderr. */
+static void __attribute__((constructor)) mdt_line_buffered(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+/* === Files and modules === */
+
+static const char *mdt_ko_path(void)
+{
+	const char *path = getenv("MEMDESC_TRUTH_KO");
+
+	return path && *path ? path : MDT_KO_DEFAULT;
+}
+
+static bool mdt_loaded(void)
+{
+	return access("/sys/module/" MDT_MODNAME, F_OK) == 0;
+}
+
+/* delete_module(@name), retrying a reference a reader drops late. */
+static int mdt_unload_module(const char *name)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (!syscall(SYS_delete_module, name, O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY)
+			break;
+		usleep(10000);
+	}
+	return -errno;
+}
+
+/* Write @s to @path in one write() at offset 0: 0 or -errno. */
+static int mdt_write(const char *path, const char *s)
+{
+	int fd, err = 0;
+	ssize_t n;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != strlen(s))
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
+static int mdt_ctl(const char *cmd)
+{
+	return mdt_write(MDT_DEBUGFS "/ctl", cmd);
+}
+
+/* A small file, NUL-terminated: its length or -errno. */
+static ssize_t mdt_read_text(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	n = n < 0 ? -errno : (ssize_t)len;
+	close(fd);
+	buf[len] = '\0';
+	return n;
+}
+
+static unsigned long mdt_read_ulong(const char *path, int base)
+{
+	char buf[64];
+
+	if (mdt_read_text(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	return strtoul(buf, NULL, base);
+}
+
+/* A /proc/meminfo value in kB, or 0. */
+static unsigned long mdt_meminfo_kb(const char *key)
+{
+	size_t n = strlen(key);
+	unsigned long v = 0;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			v = strtoul(line + n + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* Kernel release at least @major.@minor? */
+static bool mdt_kernel_at_least(unsigned int major, unsigned int minor)
+{
+	unsigned int ma = 0, mi = 0;
+	struct utsname u;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* === memdesc's pfn file === */
+
+/* One word as the pfn file shows it. */
+struct mdt_word {
+	unsigned long long word;
+	char class[24];
+	unsigned int order, zone, node, head, mappable;
+};
+
+struct mdt_pfn {
+	unsigned long long pfn;
+	struct mdt_word shadow, live;
+	char text[1024];		/* the whole file, for the log */
+};
+
+/* "<key> 0x<word> <class> order N zone N node N head B mappable B" */
+static bool mdt_parse_word(const char *line, const char *key,
+			   struct mdt_word *w)
+{
+	size_t k = strlen(key);
+	int end = -1;
+
+	if (strncmp(line, key, k) || line[k] != ' ')
+		return false;
+	line += k + 1;
+	if (sscanf(line,
+		   "0x%llx %23s order %u zone %u node %u head %u mappable %u%n",
+		   &w->word, w->class, &w->order, &w->zone, &w->node,
+		   &w->head, &w->mappable, &end) != 7 || end < 0)
+		return false;
+	return line[end] == '\0' && w->head <= 1 && w->mappable <= 1;
+}
+
+/*
+ * Select @pfn in memdesc's pfn file and read both words.  Every line of
+ * the format must be there, in order.
+ */
+static void mdt_read_pfn(struct __test_metadata *_metadata,
+			 unsigned long long pfn, struct mdt_pfn *p)
+{
+	char buf[32], copy[sizeof(p->text)], *line, *save;
+	unsigned long long got = ~0ULL;
+	int ref, map, end = -1, err;
+	unsigned int i = 0;
+	bool ok = true;
+
+	memset(p, 0, sizeof(*p));
+	p->pfn = pfn;
+	snprintf(buf, sizeof(buf), "%llu\n", pfn);
+	err = mdt_write(MD_DEBUGFS "/pfn", buf);
+	ASSERT_EQ(0, err) {
+		TH_LOG("select pfn %llu: %s", pfn, strerror(-err));
+	}
+	ASSERT_LT(0, mdt_read_text(MD_DEBUGFS "/pfn", p->text,
+				   sizeof(p->text)));
+	memcpy(copy, p->text, sizeof(copy));
+	for (line = strtok_r(copy, "\n", &save); line && ok;
+	     line = strtok_r(NULL, "\n", &save), i++) {
+		switch (i) {
+		case 0:
+			ok = sscanf(line, "pfn %llu%n", &got, &end) == 1 &&
+			     !line[end] && got == pfn;
+			break;
+		case 1:
+			ok = mdt_parse_word(line, "shadow", &p->shadow);
+			break;
+		case 2:
+			ok = mdt_parse_word(line, "live", &p->live);
+			break;
+		case 3:
+			ok = !strncmp(line, "flags 0x", 8);
+			break;
+		case 4:
+			end = -1;
+			ok = sscanf(line, "refcount %d mapcount %d%n", &ref,
+				    &map, &end) == 2 && end > 0 && !line[end];
+			break;
+		default:
+			ok = false;
+		}
+	}
+	ASSERT_TRUE(ok && i == 5) {
+		TH_LOG("pfn %llu: line %u does not parse:\n%s", pfn, i,
+		       p->text);
+	}
+}
+
+/*
+ * What a PFN should read.  A class "!x" means anything known but x; NULL
+ * leaves the side's class unchecked.  Orders and head -1: not checked.
+ */
+struct mdt_want {
+	const char *shadow;
+	int shadow_order;
+	int shadow_head;
+	const char *live;
+	int live_order;
+	int live_head;
+};
+
+/* Failures of one check, to log the first few in full and count all. */
+struct mdt_tally {
+	unsigned int checked;
+	unsigned int failed;
+};
+
+static bool mdt_class_is(const char *want, const char *got)
+{
+	if (!want)
+		return true;
+	if (want[0] == '!')
+		return strcmp(want + 1, got) && strcmp("unknown", got);
+	return !strcmp(want, got);
+}
+
+static bool mdt_side_ok(const struct mdt_word *w, const char *class,
+			int order, int head)
+{
+	return mdt_class_is(class, w->class) &&
+	       (order < 0 || w->order == (unsigned int)order) &&
+	       (head < 0 || w->head == (unsigned int)head);
+}
+
+/*
+ * Read @pfn and hold it against @want.  Besides @want, a PFN both sides
+ * describe as a page must have the same zone and node on both: those
+ * never change while a page is online.
+ */
+static bool mdt_check_pfn(struct __test_metadata *_metadata,
+			  struct mdt_tally *t, const char *what,
+			  unsigned long long pfn, const struct mdt_want *want)
+{
+	struct mdt_pfn p;
+	bool ok, place = true;
+
+	mdt_read_pfn(_metadata, pfn, &p);
+	ok = mdt_side_ok(&p.shadow, want->shadow, want->shadow_order,
+			 want->shadow_head) &&
+	     mdt_side_ok(&p.live, want->live, want->live_order,
+			 want->live_head);
+	if (strcmp(p.shadow.class, "hole") && strcmp(p.shadow.class, "unknown") &&
+	    strcmp(p.live.class, "hole"))
+		place = p.shadow.zone == p.live.zone &&
+			p.shadow.node == p.live.node;
+	t->checked++;
+	if (ok && place)
+		return true;
+	if (t->failed++ < MDT_LOG_MAX)
+		TH_LOG("%s: pfn %llu: want shadow %s order %d head %d, live %s order %d head %d%s; the pfn file:\n%s",
+		       what, pfn, want->shadow ?: "(any)", want->shadow_order,
+		       want->shadow_head, want->live ?: "(any)",
+		       want->live_order, want->live_head,
+		       place ? "" : " (zone or node differ)", p.text);
+	return false;
+}
+
+/* End of a check: every PFN agreed, and at least @min were checked. */
+static void mdt_tally_end(struct __test_metadata *_metadata,
+			  const struct mdt_tally *t, const char *what,
+			  unsigned int min)
+{
+	EXPECT_LE(min, t->checked) {
+		TH_LOG("%s: %u PFNs checked, want at least %u", what,
+		       t->checked, min);
+	}
+	EXPECT_EQ(0, t->failed) {
+		TH_LOG("%s: %u of %u PFNs disagree", what, t->failed,
+		       t->checked);
+	}
+}
+
+/* === memdesc_truth's pfns file === */
+
+struct mdt_rec {
+	char kind[24];
+	unsigned long long pfn;
+	char class[24];
+	unsigned int order;
+	unsigned int compound;
+	unsigned long index;
+};
+
+struct mdt_recs {
+	struct mdt_rec *r;
+	size_t nr;
+};
+
+static void mdt_recs_free(struct mdt_recs *recs)
+{
+	free(recs->r);
+	recs->r = NULL;
+	recs->nr = 0;
+}
+
+static void mdt_read_recs(struct __test_metadata *_metadata,
+			  struct mdt_recs *recs)
+{
+	char line[256];
+	size_t cap = 0;
+	FILE *f;
+
+	recs->r = NULL;
+	recs->nr = 0;
+	f = fopen(MDT_DEBUGFS "/pfns", "re");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		struct mdt_rec *r;
+		int n, end = -1;
+
+		if (line[0] == '#')
+			continue;
+		if (recs->nr == cap) {
+			cap = cap ? 2 * cap : 256;
+			r = realloc(recs->r, cap * sizeof(*r));
+			ASSERT_NE(NULL, r);
+			recs->r = r;
+		}
+		r = &recs->r[recs->nr];
+		n = sscanf(line, "%23s %llu %23s %u %u %lu%n", r->kind, &r->pfn,
+			   r->class, &r->order, &r->compound, &r->index, &end);
+		ASSERT_TRUE(n == 6 && end > 0 && !strcmp(line + end, "\n")) {
+			TH_LOG("pfns: '%s'", line);
+		}
+		recs->nr++;
+	}
+	fclose(f);
+}
+
+/* Special values of struct mdt_want for records: taken from the record. */
+#define MDT_REC		(-2)	/* order or head from the record */
+
+/*
+ * Check every PFN memdesc_truth lists for @kind (at least @min of them).
+ * A NULL live class in @want means the record's class; MDT_REC orders mean
+ * the record's order for the shadow, and for the live side that order if
+ * the allocation is compound (struct page keeps no other); MDT_REC heads
+ * mean index 0 (live: of a compound allocation only, as a plain high-order
+ * allocation's pages are each their own head).
+ */
+static void mdt_check_kind(struct __test_metadata *_metadata,
+			   const struct mdt_recs *recs, const char *kind,
+			   const struct mdt_want *want, unsigned int min)
+{
+	struct mdt_tally t = { 0 };
+	size_t i;
+
+	for (i = 0; i < recs->nr; i++) {
+		const struct mdt_rec *r = &recs->r[i];
+		struct mdt_want w = *want;
+
+		if (strcmp(r->kind, kind))
+			continue;
+		if (!w.live)
+			w.live = r->class;
+		if (w.shadow_order == MDT_REC)
+			w.shadow_order = r->order;
+		if (w.live_order == MDT_REC)
+			w.live_order = r->compound ? r->order : 0;
+		if (w.shadow_head == MDT_REC)
+			w.shadow_head = r->index == 0;
+		if (w.live_head == MDT_REC)
+			w.live_head = r->compound ? r->index == 0 : -1;
+		mdt_check_pfn(_metadata, &t, kind, r->pfn, &w);
+	}
+	mdt_tally_end(_metadata, &t, kind, min);
+}
+
+/* PFNs listed for @kind. */
+static size_t mdt_count_kind(const struct mdt_recs *recs, const char *kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < recs->nr; i++)
+		n += !strcmp(recs->r[i].kind, kind);
+	return n;
+}
+
+/* === User-space pages === */
+
+static unsigned long long mdt_pagemap(struct __test_metadata *_metadata,
+				      const void *addr)
+{
+	unsigned long long ent;
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(sizeof(ent), pread(fd, &ent, sizeof(ent),
+				     (uintptr_t)addr / MDT_PAGE * 8));
+	close(fd);
+	ASSERT_TRUE(ent >> 63) {		/* present */
+		TH_LOG("%p: not present", addr);
+	}
+	return ent & ((1ULL << 55) - 1);
+}
+
+static unsigned long long mdt_kpageflags(struct __test_metadata *_metadata,
+					 unsigned long long pfn)
+{
+	unsigned long long flags;
+	int fd;
+
+	fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(sizeof(flags), pread(fd, &flags, sizeof(flags), pfn * 8));
+	close(fd);
+	return flags;
+}
+
+/* Pin to the CPU we are on, so "this CPU's" per-cpu state stays ours. */
+static void mdt_pin_cpu(struct __test_metadata *_metadata)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	ASSERT_LE(0, cpu);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+}
+
+/*
+ * Folios a fault just made wait in this CPU's LRU batch, and
+ * mm_lru_insertion - the event that tells the shadow anon or file - fires
+ * only when the batch drains (docs/TRANSITIONS.md, "driver | anon").
+ * munmap() drains this CPU's batches (lru_add_drain() in unmap_region(),
+ * 6.1 mm/mmap.c and 6.12 mm/vma.c); the caller is pinned, so that is the
+ * CPU that faulted.
+ */
+static void mdt_lru_drain(struct __test_metadata *_metadata)
+{
+	char *p;
+
+	p = mmap(NULL, MDT_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	ASSERT_EQ(0, munmap(p, MDT_PAGE));
+}
+
+/* A fresh private anonymous mapping of @pages, order-0 pages, touched. */
+static char *mdt_anon(struct __test_metadata *_metadata, size_t pages)
+{
+	size_t off;
+	char *p;
+
+	p = mmap(NULL, pages * MDT_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	/* THP is "always" on Debian: keep these order 0. */
+	ASSERT_EQ(0, madvise(p, pages * MDT_PAGE, MADV_NOHUGEPAGE));
+	for (off = 0; off < pages * MDT_PAGE; off += MDT_PAGE)
+		p[off] = 1;
+	return p;
+}
+
+/* === truth: the kernel's kinds, from memdesc_truth.ko === */
+
+static void mdt_ensure_loaded(struct __test_metadata *_metadata)
+{
+	int ret;
+
+	if (!md_loaded()) {
+		ret = md_load(md_ko_path(), "");
+		ASSERT_EQ(0, ret) {
+			TH_LOG("load %s: %s", md_ko_path(), strerror(-ret));
+		}
+	}
+	if (!mdt_loaded()) {
+		ret = md_load(mdt_ko_path(), "");
+		ASSERT_EQ(0, ret) {
+			TH_LOG("load %s: %s", mdt_ko_path(), strerror(-ret));
+		}
+	}
+}
+
+FIXTURE(truth) {
+	struct mdt_recs recs;
+	char *map;		/* vmalloc_mmap, mapped */
+	char *reserve;		/* address space for page tables */
+	int fd;
+};
+
+FIXTURE_SETUP(truth)
+{
+	int ret;
+
+	self->fd = -1;
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (!mdt_loaded() && access(mdt_ko_path(), R_OK))
+		SKIP(return, "%s: %s", mdt_ko_path(), strerror(errno));
+	mdt_ensure_loaded(_metadata);
+	ASSERT_EQ(0, mdt_ctl("free"));
+	ret = mdt_ctl("alloc");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("memdesc_truth alloc: %s", strerror(-ret));
+	}
+	mdt_read_recs(_metadata, &self->recs);
+}
+
+FIXTURE_TEARDOWN(truth)
+{
+	if (self->map)
+		munmap(self->map, MEMDESC_TRUTH_VMALLOC_MMAP_PAGES * MDT_PAGE);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->reserve)
+		munmap(self->reserve, 2 * MDT_GIB);
+	mdt_ctl("free");
+	mdt_recs_free(&self->recs);
+}
+
+/*
+ * memdesc_truth itself: every kind listed with the PFNs it must have, each
+ * allocation's PFNs consecutive from index 0, every class one memdesc
+ * knows.  The other tests trust these records.
+ */
+TEST_F(truth, records)
+{
+	static const struct {
+		const char *kind;
+		size_t pfns;		/* 0: a slab, 2^order of it */
+	} want[] = {
+		{ "pages0", 1 }, { "pages3", 8 }, { "pages9", 512 },
+		{ "comp0", 1 }, { "comp3", 8 }, { "comp9", 512 },
+		{ "kmem_cache", 0 }, { "kmalloc", 0 },
+		{ "kmalloc_large", 4 },
+		{ "vmalloc", MEMDESC_TRUTH_VMALLOC_PAGES },
+		{ "vmalloc_one", 1 },
+		{ "vmalloc_user", MEMDESC_TRUTH_VMALLOC_USER_PAGES },
+		{ "vmalloc_mmap", MEMDESC_TRUTH_VMALLOC_MMAP_PAGES },
+		{ "netpool", MEMDESC_TRUTH_NETPOOL_PAGES },
+		{ "pte_table", 0 }, { "pmd_table", 0 },
+	};
+	const struct mdt_recs *recs = &self->recs;
+	size_t i, j, n, total = 0;
+	unsigned int c;
+
+	ASSERT_EQ(MEMDESC_TRUTH_NR_KINDS, ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		EXPECT_STREQ(memdesc_truth_kind_name(i), want[i].kind);
+		n = mdt_count_kind(recs, want[i].kind);
+		total += n;
+		if (want[i].pfns) {
+			EXPECT_EQ(want[i].pfns, n) {
+				TH_LOG("%s: %zu PFNs", want[i].kind, n);
+			}
+		}
+	}
+	/* Slabs: one whole slab each; no page table before "pgtable". */
+	for (i = 0; i < recs->nr; i++) {
+		const struct mdt_rec *r = &recs->r[i];
+
+		if (!strcmp(r->kind, "kmem_cache") || !strcmp(r->kind, "kmalloc"))
+			EXPECT_EQ(1UL << r->order, mdt_count_kind(recs, r->kind));
+	}
+	EXPECT_EQ(0, mdt_count_kind(recs, "pte_table"));
+	EXPECT_EQ(recs->nr, total);
+
+	for (i = 0; i < recs->nr; i++) {
+		const struct mdt_rec *r = &recs->r[i];
+
+		for (c = 0; c < MEMDESC_NR_CLASSES; c++)
+			if (!strcmp(memdesc_class_name(c), r->class))
+				break;
+		EXPECT_LT(c, MEMDESC_NR_CLASSES) {
+			TH_LOG("%s %llu: class '%s'", r->kind, r->pfn, r->class);
+		}
+		EXPECT_LE(r->compound, 1);
+		/* Within an allocation: consecutive PFNs and indices. */
+		if (r->index) {
+			ASSERT_LT(0, i);
+			EXPECT_TRUE(!strcmp(r[-1].kind, r->kind) &&
+				    r[-1].pfn + 1 == r->pfn &&
+				    r[-1].index + 1 == r->index) {
+				TH_LOG("%s %llu: index %lu out of sequence",
+				       r->kind, r->pfn, r->index);
+			}
+		}
+		for (j = i + 1; j < recs->nr; j++)
+			EXPECT_NE(r->pfn, recs->r[j].pfn) {
+				TH_LOG("pfn %llu listed twice", r->pfn);
+			}
+	}
+}
+
+/*
+ * Plain alloc_pages(), orders 0, 3, 9: driver, the allocation order in the
+ * shadow (mm_page_alloc), order 0 live - a non-compound allocation leaves
+ * no order in struct page (README, "Limits").
+ */
+TEST_F(truth, pages)
+{
+	const struct mdt_want want = {
+		"driver", MDT_REC, MDT_REC, NULL, MDT_REC, MDT_REC,
+	};
+
+	mdt_check_kind(_metadata, &self->recs, "pages0", &want, 1);
+	mdt_check_kind(_metadata, &self->recs, "pages3", &want, 8);
+	mdt_check_kind(_metadata, &self->recs, "pages9", &want, 512);
+}
+
+/* __GFP_COMP: driver at the allocation order on both sides. */
+TEST_F(truth, compound)
+{
+	const struct mdt_want want = {
+		"driver", MDT_REC, MDT_REC, NULL, MDT_REC, MDT_REC,
+	};
+
+	mdt_check_kind(_metadata, &self->recs, "comp0", &want, 1);
+	mdt_check_kind(_metadata, &self->recs, "comp3", &want, 8);
+	mdt_check_kind(_metadata, &self->recs, "comp9", &want, 512);
+}
+
+/*
+ * Slab pages, every PFN of the slab at the slab's order: a new slab of a
+ * cache of our own (mm_page_alloc, then kmem_cache_alloc retypes it), and
+ * the slab of a small kmalloc() object (kmalloc).
+ */
+TEST_F(truth, slab)
+{
+	const struct mdt_want want = {
+		"slab", MDT_REC, MDT_REC, NULL, MDT_REC, MDT_REC,
+	};
+
+	mdt_check_kind(_metadata, &self->recs, "kmem_cache", &want, 1);
+	mdt_check_kind(_metadata, &self->recs, "kmalloc", &want, 1);
+}
+
+/*
+ * kmalloc() past the largest cache is a compound page from the allocator:
+ * driver, order 2.  The kmalloc event fires for it too, and must not make
+ * it slab.
+ */
+TEST_F(truth, kmalloc_large)
+{
+	const struct mdt_want want = {
+		"driver", MDT_REC, MDT_REC, NULL, MDT_REC, MDT_REC,
+	};
+
+	mdt_check_kind(_metadata, &self->recs, "kmalloc_large", &want, 4);
+}
+
+/*
+ * vmalloc: live vmalloc_unmap (mapped in the vmalloc area, not in user
+ * space).  The shadow cannot know vmalloc (docs/TRANSITIONS.md): it shows
+ * how the pages were allocated.  vm_area_alloc_pages() takes several pages
+ * from alloc_pages_bulk(), whose per-cpu fast path emits no mm_page_alloc
+ * ("free | driver" there): the shadow still reads free.  For a single page
+ * the bulk allocator falls back to the one-page allocator, which does emit
+ * it: driver.  Free orders are informational (buddy merges emit nothing),
+ * so only the class is asserted for free.
+ */
+TEST_F(truth, vmalloc)
+{
+	const struct mdt_want bulk = {
+		"free", -1, -1, "vmalloc_unmap", 0, -1,
+	};
+	const struct mdt_want one = {
+		"driver", 0, 1, "vmalloc_unmap", 0, -1,
+	};
+
+	mdt_check_kind(_metadata, &self->recs, "vmalloc", &bulk,
+		       MEMDESC_TRUTH_VMALLOC_PAGES);
+	mdt_check_kind(_metadata, &self->recs, "vmalloc_one", &one, 1);
+}
+
+/* vmalloc_user() never mapped: as vmalloc. */
+TEST_F(truth, vmalloc_user)
+{
+	const struct mdt_want bulk = {
+		"free", -1, -1, "vmalloc_unmap", 0, -1,
+	};
+
+	mdt_check_kind(_metadata, &self->recs, "vmalloc_user", &bulk,
+		       MEMDESC_TRUTH_VMALLOC_USER_PAGES);
+}
+
+/*
+ * vmalloc_user() mapped into user space with remap_vmalloc_range():
+ * vmalloc_map while mapped (our pagemap shows the same PFNs), vmalloc_unmap
+ * again after munmap().  The shadow as for vmalloc.
+ */
+TEST_F(truth, vmalloc_mmap)
+{
+	const size_t size = MEMDESC_TRUTH_VMALLOC_MMAP_PAGES * MDT_PAGE;
+	const struct mdt_want mapped = {
+		"free", -1, -1, "vmalloc_map", 0, -1,
+	};
+	const struct mdt_want unmapped = {
+		"free", -1, -1, "vmalloc_unmap", 0, -1,
+	};
+	struct mdt_recs recs;
+	size_t i, n = 0;
+
+	self->fd = open(MDT_DEBUGFS "/vmalloc_mmap", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	self->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 self->fd, 0);
+	ASSERT_NE(MAP_FAILED, self->map) {
+		TH_LOG("mmap vmalloc_mmap: %s", strerror(errno));
+		self->map = NULL;
+	}
+	memset(self->map, 0x5a, size);
+
+	mdt_read_recs(_metadata, &recs);
+	for (i = 0; i < recs.nr; i++) {
+		if (strcmp(recs.r[i].kind, "vmalloc_mmap"))
+			continue;
+		EXPECT_STREQ("vmalloc_map", recs.r[i].class);
+		EXPECT_EQ(recs.r[i].pfn,
+			  mdt_pagemap(_metadata, self->map + n * MDT_PAGE));
+		n++;
+	}
+	EXPECT_EQ(MEMDESC_TRUTH_VMALLOC_MMAP_PAGES, n);
+	mdt_check_kind(_metadata, &recs, "vmalloc_mmap", &mapped, n);
+	mdt_recs_free(&recs);
+
+	ASSERT_EQ(0, munmap(self->map, size));
+	self->map = NULL;
+	mdt_read_recs(_metadata, &recs);
+	mdt_check_kind(_metadata, &recs, "vmalloc_mmap", &unmapped,
+		       MEMDESC_TRUTH_VMALLOC_MMAP_PAGES);
+	mdt_recs_free(&recs);
+}
+
+/* page_pool pages: netpool (page_pool_state_hold) on both sides. */
+TEST_F(truth, netpool)
+{
+	const struct mdt_want want = {
+		"netpool", 0, -1, NULL, 0, -1,
+	};
+
+	mdt_check_kind(_metadata, &self->recs, "netpool", &want,
+		       MEMDESC_TRUTH_NETPOOL_PAGES);
+}
+
+/*
+ * The PTE and PMD table pages that map a page of ours, both made by our
+ * fault: a 1 GiB-aligned address in address space nothing else uses needs
+ * a new PMD table and a new PTE table.  Live pgtable.  No event marks a
+ * page table (docs/TRANSITIONS.md, "driver | pgtable"): the shadow reads
+ * the plain order-0 allocation the table came from, driver.
+ */
+TEST_F(truth, pgtable)
+{
+	const struct mdt_want want = {
+		"driver", 0, 1, "pgtable", 0, -1,
+	};
+	struct mdt_recs recs;
+	char cmd[64], *addr;
+	int ret;
+
+	self->reserve = mmap(NULL, 2 * MDT_GIB, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->reserve) {
+		self->reserve = NULL;
+	}
+	addr = (char *)(((uintptr_t)self->reserve + MDT_GIB - 1) &
+			~(uintptr_t)(MDT_GIB - 1));
+	ASSERT_EQ(0, mprotect(addr, MDT_PAGE, PROT_READ | PROT_WRITE));
+	ASSERT_EQ(0, madvise(addr, MDT_PAGE, MADV_NOHUGEPAGE));
+	addr[0] = 1;
+
+	snprintf(cmd, sizeof(cmd), "pgtable %p", addr);
+	ret = mdt_ctl(cmd);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("%s: %s", cmd, strerror(-ret));
+	}
+	mdt_read_recs(_metadata, &recs);
+	ASSERT_EQ(1, mdt_count_kind(&recs, "pte_table"));
+	ASSERT_EQ(1, mdt_count_kind(&recs, "pmd_table"));
+	mdt_check_kind(_metadata, &recs, "pte_table", &want, 1);
+	mdt_check_kind(_metadata, &recs, "pmd_table", &want, 1);
+	mdt_recs_free(&recs);
+}
+
+/*
+ * memdesc_truth's ctl: garbage is refused with EINVAL; a second alloc with
+ * EBUSY; an address without a PTE table with ENOENT, a kernel one with
+ * EINVAL; free while vmalloc_mmap is mapped with EBUSY, and it works once
+ * unmapped.
+ */
+TEST_F(truth, ctl_input)
+{
+	static const char * const bad[] = {
+		"", "\n", "ALLOC", "allocate", "free now", "pgtable",
+		"pgtable ", "pgtable x", "pgtable 0x", "pgtable -1",
+		"pgtable 4096 4096", "pgtable 0xffffffffff600000",
+		"0123456789012345678901234567890123456789012345678901234567890123456789",
+	};
+	const size_t size = MEMDESC_TRUTH_VMALLOC_MMAP_PAGES * MDT_PAGE;
+	char cmd[64], *addr;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(-EINVAL, mdt_ctl(bad[i])) {
+			TH_LOG("ctl input %zu not refused", i);
+		}
+	EXPECT_EQ(-EBUSY, mdt_ctl("alloc"));
+
+	self->reserve = mmap(NULL, 2 * MDT_GIB, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->reserve) {
+		self->reserve = NULL;
+	}
+	addr = (char *)(((uintptr_t)self->reserve + MDT_GIB - 1) &
+			~(uintptr_t)(MDT_GIB - 1));
+	snprintf(cmd, sizeof(cmd), "pgtable %p", addr);
+	EXPECT_EQ(-ENOENT, mdt_ctl(cmd));
+
+	self->fd = open(MDT_DEBUGFS "/vmalloc_mmap", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	/* Past the buffer, or at an offset: refused. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, size + MDT_PAGE, PROT_READ,
+				   MAP_SHARED, self->fd, 0));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, MDT_PAGE, PROT_READ, MAP_SHARED,
+				   self->fd, size));
+	self->map = mmap(NULL, size, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, self->map) {
+		self->map = NULL;
+	}
+	EXPECT_EQ(-EBUSY, mdt_ctl("free"));
+	ASSERT_EQ(0, munmap(self->map, size));
+	self->map = NULL;
+	EXPECT_EQ(0, mdt_ctl("free"));
+	EXPECT_EQ(0, mdt_ctl("free"));
+	/* Nothing allocated: nothing to map. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, size, PROT_READ, MAP_SHARED,
+				   self->fd, 0));
+	EXPECT_EQ(0, mdt_ctl("alloc\n"));
+}
+
+/* === truth_user: user-space kinds === */
+
+FIXTURE(truth_user) {
+	char *map;
+	size_t map_len;
+	int fd;
+	bool mounted;
+	char numa_balancing[16];
+	char ksm_run[16];
+};
+
+FIXTURE_SETUP(truth_user)
+{
+	self->fd = -1;
+	if (geteuid())
+		SKIP(return, "needs root");
+	mdt_ensure_loaded(_metadata);
+	mdt_pin_cpu(_metadata);
+	/* NUMA balancing would migrate our pages between the nodes. */
+	if (mdt_read_text("/proc/sys/kernel/numa_balancing",
+			  self->numa_balancing,
+			  sizeof(self->numa_balancing)) > 0)
+		mdt_write("/proc/sys/kernel/numa_balancing", "0");
+	else
+		self->numa_balancing[0] = '\0';
+}
+
+FIXTURE_TEARDOWN(truth_user)
+{
+	if (self->map)
+		munmap(self->map, self->map_len);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->mounted)
+		umount(MDT_TMPFS);
+	if (self->ksm_run[0])
+		mdt_write(MDT_KSM "/run", self->ksm_run);
+	if (self->numa_balancing[0])
+		mdt_write("/proc/sys/kernel/numa_balancing",
+			  self->numa_balancing);
+}
+
+/* A touched anonymous page: anon, order 0, both sides (mm_lru_insertion). */
+TEST_F(truth_user, anon)
+{
+	const struct mdt_want want = { "anon", 0, 1, "anon", 0, 1 };
+	struct mdt_tally t = { 0 };
+
+	self->map_len = 4 * MDT_PAGE;
+	self->map = mdt_anon(_metadata, 4);
+	mdt_lru_drain(_metadata);
+	mdt_check_pfn(_metadata, &t, "anon",
+		      mdt_pagemap(_metadata, self->map), &want);
+	mdt_check_pfn(_metadata, &t, "anon",
+		      mdt_pagemap(_metadata, self->map + 3 * MDT_PAGE), &want);
+	mdt_tally_end(_metadata, &t, "anon", 2);
+}
+
+/*
+ * A page of a tmpfs file, mapped and touched: file, order 0.  shmem adds
+ * its folios to the page cache itself on 6.1 (no filemap event); the
+ * shadow learns file from mm_lru_insertion on both kernels.
+ */
+TEST_F(truth_user, tmpfs)
+{
+	const struct mdt_want want = { "file", 0, 1, "file", 0, 1 };
+	struct mdt_tally t = { 0 };
+
+	if (mkdir(MDT_TMPFS, 0700) && errno != EEXIST)
+		ASSERT_EQ(0, -errno);
+	ASSERT_EQ(0, mount("tmpfs", MDT_TMPFS, "tmpfs", 0, "huge=never"));
+	self->mounted = true;
+	self->fd = open(MDT_TMPFS "/file", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, ftruncate(self->fd, 2 * MDT_PAGE));
+	self->map_len = 2 * MDT_PAGE;
+	self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, self->map) {
+		self->map = NULL;
+	}
+	self->map[0] = 1;
+	self->map[MDT_PAGE] = 1;
+	mdt_lru_drain(_metadata);
+	mdt_check_pfn(_metadata, &t, "tmpfs",
+		      mdt_pagemap(_metadata, self->map), &want);
+	mdt_check_pfn(_metadata, &t, "tmpfs",
+		      mdt_pagemap(_metadata, self->map + MDT_PAGE), &want);
+	mdt_tally_end(_metadata, &t, "tmpfs", 2);
+}
+
+/* MAP_SHARED | MAP_ANONYMOUS is shmem: file, order 0. */
+TEST_F(truth_user, shmem)
+{
+	const struct mdt_want want = { "file", 0, 1, "file", 0, 1 };
+	struct mdt_tally t = { 0 };
+
+	self->map_len = 2 * MDT_PAGE;
+	self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->map) {
+		self->map = NULL;
+	}
+	self->map[0] = 1;
+	self->map[MDT_PAGE] = 1;
+	mdt_lru_drain(_metadata);
+	mdt_check_pfn(_metadata, &t, "shmem",
+		      mdt_pagemap(_metadata, self->map), &want);
+	mdt_check_pfn(_metadata, &t, "shmem",
+		      mdt_pagemap(_metadata, self->map + MDT_PAGE), &want);
+	mdt_tally_end(_metadata, &t, "shmem", 2);
+}
+
+/*
+ * A THP: anon, order 9, on the head and every tail, both sides; the head
+ * bit on the head only.  The kernel may not find 2 MiB (TCG guests
+ * fragment, compaction may fail): a few attempts with compaction between,
+ * then SKIP - only when kpageflags says no THP was made.
+ */
+TEST_F_TIMEOUT(truth_user, thp, 180)
+{
+	struct mdt_want want = { "anon", 9, 1, "anon", 9, 1 };
+	unsigned long long head = 0, flags = 0;
+	struct mdt_tally t = { 0 };
+	unsigned int tries, i;
+	char *p = NULL;
+
+	for (tries = 0; tries < 4; tries++) {
+		self->map_len = 2 * MDT_THP;
+		self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, self->map) {
+			self->map = NULL;
+		}
+		p = (char *)(((uintptr_t)self->map + MDT_THP - 1) &
+			     ~(uintptr_t)(MDT_THP - 1));
+		ASSERT_EQ(0, madvise(p, MDT_THP, MADV_HUGEPAGE));
+		p[0] = 1;
+		head = mdt_pagemap(_metadata, p);
+		flags = mdt_kpageflags(_metadata, head);
+		if ((flags & (1ULL << KPF_THP)) &&
+		    (flags & (1ULL << KPF_COMPOUND_HEAD)))
+			break;
+		munmap(self->map, self->map_len);
+		self->map = NULL;
+		mdt_write("/proc/sys/vm/compact_memory", "1");
+	}
+	if (!self->map)
+		SKIP(return, "no THP in %u tries (kpageflags 0x%llx, AnonHugePages %lu kB)",
+		     tries, flags, mdt_meminfo_kb("AnonHugePages"));
+	mdt_lru_drain(_metadata);
+
+	for (i = 0; i < 512; i++) {
+		unsigned long long pfn = mdt_pagemap(_metadata, p + i * MDT_PAGE);
+
+		EXPECT_EQ(head + i, pfn);
+		want.shadow_head = want.live_head = i == 0;
+		mdt_check_pfn(_metadata, &t, "thp", pfn, &want);
+	}
+	mdt_tally_end(_metadata, &t, "thp", 512);
+}
+
+/*
+ * KSM: identical pages merged into one KSM page.  Live ksm.  The shadow
+ * learns it from ksm_merge_with_ksm_page, which came with 6.4; 6.1 has no
+ * KSM event, and the page keeps the anon it had (docs/TRANSITIONS.md,
+ * "anon | ksm | 6.1").  ksmd may be slow under TCG: up to 20 s, then SKIP
+ * only if it merged nothing of ours.
+ */
+TEST_F_TIMEOUT(truth_user, ksm, 120)
+{
+	const bool ksm_events = mdt_kernel_at_least(6, 4);
+	const unsigned int pages = 16;
+	struct mdt_want want = { NULL, 0, 1, "ksm", 0, 1 };
+	unsigned long long pfn0 = 0, pfn1 = 0, flags = 0;
+	struct mdt_tally t = { 0 };
+	unsigned int i, waited;
+	struct md_file stats;
+	size_t off;
+
+	want.shadow = ksm_events ? "ksm" : "anon";
+	ASSERT_EQ(0, md_file_read(&stats, MD_DEBUGFS "/stats",
+				  md_stats_syntax)) {
+		TH_LOG("%s", stats.err);
+	}
+	ASSERT_NE(NULL, md_find(&stats, "event", "ksm_merge_with_ksm_page"));
+	EXPECT_EQ(ksm_events,
+		  md_find(&stats, "event", "ksm_merge_with_ksm_page")->v[1]) {
+		TH_LOG("ksm_merge_with_ksm_page attached: want %d",
+		       ksm_events);
+	}
+	md_file_free(&stats);
+
+	self->map_len = pages * MDT_PAGE;
+	self->map = mdt_anon(_metadata, pages);
+	/* Content of our own, so we merge with nobody else's pages. */
+	for (off = 0; off < self->map_len; off++)
+		self->map[off] = (char)((off % MDT_PAGE) * 7 + getpid());
+	mdt_lru_drain(_metadata);
+	ASSERT_EQ(0, madvise(self->map, self->map_len, MADV_MERGEABLE));
+
+	ASSERT_LT(0, mdt_read_text(MDT_KSM "/run", self->ksm_run,
+				   sizeof(self->ksm_run)));
+	ASSERT_EQ(0, mdt_write(MDT_KSM "/pages_to_scan", "5000"));
+	ASSERT_EQ(0, mdt_write(MDT_KSM "/sleep_millisecs", "10"));
+	ASSERT_EQ(0, mdt_write(MDT_KSM "/run", "1"));
+	for (waited = 0; waited < 200; waited++) {
+		pfn0 = mdt_pagemap(_metadata, self->map);
+		pfn1 = mdt_pagemap(_metadata, self->map + MDT_PAGE);
+		flags = mdt_kpageflags(_metadata, pfn0);
+		if (pfn0 == pfn1 && (flags & (1ULL << KPF_KSM)))
+			break;
+		usleep(100 * 1000);
+	}
+	/* Stop scanning: the page should hold still while we look. */
+	mdt_write(MDT_KSM "/run", "0");
+	if (waited == 200)
+		SKIP(return, "KSM merged none of our pages in 20 s (pages_sharing %lu, full_scans %lu)",
+		     mdt_read_ulong(MDT_KSM "/pages_sharing", 10),
+		     mdt_read_ulong(MDT_KSM "/full_scans", 10));
+	ksft_print_msg("KSM merged after %u ms\n", waited * 100);
+
+	for (i = 0; i < pages; i++) {
+		unsigned long long pfn = mdt_pagemap(_metadata,
+						     self->map + i * MDT_PAGE);
+
+		/* All the same content: one KSM page, or some still apart. */
+		if (pfn == pfn0)
+			mdt_check_pfn(_metadata, &t, "ksm", pfn, &want);
+	}
+	mdt_tally_end(_metadata, &t, "ksm", 1);
+}
+
+/*
+ * A memory block taken offline: its PFNs are holes on both sides (the
+ * memory notifier tells the shadow); online again, they are pages again.
+ * The highest-numbered block first, the likeliest to hold only movable
+ * memory; SKIP if no block can be offlined.
+ */
+TEST_F_TIMEOUT(truth_user, memory_block, 180)
+{
+	const struct mdt_want offline = { "hole", -1, -1, "hole", -1, -1 };
+	const struct mdt_want online = { "!hole", -1, -1, "!hole", -1, -1 };
+	unsigned long long first = 0, nr;
+	unsigned long block_bytes;
+	struct mdt_tally t = { 0 };
+	int n, block, top = -1, tried = 0, ret = 0;
+	bool found = false;
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	block_bytes = mdt_read_ulong(MDT_MEMORY "/block_size_bytes", 16);
+	ASSERT_LT(0, block_bytes);
+	nr = block_bytes / MDT_PAGE;
+	d = opendir(MDT_MEMORY);
+	ASSERT_NE(NULL, d);
+	while ((de = readdir(d)))
+		if (sscanf(de->d_name, "memory%d", &n) == 1 && n > top)
+			top = n;
+	closedir(d);
+
+	for (block = top; block > 0 && tried < 16; block--) {
+		snprintf(path, sizeof(path), MDT_MEMORY "/memory%d/removable",
+			 block);
+		if (!access(path, F_OK) && mdt_read_ulong(path, 10) != 1)
+			continue;
+		snprintf(path, sizeof(path), MDT_MEMORY "/memory%d/online",
+			 block);
+		if (mdt_read_ulong(path, 10) != 1)
+			continue;
+		tried++;
+		ret = mdt_write(path, "0");
+		if (!ret) {
+			found = true;
+			break;
+		}
+	}
+	if (!found)
+		SKIP(return, "no memory block could be offlined (%d tried, last: %s)",
+		     tried, strerror(-ret));
+	first = (unsigned long long)block * nr;
+	ksft_print_msg("memory%d offline: PFNs %llu-%llu\n", block, first,
+		       first + nr - 1);
+
+	mdt_check_pfn(_metadata, &t, "offline", first, &offline);
+	mdt_check_pfn(_metadata, &t, "offline", first + nr / 2, &offline);
+	mdt_check_pfn(_metadata, &t, "offline", first + nr - 1, &offline);
+
+	ret = mdt_write(path, "1");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("%s: online again: %s", path, strerror(-ret));
+	}
+	mdt_check_pfn(_metadata, &t, "online", first, &online);
+	mdt_check_pfn(_metadata, &t, "online", first + nr / 2, &online);
+	mdt_check_pfn(_metadata, &t, "online", first + nr - 1, &online);
+	mdt_tally_end(_metadata, &t, "memory block", 6);
+}
+
+static sigjmp_buf mdt_sigbus_env;
+
+static void mdt_sigbus(int sig)
+{
+	siglongjmp(mdt_sigbus_env, sig);
+}
+
+/*
+ * madvise(MADV_HWPOISON) on @addr.  Since 6.4 (67f22ba7750f, "mm/hwpoison:
+ * MADV_HWPOISON should behave like real MCE") it also kills the caller with
+ * SIGBUS (BUS_MCEERR_AR), as a real machine check would; 6.1 just returns.
+ * Both are success.  Returns 0 or -errno.
+ */
+static int mdt_madv_hwpoison(void *addr, bool *sigbus)
+{
+	struct sigaction sa = { .sa_handler = mdt_sigbus }, old;
+	int ret = 0;
+
+	*sigbus = false;
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(mdt_sigbus_env, 1))
+		*sigbus = true;
+	else if (madvise(addr, MDT_PAGE, MADV_HWPOISON))
+		ret = -errno;
+	sigaction(SIGBUS, &old, NULL);
+	return ret;
+}
+
+/*
+ * madvise(MADV_HWPOISON) on a touched anonymous page: hwpoison on both
+ * sides (memory_failure_event), while still in our mapping and after
+ * munmap() too (the poisoned page's mm_page_free must not make it free).
+ * The PFN is taken before poisoning: the page is unmapped by it.  Last of
+ * the user kinds, as the page is lost for good.
+ */
+TEST_F(truth_user, hwpoison)
+{
+	const struct mdt_want anon = { "anon", 0, 1, "anon", 0, 1 };
+	const struct mdt_want want = { "hwpoison", 0, -1, "hwpoison", 0, -1 };
+	struct mdt_tally t = { 0 };
+	unsigned long long pfn;
+	bool sigbus;
+	int ret;
+
+	self->map_len = MDT_PAGE;
+	self->map = mdt_anon(_metadata, 1);
+	mdt_lru_drain(_metadata);
+	pfn = mdt_pagemap(_metadata, self->map);
+	mdt_check_pfn(_metadata, &t, "before", pfn, &anon);
+
+	ret = mdt_madv_hwpoison(self->map, &sigbus);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("MADV_HWPOISON: %s", strerror(-ret));
+	}
+	ksft_print_msg("MADV_HWPOISON: %s\n",
+		       sigbus ? "SIGBUS (action required)" : "returned 0");
+	EXPECT_NE(0, mdt_kpageflags(_metadata, pfn) & (1ULL << KPF_HWPOISON));
+	mdt_check_pfn(_metadata, &t, "poisoned", pfn, &want);
+	ASSERT_EQ(0, munmap(self->map, MDT_PAGE));
+	self->map = NULL;
+	mdt_check_pfn(_metadata, &t, "unmapped", pfn, &want);
+	mdt_tally_end(_metadata, &t, "hwpoison", 3);
+}
+
+/* === truth_unload: last === */
+
+FIXTURE(truth_unload) {
+};
+
+FIXTURE_SETUP(truth_unload)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+}
+
+FIXTURE_TEARDOWN(truth_unload)
+{
+}
+
+/*
+ * Both modules unload cleanly after all of the above (the host checks the
+ * kernel log), memdesc_truth first: it frees what it holds.
+ */
+TEST_F(truth_unload, both)
+{
+	struct stat st;
+
+	if (mdt_loaded())
+		ASSERT_EQ(0, mdt_unload_module(MDT_MODNAME));
+	EXPECT_FALSE(mdt_loaded());
+	EXPECT_EQ(-1, stat(MDT_DEBUGFS, &st));
+	if (md_loaded())
+		ASSERT_EQ(0, md_unload());
+	EXPECT_FALSE(md_loaded());
+	EXPECT_EQ(-1, stat(MD_DEBUGFS, &st));
+}
+
+TEST_HARNESS_MAIN
