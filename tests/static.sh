@@ -3,8 +3,10 @@
 #
 # static.sh [sparse|w1|checkpatch|syntax]... - static checks, as TAP.
 #
-#   sparse	make C=2 for every kernel: one result per kernel
+#   sparse	make C=2 for every kernel: one result per kernel and module
+#		(memdesc.ko, and the test helper tests/truth/memdesc_truth.ko)
 #   w1		make W=1 for every kernel, warning-free: one result per kernel
+#		and module
 #   checkpatch	checkpatch.pl -f over the module and test sources: one result
 #		per file
 #   syntax	bash -n / sh -n of every shell script: one result; and
@@ -46,33 +48,45 @@ diag_re='^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error):'
 #			kernels, and memdesc_compat.h is where it compares
 #			versions on purpose (see STYLE.md).
 cp_ignore=LINUX_VERSION_CODE
-# ...and additionally for the user-space test programs under tests/, whose
+# ...and additionally for the user-space programs under tests/ and tools/, whose
 # suggested replacements exist only in the kernel:
 #   SSCANF_TO_KSTRTO, CONSIDER_KSTRTO	kstrto*() is kernel-only
 #   STRCPY, STRLCPY, STRNCPY		strscpy() is kernel-only
 #   PREFER_KERNEL_TYPES (--strict)	u64 and friends are kernel-only
-cp_ignore_user=$cp_ignore,SSCANF_TO_KSTRTO,CONSIDER_KSTRTO,STRCPY,STRLCPY,STRNCPY,PREFER_KERNEL_TYPES
+#   PREFER_DEFINED_ATTRIBUTE_MACRO	__noreturn and friends: user space defines
+#					them itself, and is flagged for it
+cp_ignore_user=$cp_ignore,SSCANF_TO_KSTRTO,CONSIDER_KSTRTO,STRCPY,STRLCPY,STRNCPY,PREFER_KERNEL_TYPES,PREFER_DEFINED_ATTRIBUTE_MACRO
 
 
 
-# copy_tree DIR: fresh copy of the module sources in DIR.
+# copy_tree DIR [SRC]: fresh copy in DIR of the module sources in SRC (the
+# top directory: memdesc.ko; tests/truth: the test helper memdesc_truth.ko).
 copy_tree()
 {
+	local src=${2:-$top}
+
 	rm -rf "$1"
 	mkdir -p "$1"
-	cp "$top"/Kbuild "$top"/*.c "$top"/*.h "$1"/
+	cp "$src"/Kbuild "$src"/*.c "$src"/*.h "$1"/
 }
 
-# kbuild_check NAME KVER MAKE-ARG: build a fresh copy in .cache/static/NAME/
-# with an extra make argument (C=2 or W=1); fail on the build failing or on
-# any diagnostic of ours.
+# kbuild_check NAME KVER MAKE-ARG [truth]: build a fresh copy of memdesc (or
+# with "truth", of tests/truth/) in .cache/static/NAME[-truth]/ with an
+# extra make argument (C=2 or W=1); fail on the build failing or on any
+# diagnostic of ours.
 kbuild_check()
 {
-	local name=$1 kver=$2 arg=$3 dir=$cache/$1/$2
-	local what="$name ($arg) $kver" log=$dir.log diags=$dir.diags
-	local ours=$dir.ours theirs=$dir.theirs
+	local name=$1 kver=$2 arg=$3 dir=$cache/$1/$2 src=$top
+	local what="$name ($arg) $kver"
 
-	copy_tree "$dir"
+	if [ "${4:-}" = truth ]; then
+		dir=$cache/$1-truth/$2
+		src=$top/tests/truth
+		what="$what memdesc_truth"
+	fi
+	local log=$dir.log diags=$dir.diags ours=$dir.ours theirs=$dir.theirs
+
+	copy_tree "$dir" "$src"
 	if ! make -j1 -C "/lib/modules/$kver/build" M="$dir" "$arg" modules \
 		> "$log" 2>&1; then
 		result 1 "$what: build failed"
@@ -116,6 +130,7 @@ do_sparse()
 	for k in $kernels; do
 		# C=2: check every file, not only those being recompiled.
 		kbuild_check sparse "$k" C=2
+		kbuild_check sparse "$k" C=2 truth
 	done
 }
 
@@ -125,6 +140,7 @@ do_w1()
 
 	for k in $kernels; do
 		kbuild_check w1 "$k" W=1
+		kbuild_check w1 "$k" W=1 truth
 	done
 }
 
@@ -141,10 +157,11 @@ do_checkpatch()
 	mkdir -p "$cache"
 
 	cd "$top" || return
-	for f in *.c *.h $(find tests -name '*.[ch]' | sort); do
+	for f in *.c *.h $(find tests tools -name '*.[ch]' | sort); do
 		[ -f "$f" ] || continue
 		case $f in
-		tests/*)	ignore=$cp_ignore_user ;;
+		tests/truth/*)	ignore=$cp_ignore ;;	# kernel code
+		tests/* | tools/*)	ignore=$cp_ignore_user ;;
 		*)		ignore=$cp_ignore ;;
 		esac
 		# --no-tree: no kernel tree around us; -f: a file, not a patch.
@@ -174,7 +191,8 @@ do_syntax()
 	# any file with a shell #! line outside .git and .cache.  /bin/sh
 	# scripts get sh -n (dash here), so bash-only syntax in them fails.
 	while IFS= read -r f; do
-		case $(head -n 1 "$f") in
+		# tr: built binaries lie about too (tools/memdesc-stat).
+		case $(head -n 1 "$f" | tr -d '\0') in
 		'#!'*bash*)		sh=bash ;;
 		'#!'*/sh|'#!'*/sh' '*)	sh='sh' ;;
 		*)

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memdesc-stat: what the pieces of the tool share.
+ *
+ *   memdesc-stat.c	command line, subcommands, small helpers
+ *   snapshot.c		the snapshot file: save from debugfs, load, check
+ *   census.c		summary, projection and diff computed from words,
+ *			printed in the module's own record format
+ *   report.c		records to tables for people, or to JSON
+ *   map.c		the PNG picture of physical memory
+ *   font.c		a 6x8 bitmap font for the picture's labels
+ *
+ * Everything the tool prints about memory goes through the record format of
+ * the module's debugfs files (README.md, "debugfs reference"): one record a
+ * line, kind first, '#' lines naming the columns.  Reports computed here
+ * print that format too, so one renderer serves debugfs and snapshots alike.
+ */
+#ifndef _MEMDESC_STAT_H
+#define _MEMDESC_STAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "memdesc_types.h"
+
+#define MEMDESC_DEBUGFS		"/sys/kernel/debug/memdesc"
+#define MEMDESC_ZONEINFO	"/proc/zoneinfo"
+
+/* The kernel's attribute spellings, as tools/include/linux/compiler.h has them. */
+#define __noreturn		__attribute__((__noreturn__))
+#define __printf(a, b)		__attribute__((__format__(printf, a, b)))
+#define __maybe_unused		__attribute__((__unused__))
+
+/* === memdesc-stat.c: helpers === */
+
+extern const char *prog_name;
+
+__printf(1, 2) __noreturn void fatal(const char *fmt, ...);
+__printf(1, 2) void print_warning(const char *fmt, ...);
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+int checked_open(const char *path, int flags);
+void checked_pread(int fd, void *buf, size_t count, uint64_t offset,
+		   const char *path);
+char *read_text(const char *path, size_t *len, bool missing_ok);
+const char *debugfs_dir(void);
+char *debugfs_path(const char *name);
+
+/* Bits to hold every value below @n, at least 1: the module's memdesc_bits(). */
+unsigned int bits_for(uint64_t n);
+
+/* === snapshot.c === */
+
+#define SNAP_MAGIC		"MEMDSNAP"
+#define SNAP_VERSION		1
+#define SNAP_HEADER_BYTES	64
+#define SNAP_SECTION_BYTES	32
+#define SNAP_NAME_BYTES		16
+#define SNAP_MAX_SECTIONS	64
+#define SNAP_ALIGN		8
+
+/**
+ * struct snap_range - one node's words, as the layout file gives them
+ * @node:	node id
+ * @start:	first PFN
+ * @pfns:	PFNs (words)
+ * @index:	index of the first word in the shadow section
+ */
+struct snap_range {
+	unsigned int node;
+	uint64_t start;
+	uint64_t pfns;
+	uint64_t index;
+};
+
+/**
+ * struct snap_zone - a populated zone, from /proc/zoneinfo at save time
+ * @node:	node id
+ * @index:	zone index, as the word's zone field holds it
+ * @name:	the kernel's name ("DMA32")
+ * @start:	zone_start_pfn
+ * @spanned:	spanned PFNs
+ */
+struct snap_zone {
+	unsigned int node;
+	unsigned int index;
+	char name[16];
+	uint64_t start;
+	uint64_t spanned;
+};
+
+/**
+ * struct snap_text - a text section, not NUL-terminated in the file
+ * @data:	a NUL-terminated copy, or NULL if the section is absent
+ * @len:	bytes
+ */
+struct snap_text {
+	char *data;
+	size_t len;
+};
+
+/**
+ * struct snapshot - a loaded snapshot file
+ * @path:	file name, for messages
+ * @map:	the file, mapped read-only
+ * @size:	its size
+ * @time:	when it was saved, seconds since the epoch
+ * @words:	the shadow section: little-endian u64s, unaligned-safe access
+ *		through snap_word()
+ * @nr_words:	words in it
+ * @ranges:	parsed layout section
+ * @nr_ranges:	entries in @ranges
+ * @zones:	parsed zones section
+ * @nr_zones:	entries in @zones
+ * @summary:	the module's summary at save time
+ * @projection:	the module's projection at save time
+ * @stats:	the module's stats at save time
+ * @transitions: the module's transitions at save time
+ * @system:	release, machine, page size
+ */
+struct snapshot {
+	const char *path;
+	void *map;
+	size_t size;
+	uint64_t time;
+	const unsigned char *words;
+	uint64_t nr_words;
+	struct snap_range *ranges;
+	unsigned int nr_ranges;
+	struct snap_zone *zones;
+	unsigned int nr_zones;
+	struct snap_text summary;
+	struct snap_text projection;
+	struct snap_text stats;
+	struct snap_text transitions;
+	struct snap_text system;
+};
+
+void snap_save(const char *path);
+void snap_load(struct snapshot *s, const char *path);
+void snap_free(struct snapshot *s);
+const char *snap_zone_name(const struct snapshot *s, unsigned int node,
+			   unsigned int zone, char *buf, size_t size);
+
+static inline uint64_t snap_word(const struct snapshot *s, uint64_t i)
+{
+	const unsigned char *p = s->words + i * 8;
+	uint64_t w = 0;
+	int b;
+
+	for (b = 7; b >= 0; b--)
+		w = w << 8 | p[b];
+	return w;
+}
+
+/* === census.c: reports computed from a snapshot's words === */
+
+void census_summary(const struct snapshot *s, FILE *out);
+void census_projection(const struct snapshot *s, FILE *out);
+void census_diff(const struct snapshot *a, const struct snapshot *b,
+		 FILE *out);
+
+/* === report.c: records to tables or JSON === */
+
+/**
+ * struct record - one line of a report: "kind field1 field2..."
+ * @kind:	first word
+ * @nf:		fields after it
+ * @f:		the fields
+ * @nh:		words of the '#' header line just before, if any
+ * @hdr:	those words, without the '#'
+ * @line:	1-based line number
+ * @empty:	not a record but a header no record followed: a table with
+ *		no rows, whose kind is the header's first word
+ * @buf:	the record's line, which @kind and @f point into
+ * @hdr_buf:	the header's line, which @hdr points into
+ */
+struct record {
+	char *kind;
+	unsigned int nf;
+	char **f;
+	unsigned int nh;
+	char **hdr;
+	unsigned int line;
+	bool empty;
+	char *buf;
+	char *hdr_buf;
+};
+
+/**
+ * struct records - a report split into records
+ * @rec:	the records, in order
+ * @nr:		how many
+ */
+struct records {
+	struct record *rec;
+	size_t nr;
+};
+
+void records_parse(struct records *r, const char *text);
+void records_free(struct records *r);
+const struct record *records_find(const struct records *r, const char *kind,
+				  const char *f0);
+bool parse_u64(const char *s, uint64_t *v);
+
+enum report_style {
+	REPORT_TABLE,		/* aligned tables for people */
+	REPORT_JSON,		/* one JSON object */
+	REPORT_RAW,		/* the records as they are */
+};
+
+void report_print(const char *name, const char *source, const char *text,
+		  enum report_style style, FILE *out);
+
+/* === map.c === */
+
+/**
+ * struct map_opts - how the picture is drawn
+ * @output:	PNG file to write
+ * @width:	blocks per row
+ * @pfns_per_px: PFNs per block; 0 picks one
+ * @zoom:	pixels per block side
+ */
+struct map_opts {
+	const char *output;
+	unsigned int width;
+	uint64_t pfns_per_px;
+	unsigned int zoom;
+};
+
+void map_draw(const struct snapshot *s, const struct map_opts *o, FILE *out);
+
+/* === font.c === */
+
+#define FONT_WIDTH	6
+#define FONT_HEIGHT	8
+
+const unsigned char *font_glyph(char c);
+
+#endif /* _MEMDESC_STAT_H */

@@ -1,0 +1,684 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The snapshot file: save it from the live debugfs, load and check it.
+ *
+ * Format (docs/SNAPSHOT.md has the full description), integers little-endian:
+ *
+ *   header, 64 bytes:   magic "MEMDSNAP", u32 version (1), u32 header size,
+ *                       u64 file size, u32 sections, u32 crc32 of every
+ *                       byte after the header, u64 save time, zeros
+ *   section table:      per section 32 bytes: name (16, NUL-padded),
+ *                       u64 offset, u64 size
+ *   sections:           8-byte aligned, anywhere after the table
+ *
+ * Sections: "shadow" (the raw debugfs shadow file), "layout" (its layout
+ * file), "zones" (zone names and spans from /proc/zoneinfo), and the
+ * module's "summary", "projection", "stats" and "transitions" as they read
+ * at save time, and "system" (kernel release).  A reader ignores sections it
+ * does not know; anything that does not add up is refused, never trusted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "memdesc_stat.h"
+
+/* Shadow words per read while saving: 512 KiB. */
+#define SNAP_BATCH_WORDS	65536
+/* A layout with more ranges than this is not one the module writes. */
+#define SNAP_MAX_RANGES		1024
+#define SNAP_MAX_ZONES		(SNAP_MAX_RANGES * (MEMDESC_ZONE_MAX + 1))
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		p[i] = v >> (8 * i);
+}
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = v >> (8 * i);
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t get_le64(const unsigned char *p)
+{
+	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+}
+
+static uint64_t align8(uint64_t v)
+{
+	return (v + SNAP_ALIGN - 1) & ~(uint64_t)(SNAP_ALIGN - 1);
+}
+
+/* === layout and zones text === */
+
+/*
+ * Parse a layout file: "range <node> <start-pfn> <pfns> <byte-offset>".
+ * Ranges must lie back to back in the shadow, in order, as the module
+ * writes them, and must not overlap in PFNs.  Returns NULL and sets @err
+ * on anything else.
+ */
+static struct snap_range *parse_layout(const char *text, unsigned int *nr,
+				       uint64_t *words, char *err,
+				       size_t errlen)
+{
+	struct snap_range *ranges;
+	const struct record *rec;
+	struct records recs;
+	uint64_t v[4], total = 0;
+	unsigned int n = 0, i, j, k;
+
+	records_parse(&recs, text);
+	ranges = xcalloc(recs.nr, sizeof(*ranges));
+	for (i = 0; i < recs.nr; i++) {
+		rec = &recs.rec[i];
+		if (rec->empty)
+			continue;
+		if (strcmp(rec->kind, "range") || rec->nf != 4) {
+			snprintf(err, errlen, "layout line %u: want 'range <node> <start-pfn> <pfns> <byte-offset>'",
+				 rec->line);
+			goto fail;
+		}
+		for (j = 0; j < 4; j++) {
+			if (!parse_u64(rec->f[j], &v[j])) {
+				snprintf(err, errlen, "layout line %u: '%s' is not a number",
+					 rec->line, rec->f[j]);
+				goto fail;
+			}
+		}
+		if (v[0] > MEMDESC_NODE_MAX || !v[2] || v[2] > (1ULL << 52) ||
+		    v[1] > (1ULL << 52) || n == SNAP_MAX_RANGES) {
+			snprintf(err, errlen, "layout line %u: node, PFN or size out of range",
+				 rec->line);
+			goto fail;
+		}
+		if (v[3] != total * 8) {
+			snprintf(err, errlen, "layout line %u: byte offset %llu, want %llu (ranges back to back)",
+				 rec->line, (unsigned long long)v[3],
+				 (unsigned long long)total * 8);
+			goto fail;
+		}
+		for (k = 0; k < n; k++) {
+			if (v[1] < ranges[k].start + ranges[k].pfns &&
+			    ranges[k].start < v[1] + v[2]) {
+				snprintf(err, errlen, "layout line %u: PFNs overlap an earlier range",
+					 rec->line);
+				goto fail;
+			}
+		}
+		ranges[n].node = v[0];
+		ranges[n].start = v[1];
+		ranges[n].pfns = v[2];
+		ranges[n].index = total;
+		total += v[2];
+		n++;
+	}
+	if (!n) {
+		snprintf(err, errlen, "layout has no range");
+		goto fail;
+	}
+	records_free(&recs);
+	*nr = n;
+	*words = total;
+	return ranges;
+fail:
+	records_free(&recs);
+	free(ranges);
+	return NULL;
+}
+
+/*
+ * /proc/zoneinfo to "zone <node> <index> <name> <start-pfn> <spanned>".
+ * It lists every zone of a node in index order, populated or not, so the
+ * index is the count of zones seen so far on that node; only populated
+ * zones print a start_pfn, and only those are kept.  A zone is printed when
+ * the next one (or the end) is reached.
+ */
+static char *zones_from_zoneinfo(const char *zoneinfo)
+{
+	char *text = NULL, *copy = xstrdup(zoneinfo), *line, *save = NULL;
+	unsigned long long spanned = 0, start = 0;
+	int node, cur = -1, index = -1;
+	char name[32] = "", next[32];
+	size_t len = 0;
+	bool have = false;
+	FILE *out;
+
+	out = open_memstream(&text, &len);
+	if (!out)
+		fatal("open_memstream: %s", strerror(errno));
+	fprintf(out, "# zone node index name start-pfn spanned\n");
+	line = strtok_r(copy, "\n", &save);
+	for (;; line = strtok_r(NULL, "\n", &save)) {
+		if (!line || sscanf(line, "Node %d, zone %31s", &node,
+				    next) == 2) {
+			if (have)
+				fprintf(out, "zone %d %d %s %llu %llu\n", cur,
+					index, name, start, spanned);
+			if (!line)
+				break;
+			have = false;
+			index = node == cur ? index + 1 : 0;
+			cur = node;
+			spanned = 0;
+			strcpy(name, next);
+			continue;
+		}
+		if (cur < 0)
+			continue;
+		if (sscanf(line, " spanned %llu", &spanned) == 1)
+			continue;
+		if (sscanf(line, " start_pfn: %llu", &start) == 1)
+			have = true;
+	}
+	free(copy);
+	if (fclose(out))
+		fatal("open_memstream: %s", strerror(errno));
+	return text;
+}
+
+static struct snap_zone *parse_zones(const char *text, unsigned int *nr,
+				     char *err, size_t errlen)
+{
+	struct snap_zone *zones;
+	const struct record *rec;
+	struct records recs;
+	unsigned int n = 0, i, j;
+	uint64_t v[5];
+
+	records_parse(&recs, text);
+	zones = xcalloc(recs.nr, sizeof(*zones));
+	for (i = 0; i < recs.nr; i++) {
+		rec = &recs.rec[i];
+		if (rec->empty)
+			continue;
+		if (strcmp(rec->kind, "zone") || rec->nf != 5 ||
+		    strlen(rec->f[2]) >= sizeof(zones->name)) {
+			snprintf(err, errlen, "zones line %u: want 'zone <node> <index> <name> <start-pfn> <spanned>'",
+				 rec->line);
+			goto fail;
+		}
+		for (j = 0; j < 5; j++) {
+			if (j != 2 && !parse_u64(rec->f[j], &v[j])) {
+				snprintf(err, errlen, "zones line %u: '%s' is not a number",
+					 rec->line, rec->f[j]);
+				goto fail;
+			}
+		}
+		if (v[0] > MEMDESC_NODE_MAX || v[1] > MEMDESC_ZONE_MAX ||
+		    v[3] > (1ULL << 52) || v[4] > (1ULL << 52) ||
+		    n == SNAP_MAX_ZONES) {
+			snprintf(err, errlen, "zones line %u: out of range",
+				 rec->line);
+			goto fail;
+		}
+		zones[n].node = v[0];
+		zones[n].index = v[1];
+		strcpy(zones[n].name, rec->f[2]);
+		zones[n].start = v[3];
+		zones[n].spanned = v[4];
+		n++;
+	}
+	records_free(&recs);
+	*nr = n;
+	return zones;
+fail:
+	records_free(&recs);
+	free(zones);
+	return NULL;
+}
+
+/**
+ * snap_zone_name - the kernel's name of a zone
+ * @s:		snapshot
+ * @node:	node id
+ * @zone:	zone index
+ * @buf:	room for a made-up name
+ * @size:	of @buf
+ *
+ * Return: the name saved from /proc/zoneinfo, else "zone<index>" in @buf.
+ */
+const char *snap_zone_name(const struct snapshot *s, unsigned int node,
+			   unsigned int zone, char *buf, size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_zones; i++)
+		if (s->zones[i].node == node && s->zones[i].index == zone)
+			return s->zones[i].name;
+	snprintf(buf, size, "zone%u", zone);
+	return buf;
+}
+
+/* === save === */
+
+/**
+ * struct snap_out - the snapshot being written
+ * @fd:		the temporary file
+ * @path:	its name
+ * @offset:	bytes written so far
+ * @crc:	crc32 of the bytes from @crc_from to @offset
+ * @crc_from:	where the crc starts (the end of the section table)
+ */
+struct snap_out {
+	int fd;
+	const char *path;
+	uint64_t offset;
+	uLong crc;
+	uint64_t crc_from;
+};
+
+static void out_write(struct snap_out *o, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+	ssize_t ret;
+
+	while (done < len) {
+		ret = write(o->fd, p + done, len - done);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal("%s: write: %s", o->path, strerror(errno));
+		}
+		done += ret;
+	}
+	/* crc32() takes uInt lengths: feed it in pieces. */
+	for (done = 0; done < len; done += 1U << 30)
+		o->crc = crc32(o->crc, (const Bytef *)p + done,
+			       len - done < 1U << 30 ? len - done : 1U << 30);
+	o->offset += len;
+}
+
+static void out_pad(struct snap_out *o)
+{
+	static const unsigned char zero[SNAP_ALIGN];
+
+	out_write(o, zero, align8(o->offset) - o->offset);
+}
+
+/* Sections the tool writes, in file order; at most this many. */
+static const char * const save_sections[] = {
+	"layout", "shadow", "summary", "projection", "stats", "transitions",
+	"zones", "system",
+};
+
+#define SAVE_SECTIONS	MEMDESC_ARRAY_SIZE(save_sections)
+
+static char *system_text(void)
+{
+	struct utsname u;
+	char *text;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (uname(&u))
+		fatal("uname: %s", strerror(errno));
+	text = xmalloc(strlen(u.release) + strlen(u.machine) + 64);
+	sprintf(text, "release %s\nmachine %s\npage_size %ld\n", u.release,
+		u.machine, page);
+	return text;
+}
+
+/* Copy the shadow file into the snapshot, a batch at a time. */
+static void save_shadow(struct snap_out *o, const char *path, uint64_t words)
+{
+	size_t batch = SNAP_BATCH_WORDS * 8, len;
+	unsigned char *buf = xmalloc(batch);
+	uint64_t off;
+	struct stat st;
+	int fd;
+
+	fd = checked_open(path, O_RDONLY);
+	if (fstat(fd, &st))
+		fatal("%s: %s", path, strerror(errno));
+	if (st.st_size && (uint64_t)st.st_size != words * 8)
+		fatal("%s: %llu bytes, but layout says %llu words", path,
+		      (unsigned long long)st.st_size,
+		      (unsigned long long)words);
+	for (off = 0; off < words * 8; off += len) {
+		len = words * 8 - off < batch ? words * 8 - off : batch;
+		checked_pread(fd, buf, len, off, path);
+		out_write(o, buf, len);
+	}
+	close(fd);
+	free(buf);
+}
+
+/**
+ * snap_save - write a snapshot of the live module to @path
+ * @path:	file to write; replaced only once the new one is complete
+ *
+ * The shadow is copied while the kernel keeps changing it: each word is
+ * read once and whole, but words far apart are read at different times.
+ */
+void snap_save(const char *path)
+{
+	static const unsigned char zero[SNAP_ALIGN];
+	unsigned char head[SNAP_HEADER_BYTES] = { 0 };
+	unsigned char table[SAVE_SECTIONS][SNAP_SECTION_BYTES];
+	char err[256], *tmp, *text, *layout, *zoneinfo, *file;
+	uint64_t words, data_from, start;
+	struct snap_range *ranges;
+	struct snap_out o = { 0 };
+	unsigned int nr_ranges, nr = 0, i;
+	const char *zpath;
+	size_t len;
+	uLong crc;
+
+	/* Fail early, before the slow part, if the module is not there. */
+	file = debugfs_path("layout");
+	layout = read_text(file, NULL, false);
+	ranges = parse_layout(layout, &nr_ranges, &words, err, sizeof(err));
+	if (!ranges)
+		fatal("%s: %s", file, err);
+	free(ranges);
+	free(file);
+	zpath = getenv("MEMDESC_ZONEINFO");
+	if (!zpath || !*zpath)
+		zpath = MEMDESC_ZONEINFO;
+	zoneinfo = read_text(zpath, NULL, false);
+
+	tmp = xmalloc(strlen(path) + 16);
+	sprintf(tmp, "%s.XXXXXX", path);
+	o.fd = mkstemp(tmp);
+	if (o.fd < 0)
+		fatal("%s: %s", tmp, strerror(errno));
+	o.path = tmp;
+
+	/* Header and table go in last; the crc starts after them. */
+	data_from = align8(SNAP_HEADER_BYTES +
+			   SAVE_SECTIONS * SNAP_SECTION_BYTES);
+	if (lseek(o.fd, data_from, SEEK_SET) < 0)
+		fatal("%s: seek: %s", tmp, strerror(errno));
+	o.offset = data_from;
+	o.crc = crc32(0, NULL, 0);
+	o.crc_from = data_from;
+
+	memset(table, 0, sizeof(table));
+	for (i = 0; i < SAVE_SECTIONS; i++) {
+		const char *name = save_sections[i];
+
+		start = o.offset;
+		if (!strcmp(name, "shadow")) {
+			file = debugfs_path("shadow");
+			save_shadow(&o, file, words);
+			free(file);
+		} else {
+			if (!strcmp(name, "layout")) {
+				text = layout;
+			} else if (!strcmp(name, "zones")) {
+				text = zones_from_zoneinfo(zoneinfo);
+			} else if (!strcmp(name, "system")) {
+				text = system_text();
+			} else {
+				file = debugfs_path(name);
+				text = read_text(file, NULL, true);
+				if (!text)
+					print_warning("%s: missing (an older module?): not saved",
+						file);
+				free(file);
+				if (!text)
+					continue;
+			}
+			len = strlen(text);
+			out_write(&o, text, len);
+			free(text);
+		}
+		memcpy(table[nr], name, strlen(name));
+		put_le64(table[nr] + 16, start);
+		put_le64(table[nr] + 24, o.offset - start);
+		nr++;
+		out_pad(&o);
+	}
+	free(zoneinfo);
+
+	/* The crc covers the table and the padding after it, then the data. */
+	crc = crc32(0, (const Bytef *)table, sizeof(table));
+	crc = crc32(crc, zero, data_from - SNAP_HEADER_BYTES - sizeof(table));
+	crc = crc32_combine(crc, o.crc, o.offset - data_from);
+	memcpy(head, SNAP_MAGIC, 8);
+	put_le32(head + 8, SNAP_VERSION);
+	put_le32(head + 12, SNAP_HEADER_BYTES);
+	put_le64(head + 16, o.offset);
+	put_le32(head + 24, nr);
+	put_le32(head + 28, crc);
+	put_le64(head + 32, time(NULL));
+	if (pwrite(o.fd, head, sizeof(head), 0) != sizeof(head) ||
+	    pwrite(o.fd, table, sizeof(table), SNAP_HEADER_BYTES) !=
+	    sizeof(table))
+		fatal("%s: write: %s", tmp, strerror(errno));
+	if (fsync(o.fd) || close(o.fd))
+		fatal("%s: %s", tmp, strerror(errno));
+	if (rename(tmp, path)) {
+		int err2 = errno;
+
+		unlink(tmp);
+		fatal("%s: %s", path, strerror(err2));
+	}
+	free(tmp);
+	printf("saved %llu PFNs in %u ranges to %s (%llu bytes)\n",
+	       (unsigned long long)words, nr_ranges, path,
+	       (unsigned long long)o.offset);
+}
+
+/* === load === */
+
+static __noreturn __printf(2, 3) void corrupt(const struct snapshot *s,
+						   const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fatal("%s: corrupt snapshot: %s", s->path, msg);
+}
+
+static bool section_name_ok(const unsigned char *name)
+{
+	size_t i;
+
+	if (!name[0])
+		return false;
+	for (i = 0; i < SNAP_NAME_BYTES && name[i]; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
+			return false;
+	if (i == SNAP_NAME_BYTES)
+		return false;
+	for (; i < SNAP_NAME_BYTES; i++)
+		if (name[i])
+			return false;
+	return true;
+}
+
+static void load_text(struct snapshot *s, struct snap_text *t,
+		      const char *name, uint64_t off, uint64_t size)
+{
+	const char *p = (const char *)s->map + off;
+
+	if (memchr(p, '\0', size))
+		corrupt(s, "section %s holds a NUL byte: not text", name);
+	t->data = xmalloc(size + 1);
+	memcpy(t->data, p, size);
+	t->data[size] = '\0';
+	t->len = size;
+}
+
+/**
+ * snap_load - map and check a snapshot; every error is fatal
+ * @s:		filled in
+ * @path:	the file
+ */
+void snap_load(struct snapshot *s, const char *path)
+{
+	struct { uint64_t off, size; } sec[SNAP_MAX_SECTIONS];
+	uint64_t file_size, table_end, nr_words = 0;
+	struct snap_text layout = { 0 }, zones = { 0 };
+	uint32_t version, hsize, nr, crc, want;
+	const unsigned char *m, *e;
+	bool have_shadow = false;
+	size_t pos, chunk;
+	unsigned int i, j;
+	char err[256];
+	struct stat st;
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fatal("%s: %s", path, strerror(errno));
+	if (fstat(fd, &st))
+		fatal("%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		fatal("%s: not a regular file", path);
+	s->size = st.st_size;
+	if (s->size < 8)
+		fatal("%s: not a memdesc snapshot (%zu bytes)", path, s->size);
+	s->map = mmap(NULL, s->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (s->map == MAP_FAILED)
+		fatal("%s: mmap: %s", path, strerror(errno));
+	close(fd);
+	m = s->map;
+
+	if (memcmp(m, SNAP_MAGIC, 8))
+		fatal("%s: not a memdesc snapshot (no \"%s\" magic)", path,
+		      SNAP_MAGIC);
+	if (s->size < SNAP_HEADER_BYTES)
+		fatal("%s: truncated snapshot: %zu bytes, shorter than its header",
+		      path, s->size);
+	version = get_le32(m + 8);
+	if (version != SNAP_VERSION)
+		fatal("%s: snapshot format version %u; this %s reads version %u",
+		      path, version, prog_name, SNAP_VERSION);
+	hsize = get_le32(m + 12);
+	file_size = get_le64(m + 16);
+	nr = get_le32(m + 24);
+	crc = get_le32(m + 28);
+	s->time = get_le64(m + 32);
+	if (file_size > s->size)
+		fatal("%s: truncated snapshot: %zu of %llu bytes", path,
+		      s->size, (unsigned long long)file_size);
+	if (file_size < s->size)
+		corrupt(s, "%zu bytes, but the header says %llu", s->size,
+			(unsigned long long)file_size);
+	if (hsize < SNAP_HEADER_BYTES || hsize > s->size || hsize % SNAP_ALIGN)
+		corrupt(s, "header size %u", hsize);
+	if (!nr || nr > SNAP_MAX_SECTIONS)
+		corrupt(s, "%u sections", nr);
+	table_end = hsize + (uint64_t)nr * SNAP_SECTION_BYTES;
+	if (table_end > s->size)
+		corrupt(s, "section table past the end of the file");
+	want = crc32(0, NULL, 0);
+	for (pos = hsize; pos < s->size; pos += chunk) {
+		chunk = s->size - pos < 1U << 30 ? s->size - pos : 1U << 30;
+		want = crc32(want, m + pos, chunk);
+	}
+	if (crc != want)
+		corrupt(s, "checksum 0x%08x, but the contents sum to 0x%08x",
+			crc, want);
+
+	for (i = 0; i < nr; i++) {
+		e = m + hsize + i * SNAP_SECTION_BYTES;
+		sec[i].off = get_le64(e + 16);
+		sec[i].size = get_le64(e + 24);
+		if (!section_name_ok(e))
+			corrupt(s, "section %u has no valid name", i);
+		if (sec[i].off % SNAP_ALIGN || sec[i].off < table_end ||
+		    sec[i].off > s->size || sec[i].size > s->size - sec[i].off)
+			corrupt(s, "section %.16s lies outside the file", e);
+		for (j = 0; j < i; j++) {
+			const unsigned char *o = m + hsize + j * SNAP_SECTION_BYTES;
+
+			if (!strncmp((const char *)o, (const char *)e,
+				     SNAP_NAME_BYTES))
+				corrupt(s, "section %.16s appears twice", e);
+			if (sec[i].off < sec[j].off + sec[j].size &&
+			    sec[j].off < sec[i].off + sec[i].size)
+				corrupt(s, "sections %.16s and %.16s overlap", o,
+					e);
+		}
+		if (!strcmp((const char *)e, "shadow")) {
+			if (sec[i].size % 8)
+				corrupt(s, "shadow section of %llu bytes: not whole words",
+					(unsigned long long)sec[i].size);
+			s->words = m + sec[i].off;
+			nr_words = sec[i].size / 8;
+			have_shadow = true;
+		} else if (!strcmp((const char *)e, "layout")) {
+			load_text(s, &layout, "layout", sec[i].off, sec[i].size);
+		} else if (!strcmp((const char *)e, "zones")) {
+			load_text(s, &zones, "zones", sec[i].off, sec[i].size);
+		} else if (!strcmp((const char *)e, "summary")) {
+			load_text(s, &s->summary, "summary", sec[i].off,
+				  sec[i].size);
+		} else if (!strcmp((const char *)e, "projection")) {
+			load_text(s, &s->projection, "projection", sec[i].off,
+				  sec[i].size);
+		} else if (!strcmp((const char *)e, "stats")) {
+			load_text(s, &s->stats, "stats", sec[i].off,
+				  sec[i].size);
+		} else if (!strcmp((const char *)e, "transitions")) {
+			load_text(s, &s->transitions, "transitions",
+				  sec[i].off, sec[i].size);
+		} else if (!strcmp((const char *)e, "system")) {
+			load_text(s, &s->system, "system", sec[i].off,
+				  sec[i].size);
+		}
+	}
+	if (!have_shadow || !layout.data || !zones.data)
+		corrupt(s, "missing section %s", !have_shadow ? "shadow" :
+			!layout.data ? "layout" : "zones");
+
+	s->ranges = parse_layout(layout.data, &s->nr_ranges, &s->nr_words,
+				 err, sizeof(err));
+	if (!s->ranges)
+		corrupt(s, "%s", err);
+	if (s->nr_words != nr_words)
+		corrupt(s, "layout covers %llu PFNs, the shadow holds %llu words",
+			(unsigned long long)s->nr_words,
+			(unsigned long long)nr_words);
+	s->zones = parse_zones(zones.data, &s->nr_zones, err, sizeof(err));
+	if (!s->zones)
+		corrupt(s, "%s", err);
+	free(layout.data);
+	free(zones.data);
+}
+
+/**
+ * snap_free - undo snap_load()
+ * @s:		the snapshot
+ */
+void snap_free(struct snapshot *s)
+{
+	munmap(s->map, s->size);
+	free(s->ranges);
+	free(s->zones);
+	free(s->summary.data);
+	free(s->projection.data);
+	free(s->stats.data);
+	free(s->transitions.data);
+	free(s->system.data);
+	memset(s, 0, sizeof(*s));
+}
