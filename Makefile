@@ -8,6 +8,9 @@
 #				every installed kernel; ends "N passed, N failed"
 #   make demo [DEMO_KVER=...]	boot a VM with the module, run a workload,
 #				print summary, compare and stats
+#   make bench			time faults, the allocator and scans with and
+#				without memdesc, beside ftrace and page-types,
+#				on every kernel (docs/BENCHMARKS.md)
 #   make checkpatch / sparse	the static checks alone
 
 MEMDESC_VERSION := 0.1
@@ -35,6 +38,10 @@ demo:
 	@test -n "$(DEMO_KVER)" || { echo "no kernel with headers: make deps" >&2; exit 1; }
 	tests/vm/run.sh $(DEMO_KVER) --demo
 
+# Not part of check: several QEMU boots per kernel, minutes each.
+bench:
+	scripts/bench.sh
+
 checkpatch:
 	tests/static.sh checkpatch
 
@@ -44,4 +51,4 @@ sparse:
 version:
 	@echo $(MEMDESC_VERSION)
 
-.PHONY: all modules clean deps check demo checkpatch sparse version
+.PHONY: all modules clean deps check demo bench checkpatch sparse version

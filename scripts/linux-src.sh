@@ -3,7 +3,8 @@
 #
 # linux-src.sh - print a directory holding the pieces of Debian's
 # linux-source-6.12 tarball this project uses (kselftest harness headers,
-# checkpatch.pl and its data files, tools/mm), extracting them on first use.
+# checkpatch.pl and its data files, tools/mm with what page-types.c builds
+# against), extracting them on first use, and again when this list grows.
 #
 # The tarball comes from the linux-source-6.12 package (make deps); nothing
 # from it is committed.  The cache lives in .cache/ of this tree.
@@ -23,9 +24,16 @@ linux-source-6.12/scripts/checkpatch.pl
 linux-source-6.12/scripts/spelling.txt
 linux-source-6.12/scripts/const_structs.checkpatch
 linux-source-6.12/tools/mm
+linux-source-6.12/tools/lib/api
+linux-source-6.12/tools/include
+linux-source-6.12/include/uapi/linux/magic.h
+linux-source-6.12/include/uapi/linux/kernel-page-flags.h
 "
 
-if [ ! -f "$stamp" ]; then
+# The stamp holds the member list it was extracted for, on one line.
+# shellcheck disable=SC2086,SC2116	# one line from a word list
+want=$(echo $members)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	if [ -z "$tarball" ]; then
 		echo "linux-src.sh: /usr/src/linux-source-6.12.tar.* missing (run make deps)" >&2
 		exit 1
@@ -33,6 +41,6 @@ if [ ! -f "$stamp" ]; then
 	mkdir -p "$cache"
 	# shellcheck disable=SC2086
 	tar -xf "$tarball" -C "$cache" $members
-	touch "$stamp"
+	echo "$want" >"$stamp"
 fi
 echo "$dir"

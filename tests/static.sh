@@ -4,7 +4,8 @@
 # static.sh [sparse|w1|checkpatch|syntax]... - static checks, as TAP.
 #
 #   sparse	make C=2 for every kernel: one result per kernel and module
-#		(memdesc.ko, and the test helper tests/truth/memdesc_truth.ko)
+#		(memdesc.ko, the test helper tests/truth/memdesc_truth.ko and
+#		the bench helper tests/bench/memdesc_bench.ko)
 #   w1		make W=1 for every kernel, warning-free: one result per kernel
 #		and module
 #   checkpatch	checkpatch.pl -f over the module and test sources: one result
@@ -60,29 +61,33 @@ cp_ignore_user=$cp_ignore,SSCANF_TO_KSTRTO,CONSIDER_KSTRTO,STRCPY,STRLCPY,STRNCP
 
 
 # copy_tree DIR [SRC]: fresh copy in DIR of the module sources in SRC (the
-# top directory: memdesc.ko; tests/truth: the test helper memdesc_truth.ko).
+# top directory: memdesc.ko; tests/truth: the test helper memdesc_truth.ko;
+# tests/bench: the bench helper memdesc_bench.ko, which has no header).
 copy_tree()
 {
-	local src=${2:-$top}
+	local src=${2:-$top} h
 
 	rm -rf "$1"
 	mkdir -p "$1"
-	cp "$src"/Kbuild "$src"/*.c "$src"/*.h "$1"/
+	cp "$src"/Kbuild "$src"/*.c "$1"/
+	for h in "$src"/*.h; do
+		[ -f "$h" ] && cp "$h" "$1"/
+	done
 }
 
-# kbuild_check NAME KVER MAKE-ARG [truth]: build a fresh copy of memdesc (or
-# with "truth", of tests/truth/) in .cache/static/NAME[-truth]/ with an
-# extra make argument (C=2 or W=1); fail on the build failing or on any
-# diagnostic of ours.
+# kbuild_check NAME KVER MAKE-ARG [truth|bench]: build a fresh copy of
+# memdesc (or of tests/truth/ or tests/bench/) in
+# .cache/static/NAME[-truth|-bench]/ with an extra make argument (C=2 or
+# W=1); fail on the build failing or on any diagnostic of ours.
 kbuild_check()
 {
 	local name=$1 kver=$2 arg=$3 dir=$cache/$1/$2 src=$top
 	local what="$name ($arg) $kver"
 
-	if [ "${4:-}" = truth ]; then
-		dir=$cache/$1-truth/$2
-		src=$top/tests/truth
-		what="$what memdesc_truth"
+	if [ -n "${4:-}" ]; then
+		dir=$cache/$1-$4/$2
+		src=$top/tests/$4
+		what="$what memdesc_$4"
 	fi
 	local log=$dir.log diags=$dir.diags ours=$dir.ours theirs=$dir.theirs
 
@@ -131,6 +136,7 @@ do_sparse()
 		# C=2: check every file, not only those being recompiled.
 		kbuild_check sparse "$k" C=2
 		kbuild_check sparse "$k" C=2 truth
+		kbuild_check sparse "$k" C=2 bench
 	done
 }
 
@@ -141,6 +147,7 @@ do_w1()
 	for k in $kernels; do
 		kbuild_check w1 "$k" W=1
 		kbuild_check w1 "$k" W=1 truth
+		kbuild_check w1 "$k" W=1 bench
 	done
 }
 
@@ -160,7 +167,7 @@ do_checkpatch()
 	for f in *.c *.h $(find tests tools -name '*.[ch]' | sort); do
 		[ -f "$f" ] || continue
 		case $f in
-		tests/truth/*)	ignore=$cp_ignore ;;	# kernel code
+		tests/truth/* | tests/bench/*)	ignore=$cp_ignore ;;	# kernel code
 		tests/* | tools/*)	ignore=$cp_ignore_user ;;
 		*)		ignore=$cp_ignore ;;
 		esac

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh KVER [--demo | --boot-only] [--mem SIZE] - memdesc.ko in QEMU.
+# run.sh KVER [--demo | --bench | --boot-only] [--mem SIZE] - memdesc.ko in
+# QEMU.
 #
 # Builds memdesc.ko for KVER and the static guest programs (and, to test,
 # memdesc_truth.ko from tests/truth/), packs them with busybox into an
@@ -17,6 +18,9 @@
 #
 #   --demo        load the module, run a short workload, print summary,
 #                 compare and stats instead of running the tests
+#   --bench       time faults, the allocator and scans instead of testing
+#                 (tests/vm/bench.sh; records kept in .cache/vm/KVER.bench
+#                 for scripts/bench.sh; MEMDESC_BENCH_* set its knobs)
 #   --boot-only   boot and check the guest only (no module, no tests)
 #   --mem SIZE    guest memory (2G, 1536M), split over the nodes; default 2G
 #
@@ -30,7 +34,7 @@ set -u
 
 usage()
 {
-	echo "usage: $0 KVER [--demo | --boot-only] [--mem SIZE]" >&2
+	echo "usage: $0 KVER [--demo | --bench | --boot-only] [--mem SIZE]" >&2
 	exit 2
 }
 
@@ -42,6 +46,7 @@ mem=2G
 while [ $# -gt 0 ]; do
 	case $1 in
 	--demo)		mode=demo ;;
+	--bench)	mode=bench ;;
 	--boot-only)	mode=boot ;;
 	--mem)		[ $# -ge 2 ] || usage; mem=$2; shift ;;
 	--mem=*)	mem=${1#--mem=} ;;
@@ -176,6 +181,32 @@ if [ "$mode" = test ]; then
 	fi
 fi
 
+# Bench mode: the allocator timer module (tests/bench/, its own Kbuild,
+# built in a copy as tests/truth/ is), the guest's timer and script, and the
+# kernel's own tools/mm/page-types, static, to race compare against.
+if [ "$mode" = bench ]; then
+	mkdir -p "$work/bench" && cp "$top"/tests/bench/* "$work/bench"/
+	if ! make -s -C "/lib/modules/$kver/build" M="$work/bench" \
+		modules >"$work/bench.log" 2>&1 ||
+	   ! cp "$work/bench/memdesc_bench.ko" "$root/memdesc_bench.ko"; then
+		sed 's/^/# /' "$work/bench.log"
+		cannot_run "build memdesc_bench.ko"
+	fi
+	gcc -static -O2 -Wall -o "$root/bin/memdesc_bench" \
+		"$here/memdesc_bench.c" || cannot_run "build memdesc_bench"
+	install -m 0755 "$here/bench.sh" "$root/bin/memdesc-bench.sh" ||
+		cannot_run "setup: copy bench.sh"
+	pt=$src/tools
+	if ! gcc -static -O2 -I"$pt/include" -I"$pt/lib" -I"$pt/lib/api" \
+		-o "$root/bin/page-types" "$pt/mm/page-types.c" \
+		"$pt/lib/api/fs/fs.c" "$pt/lib/api/debug.c" \
+		>"$work/pt.log" 2>&1; then
+		sed 's/^/# /' "$work/pt.log"
+		cannot_run "build page-types (tools/mm, static)"
+	fi
+	result OK "build memdesc_bench.ko, memdesc_bench, page-types"
+fi
+
 cp "$busybox" "$root/bin/busybox" || cannot_run "setup: copy busybox"
 for applet in $("$busybox" --list); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
@@ -195,6 +226,13 @@ token=MDT$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 tests="memdesc_test memdesc_truth_test"
 printf 'MODE=%s\nTOKEN=%s\nTESTS="%s"\n' "$mode" "$token" "$tests" \
 	>"$root/etc/memdesc-vm.conf"
+if [ "$mode" = bench ]; then
+	for knob in PARTS REPS FAULT_MIB FAULT_LOOPS ALLOC_PAIRS SCAN_REPS; do
+		eval "val=\${MEMDESC_BENCH_$knob:-}"
+		# shellcheck disable=SC2154	# val is set by eval
+		[ -n "$val" ] && printf 'BENCH_%s="%s"\n' "$knob" "$val"
+	done >>"$root/etc/memdesc-vm.conf"
+fi
 
 initrd=$work/initramfs.cpio.gz
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) \
@@ -307,6 +345,16 @@ if [ "$mode" = test ]; then
 		result OK "guest test suite complete ($seen tests, exit $exited)"
 	else
 		result NOTOK "guest test suite complete ($plans of $programs programs planned $planned, reported $seen, exit ${exited:-none})"
+	fi
+elif [ "$mode" = bench ]; then
+	tagged B | grep -v '^@@exit ' >"$cache/$kver.bench"
+	sed 's/^/# bench: /' "$cache/$kver.bench"
+	status=$(tagged B | sed -n 's/^@@exit //p')
+	if [ "$status" = 0 ] && ! grep -q '^info error' "$cache/$kver.bench"
+	then
+		result OK "bench ran ($(wc -l <"$cache/$kver.bench") records)"
+	else
+		result NOTOK "bench ran (exit ${status:-none})"
 	fi
 elif [ "$mode" = demo ]; then
 	echo

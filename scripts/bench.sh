@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh - make bench: what memdesc costs, beside the alternatives.
+#
+#   scripts/bench.sh		boot every kernel at every size and report
+#   scripts/bench.sh --report DIR
+#				report again from the records a run kept
+#
+# For each kernel (scripts/kernels.sh, or MEMDESC_KERNELS) and guest size
+# (MEMDESC_BENCH_SIZES, default "2G 8G 32G"), one boot of
+# tests/vm/run.sh --bench.  The first size runs every part of
+# tests/vm/bench.sh (fault and allocator cost, scan, memory); the others
+# only scan and memory, which are what change with the size.  The guest's
+# records go to .cache/bench/KVER-SIZE.bench, the report (markdown) to
+# .cache/bench/results.md and standard output.
+#
+# Knobs (exported to the guest through run.sh): MEMDESC_BENCH_REPS (rounds
+# of base/memdesc/ftrace, default 5), MEMDESC_BENCH_FAULT_MIB (256),
+# MEMDESC_BENCH_FAULT_LOOPS (4), MEMDESC_BENCH_ALLOC_PAIRS (100000 at order
+# 0), MEMDESC_BENCH_SCAN_REPS (3).  One VM at a time: the figures are
+# ratios within one boot, and a second VM on the same cores would skew them.
+# Exits non-zero if a boot failed; its records are then missing.
+
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/.cache/bench
+
+# report DIR: the markdown tables from DIR/*.bench.
+report()
+{
+	local dir=$1 f
+
+	for f in "$dir"/*.bench; do
+		[ -f "$f" ] || continue
+		# KVER-SIZE.bench: the size is the last dash-separated part.
+		local base=${f##*/}
+		base=${base%.bench}
+		awk -v kver="${base%-*}" -v size="${base##*-}" \
+			'{ print kver, size, $0 }' "$f"
+	done | awk -f "$top/scripts/bench-report.awk"
+}
+
+if [ "${1:-}" = --report ]; then
+	[ $# -eq 2 ] || { echo "usage: $0 [--report DIR]" >&2; exit 2; }
+	report "$2"
+	exit 0
+fi
+[ $# -eq 0 ] || { echo "usage: $0 [--report DIR]" >&2; exit 2; }
+
+kernels=${MEMDESC_KERNELS:-$(cd "$top" && scripts/kernels.sh)}
+sizes=${MEMDESC_BENCH_SIZES:-2G 8G 32G}
+[ -n "$kernels" ] || { echo "bench.sh: no kernel with headers (make deps)" >&2; exit 1; }
+
+# percpu_bytes KO: the size of KO's per-cpu section.  The module loader
+# places it in the first per-cpu chunk's reserved area, populated at boot,
+# so no counter in the guest moves by it; the report adds it per CPU.
+percpu_bytes()
+{
+	local hex
+
+	# Name, type, address, offset, size: the size is 4 fields on.
+	hex=$(readelf -SW "$1" 2>/dev/null | awk '{ for (i = 1; i < NF; i++)
+		if ($i == ".data..percpu") print $(i + 4) }')
+	echo $((16#${hex:-0}))
+}
+
+mkdir -p "$out"
+rm -rf "$out"/*.bench "$out"/*.log "$out"/build-*
+failed=0
+for k in $kernels; do
+	# One build per kernel, so every boot runs the same module.
+	if ! ko=$("$top"/scripts/build-module.sh "$k" "$out/build-$k" \
+		  2>"$out/$k-build.log"); then
+		echo "bench: build memdesc.ko for $k failed; see $out/$k-build.log" >&2
+		failed=1
+		continue
+	fi
+	percpu=$(percpu_bytes "$ko")
+	first=1
+	for s in $sizes; do
+		parts="scan mem"
+		[ "$first" = 1 ] && parts="cost scan mem"
+		first=0
+		echo "bench: $k, $s guest: $parts" >&2
+		log=$out/$k-$s.log
+		MEMDESC_VM_KO=$ko MEMDESC_BENCH_PARTS=$parts \
+			"$top/tests/vm/run.sh" "$k" --bench --mem "$s" \
+			>"$log" 2>&1
+		if grep -q '^not ok' "$log" ||
+		   ! grep -q 'bench ran' "$log"; then
+			echo "bench: $k, $s guest failed; see $log" >&2
+			grep '^not ok' "$log" >&2
+			failed=1
+			continue
+		fi
+		{
+			cat "$top/.cache/vm/$k.bench"
+			echo "mem module_percpu_bytes $percpu"
+		} >"$out/$k-$s.bench"
+	done
+done
+
+{
+	echo "<!-- scripts/bench.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet HEAD -- 2>/dev/null || echo ' + uncommitted changes') -->"
+	echo "<!-- host: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1); QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') TCG -->"
+	echo "<!-- knobs: reps ${MEMDESC_BENCH_REPS:-5}, fault ${MEMDESC_BENCH_FAULT_MIB:-256} MiB x ${MEMDESC_BENCH_FAULT_LOOPS:-4}, alloc pairs ${MEMDESC_BENCH_ALLOC_PAIRS:-100000}, scan reps ${MEMDESC_BENCH_SCAN_REPS:-3} -->"
+	report "$out"
+} >"$out/results.md"
+cat "$out/results.md"
+echo "bench: records and report in $out" >&2
+exit "$failed"

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc_bench.c - time alloc_pages()/__free_pages() pairs, for make bench.
+ *
+ * The page allocator is what memdesc's probes sit on: every pair here fires
+ * mm_page_alloc and mm_page_free (and, as the per-cpu lists fill and drain,
+ * mm_page_alloc_zone_locked and mm_page_pcpu_drain).  Timing a tight loop of
+ * pairs with the probes detached, attached, and with ftrace recording the
+ * same events shows what each costs on the allocator's fast path, which a
+ * user page fault dilutes.
+ *
+ * One debugfs file, memdesc_bench/alloc (0600):
+ *
+ *   write "<order> <pairs>"	run the loop now, in the writer's context
+ *   read			order <n> pairs <n> ns <n> failed <n>
+ *
+ * Bench-only: nothing is kept between writes but the last result.
+ */
+#define pr_fmt(fmt) "memdesc_bench: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#define MEMDESC_BENCH_CMD_MAX	32		/* bytes of one write */
+#define MEMDESC_BENCH_MAX_PAIRS	BIT(24)	/* bounds one write's time */
+#define MEMDESC_BENCH_MAX_ORDER	10		/* order 9 is what we time */
+
+/**
+ * struct memdesc_bench_result - the last loop run
+ * @order:	allocation order
+ * @pairs:	alloc/free pairs attempted
+ * @ns:		wall time of the loop
+ * @failed:	allocations that returned NULL (then nothing was freed)
+ */
+struct memdesc_bench_result {
+	unsigned int order;
+	unsigned long pairs;
+	u64 ns;
+	unsigned long failed;
+};
+
+static struct dentry *memdesc_bench_dir;
+static DEFINE_MUTEX(memdesc_bench_lock);	/* serialises runs and reads */
+static struct memdesc_bench_result memdesc_bench_last;
+
+/*
+ * __GFP_NORETRY: a failing high-order allocation must not push the guest
+ * into reclaim or OOM and time that instead; it counts as failed.  No
+ * __GFP_COMP and no zeroing, so the loop times the allocator and its
+ * events, not the pages.  cond_resched() every 1024 pairs: with no
+ * preemption a long loop would otherwise stall the other work on this CPU.
+ */
+static void memdesc_bench_run(unsigned int order, unsigned long pairs,
+			      struct memdesc_bench_result *r)
+{
+	unsigned long i;
+	u64 start;
+
+	r->order = order;
+	r->pairs = pairs;
+	r->failed = 0;
+	start = ktime_get_ns();
+	for (i = 0; i < pairs; i++) {
+		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NORETRY |
+						__GFP_NOWARN, order);
+
+		if (unlikely(!page))
+			r->failed++;
+		else
+			__free_pages(page, order);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	r->ns = ktime_get_ns() - start;
+}
+
+static ssize_t memdesc_bench_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	char buf[MEMDESC_BENCH_CMD_MAX];
+	unsigned long pairs;
+	unsigned int order;
+
+	if (*ppos != 0 || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (sscanf(buf, "%u %lu", &order, &pairs) != 2 ||
+	    order > MEMDESC_BENCH_MAX_ORDER || !pairs ||
+	    pairs > MEMDESC_BENCH_MAX_PAIRS)
+		return -EINVAL;
+
+	mutex_lock(&memdesc_bench_lock);
+	memdesc_bench_run(order, pairs, &memdesc_bench_last);
+	mutex_unlock(&memdesc_bench_lock);
+	return count;
+}
+
+static int memdesc_bench_show(struct seq_file *m, void *v)
+{
+	struct memdesc_bench_result r;
+
+	mutex_lock(&memdesc_bench_lock);
+	r = memdesc_bench_last;
+	mutex_unlock(&memdesc_bench_lock);
+	seq_printf(m, "order %u pairs %lu ns %llu failed %lu\n",
+		   r.order, r.pairs, r.ns, r.failed);
+	return 0;
+}
+
+static int memdesc_bench_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, memdesc_bench_show, NULL);
+}
+
+static const struct file_operations memdesc_bench_fops = {
+	.owner		= THIS_MODULE,
+	.open		= memdesc_bench_open,
+	.read		= seq_read,
+	.write		= memdesc_bench_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static int __init memdesc_bench_init(void)
+{
+	memdesc_bench_dir = debugfs_create_dir("memdesc_bench", NULL);
+	debugfs_create_file("alloc", 0600, memdesc_bench_dir, NULL,
+			    &memdesc_bench_fops);
+	return 0;
+}
+
+static void __exit memdesc_bench_exit(void)
+{
+	debugfs_remove_recursive(memdesc_bench_dir);
+}
+
+module_init(memdesc_bench_init);
+module_exit(memdesc_bench_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Times alloc_pages()/__free_pages() pairs for memdesc's make bench");
