@@ -12,6 +12,9 @@
 #				without memdesc, beside ftrace and page-types,
 #				on every kernel (docs/BENCHMARKS.md)
 #   make checkpatch / sparse	the static checks alone
+#   make tools			build tools/memdesc-stat
+#   make install [PREFIX=/usr/local] [DESTDIR=]
+#				install memdesc-stat into $(PREFIX)/bin
 
 MEMDESC_VERSION := 0.1
 
@@ -27,6 +30,15 @@ modules:
 clean:
 	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
 	rm -rf .cache/build .tmp_versions
+	$(MAKE) -C tools clean
+
+tools:
+	$(MAKE) -C tools
+
+# The module goes in with DKMS or scripts/load.sh (README); this installs
+# the user tool.
+install:
+	$(MAKE) -C tools install
 
 deps:
 	scripts/deps.sh
@@ -51,4 +63,5 @@ sparse:
 version:
 	@echo $(MEMDESC_VERSION)
 
-.PHONY: all modules clean deps check demo bench checkpatch sparse version
+.PHONY: all modules clean deps check demo bench checkpatch sparse version tools \
+	install

@@ -14,6 +14,7 @@ packages="
 make gcc libc6-dev linux-libc-dev perl xz-utils gzip cpio kmod
 qemu-system-x86 busybox-static
 dkms sparse
+libpng-dev zlib1g-dev jq
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-source-6.12

@@ -9,6 +9,7 @@
 # counts results and ends with the line "N passed, N failed" that CI reads.
 #
 #   host     tests/host/run.sh          encoding unit tests on the build machine
+#   tools    tests/tools/run.sh         memdesc-stat on snapshots made here
 #   static   tests/static.sh            sparse (C=2), W=1, checkpatch, shell syntax
 #   dkms     tests/dkms.sh              dkms add + build for every kernel
 #   vm       tests/vm/run.sh KVER       the module in QEMU, once per kernel
@@ -20,7 +21,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
-steps=${MEMDESC_STEPS:-"host static dkms vm"}
+steps=${MEMDESC_STEPS:-"host tools static dkms vm"}
 kernels=${MEMDESC_KERNELS:-$(scripts/kernels.sh)}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -58,6 +59,7 @@ run_step()
 for step in $steps; do
 	case $step in
 	host)	run_step host tests/host/run.sh ;;
+	tools)	run_step tools tests/tools/run.sh ;;
 	static)	run_step static tests/static.sh ;;
 	dkms)	run_step dkms tests/dkms.sh ;;
 	vm)

@@ -13,7 +13,7 @@
 #   ok N KVER: guest ...            boot, NUMA, suite complete, end reached
 #   ok N KVER: <fixture>.<test>     one per guest test, renumbered; the
 #                                   guest runs memdesc_test, then
-#                                   memdesc_truth_test
+#                                   memdesc_truth_test and memdesc_tool_test
 #   ok N KVER: kernel log clean     no WARNING/BUG/Oops/... in the guest dmesg
 #
 #   --demo        load the module, run a short workload, print summary,
@@ -146,7 +146,8 @@ if [ "$mode" != boot ]; then
 
 	src=$("$top"/scripts/linux-src.sh) || cannot_run "setup: linux-src.sh"
 	harness=$src/tools/testing/selftests
-	for prog in memdesc_test memdesc_truth_test memdesc_workload; do
+	for prog in memdesc_test memdesc_truth_test memdesc_tool_test \
+		    memdesc_workload; do
 		if ! gcc -static -O2 -Wall -I"$harness" -I"$top" -I"$here" \
 		     -I"$top/tests/truth" \
 		     -o "$root/bin/$prog" "$here/$prog.c" 2>"$work/gcc.log"; then
@@ -155,6 +156,19 @@ if [ "$mode" != boot ]; then
 		fi
 		sed 's/^/# gcc: /' "$work/gcc.log"
 	done
+fi
+
+# The user tool, static (libpng.a and libz.a from the -dev packages): the
+# guest runs it against the live debugfs, and the demo shows it.
+if [ "$mode" != boot ]; then
+	if make -s -C "$top/tools" O="$work/tools" STATIC=1 \
+		>"$work/tools.log" 2>&1 &&
+	   cp "$work/tools/memdesc-stat" "$root/bin/memdesc-stat"; then
+		result OK "build memdesc-stat (static)"
+	else
+		sed 's/^/# /' "$work/tools.log"
+		result NOTOK "build memdesc-stat (static)"
+	fi
 fi
 
 # The test helper module: its own Kbuild, built in a copy of tests/truth/
@@ -223,7 +237,7 @@ mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null
 # Random per run: only lines the guest's /init wrote carry it.
 token=MDT$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 # The test programs /init runs, in order, in test mode.
-tests="memdesc_test memdesc_truth_test"
+tests="memdesc_test memdesc_truth_test memdesc_tool_test"
 printf 'MODE=%s\nTOKEN=%s\nTESTS="%s"\n' "$mode" "$token" "$tests" \
 	>"$root/etc/memdesc-vm.conf"
 if [ "$mode" = bench ]; then
@@ -361,6 +375,10 @@ elif [ "$mode" = demo ]; then
 	echo "=== memdesc demo: $kver, 2 NUMA nodes, ${mem_mib}M, QEMU TCG ==="
 	tagged M | grep -v '^@@exit '
 	echo
+	if tagged F | base64 -d > "$cache/$kver.map.png" 2>/dev/null &&
+	   [ -s "$cache/$kver.map.png" ]; then
+		echo "(the map: .cache/vm/$kver.map.png)"
+	fi
 	status=$(tagged M | sed -n 's/^@@exit //p')
 	if [ "$status" = 0 ]; then
 		result OK "demo ran"

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc_tool_test.c - tools/memdesc-stat against the live module.
+ *
+ * Runs in the guest after memdesc_truth_test (which unloads memdesc): loads
+ * $MEMDESC_KO, runs /bin/memdesc-stat (built static by tests/vm/run.sh) on
+ * the live debugfs files and on snapshots it saves, and unloads.  The host
+ * tests (tests/tools/run.sh) cover the formats in detail on made-up inputs;
+ * here the question is whether the tool reads a real module, on this kernel,
+ * right.
+ *
+ * Fixtures, in the order they run: "tool" (module loaded), "tool_unload".
+ */
+#define _GNU_SOURCE
+#include <grp.h>
+
+#include "kselftest_harness.h"
+#include "memdesc_vm.h"
+
+#define MDS_BIN		"/bin/memdesc-stat"
+#define MDS_OUT		"/tmp/memdesc-stat.out"
+#define MDS_ERR		"/tmp/memdesc-stat.err"
+#define MDS_SNAP_A	"/tmp/memdesc-a.snap"
+#define MDS_SNAP_B	"/tmp/memdesc-b.snap"
+#define MDS_PNG		"/tmp/memdesc-map.png"
+#define MDS_TEXT_MAX	(4 * MD_MIB)
+
+static const char * const mds_reports[] = {
+	"summary", "projection", "stats", "transitions", "compare",
+};
+
+/*
+ * mds_run - run memdesc-stat with @args (a shell word list), stdout to
+ * MDS_OUT and stderr to MDS_ERR
+ *
+ * Return: its exit status, or -1 if it did not exit.
+ */
+static int mds_run(const char *args)
+{
+	char cmd[512];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), MDS_BIN " %s >" MDS_OUT " 2>" MDS_ERR,
+		 args);
+	status = system(cmd);
+	if (status == -1 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* A whole file, NUL-terminated, in a malloc()ed buffer; NULL on error. */
+static char *mds_slurp(const char *path)
+{
+	char *buf = malloc(MDS_TEXT_MAX + 1);
+	size_t len = 0;
+	ssize_t got;
+	int fd;
+
+	if (!buf)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return NULL;
+	}
+	while (len < MDS_TEXT_MAX &&
+	       (got = read(fd, buf + len, MDS_TEXT_MAX - len)) > 0)
+		len += got;
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Log what memdesc-stat printed, for a failed check. */
+static void mds_log(struct __test_metadata *_metadata)
+{
+	char *out = mds_slurp(MDS_OUT), *err = mds_slurp(MDS_ERR);
+
+	TH_LOG("stdout: %.600s", out ? out : "(none)");
+	TH_LOG("stderr: %.600s", err ? err : "(none)");
+	free(out);
+	free(err);
+}
+
+static int mds_control(const char *cmd)
+{
+	int fd = open(MD_DEBUGFS "/control", O_WRONLY | O_CLOEXEC);
+	ssize_t ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, cmd, strlen(cmd));
+	close(fd);
+	return ret == (ssize_t)strlen(cmd) ? 0 : -EIO;
+}
+
+/* The syntax table for @report's raw records, as memdesc_vm.h has them. */
+static const struct md_syntax *mds_syntax(const char *report)
+{
+	if (!strcmp(report, "summary"))
+		return md_summary_syntax;
+	if (!strcmp(report, "projection"))
+		return md_projection_syntax;
+	if (!strcmp(report, "stats"))
+		return md_stats_syntax;
+	if (!strcmp(report, "transitions"))
+		return md_transitions_syntax;
+	return md_compare_syntax;
+}
+
+/*
+ * A JSON object, by shape: starts with '{', ends with "}\n", brackets and
+ * braces balance outside strings, and it names @report.  No JSON parser in
+ * the guest; the host tests parse the same writer's output with jq.
+ */
+static bool mds_json_ok(const char *text, const char *report)
+{
+	char name[64];
+	bool in_str = false;
+	int depth = 0;
+	size_t len = strlen(text);
+	const char *p;
+
+	snprintf(name, sizeof(name), "\"report\": \"%s\"", report);
+	if (len < 3 || text[0] != '{' || strcmp(text + len - 2, "}\n") ||
+	    !strstr(text, name))
+		return false;
+	for (p = text; *p; p++) {
+		if (in_str) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				in_str = false;
+			continue;
+		}
+		if (*p == '"')
+			in_str = true;
+		else if (*p == '{' || *p == '[')
+			depth++;
+		else if ((*p == '}' || *p == ']') && --depth < 0)
+			return false;
+	}
+	return !depth && !in_str;
+}
+
+/* === tool: module loaded === */
+
+FIXTURE(tool) {
+	char *map;
+	size_t map_len;
+};
+
+FIXTURE_SETUP(tool)
+{
+	int ret;
+
+	self->map = NULL;
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (access(MDS_BIN, X_OK))
+		SKIP(return, MDS_BIN ": %s", strerror(errno));
+	if (md_loaded())
+		return;
+	ret = md_load(md_ko_path(), "");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("load %s: %s", md_ko_path(), strerror(-ret));
+	}
+}
+
+FIXTURE_TEARDOWN(tool)
+{
+	if (self->map)
+		munmap(self->map, self->map_len);
+	mds_control("enable");
+}
+
+/*
+ * Every report, live: --raw is the module's file in its own syntax, the
+ * table for people exits 0 and says something, --json is one object
+ * naming the report.
+ */
+TEST_F(tool, live_reports)
+{
+	char args[128], *text;
+	struct md_file mf;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(mds_reports); i++) {
+		const char *r = mds_reports[i];
+
+		snprintf(args, sizeof(args), "%s --raw", r);
+		EXPECT_EQ(0, mds_run(args)) {
+			mds_log(_metadata);
+		}
+		ret = md_file_read(&mf, MDS_OUT, mds_syntax(r));
+		EXPECT_EQ(0, ret) {
+			TH_LOG("%s --raw: %s", r, mf.err);
+		}
+		if (!ret) {
+			EXPECT_LT(0, mf.nr);
+			md_file_free(&mf);
+		}
+
+		EXPECT_EQ(0, mds_run(r)) {
+			mds_log(_metadata);
+		}
+		text = mds_slurp(MDS_OUT);
+		ASSERT_NE(NULL, text);
+		EXPECT_LT(40, strlen(text)) {
+			TH_LOG("%s: '%s'", r, text);
+		}
+		free(text);
+
+		snprintf(args, sizeof(args), "%s --json", r);
+		EXPECT_EQ(0, mds_run(args));
+		text = mds_slurp(MDS_OUT);
+		ASSERT_NE(NULL, text);
+		EXPECT_TRUE(mds_json_ok(text, r)) {
+			TH_LOG("%s --json: %.400s", r, text);
+		}
+		free(text);
+	}
+}
+
+/*
+ * With tracking disabled the shadow holds still: a snapshot saved then
+ * must give, recomputed by the tool from its words, exactly the summary
+ * and projection the module printed from the same words.
+ */
+TEST_F(tool, snapshot_matches_module)
+{
+	static const char * const reports[] = { "summary", "projection" };
+	char *want[ARRAY_SIZE(reports)], *got, path[128], args[128];
+	size_t i;
+
+	ASSERT_EQ(0, mds_control("disable"));
+	for (i = 0; i < ARRAY_SIZE(reports); i++) {
+		snprintf(path, sizeof(path), MD_DEBUGFS "/%s", reports[i]);
+		want[i] = mds_slurp(path);
+		ASSERT_NE(NULL, want[i]);
+	}
+	EXPECT_EQ(0, mds_run("save " MDS_SNAP_A)) {
+		mds_log(_metadata);
+	}
+	ASSERT_EQ(0, mds_control("enable"));
+
+	for (i = 0; i < ARRAY_SIZE(reports); i++) {
+		snprintf(args, sizeof(args), "%s --raw " MDS_SNAP_A,
+			 reports[i]);
+		EXPECT_EQ(0, mds_run(args)) {
+			mds_log(_metadata);
+		}
+		got = mds_slurp(MDS_OUT);
+		ASSERT_NE(NULL, got);
+		EXPECT_STREQ(want[i], got);
+		free(got);
+		free(want[i]);
+	}
+	/* Saved sections come back as they were read. */
+	EXPECT_EQ(0, mds_run("stats --raw " MDS_SNAP_A));
+	EXPECT_EQ(0, mds_run("transitions --raw " MDS_SNAP_A));
+}
+
+/*
+ * diff: 64 MiB of anonymous memory mapped between two snapshots shows as
+ * at least 90% of its pages more anon, in runs that end in anon.
+ */
+TEST_F(tool, diff_sees_anon)
+{
+	const size_t pages = 64 * MD_MIB / 4096;
+	unsigned long long delta = 0, runs = 0;
+	struct md_file mf;
+	size_t i;
+
+	EXPECT_EQ(0, mds_run("save " MDS_SNAP_A));
+	self->map_len = pages * 4096;
+	self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->map) {
+		self->map = NULL;
+	}
+	madvise(self->map, self->map_len, MADV_NOHUGEPAGE);
+	for (i = 0; i < pages; i++)
+		self->map[i * 4096] = 1;
+	EXPECT_EQ(0, mds_run("save " MDS_SNAP_B));
+
+	ASSERT_EQ(0, mds_run("diff --raw " MDS_SNAP_A " " MDS_SNAP_B)) {
+		mds_log(_metadata);
+	}
+	/* The class delta is signed: a word here, recomputed below. */
+	ASSERT_EQ(0, md_file_read(&mf, MDS_OUT, (const struct md_syntax[]) {
+		{ "pfns", "n" }, { "changed", "n" }, { "rewritten", "n" },
+		{ "seconds", "n" }, { "class", "snns" }, { "change", "ssn" },
+		{ "run", "nnnss" }, { NULL } })) {
+		mds_log(_metadata);
+	}
+	for (i = 0; i < mf.nr; i++) {
+		const struct md_rec *r = &mf.rec[i];
+
+		if (md_rec_is(r, "class", "anon") && r->v[2] > r->v[1])
+			delta = r->v[2] - r->v[1];
+		else if (md_rec_is(r, "run", NULL) && !strcmp(r->f[4], "anon"))
+			runs += r->v[2];
+	}
+	md_file_free(&mf);
+	EXPECT_LE(pages * 9 / 10, delta);
+	EXPECT_LE(pages * 9 / 10, runs);
+	ksft_print_msg("diff: anon +%llu pages, %llu PFNs in runs to anon (mapped %zu)\n",
+		       delta, runs, pages);
+}
+
+/*
+ * map: a PNG (by its signature), as wide and high as reported, with a band
+ * for each node.
+ */
+TEST_F(tool, map)
+{
+	static const unsigned char sig[8] = {
+		0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+	};
+	unsigned long long w = 0, h = 0, pfns = 0;
+	const struct md_syntax syn[] = {
+		{ "image", "snn" }, { "scale", "nnnn" },
+		{ "band", "nsnnnnnn" }, { "color", "snnnn" }, { NULL },
+	};
+	unsigned char head[24];
+	struct md_file mf;
+	bool node1 = false;
+	size_t i;
+	int fd;
+
+	ASSERT_EQ(0, mds_run("save " MDS_SNAP_A));
+	ASSERT_EQ(0, mds_run("map " MDS_SNAP_A " -o " MDS_PNG " --raw")) {
+		mds_log(_metadata);
+	}
+	ASSERT_EQ(0, md_file_read(&mf, MDS_OUT, syn)) {
+		TH_LOG("%s", mf.err);
+	}
+	for (i = 0; i < mf.nr; i++) {
+		const struct md_rec *r = &mf.rec[i];
+
+		if (md_rec_is(r, "image", NULL)) {
+			w = r->v[1];
+			h = r->v[2];
+		} else if (md_rec_is(r, "band", "1")) {
+			node1 = true;
+		} else if (md_rec_is(r, "color", NULL)) {
+			pfns += r->v[4];
+		}
+	}
+	md_file_free(&mf);
+	EXPECT_TRUE(node1);
+	EXPECT_LT(0, pfns);
+
+	fd = open(MDS_PNG, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(sizeof(head), read(fd, head, sizeof(head)));
+	close(fd);
+	EXPECT_EQ(0, memcmp(head, sig, sizeof(sig)));
+	/* IHDR: width and height, big-endian, at bytes 16 and 20. */
+	EXPECT_EQ(w, (unsigned long long)head[16] << 24 | head[17] << 16 |
+		     head[18] << 8 | head[19]);
+	EXPECT_EQ(h, (unsigned long long)head[20] << 24 | head[21] << 16 |
+		     head[22] << 8 | head[23]);
+}
+
+/* Read by nobody: refused, and the message says why. */
+TEST_F(tool, not_root)
+{
+	char *err;
+	int status;
+	pid_t pid;
+
+	/* Root's output files would stop nobody's shell redirections. */
+	unlink(MDS_OUT);
+	unlink(MDS_ERR);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(99);
+		_exit(mds_run("summary"));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(1, WEXITSTATUS(status));
+	err = mds_slurp(MDS_ERR);
+	ASSERT_NE(NULL, err);
+	EXPECT_NE(NULL, strstr(err, "root-only")) {
+		TH_LOG("stderr: %s", err);
+	}
+	free(err);
+}
+
+/* === tool_unload: last === */
+
+FIXTURE(tool_unload) {
+};
+
+FIXTURE_SETUP(tool_unload)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+}
+
+FIXTURE_TEARDOWN(tool_unload)
+{
+}
+
+/* Unloaded: the tool says what is missing; snapshots still read. */
+TEST_F(tool_unload, after)
+{
+	char *err;
+
+	if (md_loaded())
+		ASSERT_EQ(0, md_unload());
+	EXPECT_EQ(1, mds_run("summary"));
+	err = mds_slurp(MDS_ERR);
+	ASSERT_NE(NULL, err);
+	EXPECT_NE(NULL, strstr(err, "memdesc.ko loaded")) {
+		TH_LOG("stderr: %s", err);
+	}
+	free(err);
+	EXPECT_EQ(0, mds_run("summary " MDS_SNAP_A)) {
+		mds_log(_metadata);
+	}
+}
+
+TEST_HARNESS_MAIN
