@@ -86,7 +86,9 @@ END {
 	print "memdesc absent, the same tracepoints it attaches recorded into the ftrace ring buffer."
 	print "*ev/op*: tracepoint hits per operation (memdesc's `stats`; the ring buffer's entries +"
 	print "overrun).  *ns/event*: (ns/op of the condition - ns/op not loaded) / ev/op.  Targets:"
-	print "loaded at most +5% on `fault`, +15% on `allocN`; per event at least 5x cheaper than ftrace.\n"
+	print "loaded at most +5% on `fault`, +15% on `allocN`; per event at least 5x cheaper than ftrace."
+	print "Times are guest nanoseconds; under -icount shift=0 (the default, see the header) one"
+	print "guest instruction is one nanosecond, so they count instructions.\n"
 	for (ki = 1; ki <= nk; ki++) {
 		k = kernels[ki]
 		if (!(k in cost_k))

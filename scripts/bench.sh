@@ -18,8 +18,14 @@
 # Knobs (exported to the guest through run.sh): MEMDESC_BENCH_REPS (rounds
 # of base/memdesc/ftrace, default 5), MEMDESC_BENCH_FAULT_MIB (256),
 # MEMDESC_BENCH_FAULT_LOOPS (4), MEMDESC_BENCH_ALLOC_PAIRS (100000 at order
-# 0), MEMDESC_BENCH_SCAN_REPS (3).  One VM at a time: the figures are
-# ratios within one boot, and a second VM on the same cores would skew them.
+# 0), MEMDESC_BENCH_SCAN_REPS (3).
+#
+# Clock: MEMDESC_BENCH_ICOUNT (default 0) runs the guest with QEMU's
+# -icount shift=0 (run.sh's MEMDESC_VM_ICOUNT): guest time is its
+# instruction count, one instruction a nanosecond, so the figures repeat to
+# a fraction of a percent however busy the host is.  Under plain TCG the
+# guest clock is the host's, and on a shared host the noise was larger than
+# the effects measured.  MEMDESC_BENCH_ICOUNT=off uses the host clock.
 # Exits non-zero if a boot failed; its records are then missing.
 
 set -u
@@ -50,6 +56,8 @@ fi
 [ $# -eq 0 ] || { echo "usage: $0 [--report DIR]" >&2; exit 2; }
 
 kernels=${MEMDESC_KERNELS:-$(cd "$top" && scripts/kernels.sh)}
+icount=${MEMDESC_BENCH_ICOUNT:-0}
+[ "$icount" = off ] && icount=
 sizes=${MEMDESC_BENCH_SIZES:-2G 8G 32G}
 [ -n "$kernels" ] || { echo "bench.sh: no kernel with headers (make deps)" >&2; exit 1; }
 
@@ -85,7 +93,8 @@ for k in $kernels; do
 		first=0
 		echo "bench: $k, $s guest: $parts" >&2
 		log=$out/$k-$s.log
-		MEMDESC_VM_KO=$ko MEMDESC_BENCH_PARTS=$parts \
+		MEMDESC_VM_ICOUNT=$icount MEMDESC_VM_KO=$ko \
+		MEMDESC_BENCH_PARTS=$parts \
 			"$top/tests/vm/run.sh" "$k" --bench --mem "$s" \
 			>"$log" 2>&1
 		if grep -q '^not ok' "$log" ||
@@ -105,6 +114,9 @@ done
 {
 	echo "<!-- scripts/bench.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet HEAD -- 2>/dev/null || echo ' + uncommitted changes') -->"
 	echo "<!-- host: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1); QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') TCG -->"
+	clock="host (TCG wall clock)"
+	[ -n "$icount" ] && clock="QEMU -icount shift=$icount (instruction count)"
+	echo "<!-- clock: $clock -->"
 	echo "<!-- knobs: reps ${MEMDESC_BENCH_REPS:-5}, fault ${MEMDESC_BENCH_FAULT_MIB:-256} MiB x ${MEMDESC_BENCH_FAULT_LOOPS:-4}, alloc pairs ${MEMDESC_BENCH_ALLOC_PAIRS:-100000}, scan reps ${MEMDESC_BENCH_SCAN_REPS:-3} -->"
 	report "$out"
 } >"$out/results.md"

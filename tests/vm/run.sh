@@ -25,6 +25,9 @@
 #   --mem SIZE    guest memory (2G, 1536M), split over the nodes; default 2G
 #
 # MEMDESC_VM_TIMEOUT (seconds, default 1200) bounds the QEMU run.
+# MEMDESC_VM_ICOUNT=SHIFT runs the guest clock off QEMU's instruction count
+# (-icount shift=SHIFT,sleep=off: one instruction is 2^SHIFT ns), so guest
+# timings repeat exactly whatever else loads the host; make bench uses it.
 # MEMDESC_VM_KO=PATH tests a prebuilt module instead of building one, and
 # MEMDESC_VM_TRUTH_KO=PATH a prebuilt memdesc_truth.ko.
 # The console log of the last run per kernel stays in .cache/vm/KVER.console.log.
@@ -269,6 +272,9 @@ qemu=(qemu-system-x86_64 -accel tcg -m "${mem_mib}M"
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
 	-nic none -nographic -no-reboot -monitor none)
+if [ -n "${MEMDESC_VM_ICOUNT:-}" ]; then
+	qemu+=(-icount "shift=$MEMDESC_VM_ICOUNT,sleep=off")
+fi
 
 echo "# $kver: booting QEMU (TCG, 2 vCPUs, nodes ${node0_mib}M + ${node1_mib}M, timeout ${timeout_s}s)"
 start=$(date +%s)
