@@ -70,22 +70,6 @@ static inline unsigned long md_read_ulong(const char *path)
 	return v;
 }
 
-static inline unsigned long md_meminfo_kb(const char *key)
-{
-	char line[256];
-	unsigned long v = 0;
-	size_t n = strlen(key);
-	FILE *f = fopen("/proc/meminfo", "re");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':')
-			v = strtoul(line + n + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 /* A 2 MiB-aligned anonymous region with THP asked for, touched. */
 static inline char *md_thp_region(size_t bytes)
 {

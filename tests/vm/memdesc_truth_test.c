@@ -70,21 +70,6 @@ static bool mdt_loaded(void)
 	return access("/sys/module/" MDT_MODNAME, F_OK) == 0;
 }
 
-/* delete_module(@name), retrying a reference a reader drops late. */
-static int mdt_unload_module(const char *name)
-{
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		if (!syscall(SYS_delete_module, name, O_NONBLOCK))
-			return 0;
-		if (errno != EAGAIN && errno != EBUSY)
-			break;
-		usleep(10000);
-	}
-	return -errno;
-}
-
 /* Write @s to @path in one write() at offset 0: 0 or -errno. */
 static int mdt_write(const char *path, const char *s)
 {
@@ -133,24 +118,6 @@ static unsigned long mdt_read_ulong(const char *path, int base)
 	if (mdt_read_text(path, buf, sizeof(buf)) <= 0)
 		return 0;
 	return strtoul(buf, NULL, base);
-}
-
-/* A /proc/meminfo value in kB, or 0. */
-static unsigned long mdt_meminfo_kb(const char *key)
-{
-	size_t n = strlen(key);
-	unsigned long v = 0;
-	char line[256];
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':')
-			v = strtoul(line + n + 1, NULL, 10);
-	fclose(f);
-	return v;
 }
 
 /* Kernel release at least @major.@minor? */
@@ -668,6 +635,11 @@ TEST_F(truth, records)
 	}
 }
 
+/* A driver allocation at the order and head memdesc_truth recorded. */
+static const struct mdt_want mdt_driver = {
+	"driver", MDT_REC, MDT_REC, NULL, MDT_REC, MDT_REC,
+};
+
 /*
  * Plain alloc_pages(), orders 0, 3, 9: driver, the allocation order in the
  * shadow (mm_page_alloc), order 0 live - a non-compound allocation leaves
@@ -675,25 +647,17 @@ TEST_F(truth, records)
  */
 TEST_F(truth, pages)
 {
-	const struct mdt_want want = {
-		"driver", MDT_REC, MDT_REC, NULL, MDT_REC, MDT_REC,
-	};
-
-	mdt_check_kind(_metadata, &self->recs, "pages0", &want, 1);
-	mdt_check_kind(_metadata, &self->recs, "pages3", &want, 8);
-	mdt_check_kind(_metadata, &self->recs, "pages9", &want, 512);
+	mdt_check_kind(_metadata, &self->recs, "pages0", &mdt_driver, 1);
+	mdt_check_kind(_metadata, &self->recs, "pages3", &mdt_driver, 8);
+	mdt_check_kind(_metadata, &self->recs, "pages9", &mdt_driver, 512);
 }
 
 /* __GFP_COMP: driver at the allocation order on both sides. */
 TEST_F(truth, compound)
 {
-	const struct mdt_want want = {
-		"driver", MDT_REC, MDT_REC, NULL, MDT_REC, MDT_REC,
-	};
-
-	mdt_check_kind(_metadata, &self->recs, "comp0", &want, 1);
-	mdt_check_kind(_metadata, &self->recs, "comp3", &want, 8);
-	mdt_check_kind(_metadata, &self->recs, "comp9", &want, 512);
+	mdt_check_kind(_metadata, &self->recs, "comp0", &mdt_driver, 1);
+	mdt_check_kind(_metadata, &self->recs, "comp3", &mdt_driver, 8);
+	mdt_check_kind(_metadata, &self->recs, "comp9", &mdt_driver, 512);
 }
 
 /*
@@ -718,11 +682,8 @@ TEST_F(truth, slab)
  */
 TEST_F(truth, kmalloc_large)
 {
-	const struct mdt_want want = {
-		"driver", MDT_REC, MDT_REC, NULL, MDT_REC, MDT_REC,
-	};
-
-	mdt_check_kind(_metadata, &self->recs, "kmalloc_large", &want, 4);
+	mdt_check_kind(_metadata, &self->recs, "kmalloc_large", &mdt_driver,
+		       4);
 }
 
 /*
@@ -1066,7 +1027,7 @@ TEST_F_TIMEOUT(truth_user, thp, 180)
 	}
 	if (!self->map)
 		SKIP(return, "no THP in %u tries (kpageflags 0x%llx, AnonHugePages %lu kB)",
-		     tries, flags, mdt_meminfo_kb("AnonHugePages"));
+		     tries, flags, md_meminfo_kb("AnonHugePages"));
 	mdt_lru_drain(_metadata);
 
 	for (i = 0; i < 512; i++) {
@@ -1304,7 +1265,7 @@ TEST_F(truth_unload, both)
 	struct stat st;
 
 	if (mdt_loaded())
-		ASSERT_EQ(0, mdt_unload_module(MDT_MODNAME));
+		ASSERT_EQ(0, md_unload_module(MDT_MODNAME));
 	EXPECT_FALSE(mdt_loaded());
 	EXPECT_EQ(-1, stat(MDT_DEBUGFS, &st));
 	if (md_loaded())

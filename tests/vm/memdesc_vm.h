@@ -80,7 +80,7 @@ static inline int md_load(const char *path, const char *params)
 }
 
 /*
- * md_unload - delete_module("memdesc")
+ * md_unload_module - delete_module(@name)
  *
  * A reader that just closed a debugfs file may still hold a reference for a
  * moment; retry EAGAIN/EBUSY for up to a second.  A leaked reference stays
@@ -88,18 +88,41 @@ static inline int md_load(const char *path, const char *params)
  *
  * Return: 0 or -errno.
  */
-static inline int md_unload(void)
+static inline int md_unload_module(const char *name)
 {
 	int i;
 
 	for (i = 0; i < 100; i++) {
-		if (!syscall(SYS_delete_module, MD_MODNAME, O_NONBLOCK))
+		if (!syscall(SYS_delete_module, name, O_NONBLOCK))
 			return 0;
 		if (errno != EAGAIN && errno != EBUSY)
 			break;
 		usleep(10000);
 	}
 	return -errno;
+}
+
+/* md_unload - md_unload_module("memdesc"). */
+static inline int md_unload(void)
+{
+	return md_unload_module(MD_MODNAME);
+}
+
+/* A /proc/meminfo value in kB, or 0. */
+static inline unsigned long md_meminfo_kb(const char *key)
+{
+	char line[256];
+	unsigned long v = 0;
+	size_t n = strlen(key);
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			v = strtoul(line + n + 1, NULL, 10);
+	fclose(f);
+	return v;
 }
 
 /* === debugfs records === */
