@@ -65,6 +65,10 @@ $3 == "scan" {
 $3 == "mem" {
 	mem[k, s, $4] = $5
 }
+$3 == "info" && $4 == "clock" {
+	clock[k] = $5 " " $6 " " $7 " " $8
+	sub(/ +$/, "", clock[k])
+}
 $3 == "info" && $4 == "cpus" {
 	cpus[k, s] = $5
 }
@@ -87,14 +91,15 @@ END {
 	print "*ev/op*: tracepoint hits per operation (memdesc's `stats`; the ring buffer's entries +"
 	print "overrun).  *ns/event*: (ns/op of the condition - ns/op not loaded) / ev/op.  Targets:"
 	print "loaded at most +5% on `fault`, +15% on `allocN`; per event at least 5x cheaper than ftrace."
-	print "Times are guest nanoseconds; under -icount shift=0 (the default, see the header) one"
-	print "guest instruction is one nanosecond, so they count instructions.\n"
+	print "Times are guest nanoseconds.  Clock `icount-shift-0`: QEMU -icount shift=0, one guest"
+	print "instruction is one nanosecond, so they count instructions and repeat exactly; `host`:"
+	print "the TCG guest clock follows the host's, shared with other work.\n"
 	for (ki = 1; ki <= nk; ki++) {
 		k = kernels[ki]
 		if (!(k in cost_k))
 			continue
 		s = cost_size[k]
-		printf "### %s, %s guest\n\n", k, s
+		printf "### %s, %s guest, clock: %s\n\n", k, s, clock[k]
 		print "| workload | not loaded ns/op | loaded ns/op | loaded vs not | target | ftrace ns/op | ftrace vs not | ev/op memdesc | ev/op ftrace | ns/event memdesc | ns/event ftrace | ftrace / memdesc per event | target |"
 		print "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
 		nw = split(works[k], wl, " ")
@@ -128,7 +133,7 @@ END {
 	print "(tools/mm of linux-source-6.12, static) reading /proc/kpageflags over the PFNs the"
 	print "shadow spans, in the same boot.  *vs smallest*: ns per PFN relative to the smallest"
 	print "guest of the kernel; linear cost keeps it near 1.00.\n"
-	print "| kernel | guest | what | PFNs | ms | PFNs/s | ns/PFN | ns/PFN vs smallest | compare / page-types time |"
+	print "| kernel (clock) | guest | what | PFNs | ms | PFNs/s | ns/PFN | ns/PFN vs smallest | compare / page-types time |"
 	print "|---|---|---|---:|---:|---:|---:|---:|---:|"
 	for (ki = 1; ki <= nk; ki++) {
 		k = kernels[ki]
@@ -150,8 +155,8 @@ END {
 				if (!((k, w) in base_per))
 					base_per[k, w] = per
 				cmp = w == "compare" && pt > 0 ? sprintf("%.2f (target <= 1.00: %s)", t / pt, verdict(t <= pt)) : ""
-				printf "| %s | %s | %s | %d | %.1f | %.3g | %.1f | %.2f | %s |\n",
-					k, s, w, pfns[k, s, w], t / 1e6,
+				printf "| %s (%s) | %s | %s | %d | %.1f | %.3g | %.1f | %.2f | %s |\n",
+					k, clock[k], s, w, pfns[k, s, w], t / 1e6,
 					pfns[k, s, w] / (t / 1e9), per,
 					per / base_per[k, w], cmp
 			}
