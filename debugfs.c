@@ -83,12 +83,16 @@ static const struct file_operations memdesc_raw_fops = {
 static int memdesc_user_input(const char __user *ubuf, size_t count,
 			      loff_t *ppos, char *buf, size_t size)
 {
+	char *trimmed;
+
 	if (*ppos || !count || count >= size)
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	strim(buf);
+	/* strim() cuts the tail in place but skips the head by its return. */
+	trimmed = strim(buf);
+	memmove(buf, trimmed, strlen(trimmed) + 1);
 	return 0;
 }
 
@@ -288,8 +292,8 @@ static const struct {
 /**
  * memdesc_debugfs_init - create /sys/kernel/debug/memdesc and its files
  *
- * Return: 0, or -ENODEV if debugfs is not available (not built in, or
- * disabled with debugfs=off).
+ * Return: 0, -ENODEV if debugfs is not available (not built in, or
+ * disabled with debugfs=off), or the error creating the directory.
  */
 int memdesc_debugfs_init(void)
 {
@@ -299,11 +303,12 @@ int memdesc_debugfs_init(void)
 		pr_err("debugfs is not available\n");
 		return -ENODEV;
 	}
-	memdesc_dir = debugfs_create_dir("memdesc", NULL);
+	memdesc_dir = memdesc_fail_alloc() ? ERR_PTR(-ENOMEM) :
+		      debugfs_create_dir("memdesc", NULL);
 	if (IS_ERR(memdesc_dir)) {
 		pr_err("cannot create debugfs directory: %ld\n",
 		       PTR_ERR(memdesc_dir));
-		return -ENODEV;
+		return PTR_ERR(memdesc_dir);
 	}
 	for (i = 0; i < ARRAY_SIZE(memdesc_files); i++)
 		debugfs_create_file(memdesc_files[i].name,

@@ -79,6 +79,10 @@ unsigned long memdesc_stat_read(enum memdesc_stat stat);
 void memdesc_stats_reset(void);
 const char *memdesc_stat_name(enum memdesc_stat stat);
 
+/* === Module (memdesc_mod.c) === */
+
+bool memdesc_fail_alloc(void);
+
 /* === Shadow store (memdesc_shadow.c) === */
 
 /**

@@ -151,6 +151,8 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 	int nid, z, cpu, err;
 
 	memset(walk, 0, sizeof(*walk));
+	if (memdesc_fail_alloc())
+		return -ENOMEM;
 	walk->pcp = kvmalloc_array(cap, sizeof(*walk->pcp), GFP_KERNEL);
 	if (!walk->pcp)
 		return -ENOMEM;

@@ -23,13 +23,44 @@ module_param(skip_events, charp, 0444);
 MODULE_PARM_DESC(skip_events,
 		 "Comma-separated optional kmem tracepoints to leave detached, e.g. mm_page_pcpu_drain");
 
+/*
+ * Test only.  Debian's kernels are built without CONFIG_FAULT_INJECTION, so
+ * failslab and fail_page_alloc cannot make the load fail; this makes one of
+ * the module's own load-time allocations fail instead, so the tests can see
+ * every unwind path run and leave nothing behind.
+ */
+static unsigned int fail_nth;
+module_param(fail_nth, uint, 0444);
+MODULE_PARM_DESC(fail_nth,
+		 "Test only: fail the Nth allocation made while loading (1-based; default 0, none)");
+
+/* Allocations counted so far; only while memdesc_init() runs. */
+static unsigned int memdesc_load_allocs;
+static bool memdesc_loading;
+
+/**
+ * memdesc_fail_alloc - whether a load-time allocation should fail
+ *
+ * Called before each allocation on the load path; after the load it is
+ * always false, so a runtime walk (compare, resync) never fails from it.
+ *
+ * Return: true if this is the allocation fail_nth names.
+ */
+bool memdesc_fail_alloc(void)
+{
+	if (!READ_ONCE(memdesc_loading) || !fail_nth)
+		return false;
+	return ++memdesc_load_allocs == fail_nth;
+}
+
 static int __init memdesc_init(void)
 {
 	int err;
 
+	WRITE_ONCE(memdesc_loading, true);
 	err = memdesc_shadow_init();
 	if (err)
-		return err;
+		goto out;
 	err = memdesc_probes_register(skip_events);
 	if (err)
 		goto out_shadow;
@@ -48,6 +79,7 @@ static int __init memdesc_init(void)
 
 	pr_info("tracking %lu PFNs in %zu bytes\n", memdesc_shadow_pfns(),
 		memdesc_shadow_bytes());
+	WRITE_ONCE(memdesc_loading, false);
 	return 0;
 
 out_hotplug:
@@ -56,6 +88,8 @@ out_probes:
 	memdesc_probes_unregister();
 out_shadow:
 	memdesc_shadow_destroy();
+out:
+	WRITE_ONCE(memdesc_loading, false);
 	return err;
 }
 

@@ -418,6 +418,8 @@ static int memdesc_probes_skip(const char *list)
 
 	if (!list || !*list)
 		return 0;
+	if (memdesc_fail_alloc())
+		return -ENOMEM;
 	buf = kstrdup(list, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;

@@ -99,6 +99,8 @@ int memdesc_shadow_init(void)
 	unsigned long total = 0;
 	int nid;
 
+	if (memdesc_fail_alloc())
+		return -ENOMEM;
 	memdesc_ranges = kcalloc(nr_node_ids, sizeof(*memdesc_ranges),
 				 GFP_KERNEL);
 	if (!memdesc_ranges)
@@ -120,7 +122,8 @@ int memdesc_shadow_init(void)
 		total += r->nr_pfns;
 	}
 
-	memdesc_words = vzalloc(array_size(total, sizeof(u64)));
+	if (!memdesc_fail_alloc())
+		memdesc_words = vzalloc(array_size(total, sizeof(u64)));
 	if (!memdesc_words) {
 		kfree(memdesc_ranges);
 		memdesc_ranges = NULL;

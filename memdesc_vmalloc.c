@@ -416,6 +416,8 @@ int memdesc_vmalloc_snapshot(struct memdesc_vmalloc_set *set)
 	int ret;
 
 	memset(set, 0, sizeof(*set));
+	if (memdesc_fail_alloc())
+		return -ENOMEM;
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
