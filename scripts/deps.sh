@@ -6,7 +6,10 @@
 # and runs apt-get update only when something is.
 #
 # Both target kernels come with their headers: linux-image-amd64 (6.1, the
-# stock Debian 12 kernel) and linux-image-6.12-amd64.
+# stock Debian 12 kernel) and linux-image-6.12-amd64, and so do their
+# PREEMPT_RT builds (linux-image-rt-amd64, linux-image-6.12-rt-amd64): the
+# VM suite runs on every installed kernel.  stress-ng loads the guest in
+# tests/vm/memdesc_stress_test.c.
 
 set -eu
 
@@ -17,6 +20,9 @@ dkms sparse
 libpng-dev zlib1g-dev jq
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
+linux-image-rt-amd64 linux-headers-rt-amd64
+linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
+stress-ng
 linux-source-6.12
 "
 

@@ -1,0 +1,1412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc_stress_test.c - memdesc.ko under what a production kernel throws
+ * at it (issue 5): stress-ng on every vCPU, load/unload cycles under load,
+ * memory and CPU hotplug under load, failing load-time allocations, fuzzed
+ * writes to every writable file, and an unprivileged user.
+ *
+ * Runs as root in the VM that tests/vm/run.sh boots, after the other guest
+ * programs; stress-ng and its libraries are in the initramfs.  Every test
+ * prints its figures with ksft_print_msg() ("# figure <name> <value>"), so
+ * docs/RELIABILITY.md is written from a real console log.  The kernel log
+ * is checked by run.sh after all programs ran.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+
+#include "kselftest_harness.h"
+#include "memdesc_vm.h"
+
+#define MS_STRESS_BIN	"/bin/stress-ng"
+#define MS_STRESS_LOG	"/tmp/memdesc-stress.log"
+#define MS_STRESS_YAML	"/tmp/memdesc-stress.yaml"
+#define MS_MEMORY	"/sys/devices/system/memory"
+#define MS_CPU1		"/sys/devices/system/cpu/cpu1/online"
+
+#define MS_LOAD_SECONDS		60	/* issue 5: at least 60 s */
+#define MS_CYCLES		50	/* load/unload cycles under load */
+#define MS_MEM_CYCLES		20	/* memory block offline/online */
+#define MS_CPU_CYCLES		10	/* cpu1 offline/online */
+#define MS_FUZZ_CASES		10000	/* per writable file, one writer */
+#define MS_FUZZ_WRITERS		4	/* then concurrent writers ... */
+#define MS_FUZZ_EACH		1000	/* ... of this many cases each */
+
+/*
+ * Leak tolerances for the load/unload cycles, measured with the module
+ * unloaded and caches dropped before and after.  One leaked shadow is
+ * 8 bytes per PFN (4 MiB on the 2 GiB guest) and vmalloc'd, so VmallocUsed
+ * catches even one; MemFree and Slab move with whatever stress-ng left in
+ * the page and slab caches, so they only bound a leak spread over 50 cycles.
+ */
+#define MS_TOL_VMALLOC_KB	1024
+#define MS_TOL_SLAB_KB		(8 * 1024)
+#define MS_TOL_MEMFREE_KB	(32 * 1024)
+
+static void __attribute__((constructor)) ms_line_buffered(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+static double ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* === Files === */
+
+/* Write @s to a sysfs/procfs file; 0 or -errno. */
+static int ms_write_file(const char *path, const char *s)
+{
+	ssize_t n;
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != strlen(s))
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
+/* A /proc/meminfo line in kB, or -1. */
+static long ms_meminfo_kb(const char *key)
+{
+	char line[256], want[64];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "%s: %%ld kB", key);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, want, &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Let the page and slab caches give back what they can. */
+static void ms_quiesce(void)
+{
+	sync();
+	ms_write_file("/proc/sys/vm/drop_caches", "3");
+	ms_write_file("/proc/sys/vm/compact_memory", "1");
+	sleep(2);
+}
+
+static void ms_read(struct __test_metadata *_metadata, struct md_file *mf,
+		    const char *name, const struct md_syntax *syn)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), MD_DEBUGFS "/%s", name);
+	ASSERT_EQ(0, md_file_read(mf, path, syn)) {
+		TH_LOG("%s", mf->err);
+	}
+}
+
+static void ms_ensure_loaded(struct __test_metadata *_metadata)
+{
+	int ret;
+
+	if (md_loaded())
+		return;
+	ret = md_load(md_ko_path(), "");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("load %s: %s", md_ko_path(), strerror(-ret));
+	}
+}
+
+static void ms_ensure_unloaded(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, md_loaded() ? md_unload() : 0);
+}
+
+/* The one record @key [@name] of @mf, or NULL after a failed check. */
+static const struct md_rec *ms_one(struct __test_metadata *_metadata,
+				   const struct md_file *mf, const char *key,
+				   const char *name)
+{
+	EXPECT_EQ(1, md_count(mf, key, name)) {
+		TH_LOG("%s: want one '%s %s' record", mf->path, key,
+		       name ?: "");
+	}
+	return md_find(mf, key, name);
+}
+
+/*
+ * compare's verdict, as memdesc_test.c's md_check_compare_agrees() gives it
+ * (the foundation issue's thresholds): nothing unknown, zone and node never
+ * wrong, state right for at least 99.9% of the PFNs compared.  Prints the
+ * figures.  Return: persistent state disagreements.
+ */
+static unsigned long long ms_check_compare(struct __test_metadata *_metadata,
+					   const char *when)
+{
+	const struct md_rec *state, *zone, *node, *compared, *unknown;
+	unsigned long long bad = 0;
+	struct md_file cmp;
+
+	ms_read(_metadata, &cmp, "compare", md_compare_syntax);
+	compared = ms_one(_metadata, &cmp, "compared", NULL);
+	unknown = ms_one(_metadata, &cmp, "unknown", NULL);
+	state = ms_one(_metadata, &cmp, "field", "state");
+	zone = ms_one(_metadata, &cmp, "field", "zone");
+	node = ms_one(_metadata, &cmp, "field", "node");
+	if (compared && unknown && state && zone && node) {
+		bad = state->v[2];
+		ksft_print_msg("figure %s_compared %llu\n", when, compared->v[0]);
+		ksft_print_msg("figure %s_state_disagree %llu (%s%%)\n", when,
+			       state->v[2], state->f[3]);
+		ksft_print_msg("figure %s_zone_disagree %llu node_disagree %llu\n",
+			       when, zone->v[2], node->v[2]);
+		EXPECT_LT(0, compared->v[0]);
+		EXPECT_EQ(0, unknown->v[0]);
+		EXPECT_EQ(0, zone->v[2]);
+		EXPECT_EQ(0, node->v[2]);
+		EXPECT_LT(0, state->v[1] + state->v[2]);
+		EXPECT_GE(state->v[1] * 1000,
+			  999 * (state->v[1] + state->v[2])) {
+			TH_LOG("%s: state agrees for %s%%, want >= 99.9%%",
+			       when, state->f[3]);
+		}
+	}
+	md_file_free(&cmp);
+	return bad;
+}
+
+/* === stress-ng === */
+
+/* /dev/shm for POSIX shm: the guest's devtmpfs has none. */
+static void ms_dev_shm(void)
+{
+	struct statfs sfs;
+
+	mkdir("/dev/shm", 01777);
+	if (statfs("/dev/shm", &sfs) || sfs.f_type != TMPFS_MAGIC)
+		mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
+}
+
+/*
+ * ms_stress_start - stress-ng on every vCPU ("0" instances: one per online
+ * CPU) in the background for at most @seconds
+ * @full:	all the memory stressors of issue 5; else the ones that keep
+ *		the allocator busy without pinning memory (for hotplug)
+ *
+ * Memory sizes are kept well under the guest's 2 GiB: an OOM kill prints a
+ * call trace, and the kernel log must stay clean.
+ *
+ * Return: the pid, or -errno.
+ */
+static pid_t ms_stress_start(unsigned int seconds, bool full)
+{
+	char timeout[32];
+	pid_t pid;
+
+	snprintf(timeout, sizeof(timeout), "%us", seconds);
+	ms_dev_shm();
+	unlink(MS_STRESS_YAML);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		int fd = open("/dev/null", O_RDWR);
+
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (full)
+			execl(MS_STRESS_BIN, "stress-ng",
+			      "--vm", "0", "--vm-bytes", "10%",
+			      "--mmap", "0", "--mmap-bytes", "16M",
+			      "--fork", "0",
+			      "--pageswap", "0",
+			      "--malloc", "0", "--malloc-bytes", "1M",
+			      "--malloc-max", "32",
+			      "--shm", "0", "--shm-bytes", "4M",
+			      "--tmpfs", "0",
+			      "--hdd", "0", "--hdd-bytes", "8M",
+			      "--temp-path", "/tmp", "--oom-avoid",
+			      "--timeout", timeout, "--metrics-brief",
+			      "--log-file", MS_STRESS_LOG,
+			      "--yaml", MS_STRESS_YAML, NULL);
+		else
+			execl(MS_STRESS_BIN, "stress-ng",
+			      "--vm", "0", "--vm-bytes", "8%",
+			      "--fork", "0",
+			      "--malloc", "0", "--malloc-bytes", "1M",
+			      "--malloc-max", "32",
+			      "--tmpfs", "0",
+			      "--temp-path", "/tmp", "--oom-avoid",
+			      "--timeout", timeout, "--metrics-brief",
+			      "--log-file", MS_STRESS_LOG,
+			      "--yaml", MS_STRESS_YAML, NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Stop stress-ng (it cleans up on SIGINT) and reap it: its exit status. */
+static int ms_stress_stop(pid_t pid, bool wait_only)
+{
+	int status;
+
+	if (!wait_only)
+		kill(pid, SIGINT);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Print the stress-ng log, for a failed run. */
+static void ms_stress_log(void)
+{
+	char line[512];
+	FILE *f = fopen(MS_STRESS_LOG, "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		fprintf(stderr, "# stress-ng: %s", line);
+	fclose(f);
+}
+
+/* Bogo ops per stressor from the YAML, printed; return: their sum. */
+static unsigned long long ms_stress_ops(const char *when)
+{
+	char line[256], name[64] = "?";
+	unsigned long long ops, total = 0;
+	FILE *f = fopen(MS_STRESS_YAML, "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " - stressor: %63s", name) == 1)
+			continue;
+		if (sscanf(line, " bogo-ops: %llu", &ops) == 1) {
+			ksft_print_msg("figure %s_ops_%s %llu\n", when, name,
+				       ops);
+			total += ops;
+		}
+	}
+	fclose(f);
+	ksft_print_msg("figure %s_ops_total %llu\n", when, total);
+	return total;
+}
+
+/*
+ * Read compare and summary in a loop, in a child, until the parent closes
+ * @stop's write end: every read must parse.  Exits 0, or 1 on the first
+ * read that fails; prints how many it made.
+ */
+static pid_t ms_reader_start(int stop[2])
+{
+	unsigned long reads = 0;
+	struct pollfd pfd;
+	struct md_file mf;
+	pid_t pid;
+
+	if (pipe(stop))
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid)
+		return pid;
+	close(stop[1]);
+	pfd.fd = stop[0];
+	pfd.events = POLLIN;
+	while (!poll(&pfd, 1, 0)) {
+		if (md_file_read(&mf, MD_DEBUGFS "/compare",
+				 md_compare_syntax)) {
+			fprintf(stderr, "# reader: %s\n", mf.err);
+			_exit(1);
+		}
+		md_file_free(&mf);
+		if (md_file_read(&mf, MD_DEBUGFS "/summary",
+				 md_summary_syntax)) {
+			fprintf(stderr, "# reader: %s\n", mf.err);
+			_exit(1);
+		}
+		md_file_free(&mf);
+		reads += 2;
+	}
+	ksft_print_msg("figure reader_reads %lu\n", reads);
+	_exit(0);
+}
+
+static int ms_reader_stop_wait(pid_t pid, int stop[2])
+{
+	int status;
+
+	close(stop[1]);
+	close(stop[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* === Fixture: every test starts with stress-ng present and root === */
+
+FIXTURE(stress) {
+};
+
+FIXTURE_SETUP(stress)
+{
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (access(md_ko_path(), R_OK))
+		SKIP(return, "%s: %s", md_ko_path(), strerror(errno));
+	if (access(MS_STRESS_BIN, X_OK))
+		SKIP(return, "%s: %s", MS_STRESS_BIN, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+}
+
+/*
+ * Issue 5 part 1: stress-ng on every vCPU for 60 s (vm, mmap, fork,
+ * page-out and in, malloc, POSIX shm, tmpfs and file churn on tmpfs) while
+ * another process reads compare and summary in a loop.  Once the load
+ * stops and the system settles, compare must meet the load-time thresholds.
+ */
+TEST_F_TIMEOUT(stress, load_60s, 600)
+{
+	pid_t stress, reader;
+	int rc, stop[2];
+	double t0, t1;
+
+	ms_ensure_unloaded(_metadata);
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+	t0 = ms_now();
+	stress = ms_stress_start(MS_LOAD_SECONDS, true);
+	ASSERT_LT(0, stress);
+	reader = ms_reader_start(stop);
+	ASSERT_LT(0, reader);
+	rc = ms_stress_stop(stress, true);
+	t1 = ms_now();
+	EXPECT_EQ(0, ms_reader_stop_wait(reader, stop));
+	EXPECT_EQ(0, rc) {
+		TH_LOG("stress-ng exited %d", rc);
+		ms_stress_log();
+	}
+	ksft_print_msg("figure load_seconds %.1f\n", t1 - t0);
+	EXPECT_LT(0, ms_stress_ops("load"));
+	EXPECT_LE(MS_LOAD_SECONDS, t1 - t0 + 0.5);
+
+	ms_quiesce();
+	ms_check_compare(_metadata, "load");
+}
+
+/*
+ * Issue 5 part 2: 50 load/unload cycles while stress-ng runs.  Each load
+ * must succeed and serve its files, each unload must leave no directory;
+ * with the module gone and the caches dropped, VmallocUsed, Slab and
+ * MemFree must come back within the tolerances above.
+ */
+TEST_F_TIMEOUT(stress, load_unload_cycles, 900)
+{
+	long vm0, slab0, free0, vm1, slab1, free1;
+	struct md_file stats;
+	struct stat st;
+	double t0, t1;
+	pid_t stress;
+	int i, ret;
+
+	ms_ensure_unloaded(_metadata);
+	ms_quiesce();
+	vm0 = ms_meminfo_kb("VmallocUsed");
+	slab0 = ms_meminfo_kb("Slab");
+	free0 = ms_meminfo_kb("MemFree");
+
+	stress = ms_stress_start(3600, false);
+	ASSERT_LT(0, stress);
+	sleep(2);
+	t0 = ms_now();
+	for (i = 0; i < MS_CYCLES; i++) {
+		ret = md_load(md_ko_path(), "");
+		EXPECT_EQ(0, ret) {
+			TH_LOG("cycle %d: load: %s", i, strerror(-ret));
+			break;
+		}
+		ret = md_file_read(&stats, MD_DEBUGFS "/stats",
+				   md_stats_syntax);
+		EXPECT_EQ(0, ret) {
+			TH_LOG("cycle %d: %s", i, stats.err);
+		}
+		if (!ret)
+			md_file_free(&stats);
+		ret = md_unload();
+		EXPECT_EQ(0, ret) {
+			TH_LOG("cycle %d: unload: %s", i, strerror(-ret));
+			break;
+		}
+		EXPECT_EQ(-1, stat(MD_DEBUGFS, &st));
+	}
+	t1 = ms_now();
+	EXPECT_EQ(0, ms_stress_stop(stress, false)) {
+		ms_stress_log();
+	}
+	ksft_print_msg("figure cycles %d in %.1f s (%.2f s each)\n", i,
+		       t1 - t0, i ? (t1 - t0) / i : 0);
+	ms_stress_ops("cycles");
+	EXPECT_EQ(MS_CYCLES, i);
+
+	ms_quiesce();
+	vm1 = ms_meminfo_kb("VmallocUsed");
+	slab1 = ms_meminfo_kb("Slab");
+	free1 = ms_meminfo_kb("MemFree");
+	ksft_print_msg("figure cycles_vmalloc_delta_kb %ld (%ld -> %ld)\n",
+		       vm1 - vm0, vm0, vm1);
+	ksft_print_msg("figure cycles_slab_delta_kb %ld (%ld -> %ld)\n",
+		       slab1 - slab0, slab0, slab1);
+	ksft_print_msg("figure cycles_memfree_delta_kb %ld (%ld -> %ld)\n",
+		       free1 - free0, free0, free1);
+	EXPECT_GE(MS_TOL_VMALLOC_KB, labs(vm1 - vm0));
+	EXPECT_GE(MS_TOL_SLAB_KB, slab1 - slab0);
+	EXPECT_GE(MS_TOL_MEMFREE_KB, free0 - free1);
+	ms_ensure_loaded(_metadata);
+}
+
+/* === Memory hotplug === */
+
+/* The shadow word of @pfn from the raw file; false if no range holds it. */
+static bool ms_shadow_word(const struct md_file *layout, int fd,
+			   unsigned long long pfn, __u64 *w)
+{
+	size_t i;
+
+	for (i = 0; i < layout->nr; i++) {
+		const struct md_rec *r = &layout->rec[i];
+
+		if (pfn < r->v[1] || pfn - r->v[1] >= r->v[2])
+			continue;
+		return pread(fd, w, sizeof(*w),
+			     r->v[3] + (pfn - r->v[1]) * 8) == sizeof(*w);
+	}
+	return false;
+}
+
+/* Whether the first, middle and last PFN of @block read @state. */
+static bool ms_block_reads(const struct md_file *layout, int fd,
+			   unsigned long long first, unsigned long long nr,
+			   unsigned int state)
+{
+	unsigned long long pfns[] = { first, first + nr / 2, first + nr - 1 };
+	size_t i;
+	__u64 w;
+
+	for (i = 0; i < ARRAY_SIZE(pfns); i++) {
+		if (!ms_shadow_word(layout, fd, pfns[i], &w))
+			return false;
+		if (memdesc_word_state(w) != state)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Offline a memory block through @path, its state file.  Offlining
+ * retries migration until it succeeds or a fatal signal arrives, so it is
+ * done in a child that SIGALRM ends after 20 s.  Return: 0 if offline.
+ */
+static int ms_offline(const char *path)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		alarm(20);
+		_exit(ms_write_file(path, "offline") ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -ECHILD;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EBUSY;
+}
+
+/* The highest memoryN in sysfs, or -1. */
+static int ms_top_block(void)
+{
+	struct dirent *de;
+	int n, top = -1;
+	DIR *d = opendir(MS_MEMORY);
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (sscanf(de->d_name, "memory%d", &n) == 1 && n > top)
+			top = n;
+	closedir(d);
+	return top;
+}
+
+/*
+ * The block to cycle, found before the load starts: the highest that goes
+ * offline, brought back into ZONE_MOVABLE if the kernel lets it (as memory
+ * meant to be unplugged is on a real machine), so that under load it holds
+ * only pages that can migrate.  Return: the block, or -1; *@online gets
+ * the word that brings it back.
+ */
+static int ms_movable_block(int top, const char **online)
+{
+	char path[PATH_MAX];
+	int block;
+
+	for (block = top; block > 0; block--) {
+		snprintf(path, sizeof(path), MS_MEMORY "/memory%d/state", block);
+		if (ms_offline(path))
+			continue;
+		*online = "online_movable";
+		if (!ms_write_file(path, *online))
+			return block;
+		*online = "online";
+		if (!ms_write_file(path, *online))
+			return block;
+		return -1;
+	}
+	return -1;
+}
+
+/*
+ * Issue 5 part 2: a memory block offline and online again, 20 times, while
+ * stress-ng runs.  While it is offline the shadow must read holes, once it
+ * is back pages; afterwards compare must agree (the block's zone changed
+ * to Movable on the way: zone must still never disagree).
+ */
+TEST_F_TIMEOUT(stress, memory_hotplug, 900)
+{
+	unsigned long long nr, first, hotplug = 0;
+	int top, block, done = 0, refused = 0, fd, ret;
+	struct md_file layout, stats;
+	const char *online = "online";
+	char path[PATH_MAX];
+	unsigned long block_bytes = 0;
+	double t0;
+	pid_t stress;
+	FILE *f;
+
+	f = fopen(MS_MEMORY "/block_size_bytes", "re");
+	if (!f)
+		SKIP(return, "no memory hotplug in this kernel");
+	ASSERT_EQ(1, fscanf(f, "%lx", &block_bytes));
+	fclose(f);
+	nr = block_bytes / 4096;
+	top = ms_top_block();
+	ASSERT_LT(1, top);
+
+	ms_ensure_unloaded(_metadata);
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+	ms_read(_metadata, &layout, "layout", md_layout_syntax);
+	fd = open(MD_DEBUGFS "/shadow", O_RDONLY);
+	ASSERT_LE(0, fd);
+	block = ms_movable_block(top, &online);
+	ASSERT_LT(0, block) {
+		TH_LOG("no memory block goes offline and online again");
+	}
+	ksft_print_msg("figure memory_block memory%d back with %s\n", block,
+		       online);
+	snprintf(path, sizeof(path), MS_MEMORY "/memory%d/state", block);
+	first = (unsigned long long)block * nr;
+
+	stress = ms_stress_start(3600, false);
+	ASSERT_LT(0, stress);
+	t0 = ms_now();
+	while (done < MS_MEM_CYCLES && refused < 3 * MS_MEM_CYCLES) {
+		if (ms_offline(path)) {
+			refused++;
+			sleep(1);
+			continue;
+		}
+		EXPECT_TRUE(ms_block_reads(&layout, fd, first, nr,
+					   MEMDESC_STATE_HOLE)) {
+			TH_LOG("memory%d offline: shadow does not read holes",
+			       block);
+		}
+		ret = ms_write_file(path, online);
+		ASSERT_EQ(0, ret) {
+			TH_LOG("%s: %s again: %s", path, online,
+			       strerror(-ret));
+		}
+		EXPECT_TRUE(ms_block_reads(&layout, fd, first, nr,
+					   MEMDESC_STATE_PAGE)) {
+			TH_LOG("memory%d online: shadow does not read pages",
+			       block);
+		}
+		done++;
+	}
+	EXPECT_EQ(0, ms_stress_stop(stress, false)) {
+		ms_stress_log();
+	}
+	ksft_print_msg("figure memory_cycles %d refused %d in %.1f s\n", done,
+		       refused, ms_now() - t0);
+	ms_stress_ops("hotplug");
+	EXPECT_EQ(MS_MEM_CYCLES, done);
+	close(fd);
+	md_file_free(&layout);
+
+	ms_read(_metadata, &stats, "stats", md_stats_syntax);
+	if (md_find(&stats, "counter", "hotplug"))
+		hotplug = md_find(&stats, "counter", "hotplug")->v[1];
+	md_file_free(&stats);
+	ksft_print_msg("figure memory_hotplug_counter %llu\n", hotplug);
+	EXPECT_LE(2ULL * done, hotplug);
+	ms_quiesce();
+	ms_check_compare(_metadata, "memory_hotplug");
+}
+
+/*
+ * Issue 5 part 2: cpu1 offline and online again while stress-ng runs, with
+ * a compare read while it is away (its per-cpu lists drained into the
+ * buddy lists with events); afterwards compare must agree.
+ */
+TEST_F_TIMEOUT(stress, cpu_hotplug, 900)
+{
+	struct md_file cmp;
+	int i, done = 0, ret;
+	pid_t stress;
+	double t0;
+
+	if (access(MS_CPU1, W_OK))
+		SKIP(return, "%s: %s", MS_CPU1, strerror(errno));
+	ms_ensure_loaded(_metadata);
+	stress = ms_stress_start(3600, false);
+	ASSERT_LT(0, stress);
+	t0 = ms_now();
+	for (i = 0; i < MS_CPU_CYCLES; i++) {
+		ret = ms_write_file(MS_CPU1, "0");
+		EXPECT_EQ(0, ret) {
+			TH_LOG("cpu1 offline: %s", strerror(-ret));
+			break;
+		}
+		ret = md_file_read(&cmp, MD_DEBUGFS "/compare",
+				   md_compare_syntax);
+		EXPECT_EQ(0, ret) {
+			TH_LOG("%s", cmp.err);
+		}
+		if (!ret)
+			md_file_free(&cmp);
+		ret = ms_write_file(MS_CPU1, "1");
+		ASSERT_EQ(0, ret) {
+			TH_LOG("cpu1 online: %s", strerror(-ret));
+		}
+		done++;
+	}
+	EXPECT_EQ(0, ms_stress_stop(stress, false)) {
+		ms_stress_log();
+	}
+	ksft_print_msg("figure cpu_cycles %d in %.1f s\n", done,
+		       ms_now() - t0);
+	EXPECT_EQ(MS_CPU_CYCLES, done);
+	ms_quiesce();
+	ms_check_compare(_metadata, "cpu_hotplug");
+}
+
+/*
+ * Issue 5 part 2: the module's own allocations at load fail cleanly.
+ * Debian's kernels have no CONFIG_FAULT_INJECTION (no failslab or
+ * fail_page_alloc), so the module's test parameter fail_nth fails its Nth
+ * load-time allocation.  N counts up until a load succeeds, so every site
+ * fails once: each load returns ENOMEM and leaves no module, no directory
+ * and no vmalloc area behind; then a load with every probe attached must
+ * work (a probe left attached to a freed module would oops at once).
+ */
+TEST_F_TIMEOUT(stress, load_alloc_failure, 600)
+{
+	static const char * const extra[] = {
+		"", "skip_events=mm_page_pcpu_drain ",
+	};
+	char params[128];
+	long vm0, slab0, vm1, slab1;
+	unsigned int n, x, failed = 0;
+	struct stat st;
+	int ret;
+
+	ms_ensure_unloaded(_metadata);
+	ms_quiesce();
+	vm0 = ms_meminfo_kb("VmallocUsed");
+	slab0 = ms_meminfo_kb("Slab");
+	for (x = 0; x < ARRAY_SIZE(extra); x++) {
+		for (n = 1; n < 32; n++) {
+			snprintf(params, sizeof(params), "%sfail_nth=%u",
+				 extra[x], n);
+			ret = md_load(md_ko_path(), params);
+			if (!ret)
+				break;
+			EXPECT_EQ(-ENOMEM, ret) {
+				TH_LOG("'%s': %s", params, strerror(-ret));
+			}
+			EXPECT_FALSE(md_loaded());
+			EXPECT_EQ(-1, stat(MD_DEBUGFS, &st));
+			failed++;
+		}
+		ksft_print_msg("figure fail_nth '%s' sites %u\n", extra[x],
+			       n - 1);
+		/* shadow (2), seed walk (2), debugfs; +1 for skip_events */
+		EXPECT_LE(5 + x, n - 1);
+		ASSERT_EQ(0, md_unload());
+	}
+	ksft_print_msg("figure fail_nth_failed_loads %u\n", failed);
+	ms_quiesce();
+	vm1 = ms_meminfo_kb("VmallocUsed");
+	slab1 = ms_meminfo_kb("Slab");
+	ksft_print_msg("figure fail_nth_vmalloc_delta_kb %ld slab_delta_kb %ld\n",
+		       vm1 - vm0, slab1 - slab0);
+	EXPECT_GE(MS_TOL_VMALLOC_KB, labs(vm1 - vm0));
+	EXPECT_GE(MS_TOL_SLAB_KB, slab1 - slab0);
+
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+	ms_check_compare(_metadata, "fail_nth");
+}
+
+/* === Fuzzing the writable files === */
+
+/* xorshift64*: the same cases for a seed, on every kernel. */
+static unsigned long long ms_rand(unsigned long long *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+/* One fuzz case: bytes, and how the write is made. */
+struct ms_case {
+	char buf[4200];
+	size_t len;
+	off_t off;		/* > 0: a partial write at an offset */
+	bool bad_ptr;		/* from an unmapped address: EFAULT */
+	bool valid;		/* the generator meant a PFN it covers */
+	unsigned long long pfn;	/* then: which */
+};
+
+/* What the generator knows of the PFN space. */
+struct ms_space {
+	unsigned long long lo, hi;	/* first PFN covered, last + 1 */
+	unsigned long long holes[64];	/* covered PFNs that read hole */
+	unsigned int nr_holes;
+	unsigned long long gap;		/* a PFN between ranges, or 0 */
+	unsigned long long start[8], end[8];	/* the ranges */
+	unsigned int nr_ranges;
+};
+
+static bool ms_covered(const struct ms_space *sp, unsigned long long pfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < sp->nr_ranges; i++)
+		if (pfn >= sp->start[i] && pfn < sp->end[i])
+			return true;
+	return false;
+}
+
+static void ms_case_random(struct ms_case *c, unsigned long long *s,
+			   size_t max)
+{
+	size_t i;
+
+	c->len = ms_rand(s) % max;
+	for (i = 0; i < c->len; i++)
+		c->buf[i] = ms_rand(s);
+}
+
+/* The kernel's isspace(): NUL ends the command; 0xa0 is space there too. */
+static bool ms_kspace(unsigned char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r') || ch == 0xa0;
+}
+
+/*
+ * Would the pfn file take @c (random bytes)?  Its parse, as debugfs.c does
+ * it: up to the first NUL, white space trimmed, decimal or 0x hex, one
+ * optional '+', a PFN some range covers.  Rare, but a random "7" is a PFN.
+ */
+static bool ms_pfn_parses(const struct ms_case *c, const struct ms_space *sp,
+			  unsigned long long *pfn)
+{
+	char s[32], *p, *end;
+	size_t b;
+	int base = 10;
+
+	if (!c->len || c->len >= sizeof(s))
+		return false;
+	memcpy(s, c->buf, c->len);
+	s[c->len] = '\0';
+	for (p = s; *p && ms_kspace(*p); p++)
+		;
+	for (b = strlen(p); b && ms_kspace(p[b - 1]); b--)
+		p[b - 1] = '\0';
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		p += 2;
+		base = 16;
+	}
+	if (*p == '+')
+		p++;
+	if (!isxdigit((unsigned char)*p))
+		return false;
+	errno = 0;
+	*pfn = strtoull(p, &end, base);
+	return !errno && !*end && ms_covered(sp, *pfn);
+}
+
+/* Random @c for the pfn file. */
+static void ms_pfn_case(struct ms_case *c, unsigned long long *s,
+			const struct ms_space *sp)
+{
+	static const char * const fmt[] = { "%llu", "0x%llx", "%llu\n",
+					    " 0X%llX\n", "\t%llu " };
+	unsigned long long v;
+	unsigned int kind = ms_rand(s) % 100;
+
+	c->len = 0;
+	c->off = 0;
+	c->bad_ptr = false;
+	c->valid = false;
+	if (kind < 30) {			/* random bytes */
+		ms_case_random(c, s, 40);
+		c->valid = ms_pfn_parses(c, sp, &c->pfn);
+		return;
+	}
+	if (kind < 40) {			/* huge */
+		static const char * const huge[] = {
+			"18446744073709551615", "18446744073709551616",
+			"99999999999999999999", "0xffffffffffffffff",
+			"0x10000000000000000", "340282366920938463463374607431768211456",
+		};
+		v = ms_rand(s);
+		if (v & 1)
+			snprintf(c->buf, sizeof(c->buf), "%s",
+				 huge[v / 2 % ARRAY_SIZE(huge)]);
+		else
+			snprintf(c->buf, sizeof(c->buf), "%llu",
+				 (v | 1ULL << 63) >> (v % 20));
+		if (strtoull(c->buf, NULL, 0) < sp->hi && strlen(c->buf) < 32)
+			snprintf(c->buf, sizeof(c->buf), "%llu", ~0ULL);
+	} else if (kind < 50) {			/* negative */
+		snprintf(c->buf, sizeof(c->buf), "-%llu",
+			 ms_rand(s) % (sp->hi + 2));
+	} else if (kind < 60) {			/* out of range */
+		v = ms_rand(s) % 4;
+		if (v == 0 && sp->lo)
+			v = sp->lo - 1;
+		else if (v == 1 && sp->gap)
+			v = sp->gap;
+		else
+			v = sp->hi + ms_rand(s) % (1ULL << (ms_rand(s) % 40));
+		snprintf(c->buf, sizeof(c->buf), fmt[ms_rand(s) % 5], v);
+	} else if (kind < 75) {			/* valid, holes too */
+		v = sp->lo + ms_rand(s) % (sp->hi - sp->lo);
+		if (sp->nr_holes && ms_rand(s) % 2)
+			v = sp->holes[ms_rand(s) % sp->nr_holes];
+		if (!ms_covered(sp, v))
+			v = sp->start[0];
+		snprintf(c->buf, sizeof(c->buf), fmt[ms_rand(s) % 5], v);
+		c->valid = true;
+		c->pfn = v;
+	} else if (kind < 85) {			/* partial: at an offset */
+		snprintf(c->buf, sizeof(c->buf), "%llu", sp->lo);
+		c->off = 1 + ms_rand(s) % 8;
+	} else if (kind < 90) {			/* zero-length */
+		c->buf[0] = '\0';
+	} else if (kind < 97) {			/* too long for any PFN */
+		v = 32 + ms_rand(s) % 4096;
+		memset(c->buf, '1', v);
+		c->buf[v] = '\0';
+	} else {				/* unmapped buffer */
+		snprintf(c->buf, sizeof(c->buf), "%llu", sp->lo);
+		c->bad_ptr = true;
+	}
+	c->len = strlen(c->buf);
+}
+
+/* Would the control file take @c as a command? */
+static bool ms_control_valid(const struct ms_case *c)
+{
+	static const char * const cmds[] = {
+		"resync", "reset", "disable", "enable",
+	};
+	char s[16];
+	size_t a = 0, b, i;
+
+	if (c->off || c->bad_ptr || !c->len || c->len >= sizeof(s))
+		return false;
+	memcpy(s, c->buf, c->len);
+	s[c->len] = '\0';
+	b = strlen(s);
+	while (a < b && ms_kspace(s[a]))
+		a++;
+	while (b > a && ms_kspace(s[b - 1]))
+		b--;
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (b - a == strlen(cmds[i]) && !memcmp(s + a, cmds[i], b - a))
+			return true;
+	return false;
+}
+
+/* Random @c for the control file; never a command that would be taken. */
+static void ms_control_case(struct ms_case *c, unsigned long long *s)
+{
+	static const char * const near[] = {
+		"resync", "reset", "disable", "enable", "Resync", "RESET",
+		"disabled", "enabl", "re set", "resync resync", "reset\nreset",
+		"enable\x01", "-1", "0", "18446744073709551616", "on", "off",
+	};
+	unsigned int kind = ms_rand(s) % 100;
+	const char *w;
+
+	do {
+		c->off = 0;
+		c->bad_ptr = false;
+		c->valid = false;
+		if (kind < 40) {
+			ms_case_random(c, s, 24);
+			continue;
+		}
+		w = near[ms_rand(s) % ARRAY_SIZE(near)];
+		if (kind < 60) {		/* a word, mutated */
+			snprintf(c->buf, sizeof(c->buf), "%s", w);
+			c->len = strlen(c->buf);
+			if (c->len)
+				c->buf[ms_rand(s) % c->len] ^=
+					1 << (ms_rand(s) % 8);
+		} else if (kind < 70) {		/* a command, then junk */
+			c->len = snprintf(c->buf, sizeof(c->buf), "%s%c", w,
+					  (char)('!' + ms_rand(s) % 90));
+		} else if (kind < 80) {		/* partial: at an offset */
+			c->len = snprintf(c->buf, sizeof(c->buf), "%s", w);
+			c->off = 1 + ms_rand(s) % 8;
+		} else if (kind < 85) {		/* zero-length */
+			c->len = 0;
+		} else if (kind < 95) {		/* too long, a command inside */
+			c->len = 16 + ms_rand(s) % 4096;
+			memset(c->buf, ' ', c->len);
+			memcpy(c->buf, w, strlen(w));
+		} else {			/* unmapped buffer */
+			c->len = snprintf(c->buf, sizeof(c->buf), "%s", w);
+			c->bad_ptr = true;
+		}
+		kind = ms_rand(s) % 100;
+	} while (ms_control_valid(c));
+}
+
+/* Write @c to @fd: the write's result, or -errno. */
+static long ms_case_write(int fd, const struct ms_case *c)
+{
+	const void *p = c->bad_ptr ? (const void *)16 : c->buf;
+	ssize_t n;
+
+	if (c->off)
+		n = pwrite(fd, p, c->len, c->off);
+	else
+		n = write(fd, p, c->len);
+	if (n < 0 && errno == ESPIPE && lseek(fd, c->off, SEEK_SET) == c->off) {
+		n = write(fd, p, c->len);
+		lseek(fd, 0, SEEK_SET);
+	}
+	return n < 0 ? -errno : n;
+}
+
+/* Tally of one writer's cases. */
+struct ms_tally {
+	unsigned long cases, accepted, einval, efault, zero, wrong;
+};
+
+/*
+ * Judge one write: an accepted case must have been meant (a PFN the file
+ * covers, written whole), a refused one must say EINVAL, or EFAULT from an
+ * unmapped buffer; a zero-length write may be answered 0 by the VFS before
+ * the file sees it.  Anything else is wrong.
+ */
+static void ms_judge(struct ms_tally *t, const struct ms_case *c, long ret,
+		     bool may_accept)
+{
+	t->cases++;
+	if (ret == (long)c->len && c->len) {
+		t->accepted++;
+		if (!may_accept || !c->valid)
+			t->wrong++;
+	} else if (!c->len && (ret == 0 || ret == -EINVAL)) {
+		t->zero++;
+	} else if (ret == -EINVAL) {
+		t->einval++;
+		if (c->valid)
+			t->wrong++;
+	} else if (ret == -EFAULT && c->bad_ptr) {
+		t->efault++;
+	} else {
+		t->wrong++;
+	}
+}
+
+static void ms_tally_print(const char *file, const char *who,
+			   const struct ms_tally *t)
+{
+	ksft_print_msg("figure fuzz_%s_%s cases %lu accepted %lu einval %lu efault %lu zero_len %lu wrong %lu\n",
+		       file, who, t->cases, t->accepted, t->einval, t->efault,
+		       t->zero, t->wrong);
+}
+
+/* Say what a wrongly answered case was. */
+static void ms_case_log(const struct ms_case *c, long ret)
+{
+	char hex[3 * 40 + 1] = "";
+	size_t i;
+
+	for (i = 0; i < c->len && i < 40; i++)
+		sprintf(hex + 3 * i, " %02x", (unsigned char)c->buf[i]);
+	ksft_print_msg("wrong answer %ld (%s) to len %zu off %ld bad_ptr %d valid %d pfn %llu:%s\n",
+		       ret, ret < 0 ? strerror(-ret) : "ok", c->len,
+		       (long)c->off, c->bad_ptr, c->valid, c->pfn, hex);
+}
+
+/* The PFN the pfn file shows, or ~0. */
+static unsigned long long ms_pfn_selected(void)
+{
+	unsigned long long pfn = ~0ULL;
+	char line[128];
+	FILE *f = fopen(MD_DEBUGFS "/pfn", "re");
+
+	if (!f)
+		return pfn;
+	if (fgets(line, sizeof(line), f))
+		sscanf(line, "pfn %llu", &pfn);
+	fclose(f);
+	return pfn;
+}
+
+/* Read the whole raw shadow; NULL on error.  *@len gets its size. */
+static char *ms_shadow_read(size_t *len)
+{
+	struct stat st;
+	size_t done = 0;
+	ssize_t n;
+	char *buf;
+	int fd;
+
+	fd = open(MD_DEBUGFS "/shadow", O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) || !st.st_size)
+		return NULL;
+	buf = malloc(st.st_size);
+	while (buf && done < (size_t)st.st_size) {
+		n = pread(fd, buf + done, st.st_size - done, done);
+		if (n <= 0) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		done += n;
+	}
+	close(fd);
+	*len = done;
+	return buf;
+}
+
+/* The PFN space from layout and the raw shadow. */
+static void ms_space_get(struct __test_metadata *_metadata,
+			 struct ms_space *sp, const char *shadow)
+{
+	unsigned long long p, end = 0;
+	struct md_file layout;
+	size_t i;
+	__u64 w;
+
+	memset(sp, 0, sizeof(*sp));
+	ms_read(_metadata, &layout, "layout", md_layout_syntax);
+	ASSERT_LT(0, layout.nr);
+	sp->lo = ~0ULL;
+	for (i = 0; i < layout.nr; i++) {
+		const struct md_rec *r = &layout.rec[i];
+
+		if (r->v[1] < sp->lo)
+			sp->lo = r->v[1];
+		if (r->v[1] + r->v[2] > sp->hi)
+			sp->hi = r->v[1] + r->v[2];
+		if (end && r->v[1] > end)
+			sp->gap = end;
+		end = r->v[1] + r->v[2];
+		if (sp->nr_ranges < 8 && r->v[2]) {
+			sp->start[sp->nr_ranges] = r->v[1];
+			sp->end[sp->nr_ranges++] = end;
+		}
+		for (p = 0; p < r->v[2] && sp->nr_holes < 64; p += 97) {
+			memcpy(&w, shadow + r->v[3] + p * 8, 8);
+			if (memdesc_word_state(w) == MEMDESC_STATE_HOLE)
+				sp->holes[sp->nr_holes++] = r->v[1] + p;
+		}
+	}
+	md_file_free(&layout);
+}
+
+/*
+ * @writers children each write @each cases of @gen to @file at once; return
+ * the number of wrong answers (or -1 if a child died).
+ */
+static long ms_fuzz_concurrent(const char *file, bool pfn,
+			       const struct ms_space *sp, struct ms_tally *sum)
+{
+	int pipes[2], i, status;
+	pid_t pids[MS_FUZZ_WRITERS];
+	struct ms_tally t;
+
+	if (pipe(pipes))
+		return -1;
+	fflush(NULL);
+	for (i = 0; i < MS_FUZZ_WRITERS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			unsigned long long s = 0x9e3779b97f4a7c15ULL * (i + 2);
+			static struct ms_case c;
+			char path[64];
+			int fd, k;
+
+			memset(&t, 0, sizeof(t));
+			snprintf(path, sizeof(path), MD_DEBUGFS "/%s", file);
+			fd = open(path, O_WRONLY);
+			if (fd < 0)
+				_exit(1);
+			for (k = 0; k < MS_FUZZ_EACH; k++) {
+				if (pfn)
+					ms_pfn_case(&c, &s, sp);
+				else
+					ms_control_case(&c, &s);
+				ms_judge(&t, &c, ms_case_write(fd, &c), pfn);
+			}
+			close(fd);
+			if (write(pipes[1], &t, sizeof(t)) != sizeof(t))
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(pipes[1]);
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < MS_FUZZ_WRITERS; i++) {
+		if (read(pipes[0], &t, sizeof(t)) != sizeof(t))
+			break;
+		sum->cases += t.cases;
+		sum->accepted += t.accepted;
+		sum->einval += t.einval;
+		sum->efault += t.efault;
+		sum->zero += t.zero;
+		sum->wrong += t.wrong;
+	}
+	close(pipes[0]);
+	for (i = 0; i < MS_FUZZ_WRITERS; i++)
+		if (waitpid(pids[i], &status, 0) != pids[i] ||
+		    !WIFEXITED(status) || WEXITSTATUS(status))
+			return -1;
+	return sum->wrong;
+}
+
+/*
+ * Issue 5 part 3: 10,000 fuzzed writes to one writable file from one
+ * writer, then 4 x 1,000 from concurrent writers, with tracking disabled so
+ * the raw shadow must read back byte for byte the same afterwards.  For
+ * pfn, the selection must follow every accepted write and survive every
+ * refused one.
+ */
+static void ms_fuzz(struct __test_metadata *_metadata, const char *file,
+		    bool pfn)
+{
+	unsigned long long s = 0x0123456789abcdefULL, selected;
+	static struct ms_case c;
+	struct ms_tally t = { 0 }, ct = { 0 };
+	size_t len0, len1;
+	char *before, *after, path[64];
+	struct ms_space sp;
+	int fd, i, moved = 0;
+	unsigned long logged = 0;
+
+	ms_ensure_loaded(_metadata);
+	ASSERT_EQ(0, ms_write_file(MD_DEBUGFS "/control", "disable"));
+	before = ms_shadow_read(&len0);
+	ASSERT_NE(NULL, before);
+	ms_space_get(_metadata, &sp, before);
+	ksft_print_msg("figure fuzz_space pfns %llu-%llu holes_sampled %u gap %llu\n",
+		       sp.lo, sp.hi, sp.nr_holes, sp.gap);
+
+	snprintf(path, sizeof(path), MD_DEBUGFS "/%s", file);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+	selected = ms_pfn_selected();
+	for (i = 0; i < MS_FUZZ_CASES; i++) {
+		long ret;
+
+		if (pfn)
+			ms_pfn_case(&c, &s, &sp);
+		else
+			ms_control_case(&c, &s);
+		ret = ms_case_write(fd, &c);
+		ms_judge(&t, &c, ret, pfn);
+		if (t.wrong > logged && logged < 8) {
+			logged++;
+			ms_case_log(&c, ret);
+		}
+		if (!pfn)
+			continue;
+		if (ret > 0)
+			selected = c.pfn;
+		/* Read back often, and after every hole (no struct page). */
+		if (i % 50 == 0 || (ret > 0 && c.valid &&
+				    sp.nr_holes && c.pfn == sp.holes[0])) {
+			if (ms_pfn_selected() != selected)
+				moved++;
+		}
+	}
+	close(fd);
+	ms_tally_print(file, "single", &t);
+	EXPECT_EQ(0, t.wrong);
+	EXPECT_EQ(0, moved);
+	EXPECT_EQ(MS_FUZZ_CASES, t.cases);
+
+	EXPECT_EQ(0, ms_fuzz_concurrent(file, pfn, &sp, &ct));
+	ms_tally_print(file, "concurrent", &ct);
+	EXPECT_EQ(MS_FUZZ_WRITERS * MS_FUZZ_EACH, ct.cases);
+
+	after = ms_shadow_read(&len1);
+	ASSERT_NE(NULL, after);
+	EXPECT_EQ(len0, len1);
+	EXPECT_EQ(0, memcmp(before, after, len0 < len1 ? len0 : len1)) {
+		TH_LOG("%s: the shadow changed under fuzzing", file);
+	}
+	ksft_print_msg("figure fuzz_%s_shadow_bytes_compared %zu\n", file,
+		       len0);
+	free(before);
+	free(after);
+	ASSERT_EQ(0, ms_write_file(MD_DEBUGFS "/control", "enable"));
+}
+
+TEST_F_TIMEOUT(stress, fuzz_pfn, 600)
+{
+	ms_fuzz(_metadata, "pfn", true);
+}
+
+TEST_F_TIMEOUT(stress, fuzz_control, 600)
+{
+	ms_fuzz(_metadata, "control", false);
+}
+
+/* === Access === */
+
+/*
+ * Issue 5 part 3: nobody (uid and gid 65534, no groups, no capabilities
+ * left after setuid) can open no file for reading or writing.
+ */
+TEST_F(stress, nobody_opens_nothing)
+{
+	static const char * const files[] = {
+		"summary", "compare", "stats", "mismatches", "pfn", "control",
+		"transitions", "projection", "layout", "shadow",
+	};
+	static const int modes[] = { O_RDONLY, O_WRONLY, O_RDWR };
+	int status, tried = 0;
+	pid_t pid;
+
+	ms_ensure_loaded(_metadata);
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char path[64];
+		size_t i, m;
+
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(200);
+		for (i = 0; i < ARRAY_SIZE(files); i++) {
+			for (m = 0; m < ARRAY_SIZE(modes); m++) {
+				snprintf(path, sizeof(path), MD_DEBUGFS "/%s",
+					 files[i]);
+				if (open(path, modes[m]) >= 0 ||
+				    errno != EACCES)
+					_exit(1 + i);
+			}
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("as nobody: %s", WEXITSTATUS(status) == 200 ?
+		       "cannot drop root" : "a file opened, or not EACCES");
+	}
+	tried = ARRAY_SIZE(files) * ARRAY_SIZE(modes);
+	ksft_print_msg("figure nobody_opens_refused %d\n", tried);
+}
+
+/* Does @tok look like a kernel address: 0xffff8... and up, 16 digits? */
+static bool ms_kernel_address(const char *tok)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!strncmp(tok, "0x", 2))
+		tok += 2;
+	if (strlen(tok) != 16)
+		return false;
+	v = strtoull(tok, &end, 16);
+	return !*end && v >= 0xffff800000000000ULL;
+}
+
+/*
+ * Nobody can read anything (above); and what root reads carries no kernel
+ * address either, so no file can leak one if its mode is ever relaxed.
+ * Every word of every text file is checked, pfn with a few PFNs selected.
+ */
+TEST_F(stress, no_kernel_addresses)
+{
+	static const char * const files[] = {
+		"summary", "compare", "stats", "mismatches", "transitions",
+		"projection", "layout", "pfn",
+	};
+	unsigned long long words = 0, leaks = 0;
+	char line[4096], *tok, *save;
+	size_t i;
+	FILE *f;
+
+	ms_ensure_loaded(_metadata);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(line, sizeof(line), MD_DEBUGFS "/%s", files[i]);
+		f = fopen(line, "re");
+		ASSERT_NE(NULL, f);
+		while (fgets(line, sizeof(line), f)) {
+			for (tok = strtok_r(line, "\n :,()[]", &save); tok;
+			     tok = strtok_r(NULL, "\n :,()[]", &save)) {
+				words++;
+				if (ms_kernel_address(tok)) {
+					leaks++;
+					TH_LOG("%s: '%s'", files[i], tok);
+				}
+			}
+		}
+		fclose(f);
+	}
+	ksft_print_msg("figure address_scan words %llu kernel_addresses %llu\n",
+		       words, leaks);
+	EXPECT_EQ(0, leaks);
+}
+
+/* Leave the module unloaded, as the other programs do. */
+TEST_F(stress, unload_at_end)
+{
+	ASSERT_EQ(0, md_loaded() ? md_unload() : 0);
+}
+
+TEST_HARNESS_MAIN
