@@ -322,22 +322,46 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 }
 
 /*
+ * Is @pfn, which the live state calls allocated, perhaps a page on its way
+ * to the free lists?  free_pages_prepare() traces a free before the page
+ * reaches a per-cpu or buddy list, and until it does nothing in struct page
+ * says free: no reference, no PageBuddy (and the walk's per-cpu snapshot is
+ * older than the page).  Under PREEMPT_RT, where the per-cpu lock is often
+ * contended, such a page can go straight to the buddy lists with no further
+ * event, so the free the event wrote is the newer truth.
+ */
+static bool memdesc_live_may_be_freeing(unsigned long pfn, u64 live)
+{
+	struct page *page;
+
+	if (!memdesc_word_is_page(live) || memdesc_word_is_free(live))
+		return false;
+	page = pfn_to_online_page(pfn);
+	return page && !page_ref_count(compound_head(page));
+}
+
+/*
  * memdesc_sync_word - copy the live state into one word without undoing an
  * event.
  *
- * The probes are live while this runs, and an event's store is always newer
- * than any live state read before it, so a copy must never overwrite one.
- * The word is replaced with a cmpxchg from the value read before the live
- * state was: if an event stored in between, the cmpxchg fails and the
- * event's word stands; if the event stores after the cmpxchg, it overwrites
- * the copy.  Either way the last writer is the newest truth.  (A free is
- * traced in free_pages_prepare() before the page reaches the free lists, an
- * allocation after it left them; both orders end with the event's word.)
+ * The probes are live while this runs, and an event's store is newer than
+ * any live state read before it, so a copy must never overwrite one.  The
+ * word is replaced with a cmpxchg from the value read before the live state
+ * was: if an event stored in between, the cmpxchg fails and the event's
+ * word stands; if the event stores after the cmpxchg, it overwrites the
+ * copy.  An allocation is traced after the page left the free lists, so
+ * the live state read after its event already says allocated.  A free is
+ * traced before the page reaches them, so the live state can lag the event:
+ * a free word is kept over an unreferenced "allocated" page (see
+ * memdesc_live_may_be_freeing()).
  *
  * Seeding (@only_unknown) replaces only UNKNOWN words, which no event ever
- * stores, so it is exact.  A resync replaces any word; it can be fooled only
- * by two events that leave the word as it was (an allocation and its free)
- * both landing inside one PFN's read-and-cmpxchg window.
+ * stores, so it is exact.  A resync replaces any other word; it can be
+ * fooled by two events that leave the word as it was (an allocation and
+ * its free) both landing inside one PFN's read-and-cmpxchg window, and it
+ * leaves a stale free word on an allocated page with no reference (a
+ * pooled hugetlb folio, a tail of a non-compound allocation) for the next
+ * event to correct.
  *
  * Return: true if the word now holds the live state read here.
  */
@@ -349,6 +373,8 @@ static bool memdesc_sync_word(u64 *w, struct memdesc_live_walk *walk,
 	if (only_unknown && old != MEMDESC_WORD_UNKNOWN)
 		return false;
 	live = memdesc_live_walk_word(walk, pfn, nid);
+	if (memdesc_word_is_free(old) && memdesc_live_may_be_freeing(pfn, live))
+		return false;
 	return cmpxchg64(w, old, live) == old;
 }
 
