@@ -45,18 +45,6 @@ struct md_mixed {
 	struct md_workload base;
 };
 
-static inline int md_write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 static inline unsigned long md_read_ulong(const char *path)
 {
 	unsigned long v = 0;

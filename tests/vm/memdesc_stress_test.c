@@ -65,24 +65,6 @@ static double ms_now(void)
 
 /* === Files === */
 
-/* Write @s to a sysfs/procfs file; 0 or -errno. */
-static int ms_write_file(const char *path, const char *s)
-{
-	ssize_t n;
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != strlen(s))
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
 /* A /proc/meminfo line in kB, or -1. */
 static long ms_meminfo_kb(const char *key)
 {
@@ -104,8 +86,8 @@ static long ms_meminfo_kb(const char *key)
 static void ms_quiesce(void)
 {
 	sync();
-	ms_write_file("/proc/sys/vm/drop_caches", "3");
-	ms_write_file("/proc/sys/vm/compact_memory", "1");
+	md_write_file("/proc/sys/vm/drop_caches", "3");
+	md_write_file("/proc/sys/vm/compact_memory", "1");
 	sleep(2);
 }
 
@@ -537,7 +519,7 @@ static int ms_offline(const char *path)
 		return -errno;
 	if (!pid) {
 		alarm(20);
-		_exit(ms_write_file(path, "offline") ? 1 : 0);
+		_exit(md_write_file(path, "offline") ? 1 : 0);
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		return -ECHILD;
@@ -577,10 +559,10 @@ static int ms_movable_block(int top, const char **online)
 		if (ms_offline(path))
 			continue;
 		*online = "online_movable";
-		if (!ms_write_file(path, *online))
+		if (!md_write_file(path, *online))
 			return block;
 		*online = "online";
-		if (!ms_write_file(path, *online))
+		if (!md_write_file(path, *online))
 			return block;
 		return -1;
 	}
@@ -642,7 +624,7 @@ TEST_F_TIMEOUT(stress, memory_hotplug, 900)
 			TH_LOG("memory%d offline: shadow does not read holes",
 			       block);
 		}
-		ret = ms_write_file(path, online);
+		ret = md_write_file(path, online);
 		ASSERT_EQ(0, ret) {
 			TH_LOG("%s: %s again: %s", path, online,
 			       strerror(-ret));
@@ -693,7 +675,7 @@ TEST_F_TIMEOUT(stress, cpu_hotplug, 900)
 	ASSERT_LT(0, stress);
 	t0 = ms_now();
 	for (i = 0; i < MS_CPU_CYCLES; i++) {
-		ret = ms_write_file(MS_CPU1, "0");
+		ret = md_write_file(MS_CPU1, "0");
 		EXPECT_EQ(0, ret) {
 			TH_LOG("cpu1 offline: %s", strerror(-ret));
 			break;
@@ -705,7 +687,7 @@ TEST_F_TIMEOUT(stress, cpu_hotplug, 900)
 		}
 		if (!ret)
 			md_file_free(&cmp);
-		ret = ms_write_file(MS_CPU1, "1");
+		ret = md_write_file(MS_CPU1, "1");
 		ASSERT_EQ(0, ret) {
 			TH_LOG("cpu1 online: %s", strerror(-ret));
 		}
@@ -1236,7 +1218,7 @@ static void ms_fuzz(struct __test_metadata *_metadata, const char *file,
 	unsigned long logged = 0;
 
 	ms_ensure_loaded(_metadata);
-	ASSERT_EQ(0, ms_write_file(MD_DEBUGFS "/control", "disable"));
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "disable"));
 	before = ms_shadow_read(&len0);
 	ASSERT_NE(NULL, before);
 	ms_space_get(_metadata, &sp, before);
@@ -1291,7 +1273,7 @@ static void ms_fuzz(struct __test_metadata *_metadata, const char *file,
 		       len0);
 	free(before);
 	free(after);
-	ASSERT_EQ(0, ms_write_file(MD_DEBUGFS "/control", "enable"));
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "enable"));
 }
 
 TEST_F_TIMEOUT(stress, fuzz_pfn, 600)

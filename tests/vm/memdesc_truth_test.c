@@ -70,27 +70,9 @@ static bool mdt_loaded(void)
 	return access("/sys/module/" MDT_MODNAME, F_OK) == 0;
 }
 
-/* Write @s to @path in one write() at offset 0: 0 or -errno. */
-static int mdt_write(const char *path, const char *s)
-{
-	int fd, err = 0;
-	ssize_t n;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != strlen(s))
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
 static int mdt_ctl(const char *cmd)
 {
-	return mdt_write(MDT_DEBUGFS "/ctl", cmd);
+	return md_write_file(MDT_DEBUGFS "/ctl", cmd);
 }
 
 /* A small file, NUL-terminated: its length or -errno. */
@@ -180,7 +162,7 @@ static void mdt_read_pfn(struct __test_metadata *_metadata,
 	memset(p, 0, sizeof(*p));
 	p->pfn = pfn;
 	snprintf(buf, sizeof(buf), "%llu\n", pfn);
-	err = mdt_write(MD_DEBUGFS "/pfn", buf);
+	err = md_write_file(MD_DEBUGFS "/pfn", buf);
 	ASSERT_EQ(0, err) {
 		TH_LOG("select pfn %llu: %s", pfn, strerror(-err));
 	}
@@ -898,7 +880,7 @@ FIXTURE_SETUP(truth_user)
 	if (mdt_read_text("/proc/sys/kernel/numa_balancing",
 			  self->numa_balancing,
 			  sizeof(self->numa_balancing)) > 0)
-		mdt_write("/proc/sys/kernel/numa_balancing", "0");
+		md_write_file("/proc/sys/kernel/numa_balancing", "0");
 	else
 		self->numa_balancing[0] = '\0';
 }
@@ -912,9 +894,9 @@ FIXTURE_TEARDOWN(truth_user)
 	if (self->mounted)
 		umount(MDT_TMPFS);
 	if (self->ksm_run[0])
-		mdt_write(MDT_KSM "/run", self->ksm_run);
+		md_write_file(MDT_KSM "/run", self->ksm_run);
 	if (self->numa_balancing[0])
-		mdt_write("/proc/sys/kernel/numa_balancing",
+		md_write_file("/proc/sys/kernel/numa_balancing",
 			  self->numa_balancing);
 }
 
@@ -1023,7 +1005,7 @@ TEST_F_TIMEOUT(truth_user, thp, 180)
 			break;
 		munmap(self->map, self->map_len);
 		self->map = NULL;
-		mdt_write("/proc/sys/vm/compact_memory", "1");
+		md_write_file("/proc/sys/vm/compact_memory", "1");
 	}
 	if (!self->map)
 		SKIP(return, "no THP in %u tries (kpageflags 0x%llx, AnonHugePages %lu kB)",
@@ -1081,9 +1063,9 @@ TEST_F_TIMEOUT(truth_user, ksm, 120)
 
 	ASSERT_LT(0, mdt_read_text(MDT_KSM "/run", self->ksm_run,
 				   sizeof(self->ksm_run)));
-	ASSERT_EQ(0, mdt_write(MDT_KSM "/pages_to_scan", "5000"));
-	ASSERT_EQ(0, mdt_write(MDT_KSM "/sleep_millisecs", "10"));
-	ASSERT_EQ(0, mdt_write(MDT_KSM "/run", "1"));
+	ASSERT_EQ(0, md_write_file(MDT_KSM "/pages_to_scan", "5000"));
+	ASSERT_EQ(0, md_write_file(MDT_KSM "/sleep_millisecs", "10"));
+	ASSERT_EQ(0, md_write_file(MDT_KSM "/run", "1"));
 	for (waited = 0; waited < 200; waited++) {
 		pfn0 = mdt_pagemap(_metadata, self->map);
 		pfn1 = mdt_pagemap(_metadata, self->map + MDT_PAGE);
@@ -1093,7 +1075,7 @@ TEST_F_TIMEOUT(truth_user, ksm, 120)
 		usleep(100 * 1000);
 	}
 	/* Stop scanning: the page should hold still while we look. */
-	mdt_write(MDT_KSM "/run", "0");
+	md_write_file(MDT_KSM "/run", "0");
 	if (waited == 200)
 		SKIP(return, "KSM merged none of our pages in 20 s (pages_sharing %lu, full_scans %lu)",
 		     mdt_read_ulong(MDT_KSM "/pages_sharing", 10),
@@ -1150,7 +1132,7 @@ TEST_F_TIMEOUT(truth_user, memory_block, 180)
 		if (mdt_read_ulong(path, 10) != 1)
 			continue;
 		tried++;
-		ret = mdt_write(path, "0");
+		ret = md_write_file(path, "0");
 		if (!ret) {
 			found = true;
 			break;
@@ -1167,7 +1149,7 @@ TEST_F_TIMEOUT(truth_user, memory_block, 180)
 	mdt_check_pfn(_metadata, &t, "offline", first + nr / 2, &offline);
 	mdt_check_pfn(_metadata, &t, "offline", first + nr - 1, &offline);
 
-	ret = mdt_write(path, "1");
+	ret = md_write_file(path, "1");
 	ASSERT_EQ(0, ret) {
 		TH_LOG("%s: online again: %s", path, strerror(-ret));
 	}

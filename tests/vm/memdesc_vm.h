@@ -108,6 +108,24 @@ static inline int md_unload(void)
 	return md_unload_module(MD_MODNAME);
 }
 
+/* Write @s to @path (sysfs, procfs) in one write() at offset 0: 0 or -errno. */
+static inline int md_write_file(const char *path, const char *s)
+{
+	int fd, err = 0;
+	ssize_t n;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != strlen(s))
+		err = -EIO;
+	close(fd);
+	return err;
+}
+
 /* A /proc/meminfo value in kB, or 0. */
 static inline unsigned long md_meminfo_kb(const char *key)
 {
