@@ -45,10 +45,13 @@
  * 8 bytes per PFN (4 MiB on the 2 GiB guest) and vmalloc'd, so VmallocUsed
  * catches even one; MemFree and Slab move with whatever stress-ng left in
  * the page and slab caches, so they only bound a leak spread over 50 cycles.
+ * MemFree has fallen by 1.9 to 48 MiB in runs where VmallocUsed and Slab did
+ * not move (6.1 the most): 128 MiB still catches a leaked shadow per cycle
+ * (200 MiB) without failing on what stress-ng leaves behind.
  */
 #define MS_TOL_VMALLOC_KB	1024
 #define MS_TOL_SLAB_KB		(8 * 1024)
-#define MS_TOL_MEMFREE_KB	(32 * 1024)
+#define MS_TOL_MEMFREE_KB	(128 * 1024)
 
 static void __attribute__((constructor)) ms_line_buffered(void)
 {
