@@ -105,18 +105,6 @@ static void ms_read(struct __test_metadata *_metadata, struct md_file *mf,
 	}
 }
 
-static void ms_ensure_loaded(struct __test_metadata *_metadata)
-{
-	int ret;
-
-	if (md_loaded())
-		return;
-	ret = md_load(md_ko_path(), "");
-	ASSERT_EQ(0, ret) {
-		TH_LOG("load %s: %s", md_ko_path(), strerror(-ret));
-	}
-}
-
 static void ms_ensure_unloaded(struct __test_metadata *_metadata)
 {
 	ASSERT_EQ(0, md_loaded() ? md_unload() : 0);
@@ -466,7 +454,7 @@ TEST_F_TIMEOUT(stress, load_unload_cycles, 900)
 	EXPECT_GE(MS_TOL_VMALLOC_KB, labs(vm1 - vm0));
 	EXPECT_GE(MS_TOL_SLAB_KB, slab1 - slab0);
 	EXPECT_GE(MS_TOL_MEMFREE_KB, free0 - free1);
-	ms_ensure_loaded(_metadata);
+	md_ensure_loaded(_metadata);
 }
 
 /* === Memory hotplug === */
@@ -673,7 +661,7 @@ TEST_F_TIMEOUT(stress, cpu_hotplug, 900)
 
 	if (access(MS_CPU1, W_OK))
 		SKIP(return, "%s: %s", MS_CPU1, strerror(errno));
-	ms_ensure_loaded(_metadata);
+	md_ensure_loaded(_metadata);
 	stress = ms_stress_start(3600, false);
 	ASSERT_LT(0, stress);
 	t0 = ms_now();
@@ -1220,7 +1208,7 @@ static void ms_fuzz(struct __test_metadata *_metadata, const char *file,
 	int fd, i, moved = 0;
 	unsigned long logged = 0;
 
-	ms_ensure_loaded(_metadata);
+	md_ensure_loaded(_metadata);
 	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "disable"));
 	before = ms_shadow_read(&len0);
 	ASSERT_NE(NULL, before);
@@ -1305,7 +1293,7 @@ TEST_F(stress, nobody_opens_nothing)
 	int status, tried = 0;
 	pid_t pid;
 
-	ms_ensure_loaded(_metadata);
+	md_ensure_loaded(_metadata);
 	fflush(NULL);
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -1366,7 +1354,7 @@ TEST_F(stress, no_kernel_addresses)
 	size_t i;
 	FILE *f;
 
-	ms_ensure_loaded(_metadata);
+	md_ensure_loaded(_metadata);
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(line, sizeof(line), MD_DEBUGFS "/%s", files[i]);
 		f = fopen(line, "re");

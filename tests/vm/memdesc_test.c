@@ -177,18 +177,6 @@ static unsigned int md_online_nodes(struct __test_metadata *_metadata)
 	return n;
 }
 
-static void md_ensure_loaded(struct __test_metadata *_metadata)
-{
-	int ret;
-
-	if (md_loaded())
-		return;
-	ret = md_load(md_ko_path(), "");
-	ASSERT_EQ(0, ret) {
-		TH_LOG("load %s: %s", md_ko_path(), strerror(-ret));
-	}
-}
-
 /* Unload if loaded, load with @params: the shadow starts from here. */
 static void md_reload(struct __test_metadata *_metadata, const char *params)
 {

@@ -152,19 +152,12 @@ FIXTURE(tool) {
 
 FIXTURE_SETUP(tool)
 {
-	int ret;
-
 	self->map = NULL;
 	if (geteuid())
 		SKIP(return, "needs root");
 	if (access(MDS_BIN, X_OK))
 		SKIP(return, MDS_BIN ": %s", strerror(errno));
-	if (md_loaded())
-		return;
-	ret = md_load(md_ko_path(), "");
-	ASSERT_EQ(0, ret) {
-		TH_LOG("load %s: %s", md_ko_path(), strerror(-ret));
-	}
+	md_ensure_loaded(_metadata);
 }
 
 FIXTURE_TEARDOWN(tool)

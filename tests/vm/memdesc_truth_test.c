@@ -916,6 +916,21 @@ TEST_F(truth_user, anon)
 	mdt_tally_end(_metadata, &t, "anon", 2);
 }
 
+/* Touch the two pages at @map, then both must read @want. */
+static void mdt_check_two_pages(struct __test_metadata *_metadata, char *map,
+				const char *what, const struct mdt_want *want)
+{
+	struct mdt_tally t = { 0 };
+
+	map[0] = 1;
+	map[MDT_PAGE] = 1;
+	mdt_lru_drain(_metadata);
+	mdt_check_pfn(_metadata, &t, what, mdt_pagemap(_metadata, map), want);
+	mdt_check_pfn(_metadata, &t, what,
+		      mdt_pagemap(_metadata, map + MDT_PAGE), want);
+	mdt_tally_end(_metadata, &t, what, 2);
+}
+
 /*
  * A page of a tmpfs file, mapped and touched: file, order 0.  shmem adds
  * its folios to the page cache itself on 6.1 (no filemap event); the
@@ -924,7 +939,6 @@ TEST_F(truth_user, anon)
 TEST_F(truth_user, tmpfs)
 {
 	const struct mdt_want want = { "file", 0, 1, "file", 0, 1 };
-	struct mdt_tally t = { 0 };
 
 	if (mkdir(MDT_TMPFS, 0700) && errno != EEXIST)
 		ASSERT_EQ(0, -errno);
@@ -939,21 +953,13 @@ TEST_F(truth_user, tmpfs)
 	ASSERT_NE(MAP_FAILED, self->map) {
 		self->map = NULL;
 	}
-	self->map[0] = 1;
-	self->map[MDT_PAGE] = 1;
-	mdt_lru_drain(_metadata);
-	mdt_check_pfn(_metadata, &t, "tmpfs",
-		      mdt_pagemap(_metadata, self->map), &want);
-	mdt_check_pfn(_metadata, &t, "tmpfs",
-		      mdt_pagemap(_metadata, self->map + MDT_PAGE), &want);
-	mdt_tally_end(_metadata, &t, "tmpfs", 2);
+	mdt_check_two_pages(_metadata, self->map, "tmpfs", &want);
 }
 
 /* MAP_SHARED | MAP_ANONYMOUS is shmem: file, order 0. */
 TEST_F(truth_user, shmem)
 {
 	const struct mdt_want want = { "file", 0, 1, "file", 0, 1 };
-	struct mdt_tally t = { 0 };
 
 	self->map_len = 2 * MDT_PAGE;
 	self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
@@ -961,14 +967,7 @@ TEST_F(truth_user, shmem)
 	ASSERT_NE(MAP_FAILED, self->map) {
 		self->map = NULL;
 	}
-	self->map[0] = 1;
-	self->map[MDT_PAGE] = 1;
-	mdt_lru_drain(_metadata);
-	mdt_check_pfn(_metadata, &t, "shmem",
-		      mdt_pagemap(_metadata, self->map), &want);
-	mdt_check_pfn(_metadata, &t, "shmem",
-		      mdt_pagemap(_metadata, self->map + MDT_PAGE), &want);
-	mdt_tally_end(_metadata, &t, "shmem", 2);
+	mdt_check_two_pages(_metadata, self->map, "shmem", &want);
 }
 
 /*

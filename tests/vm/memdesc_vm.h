@@ -3,8 +3,9 @@
  * memdesc_vm.h - what the guest programs share: loading the module, reading
  * its debugfs files into records, and the memory workload.
  *
- * Nothing here uses the kselftest harness, so memdesc_workload (the demo) can
- * include it too; memdesc_test.c wraps these in helpers that ASSERT.
+ * Only the last section uses the kselftest harness, and only when the
+ * program included it first, so memdesc_workload (the demo) can include this
+ * too; the test programs wrap these in helpers that ASSERT.
  *
  * The debugfs formats (one record a line, fields separated by spaces, '#'
  * lines are comments) are described in README.md and printed by
@@ -630,5 +631,21 @@ static inline int md_workload(struct md_workload *w, size_t anon_bytes,
 	w->file_pages = ret;
 	return 0;
 }
+
+#ifdef __KSELFTEST_HARNESS_H
+/* === For harness programs: load the module if a test needs it === */
+
+static inline void md_ensure_loaded(struct __test_metadata *_metadata)
+{
+	int ret;
+
+	if (md_loaded())
+		return;
+	ret = md_load(md_ko_path(), "");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("load %s: %s", md_ko_path(), strerror(-ret));
+	}
+}
+#endif
 
 #endif /* _MEMDESC_VM_H */
