@@ -206,6 +206,7 @@ u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn,
 			   int nid);
 void memdesc_live_walk_end(struct memdesc_live_walk *walk);
 u64 memdesc_live_kind_word(struct page *head);
+u64 memdesc_live_lru_word(struct folio *folio);
 const char *memdesc_zone_name(int nid, unsigned int zone);
 
 /* === Reports (memdesc_report.c) === */

@@ -409,6 +409,50 @@ u64 memdesc_live_kind_word(struct page *head)
 }
 
 /**
+ * memdesc_live_lru_word - the word of a folio going onto an LRU list
+ * @folio:	the folio mm_lru_insertion names
+ *
+ * An LRU folio is anon, KSM or page cache: one read of ->mapping tells
+ * which, where memdesc_live_kind_word() tests the flags and page types of
+ * every other kind first.  The same answer as the classifier, which orders
+ * KSM before anon and the swap cache before a mapping; a folio that is none
+ * of the three (no mapping, not in the swap cache: being truncated) gets
+ * the whole classifier.  This event comes for nearly every page a fault
+ * maps, so its cost shows in fault throughput (docs/BENCHMARKS.md).
+ *
+ * Return: the word, order the folio's, without the head bit.
+ */
+u64 memdesc_live_lru_word(struct folio *folio)
+{
+	unsigned long mapping = (unsigned long)READ_ONCE(folio->mapping);
+	struct page *head = &folio->page;
+	unsigned int type;
+
+	switch (mapping & PAGE_MAPPING_FLAGS) {
+	case PAGE_MAPPING_KSM:
+		type = MEMDESC_TYPE_KSM;
+		break;
+	case PAGE_MAPPING_ANON:
+		type = MEMDESC_TYPE_ANON;
+		break;
+	case 0:
+		if (folio_test_swapcache(folio)) {
+			type = MEMDESC_TYPE_ANON;
+			break;
+		}
+		if (mapping) {
+			type = MEMDESC_TYPE_FILE;
+			break;
+		}
+		fallthrough;
+	default:
+		return memdesc_live_kind_word(head);
+	}
+	return memdesc_live_pack(type, 0, memdesc_compound_order(head), head,
+				 page_to_nid(head), false) | MEMDESC_MAPPABLE;
+}
+
+/**
  * memdesc_zone_name - the kernel's name of a zone
  * @nid:	node
  * @zone:	zone index

@@ -245,9 +245,13 @@ static void memdesc_probe_filemap_delete(void *data, struct folio *folio)
  */
 static void memdesc_probe_lru_insertion(void *data, struct folio *folio)
 {
+	u64 word;
+
 	if (!memdesc_event(MEMDESC_EV_LRU_INSERTION))
 		return;
-	memdesc_retype(&folio->page, MEMDESC_EV_LRU_INSERTION);
+	word = memdesc_live_lru_word(folio);
+	memdesc_shadow_set_block(&folio->page, memdesc_word_order(word), word,
+				 MEMDESC_EV_LRU_INSERTION);
 }
 
 /* A page enters a page_pool (pp_magic set just before). */
