@@ -87,9 +87,12 @@ END {
 	print "Medians of each round's ns per operation: `fault` is one 4 KiB page faulted in and"
 	print "unmapped (anonymous, THP off for the mapping), `allocN` one alloc_pages()/__free_pages()"
 	print "pair at order N.  *not loaded*: memdesc absent; *loaded*: memdesc.ko loaded; *ftrace*:"
-	print "memdesc absent, the same tracepoints it attaches recorded into the ftrace ring buffer."
+	print "memdesc absent, the same tracepoints it attaches recorded into the ftrace ring buffer;"
+	print "*off*: memdesc loaded with tracking disabled (`control`), so every probe is called and"
+	print "returns at once: what the tracepoints themselves cost, the floor of any probe on them."
 	print "*ev/op*: tracepoint hits per operation (memdesc's `stats`; the ring buffer's entries +"
-	print "overrun).  *ns/event*: (ns/op of the condition - ns/op not loaded) / ev/op.  Targets:"
+	print "overrun).  *ns/event*: (ns/op of the condition - ns/op not loaded) / ev/op (memdesc's"
+	print "ev/op for *off*).  Targets:"
 	print "loaded at most +5% on `fault`, +15% on `allocN`; per event at least 5x cheaper than ftrace."
 	print "Times are guest nanoseconds.  Clock `icount-shift-0`: QEMU -icount shift=0, one guest"
 	print "instruction is one nanosecond, so they count instructions and repeat exactly; `host`:"
@@ -100,28 +103,33 @@ END {
 			continue
 		s = cost_size[k]
 		printf "### %s, %s guest, clock: %s\n\n", k, s, clock[k]
-		print "| workload | not loaded ns/op | loaded ns/op | loaded vs not | target | ftrace ns/op | ftrace vs not | ev/op memdesc | ev/op ftrace | ns/event memdesc | ns/event ftrace | ftrace / memdesc per event | target |"
-		print "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
+		print "| workload | not loaded ns/op | loaded ns/op | loaded vs not | target | off vs not | ftrace ns/op | ftrace vs not | ev/op memdesc | ev/op ftrace | ns/event memdesc | ns/event off | ns/event ftrace | ftrace / memdesc per event | target |"
+		print "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 		nw = split(works[k], wl, " ")
 		for (wi = 1; wi <= nw; wi++) {
 			w = wl[wi]
 			key = k SUBSEP s SUBSEP w
 			b = median(vals[key SUBSEP "base" SUBSEP "ns"])
 			m = median(vals[key SUBSEP "memdesc" SUBSEP "ns"])
+			# Records from before the off condition have none.
+			has_off = (key SUBSEP "off" SUBSEP "ns") in vals
+			o = has_off ? median(vals[key SUBSEP "off" SUBSEP "ns"]) : 0
 			f = median(vals[key SUBSEP "ftrace" SUBSEP "ns"])
 			em = median(vals[key SUBSEP "memdesc" SUBSEP "ev"])
 			ef = median(vals[key SUBSEP "ftrace" SUBSEP "ev"])
 			lim = w == "fault" ? 5 : 15
 			over = b > 0 ? (m - b) * 100 / b : 0
 			pm = em > 0 ? (m - b) / em : 0
+			po = has_off && em > 0 ? sprintf("%.0f", (o - b) / em) : "-"
 			pf = ef > 0 ? (f - b) / ef : 0
 			if (pm > 0)
 				r = sprintf("%.1fx", pf / pm)
 			else
 				r = "memdesc within noise (<= 0)"
-			printf "| %s | %.0f | %.0f | %s | <= +%d%%: %s | %.0f | %s | %.2f | %.2f | %.0f | %.0f | %s | >= 5x: %s |\n",
+			printf "| %s | %.0f | %.0f | %s | <= +%d%%: %s | %s | %.0f | %s | %.2f | %.2f | %.0f | %s | %.0f | %s | >= 5x: %s |\n",
 				w, b, m, pct(m, b), lim, verdict(over <= lim),
-				f, pct(f, b), em, ef, pm, pf, r,
+				has_off ? pct(o, b) : "-", f, pct(f, b), em, ef, pm, po,
+				pf, r,
 				verdict(pm <= 0 || pf >= 5 * pm)
 		}
 		print ""

@@ -8,10 +8,13 @@
 #   cost <workload> <cond> <rep> <ns-per-op> <ops> <events>
 #	workload: fault (ns per 4 KiB page faulted in and unmapped), alloc0,
 #	alloc3, alloc9 (ns per alloc_pages/__free_pages pair at that order);
-#	cond: base (memdesc not loaded), memdesc (loaded), ftrace (memdesc not
-#	loaded, the same tracepoints recorded into the ftrace ring buffer);
+#	cond: base (memdesc not loaded), memdesc (loaded), off (loaded, tracking
+#	disabled through control: every probe attached and called, each
+#	returning at its first test - the tracepoint machinery's own cost),
+#	ftrace (memdesc not loaded, the same tracepoints recorded into the
+#	ftrace ring buffer);
 #	events: tracepoint hits during the run - memdesc's stats counts, or
-#	the ring buffer's entries + overrun; 0 for base
+#	the ring buffer's entries + overrun; 0 for base and off
 #   scan <what> <rep> <ns> <pfns>
 #	what: compare, summary (memdesc's debugfs files), page-types (the
 #	kernel's tools/mm/page-types reading /proc/kpageflags over the same
@@ -20,7 +23,7 @@
 #	VmallocUsed, Percpu, slab bytes (active objects times size), the
 #	vmalloc areas memdesc's code made, /proc/modules' size, the span
 #
-# The three conditions take turns within each round, so drift in the
+# The four conditions take turns within each round, so drift in the
 # emulator hits them alike.  Settings (from /etc/memdesc-vm.conf):
 # BENCH_PARTS ("cost scan mem"), BENCH_REPS, BENCH_FAULT_MIB,
 # BENCH_FAULT_LOOPS, BENCH_ALLOC_PAIRS (order 0; order 3 gets 1/4, order 9
@@ -168,6 +171,9 @@ cost_part()
 		measure base "$rep"
 		memdesc_load
 		measure memdesc "$rep"
+		echo disable >"$dbg/control" ||
+			{ echo "info error control-disable"; exit 1; }
+		measure off "$rep"
 		memdesc_unload
 		measure ftrace "$rep"
 		rep=$((rep + 1))
