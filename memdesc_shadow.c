@@ -283,17 +283,9 @@ bool memdesc_shadow_seeded(void)
 	return smp_load_acquire(&memdesc_seeded);
 }
 
-/**
- * memdesc_shadow_block - the words of @nr_pages PFNs starting at @page
- * @page:	first page; its node selects the range
- * @nr_pages:	how many words the caller will touch
- *
- * Safe in any context.
- *
- * Return: the first word, or NULL if any of the PFNs lies outside the shadow
- * (memory hot-added beyond the span the node had at load).
- */
-u64 *memdesc_shadow_block(struct page *page, unsigned int nr_pages)
+/* memdesc_shadow_block(), inlined into the probes' common path. */
+static __always_inline u64 *__memdesc_shadow_block(struct page *page,
+						   unsigned int nr_pages)
 {
 	const struct memdesc_range *r;
 	unsigned long idx;
@@ -307,6 +299,21 @@ u64 *memdesc_shadow_block(struct page *page, unsigned int nr_pages)
 	if (unlikely(idx >= r->nr_pfns || r->nr_pfns - idx < nr_pages))
 		return NULL;
 	return r->words + idx;
+}
+
+/**
+ * memdesc_shadow_block - the words of @nr_pages PFNs starting at @page
+ * @page:	first page; its node selects the range
+ * @nr_pages:	how many words the caller will touch
+ *
+ * Safe in any context.
+ *
+ * Return: the first word, or NULL if any of the PFNs lies outside the shadow
+ * (memory hot-added beyond the span the node had at load).
+ */
+u64 *memdesc_shadow_block(struct page *page, unsigned int nr_pages)
+{
+	return __memdesc_shadow_block(page, nr_pages);
 }
 
 /*
@@ -348,7 +355,7 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 		return;
 	}
 	nr = 1U << order;
-	w = memdesc_shadow_block(page, nr);
+	w = __memdesc_shadow_block(page, nr);
 	if (unlikely(!w)) {
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
 		return;
