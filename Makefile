@@ -6,6 +6,9 @@
 #   make deps			install the Debian packages (root)
 #   make check			host tests, static checks, dkms, VM tests on
 #				every installed kernel; ends "N passed, N failed"
+#   make check-debug		the VM suite on a 6.12 built here with KASAN,
+#				PROVE_LOCKING, DEBUG_ATOMIC_SLEEP, DEBUG_VM
+#				(cached in .cache/debug; not part of check)
 #   make demo [DEMO_KVER=...]	boot a VM with the module, run a workload,
 #				print summary, compare and stats
 #   make bench			time faults, the allocator and scans with and
@@ -46,6 +49,10 @@ deps:
 check:
 	tests/run.sh
 
+# Not part of check: the first kernel build takes half an hour.
+check-debug:
+	tests/debug/run.sh
+
 demo:
 	@test -n "$(DEMO_KVER)" || { echo "no kernel with headers: make deps" >&2; exit 1; }
 	tests/vm/run.sh $(DEMO_KVER) --demo
@@ -63,5 +70,5 @@ sparse:
 version:
 	@echo $(MEMDESC_VERSION)
 
-.PHONY: all modules clean deps check demo bench checkpatch sparse version tools \
+.PHONY: all modules clean deps check check-debug demo bench checkpatch sparse version tools \
 	install

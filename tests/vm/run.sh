@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh KVER [--demo | --bench | --boot-only] [--mem SIZE] - memdesc.ko in
-# QEMU.
+# run.sh KVER | --kdir DIR [--demo | --bench | --boot-only] [--mem SIZE] -
+# memdesc.ko in QEMU.
 #
 # Builds memdesc.ko for KVER and the static guest programs (and, to test,
 # memdesc_truth.ko from tests/truth/), packs them with busybox into an
 # initramfs, boots /boot/vmlinuz-KVER under TCG with two NUMA
 # nodes (one vCPU each), and turns what the guest prints on its serial
-# console into TAP:
+# console into TAP.  --kdir DIR boots a kernel built in DIR instead
+# (DIR/arch/x86/boot/bzImage, modules built against DIR; the debug tier,
+# tests/debug/run.sh), named by its kernelrelease.  The TAP lines:
 #
 #   ok N KVER: guest ...            boot, NUMA, suite complete, end reached
 #   ok N KVER: <fixture>.<test>     one per guest test, renumbered; the
@@ -39,13 +41,12 @@ set -u
 
 usage()
 {
-	echo "usage: $0 KVER [--demo | --bench | --boot-only] [--mem SIZE]" >&2
+	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only] [--mem SIZE]" >&2
 	exit 2
 }
 
-[ $# -ge 1 ] || usage
-kver=$1
-shift
+kver=
+kdir=
 mode='test'
 mem=2G
 while [ $# -gt 0 ]; do
@@ -55,10 +56,25 @@ while [ $# -gt 0 ]; do
 	--boot-only)	mode=boot ;;
 	--mem)		[ $# -ge 2 ] || usage; mem=$2; shift ;;
 	--mem=*)	mem=${1#--mem=} ;;
-	*)		usage ;;
+	--kdir)		[ $# -ge 2 ] || usage; kdir=$2; shift ;;
+	-*)		usage ;;
+	*)		[ -z "$kver" ] || usage; kver=$1 ;;
 	esac
 	shift
 done
+if [ -n "$kdir" ]; then
+	[ -z "$kver" ] || usage
+	kver=$(cat "$kdir/include/config/kernel.release" 2>/dev/null) || {
+		echo "run.sh: --kdir $kdir: not a configured kernel build" >&2
+		usage
+	}
+	kernel=$kdir/arch/x86/boot/bzImage
+elif [ -n "$kver" ]; then
+	kdir=/lib/modules/$kver/build
+	kernel=/boot/vmlinuz-$kver
+else
+	usage
+fi
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/vm
@@ -105,7 +121,6 @@ fi
 node0_mib=$((mem_mib / 2))
 node1_mib=$((mem_mib - node0_mib))
 
-kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || cannot_run "setup: no readable $kernel"
 for tool in qemu-system-x86_64 busybox cpio gzip gcc timeout; do
 	command -v "$tool" >/dev/null || cannot_run "setup: $tool not installed"
@@ -140,7 +155,7 @@ if [ "$mode" != boot ]; then
 		echo "# $kver: using $ko (MEMDESC_VM_KO)"
 	else
 		echo "# $kver: building memdesc.ko"
-		if ! ko=$("$top"/scripts/build-module.sh "$kver" \
+		if ! ko=$("$top"/scripts/build-module.sh "$kdir" \
 			  "$work/build" 2>"$work/build.log") ||
 		   [ ! -f "$ko" ]; then
 			sed 's/^/# /' "$work/build.log"
@@ -186,7 +201,7 @@ if [ "$mode" = test ]; then
 		echo "# $kver: building memdesc_truth.ko"
 		mkdir -p "$work/truth" && cp "$top"/tests/truth/* "$work/truth"/
 		truth_ko=$work/truth/memdesc_truth.ko
-		if ! make -s -C "/lib/modules/$kver/build" M="$work/truth" \
+		if ! make -s -C "$kdir" M="$work/truth" \
 			modules >"$work/truth.log" 2>&1 || [ ! -f "$truth_ko" ]
 		then
 			sed 's/^/# /' "$work/truth.log"
@@ -205,7 +220,7 @@ fi
 # kernel's own tools/mm/page-types, static, to race compare against.
 if [ "$mode" = bench ]; then
 	mkdir -p "$work/bench" && cp "$top"/tests/bench/* "$work/bench"/
-	if ! make -s -C "/lib/modules/$kver/build" M="$work/bench" \
+	if ! make -s -C "$kdir" M="$work/bench" \
 		modules >"$work/bench.log" 2>&1 ||
 	   ! cp "$work/bench/memdesc_bench.ko" "$root/memdesc_bench.ko"; then
 		sed 's/^/# /' "$work/bench.log"
@@ -440,8 +455,15 @@ fi
 # The kernel log as the guest dumped it.  If the guest never got there, the
 # console is all there is: the check fails, and shows what the console has.
 bad='WARNING:|BUG:|Oops|Bad page|rcu_sched self-detected stall|rcu: INFO'
-bad+='|possible circular locking|lockdep|inconsistent lock state'
+# Lockdep's reports are WARNING:/BUG: lines; these are the ones that are
+# not, and its farewell ("turning off the locking correctness validator"
+# after a report, or when it runs out of room).  Not "lockdep" alone: a
+# debug kernel says "RCU lockdep checking is enabled" at every boot.
+bad+='|possible circular locking|inconsistent lock state'
+bad+='|locking correctness validator|lockdep is turned off'
+bad+='|INFO: trying to register non-static key'
 bad+='|general protection|Call Trace|Kernel panic|blocked for more than'
+bad+='|KASAN|UBSAN|page dumped because|sleeping function called'
 
 # log_report FILE: the offending lines, then the first report in context.
 log_report()

@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - the debug tier (make check-debug): the whole VM suite on a 6.12
+# kernel built with KASAN, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP and DEBUG_VM
+# (tests/debug/build-kernel.sh), and zero reports in its log.
+#
+# Not part of make check: the first kernel build takes about half an hour
+# on two cores, and the suite runs several times slower under KASAN and
+# lockdep than on Debian's kernels.  The result, with the date, goes to
+# .cache/debug/last-result; README.md records the last one by hand.
+#
+# MEMDESC_VM_TIMEOUT (seconds, default 7200) bounds the QEMU run; the other
+# MEMDESC_VM_* knobs of tests/vm/run.sh pass through.  Ends with
+# "N passed, N failed".
+
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+passed=0
+failed=0
+skipped=0
+
+# count FILE: add FILE's TAP results to the totals.
+count()
+{
+	local p f s
+
+	s=$(grep -cE '^ok .*# SKIP' "$1")
+	p=$(grep -E '^ok ' "$1" | grep -cvE '# SKIP')
+	f=$(grep -cE '^not ok ' "$1")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+}
+
+# check OK|NOTOK TEXT: one result of this script's own.
+check()
+{
+	if [ "$1" = OK ]; then
+		echo "ok - debug: $2"
+		passed=$((passed + 1))
+	else
+		echo "not ok - debug: $2"
+		failed=$((failed + 1))
+	fi
+}
+
+finish()
+{
+	local line
+
+	line="$passed passed, $failed failed"
+	[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+	mkdir -p .cache/debug
+	echo "$(date -u '+%Y-%m-%d %H:%M UTC') ${kver:-?} $line" \
+		>.cache/debug/last-result
+	echo "$line"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+echo "# === debug kernel: tests/debug/build-kernel.sh"
+start=$(date +%s)
+if kdir=$(tests/debug/build-kernel.sh); then
+	kver=$(cat "$kdir/include/config/kernel.release")
+	check OK "build $kver ($(($(date +%s) - start))s)"
+else
+	check NOTOK "build the debug kernel"
+	finish
+fi
+
+echo "# === vm $kver: tests/vm/run.sh --kdir ${kdir#"$top"/}"
+MEMDESC_VM_TIMEOUT=${MEMDESC_VM_TIMEOUT:-7200} \
+	tests/vm/run.sh --kdir "$kdir" 2>&1 | tee "$log"
+count "$log"
+
+# The suite passing proves nothing if the checks were not in the kernel it
+# ran: each announces itself at boot.
+console=.cache/vm/$kver.console.log
+for want in 'KernelAddressSanitizer initialized:KASAN' \
+	    'Lock dependency validator:lockdep (PROVE_LOCKING)'; do
+	if grep -q "${want%%:*}" "$console" 2>/dev/null; then
+		check OK "guest kernel runs ${want#*:}"
+	else
+		check NOTOK "guest kernel runs ${want#*:} (no '${want%%:*}' in $console)"
+	fi
+done
+finish
