@@ -393,8 +393,6 @@ static void memdesc_truth_free_allocated(void)
 		kmem_cache_free(truth.cache, truth.cache_obj);
 		truth.cache_obj = NULL;
 	}
-	/* Empty slabs go back now: the next "alloc" starts a fresh slab. */
-	kmem_cache_shrink(truth.cache);
 	for (i = 0; i < MEMDESC_TRUTH_NR_PAGE_KINDS; i++) {
 		if (truth.pages[i])
 			__free_pages(truth.pages[i],
@@ -542,6 +540,19 @@ static int memdesc_truth_pfns_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(memdesc_truth_pfns);
 
 /*
+ * Empty slabs go back after a free, so the next "alloc" starts a fresh
+ * slab.  Not under truth.lock: kmem_cache_shrink() takes cpu_hotplug_lock,
+ * which the kernel orders before mem_hotplug_lock, the memory notifier
+ * chain, ksm_thread_mutex and, in ksmd, mmap_lock; and mmap takes
+ * truth.lock under mmap_lock.  Lockdep reported the cycle on the debug
+ * kernel (make check-debug).
+ */
+static void memdesc_truth_shrink(void)
+{
+	kmem_cache_shrink(truth.cache);
+}
+
+/*
  * ctl: copy one command, at offset 0, NUL-terminated and trimmed.  The
  * buffer holds MEMDESC_TRUTH_CMD_MAX bytes and the NUL.
  */
@@ -564,10 +575,14 @@ static ssize_t memdesc_truth_ctl_write(struct file *file,
 		mutex_lock(&truth.lock);
 		err = memdesc_truth_alloc_all();
 		mutex_unlock(&truth.lock);
+		if (err)
+			memdesc_truth_shrink();
 	} else if (!strcmp(cmd, "free")) {
 		mutex_lock(&truth.lock);
 		err = memdesc_truth_free_all();
 		mutex_unlock(&truth.lock);
+		if (!err)
+			memdesc_truth_shrink();
 	} else if (str_has_prefix(cmd, "pgtable ")) {
 		/* kstrtoul(): digits only, base from a 0x prefix. */
 		err = kstrtoul(skip_spaces(cmd + strlen("pgtable ")), 0, &addr);
