@@ -10,8 +10,9 @@
 # lockdep than on Debian's kernels.  The result, with the date, goes to
 # .cache/debug/last-result; README.md records the last one by hand.
 #
-# MEMDESC_VM_TIMEOUT (seconds, default 7200) bounds the QEMU run; the other
-# MEMDESC_VM_* knobs of tests/vm/run.sh pass through.  Ends with
+# MEMDESC_VM_TIMEOUT (seconds, default 7200) bounds the QEMU run and
+# MEMDESC_VM_TIMEOUT_SCALE (default 4) the guest tests' own timeouts; the
+# other MEMDESC_VM_* knobs of tests/vm/run.sh pass through.  Ends with
 # "N passed, N failed".
 
 set -u
@@ -76,6 +77,7 @@ fi
 
 echo "# === vm $kver: tests/vm/run.sh --kdir ${kdir#"$top"/}"
 MEMDESC_VM_TIMEOUT=${MEMDESC_VM_TIMEOUT:-7200} \
+MEMDESC_VM_TIMEOUT_SCALE=${MEMDESC_VM_TIMEOUT_SCALE:-4} \
 	tests/vm/run.sh --kdir "$kdir" 2>&1 | tee "$log"
 count "$log"
 

@@ -359,7 +359,7 @@ FIXTURE_TEARDOWN(stress)
  * another process reads compare and summary in a loop.  Once the load
  * stops and the system settles, compare must meet the load-time thresholds.
  */
-TEST_F_TIMEOUT(stress, load_60s, 600)
+TEST_F_TIMEOUT(stress, load_60s, MD_TIMEOUT(600))
 {
 	pid_t stress, reader;
 	int rc, stop[2];
@@ -393,7 +393,7 @@ TEST_F_TIMEOUT(stress, load_60s, 600)
  * with the module gone and the caches dropped, VmallocUsed, Slab and
  * MemFree must come back within the tolerances above.
  */
-TEST_F_TIMEOUT(stress, load_unload_cycles, 900)
+TEST_F_TIMEOUT(stress, load_unload_cycles, MD_TIMEOUT(900))
 {
 	long vm0, slab0, free0, vm1, slab1, free1;
 	struct md_file stats;
@@ -566,7 +566,7 @@ static int ms_movable_block(int top, const char **online)
  * is back pages; afterwards compare must agree (the block's zone changed
  * to Movable on the way: zone must still never disagree).
  */
-TEST_F_TIMEOUT(stress, memory_hotplug, 900)
+TEST_F_TIMEOUT(stress, memory_hotplug, MD_TIMEOUT(900))
 {
 	unsigned long long nr, first, hotplug = 0;
 	int top, block, done = 0, refused = 0, fd, ret;
@@ -652,7 +652,7 @@ TEST_F_TIMEOUT(stress, memory_hotplug, 900)
  * a compare read while it is away (its per-cpu lists drained into the
  * buddy lists with events); afterwards compare must agree.
  */
-TEST_F_TIMEOUT(stress, cpu_hotplug, 900)
+TEST_F_TIMEOUT(stress, cpu_hotplug, MD_TIMEOUT(900))
 {
 	struct md_file cmp;
 	int i, done = 0, ret;
@@ -703,7 +703,7 @@ TEST_F_TIMEOUT(stress, cpu_hotplug, 900)
  * and no vmalloc area behind; then a load with every probe attached must
  * work (a probe left attached to a freed module would oops at once).
  */
-TEST_F_TIMEOUT(stress, load_alloc_failure, 600)
+TEST_F_TIMEOUT(stress, load_alloc_failure, MD_TIMEOUT(600))
 {
 	static const char * const extra[] = {
 		"", "skip_events=mm_page_pcpu_drain ",
@@ -1267,12 +1267,12 @@ static void ms_fuzz(struct __test_metadata *_metadata, const char *file,
 	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "enable"));
 }
 
-TEST_F_TIMEOUT(stress, fuzz_pfn, 600)
+TEST_F_TIMEOUT(stress, fuzz_pfn, MD_TIMEOUT(600))
 {
 	ms_fuzz(_metadata, "pfn", true);
 }
 
-TEST_F_TIMEOUT(stress, fuzz_control, 600)
+TEST_F_TIMEOUT(stress, fuzz_control, MD_TIMEOUT(600))
 {
 	ms_fuzz(_metadata, "control", false);
 }

@@ -511,7 +511,7 @@ TEST_F(load, seed_param)
  * the shadow: the optional probes mark the same pages free and would hide a
  * broken mm_page_free probe.  Skipped probes read detached, count nothing.
  */
-TEST_F_TIMEOUT(load, skip_events, 600)
+TEST_F_TIMEOUT(load, skip_events, MD_TIMEOUT(600))
 {
 	static const char * const optional[] = {
 		"mm_page_free_batched",
@@ -698,7 +698,7 @@ TEST_F(memdesc, compare_after_load)
  * to the live state as the seed was, and the event counts must show at least
  * the order-0 allocations and frees the workload itself caused.
  */
-TEST_F_TIMEOUT(memdesc, compare_after_workload, 900)
+TEST_F_TIMEOUT(memdesc, compare_after_workload, MD_TIMEOUT(900))
 {
 	unsigned long long alloc0, free0, alloc1, free1, pages;
 	struct md_file stats, cmp, sum;
@@ -865,7 +865,7 @@ TEST_F(memdesc, pfn_file)
  * it so compare holds again, reset zeroes the counters, and anything else
  * is refused with EINVAL.
  */
-TEST_F_TIMEOUT(memdesc, control, 600)
+TEST_F_TIMEOUT(memdesc, control, MD_TIMEOUT(600))
 {
 	static const char * const bad[] = {
 		"", "\n", "enabled", "resync now", "RESET", "disable\ndisable",
@@ -921,7 +921,7 @@ TEST_F_TIMEOUT(memdesc, control, 600)
  * allocator (free -> driver -> free), the LRU (driver -> anon), slab.  Every
  * change is counted once in the matrix and once for its source.
  */
-TEST_F_TIMEOUT(memdesc, transitions, 600)
+TEST_F_TIMEOUT(memdesc, transitions, MD_TIMEOUT(600))
 {
 	struct md_file tr;
 	struct md_workload w;
@@ -1171,7 +1171,7 @@ static bool md_transition_applies(const struct md_transition *t,
  * appears, or an "always" class that disappears, fails: the document and
  * the kernel's behaviour move together.
  */
-TEST_F_TIMEOUT(fidelity, mixed_workload, 900)
+TEST_F_TIMEOUT(fidelity, mixed_workload, MD_TIMEOUT(900))
 {
 	struct md_transition t[MD_MAX_TRANSITIONS];
 	char series[16];

@@ -976,7 +976,7 @@ TEST_F(truth_user, shmem)
  * fragment, compaction may fail): a few attempts with compaction between,
  * then SKIP - only when kpageflags says no THP was made.
  */
-TEST_F_TIMEOUT(truth_user, thp, 180)
+TEST_F_TIMEOUT(truth_user, thp, MD_TIMEOUT(180))
 {
 	struct mdt_want want = { "anon", 9, 1, "anon", 9, 1 };
 	unsigned long long head = 0, flags = 0;
@@ -1028,7 +1028,7 @@ TEST_F_TIMEOUT(truth_user, thp, 180)
  * "anon | ksm | 6.1").  ksmd may be slow under TCG: up to 20 s, then SKIP
  * only if it merged nothing of ours.
  */
-TEST_F_TIMEOUT(truth_user, ksm, 120)
+TEST_F_TIMEOUT(truth_user, ksm, MD_TIMEOUT(120))
 {
 	const bool ksm_events = mdt_kernel_at_least(6, 4);
 	const unsigned int pages = 16;
@@ -1098,7 +1098,7 @@ TEST_F_TIMEOUT(truth_user, ksm, 120)
  * The highest-numbered block first, the likeliest to hold only movable
  * memory; SKIP if no block can be offlined.
  */
-TEST_F_TIMEOUT(truth_user, memory_block, 180)
+TEST_F_TIMEOUT(truth_user, memory_block, MD_TIMEOUT(180))
 {
 	const struct mdt_want offline = { "hole", -1, -1, "hole", -1, -1 };
 	const struct mdt_want online = { "!hole", -1, -1, "!hole", -1, -1 };

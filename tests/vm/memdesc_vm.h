@@ -633,6 +633,22 @@ static inline int md_workload(struct md_workload *w, size_t anon_bytes,
 }
 
 #ifdef __KSELFTEST_HARNESS_H
+/*
+ * Timeouts, scaled for slow kernels: the debug tier (make check-debug,
+ * KASAN and lockdep) runs the same tests several times slower, and
+ * tests/vm/run.sh builds the guest programs with MD_TIMEOUT_SCALE from
+ * MEMDESC_VM_TIMEOUT_SCALE.  Every test's timeout goes through
+ * MD_TIMEOUT(), the harness's 30 s default included.
+ */
+#ifndef MD_TIMEOUT_SCALE
+#define MD_TIMEOUT_SCALE	1
+#endif
+#define MD_TIMEOUT(seconds)	((seconds) * MD_TIMEOUT_SCALE)
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT	MD_TIMEOUT(30)
+#endif
+
+#ifdef __KSELFTEST_HARNESS_H
 /* === For harness programs: load the module if a test needs it === */
 
 static inline void md_ensure_loaded(struct __test_metadata *_metadata)

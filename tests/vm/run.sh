@@ -27,7 +27,9 @@
 #   --boot-only   boot and check the guest only (no module, no tests)
 #   --mem SIZE    guest memory (2G, 1536M), split over the nodes; default 2G
 #
-# MEMDESC_VM_TIMEOUT (seconds, default 1200) bounds the QEMU run.
+# MEMDESC_VM_TIMEOUT (seconds, default 1200) bounds the QEMU run, and
+# MEMDESC_VM_TIMEOUT_SCALE (default 1) multiplies every guest test's own
+# timeout (tests/vm/memdesc_vm.h: MD_TIMEOUT).
 # MEMDESC_VM_ICOUNT=SHIFT runs the guest clock off QEMU's instruction count
 # (-icount shift=SHIFT,sleep=off: one instruction is 2^SHIFT ns), so guest
 # timings repeat exactly whatever else loads the host; make bench uses it.
@@ -79,6 +81,11 @@ fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/vm
 timeout_s=${MEMDESC_VM_TIMEOUT:-1200}
+timeout_scale=${MEMDESC_VM_TIMEOUT_SCALE:-1}
+case $timeout_scale in
+''|*[!0-9]*|0)	echo "run.sh: MEMDESC_VM_TIMEOUT_SCALE=$timeout_scale: want a positive integer" >&2
+		usage ;;
+esac
 
 n=0
 failed=0
@@ -169,7 +176,7 @@ if [ "$mode" != boot ]; then
 	for prog in memdesc_test memdesc_truth_test memdesc_tool_test \
 		    memdesc_stress_test memdesc_workload; do
 		if ! gcc -static -O2 -Wall -I"$harness" -I"$top" -I"$here" \
-		     -I"$top/tests/truth" \
+		     -I"$top/tests/truth" -DMD_TIMEOUT_SCALE="$timeout_scale" \
 		     -o "$root/bin/$prog" "$here/$prog.c" 2>"$work/gcc.log"; then
 			sed 's/^/# /' "$work/gcc.log"
 			cannot_run "build $prog"
