@@ -95,7 +95,6 @@ void memdesc_stats_reset(void)
  */
 #define MEMDESC_CLASS_INDEX_BITS	(8 + MEMDESC_STATE_BITS)
 
-/* Not __ro_after_init: in a module that is a page of its own. */
 static u8 memdesc_class_of[1 << MEMDESC_CLASS_INDEX_BITS];
 
 static unsigned int memdesc_class_index(u64 w)
