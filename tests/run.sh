@@ -25,6 +25,8 @@ steps=${MEMDESC_STEPS:-"host tools static dkms vm"}
 kernels=${MEMDESC_KERNELS:-$(scripts/kernels.sh)}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 
 passed=0
 failed=0
@@ -39,9 +41,7 @@ run_step()
 	echo "# === $name: $*"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	s=$(grep -cE '^ok .*# SKIP' "$log")
-	p=$(grep -E '^ok ' "$log" | grep -cvE '# SKIP')
-	f=$(grep -cE '^not ok ' "$log")
+	read -r p f s < <(tap_count "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name: runner exited $rc without reporting a failure"
 		f=1
@@ -78,9 +78,5 @@ for step in $steps; do
 	esac
 done
 
-if [ "$skipped" -gt 0 ]; then
-	echo "$passed passed, $failed failed, $skipped skipped"
-else
-	echo "$passed passed, $failed failed"
-fi
+tap_totals "$passed" "$failed" "$skipped"
 [ "$failed" -eq 0 ]

@@ -21,6 +21,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 
 passed=0
 failed=0
@@ -31,9 +33,7 @@ count()
 {
 	local p f s
 
-	s=$(grep -cE '^ok .*# SKIP' "$1")
-	p=$(grep -E '^ok ' "$1" | grep -cvE '# SKIP')
-	f=$(grep -cE '^not ok ' "$1")
+	read -r p f s < <(tap_count "$1")
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
@@ -55,8 +55,7 @@ finish()
 {
 	local line
 
-	line="$passed passed, $failed failed"
-	[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+	line=$(tap_totals "$passed" "$failed" "$skipped")
 	mkdir -p .cache/debug
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC') ${kver:-?} $line" \
 		>.cache/debug/last-result

@@ -646,9 +646,7 @@ static inline int md_workload(struct md_workload *w, size_t anon_bytes,
 #define MD_TIMEOUT(seconds)	((seconds) * MD_TIMEOUT_SCALE)
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT	MD_TIMEOUT(30)
-#endif
 
-#ifdef __KSELFTEST_HARNESS_H
 /* === For harness programs: load the module if a test needs it === */
 
 static inline void md_ensure_loaded(struct __test_metadata *_metadata)
