@@ -52,6 +52,7 @@ MEMDESC_REPORT_FILE(stats);
 MEMDESC_REPORT_FILE(transitions);
 MEMDESC_REPORT_FILE(projection);
 MEMDESC_REPORT_FILE(layout);
+MEMDESC_REPORT_FILE(sections);
 
 /* === shadow: the raw array, for tools === */
 
@@ -61,14 +62,28 @@ static ssize_t memdesc_raw_read(struct file *file, char __user *ubuf,
 	return memdesc_shadow_copy(ubuf, count, ppos);
 }
 
+static loff_t memdesc_raw_size(void)
+{
+	return (loff_t)memdesc_shadow_pfns() * sizeof(u64);
+}
+
 static loff_t memdesc_raw_llseek(struct file *file, loff_t offset, int whence)
 {
-	return fixed_size_llseek(file, offset, whence,
-				 memdesc_shadow_pfns() * sizeof(u64));
+	return fixed_size_llseek(file, offset, whence, memdesc_raw_size());
+}
+
+/* The size follows memory hotplug; fstat() after open sees the current one. */
+static int memdesc_raw_open(struct inode *inode, struct file *file)
+{
+	inode_lock(inode);
+	i_size_write(inode, memdesc_raw_size());
+	inode_unlock(inode);
+	return 0;
 }
 
 static const struct file_operations memdesc_raw_fops = {
 	.owner		= THIS_MODULE,
+	.open		= memdesc_raw_open,
 	.read		= memdesc_raw_read,
 	.llseek		= memdesc_raw_llseek,
 };
@@ -98,18 +113,18 @@ static int memdesc_user_input(const char __user *ubuf, size_t count,
 
 /* === pfn: select one PFN, read its words === */
 
-/* The selected PFN; the first spanned PFN until a write picks another. */
+/* The selected PFN; the first listed PFN until a write picks another. */
 static unsigned long memdesc_pfn_selected;
 static bool memdesc_pfn_chosen;
 static DEFINE_MUTEX(memdesc_pfn_lock);
 
 static int memdesc_pfn_show(struct seq_file *m, void *v)
 {
-	const struct memdesc_range *r = memdesc_next_range(NULL);
 	unsigned long pfn;
 
 	mutex_lock(&memdesc_pfn_lock);
-	pfn = memdesc_pfn_chosen ? memdesc_pfn_selected : r->start_pfn;
+	pfn = memdesc_pfn_chosen ? memdesc_pfn_selected :
+				   memdesc_shadow_first_pfn();
 	mutex_unlock(&memdesc_pfn_lock);
 	return memdesc_report_pfn(m, pfn);
 }
@@ -130,17 +145,16 @@ static int memdesc_parse_pfn(const char *s, unsigned long *pfn)
 static ssize_t memdesc_pfn_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
-	const struct memdesc_range *r;
 	unsigned long pfn;
 	char buf[32];
 	int err;
 
 	err = memdesc_user_input(ubuf, count, ppos, buf, sizeof(buf));
-	if (!err && (memdesc_parse_pfn(buf, &pfn) ||
-		     !memdesc_shadow_pfn(pfn, &r)))
+	/* Any PFN with a struct page: offline memory reads as a hole. */
+	if (!err && (memdesc_parse_pfn(buf, &pfn) || !memdesc_shadow_pfn_valid(pfn)))
 		err = -EINVAL;
 	if (err) {
-		pr_warn_ratelimited("pfn: want a PFN the shadow covers, in decimal or 0x hex\n");
+		pr_warn_ratelimited("pfn: want a PFN of present memory, in decimal or 0x hex\n");
 		return err;
 	}
 	mutex_lock(&memdesc_pfn_lock);
@@ -231,7 +245,7 @@ static DEFINE_MUTEX(memdesc_control_lock);
 static int memdesc_control(const char *cmd)
 {
 	if (!strcmp(cmd, "resync"))
-		return memdesc_shadow_resync();
+		return memdesc_sync_resync();
 	if (!strcmp(cmd, "reset")) {
 		memdesc_stats_reset();
 		return 0;
@@ -243,7 +257,7 @@ static int memdesc_control(const char *cmd)
 	/* Events were missed while tracking was off: start from live. */
 	if (!strcmp(cmd, "enable")) {
 		memdesc_probes_track(true);
-		return memdesc_shadow_resync();
+		return memdesc_sync_resync();
 	}
 	return -EINVAL;
 }
@@ -285,6 +299,7 @@ static const struct {
 	{ "transitions", 0400, &memdesc_transitions_fops },
 	{ "projection",	 0400, &memdesc_projection_fops },
 	{ "layout",	 0400, &memdesc_layout_fops },
+	{ "sections",	 0400, &memdesc_sections_fops },
 	{ "pfn",	 0600, &memdesc_pfn_fops },
 	{ "control",	 0200, &memdesc_control_fops },
 };
@@ -316,8 +331,7 @@ int memdesc_debugfs_init(void)
 				    memdesc_files[i].fops);
 	/* Sized, so tools can stat() it and seek from the end. */
 	debugfs_create_file_size("shadow", 0400, memdesc_dir, NULL,
-				 &memdesc_raw_fops,
-				 memdesc_shadow_pfns() * sizeof(u64));
+				 &memdesc_raw_fops, memdesc_raw_size());
 	return 0;
 }
 

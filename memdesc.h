@@ -2,7 +2,10 @@
 /*
  * Interfaces between the parts of the memdesc module.
  *
- *   memdesc_shadow.c	the shadow store: one u64 per spanned PFN, seeding
+ *   memdesc_shadow.c	the shadow store: a chunk of u64 words per online
+ *			memory section, found through a section-indexed table
+ *   memdesc_sync.c	seeding, resync and memory hotplug: the live state
+ *			copied into the store
  *   memdesc_probes.c	tracepoint probes that keep the shadow current
  *   memdesc_live.c	the live classifier: a PFN's word from struct page
  *   memdesc_vmalloc.c	which pages vmalloc space maps: a page-table walk
@@ -45,7 +48,8 @@ enum memdesc_stat {
 	MEMDESC_EV_KSM_REMOVE,		/* ksm:ksm_remove_ksm_page (6.4+) */
 	MEMDESC_NR_EVENTS,
 	MEMDESC_STAT_ALLOC_FAILED = MEMDESC_NR_EVENTS, /* alloc event, NULL page */
-	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN the shadow lacks */
+	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN with no chunk */
+	MEMDESC_STAT_BAD_BLOCK,		/* event order too large or misaligned */
 	MEMDESC_STAT_SEEDED,		/* words the seeding walk wrote */
 	MEMDESC_STAT_SEED_RACED,	/* words an event wrote first */
 	MEMDESC_STAT_PCP_TRUNCATED,	/* per-cpu pages past the snapshot */
@@ -85,44 +89,90 @@ bool memdesc_fail_alloc(void);
 
 /* === Shadow store (memdesc_shadow.c) === */
 
+/* PFNs per chunk: one memory section, the memmap's own unit. */
+#define MEMDESC_CHUNK_PFNS	PAGES_PER_SECTION
+#define MEMDESC_CHUNK_BYTES	(MEMDESC_CHUNK_PFNS * sizeof(u64))
+/* PFNs per block: the largest buddy block; gigantic folios go coarse. */
+#define MEMDESC_BLOCK_PFNS	MAX_ORDER_NR_PAGES
+#define MEMDESC_BLOCKS		(MEMDESC_CHUNK_PFNS / MEMDESC_BLOCK_PFNS)
+
+struct memdesc_section;
+
+/* memdesc_view.nr after the last listed section. */
+#define MEMDESC_VIEW_END	ULONG_MAX
+
 /**
- * struct memdesc_range - the shadow words of one node's span
- * @nid:	the node
- * @start_pfn:	node_start_pfn at load
- * @nr_pfns:	node_spanned_pages at load; 0 for a node that was offline
- * @words:	@nr_pfns words inside the one shadow allocation
+ * struct memdesc_view - one listed section, as a walk sees it
+ * @nr:		section number, or MEMDESC_VIEW_END
+ * @start_pfn:	its first PFN
+ * @index:	its place among the listed sections: the raw file holds it
+ *		at byte @index * MEMDESC_CHUNK_BYTES
+ * @nid:	node of its memory
+ * @words:	its chunk, or NULL: online but untracked
+ * @sec:	its table entry, private to memdesc_shadow.c
  *
- * Fixed from load to unload, so readers and probes need no lock.  PFNs the
- * node spans that belong to another node or to no online section read
- * MEMDESC_STATE_HOLE.
+ * Valid while memdesc_shadow_lock() is held.
  */
-struct memdesc_range {
-	int nid;
+struct memdesc_view {
+	unsigned long nr;
 	unsigned long start_pfn;
-	unsigned long nr_pfns;
+	unsigned long index;
+	int nid;
 	u64 *words;
+	struct memdesc_section *sec;
 };
 
 int memdesc_shadow_init(void);
 void memdesc_shadow_destroy(void);
-int memdesc_shadow_seed(void);
-int memdesc_shadow_resync(void);
-int memdesc_shadow_hotplug_register(void);
-void memdesc_shadow_hotplug_unregister(void);
-u64 *memdesc_shadow_pfn(unsigned long pfn, const struct memdesc_range **range);
-unsigned long memdesc_shadow_index(const struct memdesc_range *r);
+void memdesc_shadow_reconcile(void);
+void memdesc_shadow_online(unsigned long start_pfn, unsigned long nr_pages);
+void memdesc_shadow_online_done(unsigned long start_pfn,
+				unsigned long nr_pages);
+void memdesc_shadow_offline(unsigned long start_pfn, unsigned long nr_pages);
+
+void memdesc_shadow_lock(void);
+void memdesc_shadow_unlock(void);
+bool memdesc_shadow_first(struct memdesc_view *v);
+bool memdesc_shadow_next(struct memdesc_view *v);
+const u64 *memdesc_view_block(const struct memdesc_view *v, unsigned int block,
+			      u64 *buf);
+u64 memdesc_view_word(const struct memdesc_view *v, unsigned long i);
+u64 *memdesc_view_update(struct memdesc_view *v, unsigned int block);
+const char *memdesc_view_backing(const struct memdesc_view *v, int *nid,
+				 unsigned long *pfn);
+bool memdesc_shadow_word_at(unsigned long pfn, u64 *word);
+unsigned long memdesc_shadow_first_pfn(void);
+bool memdesc_shadow_pfn_valid(unsigned long pfn);
+
 ssize_t memdesc_shadow_copy(char __user *ubuf, size_t count, loff_t *pos);
-bool memdesc_shadow_seeded(void);
 unsigned long memdesc_shadow_pfns(void);
+unsigned long memdesc_shadow_untracked_pfns(void);
+size_t memdesc_shadow_word_bytes(void);
+size_t memdesc_shadow_table_bytes(void);
 size_t memdesc_shadow_bytes(void);
-const struct memdesc_range *memdesc_next_range(const struct memdesc_range *r);
-u64 *memdesc_shadow_block(struct page *page, unsigned int nr_pages);
+unsigned long memdesc_shadow_chunks(unsigned long *remote,
+				    unsigned long *vmalloc);
+
+bool memdesc_shadow_read(struct page *page, u64 *word);
 void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 			      enum memdesc_stat source);
 
-/* Every node range with words, in node order. */
-#define memdesc_for_each_range(r)					\
-	for ((r) = memdesc_next_range(NULL); (r); (r) = memdesc_next_range(r))
+/*
+ * Every listed section, in PFN order, under memdesc_shadow_lock(); @v is a
+ * struct memdesc_view.
+ */
+#define memdesc_for_each_section(v)					\
+	for (memdesc_shadow_first(v); (v)->nr != MEMDESC_VIEW_END;	\
+	     memdesc_shadow_next(v))
+
+/* === Sync (memdesc_sync.c) === */
+
+int memdesc_sync_seed(void);
+int memdesc_sync_resync(void);
+bool memdesc_sync_seeded(void);
+int memdesc_sync_hotplug_register(void);
+void memdesc_sync_hotplug_unregister(void);
+void memdesc_sync_enable(void);
 
 /* === Probes (memdesc_probes.c) === */
 
@@ -159,6 +209,7 @@ struct memdesc_vmalloc_set {
 	unsigned long nr_huge;
 };
 
+bool memdesc_vmalloc_walkable(void);
 int memdesc_vmalloc_snapshot(struct memdesc_vmalloc_set *set);
 bool memdesc_vmalloc_lookup(const struct memdesc_vmalloc_set *set,
 			    unsigned long pfn, bool *user);
@@ -202,8 +253,7 @@ struct memdesc_live_walk {
 };
 
 int memdesc_live_walk_start(struct memdesc_live_walk *walk);
-u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn,
-			   int nid);
+u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn);
 void memdesc_live_walk_end(struct memdesc_live_walk *walk);
 u64 memdesc_live_kind_word(struct page *head);
 u64 memdesc_live_lru_word(struct folio *folio);
@@ -219,6 +269,7 @@ int memdesc_report_stats(struct seq_file *m);
 int memdesc_report_pfn(struct seq_file *m, unsigned long pfn);
 int memdesc_report_transitions(struct seq_file *m);
 int memdesc_report_layout(struct seq_file *m);
+int memdesc_report_sections(struct seq_file *m);
 int memdesc_report_projection(struct seq_file *m);
 struct memdesc_compare *memdesc_compare_run(void);
 void memdesc_compare_free(struct memdesc_compare *c);

@@ -11,6 +11,7 @@
 
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/pgtable.h>
 #include <linux/poison.h>
 #include <linux/version.h>
 
@@ -26,6 +27,23 @@
 #define MEMDESC_MAX_PAGE_ORDER	MAX_PAGE_ORDER
 #else
 #define MEMDESC_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
+
+/*
+ * Largest order of any page a tracepoint can name: a gigantic hugetlb folio
+ * (1 GiB, PUD_ORDER, on x86-64), or the largest buddy block where the
+ * architecture has none.  Orders come from racy reads of struct page and of
+ * the shadow; no larger one may reach a store loop.  PUD_ORDER is generic
+ * since 6.7.
+ */
+#ifdef CONFIG_ARCH_HAS_GIGANTIC_PAGE
+#ifdef PUD_ORDER
+#define MEMDESC_MAX_FOLIO_ORDER	PUD_ORDER
+#else
+#define MEMDESC_MAX_FOLIO_ORDER	(PUD_SHIFT - PAGE_SHIFT)
+#endif
+#else
+#define MEMDESC_MAX_FOLIO_ORDER	MEMDESC_MAX_PAGE_ORDER
 #endif
 
 /*
@@ -134,12 +152,18 @@ static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
  * The lockless vmalloc walk is safe only where freeing a kernel page table
  * waits for an IPI to every CPU: x86-64's pmd_free_pte_page() and
  * pud_free_pmd_page() call flush_tlb_kernel_range(), which is
- * on_each_cpu(..., 1) on 6.1 and 6.12.  6.15 flushes with INVLPGB instead
- * where the CPU has it, and interrupts off then hold nothing off; re-check
- * before raising this bound.
+ * on_each_cpu(..., 1) on 6.1 and 6.12.  Kernels that know INVLPGB (6.15,
+ * or an older one it was backported to) may flush with a broadcast
+ * instruction instead, and then interrupts off hold nothing off: a feature
+ * test on the headers being built against, not a version number, since
+ * distributions backport.  Elsewhere vmalloc pages read driver and stats
+ * says vmalloc_walk 0.
  */
-#if defined(CONFIG_X86_64) && KERNEL_VERSION(6, 15, 0) > LINUX_VERSION_CODE
+#ifdef CONFIG_X86_64
+#include <asm/cpufeatures.h>
+#ifndef X86_FEATURE_INVLPGB
 #define MEMDESC_HAVE_VMALLOC_WALK 1
+#endif
 #endif
 
 #endif /* _MEMDESC_COMPAT_H */

@@ -8,7 +8,7 @@
  * counts such races as mismatches and checks them again.
  *
  * Rules, in the order applied (both kernels unless noted):
- *   hole	pfn_to_online_page() is NULL, or the page is another node's
+ *   hole	pfn_to_online_page() is NULL
  *   free	PageBuddy() head (order from page_private()), or a tail of
  *		such a block (from the head the walk passed, or by looking up
  *		the aligned heads as is_free_buddy_page() does)
@@ -77,34 +77,142 @@ static unsigned long memdesc_pcp_capacity(void)
 }
 
 /*
- * Copy one CPU's lists of one zone.  pcp->lock is the lock the allocator
- * takes for a remote drain; local fast paths only trylock it and fall back to
- * the buddy lists, so holding it briefly here delays nobody for long.
+ * Entries copied per hold of a per-cpu list lock.  6.1 takes pcp->lock
+ * with interrupts off wherever it takes it, so the copy does too; the hold
+ * is bounded whatever the lists hold, as the kernel bounds its own drains
+ * (drain_pages_zone(): pcp->batch << CONFIG_PCP_BATCH_SCALE_MAX pages, 2016
+ * by default on 6.12).
+ */
+#define MEMDESC_PCP_HOLD	256
+
+/**
+ * struct memdesc_pcp_cursor - where a copy of one CPU's lists stands
+ * @pindex:	the list being copied
+ * @last:	the last page copied from it, or NULL at its start
+ * @list_start:	walk->nr_pcp when the list began, to roll back to
+ * @lost:	pages that could not be kept
+ */
+struct memdesc_pcp_cursor {
+	unsigned int pindex;
+	struct page *last;
+	unsigned long list_start;
+	unsigned long lost;
+};
+
+/*
+ * The page whose pcp_list @pos is, if it can be one on a per-cpu list: a
+ * struct page of online memory (checked before any field of it is read),
+ * unreferenced, neither a buddy nor part of a compound page.  Between two
+ * holds the list may change under the copy, so every link followed after
+ * the first hold is checked this way before it is read through.
+ */
+static struct page *memdesc_pcp_entry(struct list_head *pos)
+{
+	struct page *page = list_entry(pos, struct page, pcp_list);
+
+	if (pfn_to_online_page(page_to_pfn(page)) != page)
+		return NULL;
+	if (page_ref_count(page) || PageBuddy(page) || PageCompound(page))
+		return NULL;
+	return page;
+}
+
+/*
+ * Is @cur->last still where the last hold left it, on list @head, with
+ * @next after it?  Taken as so if it still looks like a per-cpu page and
+ * its successor (a page or @head) links back to it; the list is walked to
+ * @head in the end, and a walk that strays off it is dropped there.
+ */
+static bool memdesc_pcp_still_linked(struct memdesc_pcp_cursor *cur,
+				     struct list_head *head,
+				     struct list_head *next)
+{
+	struct page *page;
+
+	if (!memdesc_pcp_entry(&cur->last->pcp_list))
+		return false;
+	if (next == head)
+		return READ_ONCE(head->prev) == &cur->last->pcp_list;
+	page = memdesc_pcp_entry(next);
+	return page && READ_ONCE(page->pcp_list.prev) == &cur->last->pcp_list;
+}
+
+/* Start the next list; with @drop, forget what was copied of this one. */
+static void memdesc_pcp_next_list(struct memdesc_live_walk *walk,
+				  struct memdesc_pcp_cursor *cur, bool drop)
+{
+	if (drop) {
+		cur->lost += walk->nr_pcp - cur->list_start;
+		walk->nr_pcp = cur->list_start;
+	}
+	cur->pindex++;
+	cur->last = NULL;
+	cur->list_start = walk->nr_pcp;
+}
+
+/*
+ * One hold: copy at most MEMDESC_PCP_HOLD entries, from where the last
+ * hold stopped.  Caller holds pcp->lock.
+ */
+static void memdesc_pcp_hold(struct memdesc_live_walk *walk,
+			     struct per_cpu_pages *pcp,
+			     struct memdesc_pcp_cursor *cur, unsigned long cap)
+{
+	struct list_head *head, *pos;
+	unsigned int n = 0, order;
+	struct page *page;
+
+	while (cur->pindex < NR_PCP_LISTS) {
+		head = &pcp->lists[cur->pindex];
+		order = memdesc_pcp_pindex_order(cur->pindex);
+		if (cur->last) {
+			pos = READ_ONCE(cur->last->pcp_list.next);
+			if (!memdesc_pcp_still_linked(cur, head, pos)) {
+				memdesc_pcp_next_list(walk, cur, true);
+				continue;
+			}
+		} else {
+			pos = READ_ONCE(head->next);
+		}
+		for (; pos != head; pos = READ_ONCE(page->pcp_list.next)) {
+			if (n++ == MEMDESC_PCP_HOLD)
+				return;
+			page = memdesc_pcp_entry(pos);
+			if (!page)
+				break;
+			if (walk->nr_pcp < cap) {
+				walk->pcp[walk->nr_pcp].pfn = page_to_pfn(page);
+				walk->pcp[walk->nr_pcp].order = order;
+				walk->nr_pcp++;
+			} else {
+				cur->lost++;
+			}
+			cur->last = page;
+		}
+		memdesc_pcp_next_list(walk, cur, pos != head);
+	}
+}
+
+/*
+ * Copy one CPU's lists of one zone, in holds of MEMDESC_PCP_HOLD entries.
+ * pcp->lock is the lock the allocator takes for a remote drain; local fast
+ * paths only trylock it and fall back to the buddy lists, so holding it
+ * briefly here delays nobody for long.
  */
 static void memdesc_pcp_collect(struct memdesc_live_walk *walk,
 				struct per_cpu_pages *pcp, unsigned long cap)
 {
-	unsigned long flags, lost = 0;
-	unsigned int pindex;
-	struct page *page;
+	struct memdesc_pcp_cursor cur = { .list_start = walk->nr_pcp };
+	unsigned long flags;
 
-	spin_lock_irqsave(&pcp->lock, flags);
-	for (pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
-		unsigned int order = memdesc_pcp_pindex_order(pindex);
-
-		list_for_each_entry(page, &pcp->lists[pindex], pcp_list) {
-			if (walk->nr_pcp == cap) {
-				lost++;
-				continue;
-			}
-			walk->pcp[walk->nr_pcp].pfn = page_to_pfn(page);
-			walk->pcp[walk->nr_pcp].order = order;
-			walk->nr_pcp++;
-		}
+	while (cur.pindex < NR_PCP_LISTS) {
+		spin_lock_irqsave(&pcp->lock, flags);
+		memdesc_pcp_hold(walk, pcp, &cur, cap);
+		spin_unlock_irqrestore(&pcp->lock, flags);
+		cond_resched();
 	}
-	spin_unlock_irqrestore(&pcp->lock, flags);
-	if (lost)
-		this_cpu_add(memdesc_stats[MEMDESC_STAT_PCP_TRUNCATED], lost);
+	if (cur.lost)
+		this_cpu_add(memdesc_stats[MEMDESC_STAT_PCP_TRUNCATED], cur.lost);
 }
 
 static int memdesc_pcp_cmp(const void *a, const void *b)
@@ -286,12 +394,15 @@ static struct memdesc_kind memdesc_live_classify(struct memdesc_live_walk *walk,
 			    folio_mapped(page_folio(head)));
 }
 
-/* Compound order, bounded: the head may be splitting or freed under us. */
+/*
+ * Compound order, bounded by the largest page there can be: the head may
+ * be splitting or freed under us, and the order goes into a store loop.
+ */
 static unsigned int memdesc_compound_order(struct page *head)
 {
 	unsigned int order = compound_order(head);
 
-	return order <= MEMDESC_ORDER_MAX ? order : 0;
+	return order <= MEMDESC_MAX_FOLIO_ORDER ? order : 0;
 }
 
 static u64 memdesc_live_pack(unsigned int type, unsigned int subtype,
@@ -361,19 +472,18 @@ static bool memdesc_live_unreferenced_free(struct memdesc_live_walk *walk,
  *		within a node for free-block tails to cost O(1), but any order
  *		gives the right answer
  * @pfn:	the PFN
- * @nid:	the node whose span is being walked
  *
- * Return: the word; a hole word if the PFN has no online struct page or
- * belongs to another node.
+ * Return: the word; a hole word if the PFN has no online struct page.
  */
-u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn,
-			   int nid)
+u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(pfn);
 	u64 word;
+	int nid;
 
-	if (!page || page_to_nid(page) != nid)
-		return memdesc_hole_word(nid);
+	if (!page)
+		return memdesc_hole_word(0);
+	nid = page_to_nid(page);
 
 	if (pfn > walk->buddy_start && pfn < walk->buddy_end)
 		return memdesc_live_pack(MEMDESC_TYPE_FREE, 0, walk->buddy_order,

@@ -4,7 +4,8 @@
  *
  * Probes run in any context the page allocator runs in: IRQ, NMI-free atomic
  * sections, under zone->lock.  So they never sleep, never allocate and never
- * take a lock; each is a counter increment and 2^order word stores.
+ * take a lock; each is a counter increment and at most MEMDESC_BLOCK_PFNS
+ * word stores, whatever the order (memdesc_shadow_set_block()).
  *
  * The kmem page events say allocated or free.  What a page is comes from
  * the events that see a page change kind: page cache add and delete, LRU
@@ -132,16 +133,14 @@ static void memdesc_probe_page_free(void *data, struct page *page,
  */
 static void memdesc_probe_page_free_batched(void *data, struct page *page)
 {
-	u64 *w, word;
+	u64 word;
 
 	if (!memdesc_event(MEMDESC_EV_PAGE_FREE_BATCHED))
 		return;
-	w = memdesc_shadow_block(page, 1);
-	if (unlikely(!w)) {
+	if (unlikely(!memdesc_shadow_read(page, &word))) {
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
 		return;
 	}
-	word = READ_ONCE(*w);
 	if (memdesc_word_is_free(word))
 		return;
 	memdesc_mark_free(page, memdesc_word_is_page(word) ?
@@ -181,20 +180,19 @@ static void memdesc_probe_pcpu_drain(void *data, struct page *page,
 static void memdesc_note_object(const void *ptr, enum memdesc_stat source)
 {
 	struct page *head;
-	u64 *w;
+	u64 word;
 
 	if (unlikely(ZERO_OR_NULL_PTR(ptr)) || unlikely(!virt_addr_valid(ptr)))
 		return;
 	head = compound_head(virt_to_page(ptr));
 	if (!PageSlab(head))
 		return;
-	w = memdesc_shadow_block(head, 1);
-	if (unlikely(!w)) {
+	if (unlikely(!memdesc_shadow_read(head, &word))) {
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
 		return;
 	}
-	if (memdesc_word_is_page(READ_ONCE(*w)) &&
-	    memdesc_word_type(READ_ONCE(*w)) == MEMDESC_TYPE_SLAB)
+	if (memdesc_word_is_page(word) &&
+	    memdesc_word_type(word) == MEMDESC_TYPE_SLAB)
 		return;
 	memdesc_retype(head, source);
 }

@@ -59,6 +59,7 @@ static const struct memdesc_descriptor memdesc_descriptors[] = {
  * @vmalloc:	of those, vmalloc pages (the "scattered memory" problem)
  * @max_order:	largest order on any page word
  * @max_pfn:	one past the last PFN the shadow covers
+ * @buf:	a block of words, for the walk
  */
 struct memdesc_census2 {
 	unsigned long pfns;
@@ -67,38 +68,49 @@ struct memdesc_census2 {
 	unsigned long vmalloc;
 	unsigned int max_order;
 	unsigned long max_pfn;
+	u64 buf[MEMDESC_BLOCK_PFNS];
 };
 
-static void memdesc_projection_count(struct memdesc_census2 *c)
+static void memdesc_projection_words(struct memdesc_census2 *c,
+				     const u64 *words)
 {
-	const struct memdesc_range *r;
-	unsigned long i;
-	unsigned int type, sub;
+	unsigned int i, type, sub;
 	u64 w;
 
-	memset(c, 0, sizeof(*c));
-	memdesc_for_each_range(r) {
-		c->max_pfn = max(c->max_pfn, r->start_pfn + r->nr_pfns);
-		for (i = 0; i < r->nr_pfns; i++) {
-			w = READ_ONCE(r->words[i]);
-			if (!(i % 4096))
-				cond_resched();
-			if (!memdesc_word_is_page(w))
-				continue;
-			c->pfns++;
-			c->max_order = max(c->max_order, memdesc_word_order(w));
-			type = memdesc_word_type(w);
-			sub = memdesc_word_subtype(w);
-			if (memdesc_word_head(w))
-				c->heads[type]++;
-			if (type != MEMDESC_TYPE_MISC)
-				continue;
-			c->misc++;
-			if (sub == MEMDESC_SUB_VMALLOC_MAP ||
-			    sub == MEMDESC_SUB_VMALLOC_UNMAP)
-				c->vmalloc++;
-		}
+	for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
+		w = READ_ONCE(words[i]);
+		if (!memdesc_word_is_page(w))
+			continue;
+		c->pfns++;
+		c->max_order = max(c->max_order, memdesc_word_order(w));
+		type = memdesc_word_type(w);
+		sub = memdesc_word_subtype(w);
+		if (memdesc_word_head(w))
+			c->heads[type]++;
+		if (type != MEMDESC_TYPE_MISC)
+			continue;
+		c->misc++;
+		if (sub == MEMDESC_SUB_VMALLOC_MAP ||
+		    sub == MEMDESC_SUB_VMALLOC_UNMAP)
+			c->vmalloc++;
 	}
+}
+
+static void memdesc_projection_count(struct memdesc_census2 *c, u64 *buf)
+{
+	struct memdesc_view v;
+	unsigned int b;
+
+	memset(c, 0, sizeof(*c));
+	memdesc_shadow_lock();
+	memdesc_for_each_section(&v) {
+		c->max_pfn = v.start_pfn + MEMDESC_CHUNK_PFNS;
+		for (b = 0; b < MEMDESC_BLOCKS; b++)
+			memdesc_projection_words(c,
+						 memdesc_view_block(&v, b, buf));
+		cond_resched();
+	}
+	memdesc_shadow_unlock();
 }
 
 /* Bits to hold every value below @n (at least 1). */
@@ -211,10 +223,10 @@ int memdesc_report_projection(struct seq_file *m)
 	struct memdesc_census2 *c;
 	u64 desc, today, memdesc;
 
-	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	c = kvmalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
-	memdesc_projection_count(c);
+	memdesc_projection_count(c, c->buf);
 
 	seq_printf(m, "pfns %lu\n", c->pfns);
 	seq_printf(m, "struct_page_bytes %zu\n", sizeof(struct page));
@@ -236,6 +248,6 @@ int memdesc_report_projection(struct seq_file *m)
 	memdesc_print_buddy(m, c);
 	seq_puts(m, "# scattered misc-pages vmalloc-pages\n");
 	seq_printf(m, "scattered %lu %lu\n", c->misc, c->vmalloc);
-	kfree(c);
+	kvfree(c);
 	return 0;
 }

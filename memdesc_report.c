@@ -20,6 +20,7 @@
 static const char * const memdesc_stat_names[] = {
 	[MEMDESC_STAT_ALLOC_FAILED]	= "alloc_failed",
 	[MEMDESC_STAT_OUT_OF_RANGE]	= "out_of_range",
+	[MEMDESC_STAT_BAD_BLOCK]	= "bad_block",
 	[MEMDESC_STAT_SEEDED]		= "seeded",
 	[MEMDESC_STAT_SEED_RACED]	= "seed_raced",
 	[MEMDESC_STAT_PCP_TRUNCATED]	= "pcp_truncated",
@@ -61,34 +62,78 @@ static void memdesc_print_ratio(struct seq_file *m, unsigned long agree,
 
 /**
  * struct memdesc_census - counts over the shadow's words
+ * @pfns:	words counted
  * @class:	words per enum memdesc_class
- * @zone_free:	PAGE words per node and zone that are free
- * @zone_alloc:	PAGE words per node and zone that are not
+ * @zone_free:	PAGE words per node and zone (nid * MAX_NR_ZONES + zone)
+ *		that are free
+ * @zone_alloc:	and that are not
+ *
+ * A word's own node and zone fields place it, so a section holding pages
+ * of two nodes counts each page where it belongs.
  */
 struct memdesc_census {
+	unsigned long pfns;
 	unsigned long class[MEMDESC_NR_CLASSES];
-	unsigned long zone_free[MAX_NR_ZONES];
-	unsigned long zone_alloc[MAX_NR_ZONES];
+	unsigned long *zone_free;
+	unsigned long *zone_alloc;
 };
 
-static void memdesc_census_range(struct memdesc_census *c,
-				 const struct memdesc_range *r)
+static void memdesc_census_words(struct memdesc_census *c, const u64 *words)
 {
-	unsigned long i;
+	unsigned int i, nz;
+	u64 w;
 
-	for (i = 0; i < r->nr_pfns; i++) {
-		u64 w = READ_ONCE(r->words[i]);
-
+	for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
+		w = READ_ONCE(words[i]);
 		c->class[memdesc_class(w)]++;
-		if (memdesc_word_is_page(w)) {
-			if (memdesc_word_type(w) == MEMDESC_TYPE_FREE)
-				c->zone_free[memdesc_word_zone(w)]++;
-			else
-				c->zone_alloc[memdesc_word_zone(w)]++;
-		}
-		if (!(i % 4096))
-			cond_resched();
+		if (!memdesc_word_is_page(w))
+			continue;
+		nz = memdesc_word_node(w) * MAX_NR_ZONES + memdesc_word_zone(w);
+		if (memdesc_word_node(w) >= nr_node_ids ||
+		    memdesc_word_zone(w) >= MAX_NR_ZONES)
+			continue;
+		if (memdesc_word_type(w) == MEMDESC_TYPE_FREE)
+			c->zone_free[nz]++;
+		else
+			c->zone_alloc[nz]++;
 	}
+	c->pfns += MEMDESC_BLOCK_PFNS;
+}
+
+/* Count every listed word; sleeps, holds the table still meanwhile. */
+static int memdesc_census_run(struct memdesc_census *c)
+{
+	struct memdesc_view v;
+	unsigned int b;
+	u64 *buf;
+
+	memset(c, 0, sizeof(*c));
+	buf = kmalloc_array(MEMDESC_BLOCK_PFNS, sizeof(*buf), GFP_KERNEL);
+	c->zone_free = kcalloc(nr_node_ids * MAX_NR_ZONES,
+			       sizeof(*c->zone_free), GFP_KERNEL);
+	c->zone_alloc = kcalloc(nr_node_ids * MAX_NR_ZONES,
+				sizeof(*c->zone_alloc), GFP_KERNEL);
+	if (!buf || !c->zone_free || !c->zone_alloc) {
+		kfree(buf);
+		kfree(c->zone_free);
+		kfree(c->zone_alloc);
+		return -ENOMEM;
+	}
+	memdesc_shadow_lock();
+	memdesc_for_each_section(&v) {
+		for (b = 0; b < MEMDESC_BLOCKS; b++)
+			memdesc_census_words(c, memdesc_view_block(&v, b, buf));
+		cond_resched();
+	}
+	memdesc_shadow_unlock();
+	kfree(buf);
+	return 0;
+}
+
+static void memdesc_census_free(struct memdesc_census *c)
+{
+	kfree(c->zone_free);
+	kfree(c->zone_alloc);
 }
 
 /**
@@ -99,35 +144,33 @@ static void memdesc_census_range(struct memdesc_census *c,
  */
 int memdesc_report_summary(struct seq_file *m)
 {
-	unsigned long class[MEMDESC_NR_CLASSES] = { };
-	const struct memdesc_range *r;
 	struct memdesc_census *c;
-	int i, z;
+	unsigned long nz;
+	int i, err;
 
 	c = kmalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
-
-	seq_printf(m, "spanned %lu\n", memdesc_shadow_pfns());
+	err = memdesc_census_run(c);
+	if (err) {
+		kfree(c);
+		return err;
+	}
+	seq_printf(m, "spanned %lu\n", c->pfns);
 	seq_puts(m, "# node zone pages free allocated\n");
-	memdesc_for_each_range(r) {
-		memset(c, 0, sizeof(*c));
-		memdesc_census_range(c, r);
-		for (i = 0; i < MEMDESC_NR_CLASSES; i++)
-			class[i] += c->class[i];
-		/* ZONE_MOVABLE etc. show once they hold pages. */
-		for (z = 0; z < MAX_NR_ZONES; z++) {
-			if (!c->zone_free[z] && !c->zone_alloc[z])
-				continue;
-			seq_printf(m, "zone %d %s %lu %lu %lu\n", r->nid,
-				   memdesc_zone_name(r->nid, z),
-				   c->zone_free[z] + c->zone_alloc[z],
-				   c->zone_free[z], c->zone_alloc[z]);
-		}
+	/* ZONE_MOVABLE etc. show once they hold pages. */
+	for (nz = 0; nz < nr_node_ids * MAX_NR_ZONES; nz++) {
+		if (!c->zone_free[nz] && !c->zone_alloc[nz])
+			continue;
+		seq_printf(m, "zone %lu %s %lu %lu %lu\n", nz / MAX_NR_ZONES,
+			   memdesc_zone_name(nz / MAX_NR_ZONES, nz % MAX_NR_ZONES),
+			   c->zone_free[nz] + c->zone_alloc[nz],
+			   c->zone_free[nz], c->zone_alloc[nz]);
 	}
 	seq_puts(m, "# class pages\n");
 	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
-		seq_printf(m, "class %s %lu\n", memdesc_class_name(i), class[i]);
+		seq_printf(m, "class %s %lu\n", memdesc_class_name(i), c->class[i]);
+	memdesc_census_free(c);
 	kfree(c);
 	return 0;
 }
@@ -172,14 +215,12 @@ static_assert(ARRAY_SIZE(memdesc_field_names) == MEMDESC_NR_FIELDS);
 /**
  * struct memdesc_mismatch - a PFN whose shadow and live words disagree
  * @pfn:	the PFN
- * @nid:	node of the range it was walked in
  * @shadow:	shadow word
  * @live:	live word
  * @fields:	BIT(enum memdesc_field) of the fields that disagree
  */
 struct memdesc_mismatch {
 	unsigned long pfn;
-	int nid;
 	u64 shadow;
 	u64 live;
 	unsigned int fields;
@@ -189,6 +230,7 @@ struct memdesc_mismatch {
  * struct memdesc_compare - result of one compare
  * @compared:	online PFNs walked
  * @unknown:	of those, shadow words still UNKNOWN
+ * @untracked:	of those, PFNs whose section has no chunk
  * @rechecked:	PFNs that disagreed in the walk and were looked at again
  * @unchecked:	disagreements past MEMDESC_RECHECK_MAX, counted persistent
  * @agree:	per field, PFNs that agree in the end
@@ -199,10 +241,12 @@ struct memdesc_mismatch {
  * @nr_examples: how many of @examples are set
  * @mis:	the disagreements; after the recheck, the persistent ones
  * @nr_mis:	entries in @mis
+ * @buf:	a block of shadow words, for the walk
  */
 struct memdesc_compare {
 	unsigned long compared;
 	unsigned long unknown;
+	unsigned long untracked;
 	unsigned long rechecked;
 	unsigned long unchecked;
 	unsigned long agree[MEMDESC_NR_FIELDS];
@@ -214,6 +258,7 @@ struct memdesc_compare {
 	u8 nr_examples[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
 	struct memdesc_mismatch *mis;
 	unsigned long nr_mis;
+	u64 buf[MEMDESC_BLOCK_PFNS];
 };
 
 /*
@@ -283,13 +328,18 @@ static void memdesc_add_example(struct memdesc_compare *c,
 
 /* Walk pass: count agreements, keep disagreements for the recheck. */
 static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
-				int nid, u64 shadow, u64 live)
+				u64 shadow, u64 live)
 {
 	unsigned int scope, diff;
 
 	c->compared++;
-	if (memdesc_word_state(shadow) == MEMDESC_STATE_UNKNOWN) {
+	switch (memdesc_word_state(shadow)) {
+	case MEMDESC_STATE_UNKNOWN:
 		c->unknown++;
+		c->matrix[memdesc_class(shadow)][memdesc_class(live)]++;
+		return;
+	case MEMDESC_STATE_UNTRACKED:
+		c->untracked++;
 		c->matrix[memdesc_class(shadow)][memdesc_class(live)]++;
 		return;
 	}
@@ -299,7 +349,7 @@ static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
 		return;
 	}
 	if (c->nr_mis == MEMDESC_RECHECK_MAX) {
-		struct memdesc_mismatch mm = { pfn, nid, shadow, live, diff };
+		struct memdesc_mismatch mm = { pfn, shadow, live, diff };
 
 		c->unchecked++;
 		memdesc_tally(c, shadow, live, diff, scope);
@@ -307,23 +357,28 @@ static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
 		return;
 	}
 	c->mis[c->nr_mis++] = (struct memdesc_mismatch){
-		pfn, nid, shadow, live, diff };
+		pfn, shadow, live, diff };
 }
 
-static void memdesc_compare_range(struct memdesc_compare *c,
-				  struct memdesc_live_walk *walk,
-				  const struct memdesc_range *r)
+/* Every online PFN of one listed section; @buf holds a block of words. */
+static void memdesc_compare_section(struct memdesc_compare *c,
+				    struct memdesc_live_walk *walk,
+				    const struct memdesc_view *v, u64 *buf)
 {
-	unsigned long i;
+	unsigned long pfn = v->start_pfn;
+	const u64 *words;
+	unsigned int b, i;
+	u64 live;
 
-	for (i = 0; i < r->nr_pfns; i++) {
-		u64 live = memdesc_live_walk_word(walk, r->start_pfn + i, r->nid);
-
-		if (memdesc_word_state(live) != MEMDESC_STATE_HOLE)
-			memdesc_compare_pfn(c, r->start_pfn + i, r->nid,
-					    READ_ONCE(r->words[i]), live);
-		if (!(i % 1024))
-			cond_resched();
+	for (b = 0; b < MEMDESC_BLOCKS; b++) {
+		words = memdesc_view_block(v, b, buf);
+		for (i = 0; i < MEMDESC_BLOCK_PFNS; i++, pfn++) {
+			live = memdesc_live_walk_word(walk, pfn);
+			if (memdesc_word_state(live) != MEMDESC_STATE_HOLE)
+				memdesc_compare_pfn(c, pfn, READ_ONCE(words[i]),
+						    live);
+		}
+		cond_resched();
 	}
 }
 
@@ -336,7 +391,6 @@ static void memdesc_compare_range(struct memdesc_compare *c,
 static int memdesc_compare_recheck(struct memdesc_compare *c)
 {
 	struct memdesc_live_walk walk;
-	const struct memdesc_range *r;
 	unsigned long i, kept = 0;
 	unsigned int scope, diff;
 	int err, f;
@@ -344,12 +398,13 @@ static int memdesc_compare_recheck(struct memdesc_compare *c)
 	err = memdesc_live_walk_start(&walk);
 	if (err)
 		return err;
+	memdesc_shadow_lock();
 	for (i = 0; i < c->nr_mis; i++) {
 		struct memdesc_mismatch *mm = &c->mis[i];
-		u64 *w = memdesc_shadow_pfn(mm->pfn, &r);
 
-		mm->shadow = READ_ONCE(*w);
-		mm->live = memdesc_live_walk_word(&walk, mm->pfn, mm->nid);
+		/* A PFN whose memory went offline since reads as a hole. */
+		memdesc_shadow_word_at(mm->pfn, &mm->shadow);
+		mm->live = memdesc_live_walk_word(&walk, mm->pfn);
 		diff = memdesc_diff(mm->shadow, mm->live, &scope);
 		for (f = 0; f < MEMDESC_NR_FIELDS; f++)
 			if ((mm->fields & BIT(f)) && !(diff & BIT(f)))
@@ -363,6 +418,7 @@ static int memdesc_compare_recheck(struct memdesc_compare *c)
 		if (!(i % 1024))
 			cond_resched();
 	}
+	memdesc_shadow_unlock();
 	memdesc_live_walk_end(&walk);
 	c->rechecked = c->nr_mis;
 	c->nr_mis = kept;
@@ -381,8 +437,8 @@ static int memdesc_compare_recheck(struct memdesc_compare *c)
 struct memdesc_compare *memdesc_compare_run(void)
 {
 	struct memdesc_live_walk walk;
-	const struct memdesc_range *r;
 	struct memdesc_compare *c;
+	struct memdesc_view v;
 	int err = -ENOMEM;
 
 	c = kvzalloc(sizeof(*c), GFP_KERNEL);
@@ -395,8 +451,10 @@ struct memdesc_compare *memdesc_compare_run(void)
 	err = memdesc_live_walk_start(&walk);
 	if (err)
 		goto fail;
-	memdesc_for_each_range(r)
-		memdesc_compare_range(c, &walk, r);
+	memdesc_shadow_lock();
+	memdesc_for_each_section(&v)
+		memdesc_compare_section(c, &walk, &v, c->buf);
+	memdesc_shadow_unlock();
 	memdesc_live_walk_end(&walk);
 	err = memdesc_compare_recheck(c);
 	if (err)
@@ -495,6 +553,7 @@ void memdesc_compare_print(struct seq_file *m, const struct memdesc_compare *c)
 
 	seq_printf(m, "compared %lu\n", c->compared);
 	seq_printf(m, "unknown %lu\n", c->unknown);
+	seq_printf(m, "untracked %lu\n", c->untracked);
 	seq_printf(m, "rechecked %lu\n", c->rechecked);
 	seq_printf(m, "unchecked %lu\n", c->unchecked);
 	seq_puts(m, "# field name agree disagree percent transient\n");
@@ -591,29 +650,33 @@ static void memdesc_print_word(struct seq_file *m, const char *what, u64 w)
 /**
  * memdesc_report_pfn - one PFN: shadow and live words, raw page state
  * @m:		output
- * @pfn:	a PFN the shadow covers
+ * @pfn:	a PFN with a struct page
  *
- * Return: 0, -EINVAL if the shadow does not cover @pfn, or -ENOMEM.
+ * Return: 0, -EINVAL if @pfn has no struct page (memdesc_shadow_word_at()),
+ * or -ENOMEM.
  */
 int memdesc_report_pfn(struct seq_file *m, unsigned long pfn)
 {
-	const struct memdesc_range *r;
 	struct memdesc_live_walk walk;
 	struct page *page;
-	u64 *w, live;
+	u64 shadow, live;
+	bool valid;
 	int err;
 
-	w = memdesc_shadow_pfn(pfn, &r);
-	if (!w)
-		return -EINVAL;
 	err = memdesc_live_walk_start(&walk);
 	if (err)
 		return err;
-	live = memdesc_live_walk_word(&walk, pfn, r->nid);
+	memdesc_shadow_lock();
+	valid = memdesc_shadow_word_at(pfn, &shadow);
+	if (valid)
+		live = memdesc_live_walk_word(&walk, pfn);
+	memdesc_shadow_unlock();
 	memdesc_live_walk_end(&walk);
+	if (!valid)
+		return -EINVAL;
 
 	seq_printf(m, "pfn %lu\n", pfn);
-	memdesc_print_word(m, "shadow", READ_ONCE(*w));
+	memdesc_print_word(m, "shadow", shadow);
 	memdesc_print_word(m, "live", live);
 	page = pfn_to_online_page(pfn);
 	if (!page) {
@@ -660,22 +723,69 @@ int memdesc_report_transitions(struct seq_file *m)
 	return 0;
 }
 
-/* === layout: where each node's words sit in the shadow file === */
+/* === layout and sections: where the words are === */
 
 /**
- * memdesc_report_layout - one line per node range
+ * memdesc_report_layout - the raw file's ranges
  * @m:		output
+ *
+ * One line per run of listed sections that are contiguous in PFNs and of
+ * one node, in PFN order, each at its byte offset in the raw file; the
+ * runs lie back to back there.  Memory going on- or offline changes it:
+ * read it again after the raw file, and read both again if it changed.
  *
  * Return: 0.
  */
 int memdesc_report_layout(struct seq_file *m)
 {
-	const struct memdesc_range *r;
+	unsigned long start = 0, pfns = 0, index = 0;
+	struct memdesc_view v;
+	int nid = NUMA_NO_NODE;
 
 	seq_puts(m, "# range node start-pfn pfns byte-offset\n");
-	memdesc_for_each_range(r)
-		seq_printf(m, "range %d %lu %lu %llu\n", r->nid, r->start_pfn,
-			   r->nr_pfns, (u64)memdesc_shadow_index(r) * sizeof(u64));
+	memdesc_shadow_lock();
+	memdesc_for_each_section(&v) {
+		if (pfns && v.nid == nid && v.start_pfn == start + pfns) {
+			pfns += MEMDESC_CHUNK_PFNS;
+			continue;
+		}
+		if (pfns)
+			seq_printf(m, "range %d %lu %lu %llu\n", nid, start, pfns,
+				   (u64)index * MEMDESC_CHUNK_BYTES);
+		nid = v.nid;
+		start = v.start_pfn;
+		pfns = MEMDESC_CHUNK_PFNS;
+		index = v.index;
+	}
+	memdesc_shadow_unlock();
+	if (pfns)
+		seq_printf(m, "range %d %lu %lu %llu\n", nid, start, pfns,
+			   (u64)index * MEMDESC_CHUNK_BYTES);
+	return 0;
+}
+
+/**
+ * memdesc_report_sections - every listed section and where its chunk lives
+ * @m:		output
+ *
+ * Return: 0.
+ */
+int memdesc_report_sections(struct seq_file *m)
+{
+	struct memdesc_view v;
+	unsigned long pfn;
+	const char *how;
+	int nid;
+
+	seq_puts(m, "# section start-pfn node state chunk-node backing chunk-pfn\n");
+	memdesc_shadow_lock();
+	memdesc_for_each_section(&v) {
+		how = memdesc_view_backing(&v, &nid, &pfn);
+		seq_printf(m, "section %lu %d %s %d %s %lu\n", v.start_pfn, v.nid,
+			   v.words ? "tracked" : "untracked", nid, how, pfn);
+		cond_resched();
+	}
+	memdesc_shadow_unlock();
 	return 0;
 }
 
@@ -689,6 +799,7 @@ int memdesc_report_layout(struct seq_file *m)
  */
 int memdesc_report_stats(struct seq_file *m)
 {
+	unsigned long chunks, remote, vmalloc;
 	int i;
 
 	seq_puts(m, "# event tracepoint attached count\n");
@@ -699,10 +810,18 @@ int memdesc_report_stats(struct seq_file *m)
 	for (i = MEMDESC_NR_EVENTS; i < MEMDESC_NR_STATS; i++)
 		seq_printf(m, "counter %s %lu\n", memdesc_stat_name(i),
 			   memdesc_stat_read(i));
+	chunks = memdesc_shadow_chunks(&remote, &vmalloc);
 	seq_printf(m, "pfns %lu\n", memdesc_shadow_pfns());
+	seq_printf(m, "untracked_pfns %lu\n", memdesc_shadow_untracked_pfns());
 	seq_printf(m, "shadow_bytes %zu\n", memdesc_shadow_bytes());
+	seq_printf(m, "shadow_word_bytes %zu\n", memdesc_shadow_word_bytes());
+	seq_printf(m, "shadow_table_bytes %zu\n", memdesc_shadow_table_bytes());
+	seq_printf(m, "chunks %lu\n", chunks);
+	seq_printf(m, "chunks_remote %lu\n", remote);
+	seq_printf(m, "chunks_vmalloc %lu\n", vmalloc);
 	seq_printf(m, "nodes %u\n", num_online_nodes());
-	seq_printf(m, "seeded %d\n", memdesc_shadow_seeded());
+	seq_printf(m, "seeded %d\n", memdesc_sync_seeded());
 	seq_printf(m, "tracking %d\n", memdesc_probes_tracking());
+	seq_printf(m, "vmalloc_walk %d\n", memdesc_vmalloc_walkable());
 	return 0;
 }

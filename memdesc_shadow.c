@@ -1,18 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shadow memdesc array.
+ * The shadow memdesc array, laid out as the memory model lays out memmap.
  *
- * One u64 per PFN spanned by an online node, all in one vmalloc area, each
- * node's words contiguous.  page_to_nid() reads the node from page->flags, so
- * PFN to word is one subtraction: no search, no lock.  Words are written with
- * single 64-bit stores (WRITE_ONCE) and read with READ_ONCE, so a reader never
- * sees a torn word.  The ranges are fixed from load to unload.
+ * One chunk of MEMDESC_CHUNK_PFNS words for every online memory section, as
+ * SPARSEMEM_VMEMMAP holds one piece of memmap per section, allocated on the
+ * section's node when that node has memory to give.  A PFN finds its word
+ * through a two-level table indexed by section number, as
+ * SPARSEMEM_EXTREME finds a section: a root of leaf pointers, sized to the
+ * highest section in use, and leaves of one page each.  A hole costs an
+ * empty entry at most; a range of address space with no memory, nothing.
+ *
+ * Which sections are listed.  Every online section: those online at load,
+ * and those the memory notifier (memdesc_sync.c) brings in before their
+ * first page reaches the allocator.  A section whose chunk could not be
+ * allocated is listed untracked: its words read MEMDESC_STATE_UNTRACKED
+ * and cost nothing.  A section going offline is dropped and its chunk
+ * freed; an unlisted PFN reads as a hole.  The table itself only grows
+ * (root replaced, leaves added) until unload.
+ *
+ * Concurrency.  Probes run in tracepoint context with preemption disabled:
+ * an RCU-sched read-side critical section.  They reach the root, a leaf and
+ * a chunk through pointers published with rcu_assign_pointer() and read
+ * with rcu_dereference_sched(), so a probe that sees a chunk sees it
+ * zeroed.  A retired chunk or root is unpublished first and freed after
+ * synchronize_rcu(), when no probe can still hold it.  That is all probes
+ * need: they never wait and never see freed memory.  Everything else - the
+ * walks of compare, summary, seeding and the raw file, and the notifier -
+ * holds memdesc_shadow_mutex, which orders them against changes of the
+ * table.
+ *
+ * Words.  Single 64-bit stores and READ_ONCE() reads, so no reader sees a
+ * torn word.  A block larger than MEMDESC_BLOCK_PFNS (a gigantic folio:
+ * 2^18 PFNs at 1 GiB) is stored coarse: the first word of each
+ * MEMDESC_BLOCK_PFNS block it covers holds the word, and a bit in the
+ * section's coarse bitmap says the rest of that block reads the same.  So
+ * no event stores more than MEMDESC_BLOCK_PFNS words, whatever its order,
+ * though gigantic-page events fire with interrupts off: a 1 GiB folio is
+ * 256 stores, not 262,144.  An event for a smaller block inside a coarse
+ * one first expands that one block, the cost of one largest buddy block.
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
-#include <linux/memory.h>
+#include <linux/bitops.h>
 #include <linux/memory_hotplug.h>
-#include <linux/nodemask.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -24,15 +56,78 @@
 /* What the word must hold on this kernel: fail the build, not the machine. */
 static_assert(MAX_NR_ZONES - 1 <= MEMDESC_ZONE_MAX);
 static_assert(NODES_SHIFT <= MEMDESC_NODE_BITS);
-static_assert(MEMDESC_MAX_PAGE_ORDER <= MEMDESC_ORDER_MAX);
+static_assert(MEMDESC_MAX_FOLIO_ORDER <= MEMDESC_ORDER_MAX);
+/* Blocks are whole buddy blocks inside a section, and fit one bitmap. */
+static_assert(MEMDESC_BLOCK_PFNS == MAX_ORDER_NR_PAGES);
+static_assert(MEMDESC_BLOCK_PFNS <= MEMDESC_CHUNK_PFNS);
+static_assert(MEMDESC_CHUNK_PFNS / MEMDESC_BLOCK_PFNS <= BITS_PER_LONG);
 
-static struct memdesc_range *memdesc_ranges;	/* nr_node_ids entries */
-static u64 *memdesc_words;			/* every range's words */
-static unsigned long memdesc_nr_words;
-static bool memdesc_seeded;			/* set once, after seeding */
+#define MEMDESC_BLOCK_ORDER	ilog2(MEMDESC_BLOCK_PFNS)
+
+/* Where a section stands in the table. */
+enum memdesc_section_state {
+	MEMDESC_SECTION_ABSENT,		/* not listed: offline, or no memory */
+	MEMDESC_SECTION_TRACKED,	/* listed, with a chunk */
+	MEMDESC_SECTION_UNTRACKED,	/* listed, online, no chunk */
+};
+
+/**
+ * struct memdesc_section - one memory section's entry in the table
+ * @words:	its chunk of MEMDESC_CHUNK_PFNS words, or NULL; written under
+ *		memdesc_shadow_mutex, read by probes under RCU-sched
+ * @coarse:	bit b set: every word of block b reads as its first word
+ *		(head bit aside); atomic bit operations, any context
+ * @nid:	node of the section's memory; memdesc_shadow_mutex
+ * @state:	enum memdesc_section_state; memdesc_shadow_mutex
+ *
+ * Probes read @words and @coarse, which share a cache line: entries are
+ * aligned to a power of two, which also makes the leaf index a shift.
+ */
+struct memdesc_section {
+	u64 __rcu *words;
+	unsigned long coarse;
+	int nid;
+	unsigned int state;
+} __aligned(32);
+
+static_assert(sizeof(struct memdesc_section) == 32);
+
+#define MEMDESC_LEAF_SECTIONS	(PAGE_SIZE / sizeof(struct memdesc_section))
+
+/* One page of entries: MEMDESC_LEAF_SECTIONS consecutive sections. */
+struct memdesc_leaf {
+	struct memdesc_section sec[MEMDESC_LEAF_SECTIONS];
+};
+
+/**
+ * struct memdesc_root - the top of the table
+ * @nr_leaves:	entries in @leaf; sections from 0 up to the highest in use
+ * @leaf:	leaves, NULL where no section of theirs was ever listed
+ */
+struct memdesc_root {
+	unsigned long nr_leaves;
+	struct memdesc_leaf __rcu *leaf[];
+};
+
+static struct memdesc_root __rcu *memdesc_root;
+/* The table's shape and every section's state; see the top of the file. */
+static DEFINE_MUTEX(memdesc_shadow_mutex);
+
+/* Totals for stats, written under memdesc_shadow_mutex, read racily. */
+static unsigned long memdesc_nr_tracked;	/* sections with a chunk */
+static unsigned long memdesc_nr_untracked;	/* listed without one */
+static unsigned long memdesc_nr_leaves;		/* leaves allocated */
+static unsigned long memdesc_nr_remote;		/* chunks off their node */
+static unsigned long memdesc_nr_vmalloc;	/* chunks from vmalloc */
+static unsigned long memdesc_nr_unlisted;	/* online, no entry at all */
+
+/* Bumped whenever the listed set changes; the raw file's cursor checks it. */
+static unsigned long memdesc_generation;
 
 DEFINE_PER_CPU(unsigned long, memdesc_stats[MEMDESC_NR_STATS]);
 DEFINE_PER_CPU(struct memdesc_transitions, memdesc_transitions);
+
+/* === Counters === */
 
 /**
  * memdesc_transitions_read - fold the per-cpu transition counts
@@ -119,99 +214,793 @@ static void memdesc_class_table_init(void)
 	}
 }
 
+/* === The table === */
+
+static struct memdesc_root *memdesc_root_locked(void)
+{
+	return rcu_dereference_protected(memdesc_root,
+					 lockdep_is_held(&memdesc_shadow_mutex));
+}
+
+/* The entry of section @nr, or NULL if no leaf holds it; under the mutex. */
+static struct memdesc_section *memdesc_section_locked(unsigned long nr)
+{
+	struct memdesc_root *root = memdesc_root_locked();
+	struct memdesc_leaf *leaf;
+
+	if (!root || nr / MEMDESC_LEAF_SECTIONS >= root->nr_leaves)
+		return NULL;
+	leaf = rcu_dereference_protected(root->leaf[nr / MEMDESC_LEAF_SECTIONS],
+					 lockdep_is_held(&memdesc_shadow_mutex));
+	return leaf ? &leaf->sec[nr % MEMDESC_LEAF_SECTIONS] : NULL;
+}
+
+static u64 *memdesc_words_locked(struct memdesc_section *s)
+{
+	return rcu_dereference_protected(s->words,
+					 lockdep_is_held(&memdesc_shadow_mutex));
+}
+
+/*
+ * Make the root reach section @nr: a larger copy replaces it, and the old
+ * one is freed once no probe can be reading it.  Sleeps.
+ */
+static int memdesc_root_grow(unsigned long nr)
+{
+	struct memdesc_root *old = memdesc_root_locked(), *root;
+	unsigned long want = nr / MEMDESC_LEAF_SECTIONS + 1, i;
+
+	if (old && want <= old->nr_leaves)
+		return 0;
+	if (memdesc_fail_alloc())
+		return -ENOMEM;
+	root = kvzalloc(struct_size(root, leaf, want), GFP_KERNEL | __GFP_NOWARN);
+	if (!root)
+		return -ENOMEM;
+	root->nr_leaves = want;
+	for (i = 0; old && i < old->nr_leaves; i++)
+		RCU_INIT_POINTER(root->leaf[i],
+				 rcu_dereference_protected(old->leaf[i], true));
+	rcu_assign_pointer(memdesc_root, root);
+	if (old) {
+		synchronize_rcu();
+		kvfree(old);
+	}
+	return 0;
+}
+
+/* The entry of section @nr, growing the table to hold it.  Sleeps. */
+static struct memdesc_section *memdesc_section_make(unsigned long nr, int nid)
+{
+	struct memdesc_section *s = memdesc_section_locked(nr);
+	struct memdesc_root *root;
+	struct memdesc_leaf *leaf;
+
+	if (s)
+		return s;
+	if (memdesc_root_grow(nr) || memdesc_fail_alloc())
+		return NULL;
+	leaf = kzalloc_node(sizeof(*leaf), GFP_KERNEL | __GFP_NOWARN, nid);
+	if (!leaf)
+		return NULL;
+	root = memdesc_root_locked();
+	rcu_assign_pointer(root->leaf[nr / MEMDESC_LEAF_SECTIONS], leaf);
+	memdesc_nr_leaves++;
+	return &leaf->sec[nr % MEMDESC_LEAF_SECTIONS];
+}
+
+/* === Chunks === */
+
+/*
+ * The node holding a chunk's memory, or NUMA_NO_NODE if its pages are on
+ * several (a vmalloc chunk can be).
+ */
+static int memdesc_chunk_nid(const u64 *words)
+{
+	int nid, i;
+
+	if (!is_vmalloc_addr(words))
+		return page_to_nid(virt_to_page(words));
+	nid = page_to_nid(vmalloc_to_page(words));
+	for (i = 1; i < MEMDESC_CHUNK_BYTES / PAGE_SIZE; i++)
+		if (page_to_nid(vmalloc_to_page((char *)words + i * PAGE_SIZE)) != nid)
+			return NUMA_NO_NODE;
+	return nid;
+}
+
+/*
+ * A zeroed chunk for a section of node @nid, from that node if it has the
+ * memory, else from anywhere (a node coming online has none yet, as when
+ * the kernel places a hot-added section's memmap).  kvmalloc: one
+ * contiguous allocation where it can, vmalloc pages otherwise.  A fixed
+ * size, and no warning on failure: the caller lists the section untracked.
+ */
+static u64 *memdesc_chunk_alloc(int nid, bool local_only)
+{
+	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO;
+	u64 *words;
+
+	if (memdesc_fail_alloc())
+		return NULL;
+	words = kvmalloc_node(MEMDESC_CHUNK_BYTES, gfp | __GFP_THISNODE, nid);
+	if (!words && !local_only)
+		words = kvmalloc_node(MEMDESC_CHUNK_BYTES, gfp, nid);
+	return words;
+}
+
+static void memdesc_chunk_account(const u64 *words, int nid, int sign)
+{
+	if (is_vmalloc_addr(words))
+		memdesc_nr_vmalloc += sign;
+	if (memdesc_chunk_nid(words) != nid)
+		memdesc_nr_remote += sign;
+}
+
+/* Put @words in @s; the old chunk, if any, is the caller's to retire. */
+static void memdesc_chunk_publish(struct memdesc_section *s, u64 *words)
+{
+	rcu_assign_pointer(s->words, words);
+	memdesc_chunk_account(words, s->nid, 1);
+}
+
+/* Take @s's chunk out of the table; free it after synchronize_rcu(). */
+static u64 *memdesc_chunk_unpublish(struct memdesc_section *s)
+{
+	u64 *words = memdesc_words_locked(s);
+
+	if (words) {
+		RCU_INIT_POINTER(s->words, NULL);
+		memdesc_chunk_account(words, s->nid, -1);
+	}
+	WRITE_ONCE(s->coarse, 0);
+	return words;
+}
+
+static void memdesc_section_set_state(struct memdesc_section *s,
+				      unsigned int state)
+{
+	if (s->state == MEMDESC_SECTION_TRACKED)
+		memdesc_nr_tracked--;
+	else if (s->state == MEMDESC_SECTION_UNTRACKED)
+		memdesc_nr_untracked--;
+	if (state == MEMDESC_SECTION_TRACKED)
+		memdesc_nr_tracked++;
+	else if (state == MEMDESC_SECTION_UNTRACKED)
+		memdesc_nr_untracked++;
+	if (s->state != state)
+		memdesc_generation++;
+	s->state = state;
+}
+
 /**
- * memdesc_shadow_init - allocate the shadow for every online node's span
+ * struct memdesc_section_change - what adding or dropping sections did
+ * @added:	sections given a chunk
+ * @untracked:	sections listed without one
+ * @unlisted:	online sections with no table entry either
+ * @moved:	chunks moved to their own node
+ * @dropped:	sections dropped
+ */
+struct memdesc_section_change {
+	unsigned long added;
+	unsigned long untracked;
+	unsigned long unlisted;
+	unsigned long moved;
+	unsigned long dropped;
+};
+
+/* Say once per change how much memory the shadow could not cover. */
+static void memdesc_report_untracked(const char *when,
+				     const struct memdesc_section_change *c)
+{
+	if (c->untracked)
+		pr_warn("%s: no memory for the shadow of %lu MiB (%lu sections): it reads untracked\n",
+			when, c->untracked * (MEMDESC_CHUNK_PFNS >> (20 - PAGE_SHIFT)),
+			c->untracked);
+	if (c->unlisted)
+		pr_warn("%s: no memory for the table entries of %lu MiB (%lu sections): not listed at all\n",
+			when, c->unlisted * (MEMDESC_CHUNK_PFNS >> (20 - PAGE_SHIFT)),
+			c->unlisted);
+}
+
+/*
+ * List section @nr of node @nid with a fresh chunk of UNKNOWN words.  An
+ * existing chunk is reset (the section was offline, or is being onlined
+ * again): nothing writes to an offline section's words.
+ */
+static void memdesc_section_add(unsigned long nr, int nid,
+				struct memdesc_section_change *c)
+{
+	struct memdesc_section *s = memdesc_section_make(nr, nid);
+	u64 *words;
+
+	if (!s) {
+		c->unlisted++;
+		memdesc_nr_unlisted++;
+		return;
+	}
+	words = memdesc_words_locked(s);
+	if (words) {
+		WRITE_ONCE(s->coarse, 0);
+		memset64(words, MEMDESC_WORD_UNKNOWN, MEMDESC_CHUNK_PFNS);
+		memdesc_section_set_state(s, MEMDESC_SECTION_TRACKED);
+		return;
+	}
+	s->nid = nid;
+	words = memdesc_chunk_alloc(nid, false);
+	if (!words) {
+		memdesc_section_set_state(s, MEMDESC_SECTION_UNTRACKED);
+		c->untracked++;
+		return;
+	}
+	memdesc_chunk_publish(s, words);
+	memdesc_section_set_state(s, MEMDESC_SECTION_TRACKED);
+	c->added++;
+}
+
+/* The node of an online section: its first page's. */
+static int memdesc_section_nid(unsigned long nr)
+{
+	struct page *page = pfn_to_online_page(section_nr_to_pfn(nr));
+
+	return page ? page_to_nid(page) : NUMA_NO_NODE;
+}
+
+/*
+ * The highest section online now, or -1.  Every online section lies in an
+ * online node's span.
+ */
+static long memdesc_highest_online_section(void)
+{
+	unsigned long end = 0;
+	int nid;
+
+	for_each_online_node(nid)
+		end = max(end, pgdat_end_pfn(NODE_DATA(nid)));
+	return end ? (long)pfn_to_section_nr(end - 1) : -1;
+}
+
+/* Whether section @nr is online: the memory notifier's sense. */
+static bool memdesc_section_online(unsigned long nr)
+{
+	return nr < NR_MEM_SECTIONS && online_section_nr(nr);
+}
+
+/* Free chunks once no probe can hold them; empties @n. */
+static void memdesc_chunks_retire(u64 **retired, unsigned int *n)
+{
+	unsigned int i;
+
+	if (!*n)
+		return;
+	synchronize_rcu();
+	for (i = 0; i < *n; i++)
+		kvfree(retired[i]);
+	*n = 0;
+}
+
+#define MEMDESC_RETIRE_BATCH	64
+
+/* Unlist section @s; its chunk joins @retired, freed in batches. */
+static void memdesc_section_drop(struct memdesc_section *s, u64 **retired,
+				 unsigned int *n)
+{
+	u64 *words = memdesc_chunk_unpublish(s);
+
+	memdesc_section_set_state(s, MEMDESC_SECTION_ABSENT);
+	if (words)
+		retired[(*n)++] = words;
+	if (*n == MEMDESC_RETIRE_BATCH)
+		memdesc_chunks_retire(retired, n);
+}
+
+/*
+ * Make the listed set the online sections: add what came online, drop
+ * what went offline.  Caller holds the mutex.
+ */
+static void memdesc_sections_reconcile(struct memdesc_section_change *c)
+{
+	long top = memdesc_highest_online_section();
+	struct memdesc_root *root = memdesc_root_locked();
+	unsigned long nr, last = root ? root->nr_leaves * MEMDESC_LEAF_SECTIONS : 0;
+	u64 *retired[MEMDESC_RETIRE_BATCH];
+	struct memdesc_section *s;
+	unsigned int n = 0;
+	bool online;
+
+	if (top >= 0)
+		last = max(last, (unsigned long)top + 1);
+	for (nr = 0; nr < last; nr++) {
+		online = memdesc_section_online(nr);
+		s = memdesc_section_locked(nr);
+		if (online && (!s || s->state == MEMDESC_SECTION_ABSENT)) {
+			memdesc_section_add(nr, memdesc_section_nid(nr), c);
+		} else if (!online && s && s->state != MEMDESC_SECTION_ABSENT) {
+			memdesc_section_drop(s, retired, &n);
+			c->dropped++;
+		}
+		if (!(nr % 256))
+			cond_resched();
+	}
+	memdesc_chunks_retire(retired, &n);
+}
+
+/**
+ * memdesc_shadow_init - the table and a chunk for every online section
  *
- * Every word starts MEMDESC_WORD_UNKNOWN (zero).
+ * Every word starts MEMDESC_WORD_UNKNOWN (zero).  A section whose chunk
+ * cannot be allocated is listed untracked and the load goes on.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, or -ENOMEM if the table itself cannot be allocated.
  */
 int memdesc_shadow_init(void)
 {
-	unsigned long total = 0;
-	int nid;
+	struct memdesc_section_change c = { };
+	long top = memdesc_highest_online_section();
+	int err = 0;
 
 	memdesc_class_table_init();
-	if (memdesc_fail_alloc())
-		return -ENOMEM;
-	memdesc_ranges = kcalloc(nr_node_ids, sizeof(*memdesc_ranges),
-				 GFP_KERNEL);
-	if (!memdesc_ranges)
-		return -ENOMEM;
-
-	for (nid = 0; nid < nr_node_ids; nid++)
-		memdesc_ranges[nid].nid = nid;
-
-	for_each_online_node(nid) {
-		struct memdesc_range *r = &memdesc_ranges[nid];
-		pg_data_t *pgdat = NODE_DATA(nid);
-		unsigned long flags;
-
-		/* Hotplug may be resizing the node: read the span whole. */
-		pgdat_resize_lock(pgdat, &flags);
-		r->start_pfn = pgdat->node_start_pfn;
-		r->nr_pfns = pgdat->node_spanned_pages;
-		pgdat_resize_unlock(pgdat, &flags);
-		total += r->nr_pfns;
+	mutex_lock(&memdesc_shadow_mutex);
+	if (top >= 0)
+		err = memdesc_root_grow(top);
+	if (!err) {
+		memdesc_sections_reconcile(&c);
+		memdesc_report_untracked("load", &c);
 	}
-
-	if (!memdesc_fail_alloc())
-		memdesc_words = vzalloc(array_size(total, sizeof(u64)));
-	if (!memdesc_words) {
-		kfree(memdesc_ranges);
-		memdesc_ranges = NULL;
-		return -ENOMEM;
-	}
-	memdesc_nr_words = total;
-
-	total = 0;
-	for (nid = 0; nid < nr_node_ids; nid++) {
-		memdesc_ranges[nid].words = memdesc_words + total;
-		total += memdesc_ranges[nid].nr_pfns;
-	}
-	return 0;
+	mutex_unlock(&memdesc_shadow_mutex);
+	return err;
 }
 
 /**
  * memdesc_shadow_destroy - free the shadow
  *
- * The probes must be unregistered and synchronized first.
+ * The probes and the memory notifier must be gone first, and every reader.
  */
 void memdesc_shadow_destroy(void)
 {
-	vfree(memdesc_words);
-	kfree(memdesc_ranges);
-	memdesc_words = NULL;
-	memdesc_ranges = NULL;
-	memdesc_nr_words = 0;
-	memdesc_seeded = false;
+	struct memdesc_root *root;
+	struct memdesc_leaf *leaf;
+	unsigned long l, i;
+
+	mutex_lock(&memdesc_shadow_mutex);
+	root = memdesc_root_locked();
+	for (l = 0; root && l < root->nr_leaves; l++) {
+		leaf = rcu_dereference_protected(root->leaf[l], true);
+		if (!leaf)
+			continue;
+		for (i = 0; i < MEMDESC_LEAF_SECTIONS; i++)
+			kvfree(memdesc_chunk_unpublish(&leaf->sec[i]));
+		kfree(leaf);
+	}
+	kvfree(root);
+	RCU_INIT_POINTER(memdesc_root, NULL);
+	memdesc_nr_tracked = 0;
+	memdesc_nr_untracked = 0;
+	memdesc_nr_leaves = 0;
+	memdesc_nr_remote = 0;
+	memdesc_nr_vmalloc = 0;
+	memdesc_nr_unlisted = 0;
+	memdesc_generation++;
+	mutex_unlock(&memdesc_shadow_mutex);
 }
 
 /**
- * memdesc_next_range - iterate over the node ranges that have words
- * @r:		the previous range, or NULL to start
+ * memdesc_shadow_online - list the sections of a block going online
+ * @start_pfn:	first PFN, section aligned
+ * @nr_pages:	whole sections
  *
- * Return: the next range in node order, or NULL after the last.
+ * For MEM_GOING_ONLINE, before the block's first page reaches the
+ * allocator: each section gets a chunk of UNKNOWN words (reusing and
+ * resetting one that is still there), or is listed untracked.  Sleeps.
  */
-const struct memdesc_range *memdesc_next_range(const struct memdesc_range *r)
+void memdesc_shadow_online(unsigned long start_pfn, unsigned long nr_pages)
 {
-	int nid = r ? r->nid + 1 : 0;
+	struct memdesc_section_change c = { };
+	unsigned long nr = pfn_to_section_nr(start_pfn);
+	unsigned long end = pfn_to_section_nr(start_pfn + nr_pages - 1);
+	struct page *page;
+	int nid;
 
-	for (; nid < nr_node_ids; nid++)
-		if (memdesc_ranges[nid].nr_pfns)
-			return &memdesc_ranges[nid];
-	return NULL;
+	mutex_lock(&memdesc_shadow_mutex);
+	for (; nr <= end; nr++) {
+		/* Initialized by move_pfn_range_to_zone() before the notifier. */
+		page = pfn_to_page(section_nr_to_pfn(nr));
+		nid = page_to_nid(page);
+		memdesc_section_add(nr, nid, &c);
+	}
+	memdesc_report_untracked("memory online", &c);
+	mutex_unlock(&memdesc_shadow_mutex);
 }
 
 /**
- * memdesc_shadow_index - where a range's first word is in the whole shadow
- * @r:		the range
+ * memdesc_shadow_online_done - settle the sections of a block now online
+ * @start_pfn:	first PFN, section aligned
+ * @nr_pages:	whole sections
  *
- * Return: its index among all words, as the shadow file lays them out.
+ * For MEM_ONLINE.  A section the notifier missed going online (the module
+ * loaded in between) is listed now.  A chunk that had to come from
+ * another node because its own had no memory yet - the first block of a
+ * node that appears at runtime - moves to the node, which has memory now:
+ * a fresh chunk replaces it, and the caller seeds the UNKNOWN words from
+ * the live state, as for any new chunk.  Events the old chunk took are
+ * lost with it; seeding reads what they wrote from struct page.  Sleeps.
  */
-unsigned long memdesc_shadow_index(const struct memdesc_range *r)
+void memdesc_shadow_online_done(unsigned long start_pfn,
+				unsigned long nr_pages)
 {
-	return r->words - memdesc_words;
+	struct memdesc_section_change c = { };
+	unsigned long nr = pfn_to_section_nr(start_pfn);
+	unsigned long end = pfn_to_section_nr(start_pfn + nr_pages - 1);
+	struct memdesc_section *s;
+	u64 *words, *old;
+
+	mutex_lock(&memdesc_shadow_mutex);
+	for (; nr <= end; nr++) {
+		s = memdesc_section_locked(nr);
+		if (!s || s->state == MEMDESC_SECTION_ABSENT) {
+			if (memdesc_section_online(nr))
+				memdesc_section_add(nr, memdesc_section_nid(nr), &c);
+			continue;
+		}
+		old = memdesc_words_locked(s);
+		if (!old || memdesc_chunk_nid(old) == s->nid)
+			continue;
+		words = memdesc_chunk_alloc(s->nid, true);
+		if (!words)
+			continue;
+		memdesc_chunk_account(old, s->nid, -1);
+		memdesc_chunk_publish(s, words);
+		synchronize_rcu();
+		kvfree(old);
+		c.moved++;
+	}
+	memdesc_report_untracked("memory online", &c);
+	if (c.moved)
+		pr_info("memory online: %lu shadow chunks moved to node %d\n",
+			c.moved, memdesc_section_nid(pfn_to_section_nr(start_pfn)));
+	mutex_unlock(&memdesc_shadow_mutex);
+}
+
+/**
+ * memdesc_shadow_offline - drop the sections of a block gone offline
+ * @start_pfn:	first PFN, section aligned
+ * @nr_pages:	whole sections
+ *
+ * For MEM_OFFLINE and MEM_CANCEL_ONLINE: the block's pages left the
+ * allocator (or never reached it), so no event can name them; a probe that
+ * found a chunk just before is waited for before the chunk is freed.
+ * Sleeps.
+ */
+void memdesc_shadow_offline(unsigned long start_pfn, unsigned long nr_pages)
+{
+	unsigned long nr = pfn_to_section_nr(start_pfn);
+	unsigned long end = pfn_to_section_nr(start_pfn + nr_pages - 1);
+	u64 *retired[MEMDESC_RETIRE_BATCH];
+	struct memdesc_section *s;
+	unsigned int n = 0;
+
+	mutex_lock(&memdesc_shadow_mutex);
+	for (; nr <= end; nr++) {
+		s = memdesc_section_locked(nr);
+		if (s && s->state != MEMDESC_SECTION_ABSENT)
+			memdesc_section_drop(s, retired, &n);
+	}
+	memdesc_chunks_retire(retired, &n);
+	mutex_unlock(&memdesc_shadow_mutex);
+}
+
+/**
+ * memdesc_shadow_reconcile - list exactly the sections online now
+ *
+ * For the load: memory that went on- or offline between the table's
+ * allocation and the notifier's registration.  Sleeps.
+ */
+void memdesc_shadow_reconcile(void)
+{
+	struct memdesc_section_change c = { };
+
+	mutex_lock(&memdesc_shadow_mutex);
+	memdesc_sections_reconcile(&c);
+	memdesc_report_untracked("load", &c);
+	mutex_unlock(&memdesc_shadow_mutex);
+}
+
+/* === Walks (memdesc_shadow_mutex held) === */
+
+/**
+ * memdesc_shadow_lock - hold the table still for a walk
+ *
+ * Memory going on- or offline waits until memdesc_shadow_unlock().
+ */
+void memdesc_shadow_lock(void)
+{
+	mutex_lock(&memdesc_shadow_mutex);
+}
+
+/**
+ * memdesc_shadow_unlock - let the table change again
+ */
+void memdesc_shadow_unlock(void)
+{
+	mutex_unlock(&memdesc_shadow_mutex);
+}
+
+/* Fill @v for the first listed section at or after @nr. */
+static bool memdesc_view_find(struct memdesc_view *v, unsigned long nr)
+{
+	struct memdesc_root *root = memdesc_root_locked();
+	unsigned long end = root ? root->nr_leaves * MEMDESC_LEAF_SECTIONS : 0;
+	struct memdesc_section *s;
+
+	for (; nr < end; nr++) {
+		s = memdesc_section_locked(nr);
+		if (!s) {
+			nr = round_up(nr + 1, MEMDESC_LEAF_SECTIONS) - 1;
+			continue;
+		}
+		if (s->state == MEMDESC_SECTION_ABSENT)
+			continue;
+		v->nr = nr;
+		v->start_pfn = section_nr_to_pfn(nr);
+		v->nid = s->nid;
+		v->words = memdesc_words_locked(s);
+		v->sec = s;
+		return true;
+	}
+	v->nr = MEMDESC_VIEW_END;
+	v->sec = NULL;
+	v->words = NULL;
+	return false;
+}
+
+/**
+ * memdesc_shadow_first - start a walk over the listed sections
+ * @v:		the walk's view of its section
+ *
+ * Sections come in PFN order; @v->index counts them, as the raw file lays
+ * them out.  Caller holds memdesc_shadow_lock().
+ *
+ * Return: false if no section is listed.
+ */
+bool memdesc_shadow_first(struct memdesc_view *v)
+{
+	lockdep_assert_held(&memdesc_shadow_mutex);
+	v->index = 0;
+	return memdesc_view_find(v, 0);
+}
+
+/**
+ * memdesc_shadow_next - the next listed section of a walk
+ * @v:		the view memdesc_shadow_first() filled in
+ *
+ * Return: false after the last.
+ */
+bool memdesc_shadow_next(struct memdesc_view *v)
+{
+	lockdep_assert_held(&memdesc_shadow_mutex);
+	v->index++;
+	return memdesc_view_find(v, v->nr + 1);
+}
+
+/* A coarse block's words, made whole in @buf. */
+static const u64 *memdesc_coarse_fill(u64 first, u64 *buf)
+{
+	buf[0] = first;
+	memset64(buf + 1, first & ~MEMDESC_HEAD, MEMDESC_BLOCK_PFNS - 1);
+	return buf;
+}
+
+/**
+ * memdesc_view_block - the words of one block of a walk's section
+ * @v:		a view of a listed section
+ * @block:	below MEMDESC_CHUNK_PFNS / MEMDESC_BLOCK_PFNS
+ * @buf:	MEMDESC_BLOCK_PFNS words of room
+ *
+ * The chunk's own words, to be read with READ_ONCE(), or @buf holding the
+ * words of a coarse block or of an untracked section.
+ *
+ * Return: MEMDESC_BLOCK_PFNS words.
+ */
+const u64 *memdesc_view_block(const struct memdesc_view *v, unsigned int block,
+			      u64 *buf)
+{
+	unsigned long coarse;
+
+	if (!v->words) {
+		memset64(buf, memdesc_untracked_word(v->nid), MEMDESC_BLOCK_PFNS);
+		return buf;
+	}
+	/* Pairs with memdesc_set_coarse(): the word before the bit. */
+	coarse = smp_load_acquire(&v->sec->coarse);
+	if (unlikely(coarse & BIT(block)))
+		return memdesc_coarse_fill(READ_ONCE(v->words[block <<
+							       MEMDESC_BLOCK_ORDER]),
+					   buf);
+	return v->words + (block << MEMDESC_BLOCK_ORDER);
+}
+
+/**
+ * memdesc_view_word - one word of a walk's section
+ * @v:		a view of a listed section
+ * @i:		below MEMDESC_CHUNK_PFNS
+ *
+ * Return: the word of PFN @v->start_pfn + @i.
+ */
+u64 memdesc_view_word(const struct memdesc_view *v, unsigned long i)
+{
+	unsigned long coarse;
+	u64 w;
+
+	if (!v->words)
+		return memdesc_untracked_word(v->nid);
+	coarse = smp_load_acquire(&v->sec->coarse);
+	if (likely(!(coarse & BIT(i >> MEMDESC_BLOCK_ORDER))))
+		return READ_ONCE(v->words[i]);
+	w = READ_ONCE(v->words[i & ~(MEMDESC_BLOCK_PFNS - 1)]);
+	return i & (MEMDESC_BLOCK_PFNS - 1) ? w & ~MEMDESC_HEAD : w;
+}
+
+/*
+ * Write out a coarse block's word to every word of it and clear its bit:
+ * from here its words are each their own.  Any context.
+ */
+static void memdesc_split_block(struct memdesc_section *s, u64 *words,
+				unsigned int block)
+{
+	u64 *b = words + (block << MEMDESC_BLOCK_ORDER);
+
+	memset64(b + 1, READ_ONCE(b[0]) & ~MEMDESC_HEAD,
+		 MEMDESC_BLOCK_PFNS - 1);
+	/* Release: a reader that sees the bit clear sees the words. */
+	clear_bit_unlock(block, &s->coarse);
+}
+
+/**
+ * memdesc_view_update - one block of a walk's section, to write words into
+ * @v:		a view of a listed section
+ * @block:	below MEMDESC_CHUNK_PFNS / MEMDESC_BLOCK_PFNS
+ *
+ * A coarse block is split first, so every word is its own.  Writers
+ * (seeding, resync) update words with cmpxchg64(), racing the probes.
+ *
+ * Return: MEMDESC_BLOCK_PFNS words, or NULL for an untracked section.
+ */
+u64 *memdesc_view_update(struct memdesc_view *v, unsigned int block)
+{
+	if (!v->words)
+		return NULL;
+	if (test_bit(block, &v->sec->coarse))
+		memdesc_split_block(v->sec, v->words, block);
+	return v->words + (block << MEMDESC_BLOCK_ORDER);
+}
+
+/**
+ * memdesc_view_backing - where a walk's section's chunk lives
+ * @v:		a view of a listed section
+ * @nid:	set to the node of the chunk's memory; NUMA_NO_NODE if several
+ * @pfn:	set to the PFN of its first page
+ *
+ * Return: "direct" (one allocation in the direct map), "vmalloc", or
+ * "none" for an untracked section.
+ */
+const char *memdesc_view_backing(const struct memdesc_view *v, int *nid,
+				 unsigned long *pfn)
+{
+	*nid = NUMA_NO_NODE;
+	*pfn = 0;
+	if (!v->words)
+		return "none";
+	*nid = memdesc_chunk_nid(v->words);
+	if (!is_vmalloc_addr(v->words)) {
+		*pfn = page_to_pfn(virt_to_page(v->words));
+		return "direct";
+	}
+	*pfn = page_to_pfn(vmalloc_to_page(v->words));
+	return "vmalloc";
+}
+
+/**
+ * memdesc_shadow_word_at - the shadow word of any PFN, for a report
+ * @pfn:	the PFN
+ * @word:	set to its word: a hole word if no listed section holds it
+ *
+ * Caller holds memdesc_shadow_lock().
+ *
+ * Return: true if the PFN has a struct page (pfn_valid()): online memory,
+ * or memory that is present but offline, which reads as a hole.
+ */
+bool memdesc_shadow_word_at(unsigned long pfn, u64 *word)
+{
+	struct memdesc_section *s;
+	struct memdesc_view v;
+
+	lockdep_assert_held(&memdesc_shadow_mutex);
+	if (!pfn_valid(pfn))
+		return false;
+	s = memdesc_section_locked(pfn_to_section_nr(pfn));
+	if (!s || s->state == MEMDESC_SECTION_ABSENT) {
+		*word = memdesc_hole_word(s ? s->nid : 0);
+		return true;
+	}
+	v.nid = s->nid;
+	v.sec = s;
+	v.words = memdesc_words_locked(s);
+	*word = memdesc_view_word(&v, pfn % MEMDESC_CHUNK_PFNS);
+	return true;
+}
+
+/**
+ * memdesc_shadow_pfn_valid - whether the reports answer for a PFN
+ * @pfn:	the PFN
+ *
+ * Return: true if it has a struct page: online memory, or present memory
+ * that is offline (a hole).
+ */
+bool memdesc_shadow_pfn_valid(unsigned long pfn)
+{
+	return pfn_valid(pfn);
+}
+
+/**
+ * memdesc_shadow_first_pfn - the first PFN of the first listed section
+ *
+ * Return: it, or 0 if none is listed.
+ */
+unsigned long memdesc_shadow_first_pfn(void)
+{
+	struct memdesc_view v;
+	unsigned long pfn;
+
+	mutex_lock(&memdesc_shadow_mutex);
+	pfn = memdesc_shadow_first(&v) ? v.start_pfn : 0;
+	mutex_unlock(&memdesc_shadow_mutex);
+	return pfn;
+}
+
+/* === The raw file === */
+
+/* Where the last read of the raw file ended, to find the next fast. */
+static struct {
+	unsigned long generation;
+	struct memdesc_view v;
+} memdesc_copy_cursor = { .generation = ULONG_MAX };
+
+/* The listed section at @index in the raw file, into @v; under the mutex. */
+static bool memdesc_view_at(struct memdesc_view *v, unsigned long index)
+{
+	struct memdesc_view *c = &memdesc_copy_cursor.v;
+	bool ok;
+
+	if (memdesc_copy_cursor.generation == memdesc_generation &&
+	    c->nr != MEMDESC_VIEW_END && c->index <= index) {
+		*v = *c;
+		ok = true;
+	} else {
+		ok = memdesc_shadow_first(v);
+	}
+	while (ok && v->index < index)
+		ok = memdesc_shadow_next(v);
+	if (ok) {
+		*c = *v;
+		memdesc_copy_cursor.generation = memdesc_generation;
+	}
+	return ok;
+}
+
+/* Copy up to @max words from byte @pos on into @buf; return the words. */
+static size_t memdesc_shadow_fill(__le64 *buf, size_t max, loff_t pos)
+{
+	struct memdesc_view v;
+	unsigned long i;
+	size_t n = 0;
+
+	mutex_lock(&memdesc_shadow_mutex);
+	if (memdesc_view_at(&v, pos / MEMDESC_CHUNK_BYTES)) {
+		i = pos % MEMDESC_CHUNK_BYTES / sizeof(u64);
+		for (; n < max && i < MEMDESC_CHUNK_PFNS; n++, i++)
+			buf[n] = cpu_to_le64(memdesc_view_word(&v, i));
+	}
+	mutex_unlock(&memdesc_shadow_mutex);
+	return n;
 }
 
 /**
@@ -220,99 +1009,165 @@ unsigned long memdesc_shadow_index(const struct memdesc_range *r)
  * @count:	bytes wanted
  * @pos:	byte offset in the shadow; advanced
  *
- * Little-endian u64s, all ranges back to back (see the layout file).  Each
- * word is read once, with READ_ONCE, and copied from that one read, so no
- * word in the output is torn, whatever the offset.
+ * Little-endian u64s, the listed sections back to back in PFN order (see
+ * the layout file).  Each word is read once, so none is torn whatever the
+ * offset.  Words go through a bounce page: the table is not held while
+ * user memory faults in.
  *
- * Return: bytes copied, 0 at the end, or -EFAULT.
+ * Return: bytes copied, 0 at the end, -EINVAL, -ENOMEM or -EFAULT.
  */
 ssize_t memdesc_shadow_copy(char __user *ubuf, size_t count, loff_t *pos)
 {
-	loff_t size = (loff_t)memdesc_nr_words * sizeof(u64);
-	size_t done = 0, off, len;
-	unsigned long i;
-	__le64 w;
+	size_t done = 0, words, skip, len;
+	__le64 *buf;
 
 	if (*pos < 0)
 		return -EINVAL;
-	while (done < count && *pos < size) {
-		i = *pos / sizeof(u64);
-		off = *pos % sizeof(u64);
-		w = cpu_to_le64(READ_ONCE(memdesc_words[i]));
-		len = min(sizeof(u64) - off, count - done);
-		if (copy_to_user(ubuf + done, (char *)&w + off, len))
-			return done ? done : -EFAULT;
+	buf = (__le64 *)__get_free_page(GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while (done < count) {
+		skip = *pos % sizeof(u64);
+		words = memdesc_shadow_fill(buf, PAGE_SIZE / sizeof(u64),
+					    *pos - skip);
+		if (!words)
+			break;
+		len = min(words * sizeof(u64) - skip, count - done);
+		if (copy_to_user(ubuf + done, (char *)buf + skip, len)) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
 		done += len;
 		*pos += len;
-		if (!(i % 4096))
-			cond_resched();
+		cond_resched();
 	}
+	free_page((unsigned long)buf);
 	return done;
 }
 
+/* === Sizes and counts, for stats and the layout === */
+
 /**
- * memdesc_shadow_pfns - PFNs the shadow covers
+ * memdesc_shadow_pfns - PFNs the shadow lists, tracked or not
  *
- * Return: the number of words.
+ * Return: listed sections times MEMDESC_CHUNK_PFNS.
  */
 unsigned long memdesc_shadow_pfns(void)
 {
-	return memdesc_nr_words;
+	return (READ_ONCE(memdesc_nr_tracked) +
+		READ_ONCE(memdesc_nr_untracked)) * MEMDESC_CHUNK_PFNS;
+}
+
+/**
+ * memdesc_shadow_untracked_pfns - online PFNs the shadow has no word for
+ *
+ * Return: PFNs of untracked sections, and of online sections with no
+ * table entry either.
+ */
+unsigned long memdesc_shadow_untracked_pfns(void)
+{
+	return (READ_ONCE(memdesc_nr_untracked) +
+		READ_ONCE(memdesc_nr_unlisted)) * MEMDESC_CHUNK_PFNS;
+}
+
+/**
+ * memdesc_shadow_word_bytes - memory the words hold
+ *
+ * Return: 8 bytes per tracked PFN.
+ */
+size_t memdesc_shadow_word_bytes(void)
+{
+	return READ_ONCE(memdesc_nr_tracked) * MEMDESC_CHUNK_BYTES;
+}
+
+/**
+ * memdesc_shadow_table_bytes - memory the table holds
+ *
+ * Return: the root and the leaves.
+ */
+size_t memdesc_shadow_table_bytes(void)
+{
+	struct memdesc_root *root;
+	size_t bytes;
+
+	rcu_read_lock();
+	root = rcu_dereference(memdesc_root);
+	bytes = root ? struct_size(root, leaf, root->nr_leaves) : 0;
+	rcu_read_unlock();
+	return bytes + READ_ONCE(memdesc_nr_leaves) * sizeof(struct memdesc_leaf);
 }
 
 /**
  * memdesc_shadow_bytes - memory the shadow holds
  *
- * Return: bytes of words plus the range table.
+ * Return: words plus table.
  */
 size_t memdesc_shadow_bytes(void)
 {
-	return memdesc_nr_words * sizeof(u64) +
-	       nr_node_ids * sizeof(struct memdesc_range);
+	return memdesc_shadow_word_bytes() + memdesc_shadow_table_bytes();
 }
 
 /**
- * memdesc_shadow_seeded - whether the seeding walk has completed
+ * memdesc_shadow_chunks - how the chunks were placed
+ * @remote:	set to the chunks whose memory is not on their section's node
+ * @vmalloc:	set to the chunks in vmalloc space (the rest are one
+ *		allocation each in the direct map)
  *
- * Return: true once every word was seeded from the live state.
+ * Return: the tracked sections.
  */
-bool memdesc_shadow_seeded(void)
+unsigned long memdesc_shadow_chunks(unsigned long *remote,
+				    unsigned long *vmalloc)
 {
-	/* Pairs with the release in memdesc_shadow_seed(). */
-	return smp_load_acquire(&memdesc_seeded);
+	*remote = READ_ONCE(memdesc_nr_remote);
+	*vmalloc = READ_ONCE(memdesc_nr_vmalloc);
+	return READ_ONCE(memdesc_nr_tracked);
 }
 
-/* memdesc_shadow_block(), inlined into the probes' common path. */
-static __always_inline u64 *__memdesc_shadow_block(struct page *page,
-						   unsigned int nr_pages)
-{
-	const struct memdesc_range *r;
-	unsigned long idx;
-	int nid = page_to_nid(page);
+/* === Probes (any context) === */
 
-	if (unlikely(nid >= nr_node_ids))
+/*
+ * The entry of the section holding @pfn, from a probe: RCU-sched, which
+ * the tracepoint's preempt-disabled call provides.
+ */
+static __always_inline struct memdesc_section *
+memdesc_section_rcu(unsigned long pfn)
+{
+	unsigned long nr = pfn_to_section_nr(pfn);
+	struct memdesc_root *root = rcu_dereference_sched(memdesc_root);
+	struct memdesc_leaf *leaf;
+
+	if (unlikely(!root || nr / MEMDESC_LEAF_SECTIONS >= root->nr_leaves))
 		return NULL;
-	r = &memdesc_ranges[nid];
-	/* Below start_pfn wraps to a huge index and fails the same test. */
-	idx = page_to_pfn(page) - r->start_pfn;
-	if (unlikely(idx >= r->nr_pfns || r->nr_pfns - idx < nr_pages))
+	leaf = rcu_dereference_sched(root->leaf[nr / MEMDESC_LEAF_SECTIONS]);
+	if (unlikely(!leaf))
 		return NULL;
-	return r->words + idx;
+	return &leaf->sec[nr % MEMDESC_LEAF_SECTIONS];
 }
 
 /**
- * memdesc_shadow_block - the words of @nr_pages PFNs starting at @page
- * @page:	first page; its node selects the range
- * @nr_pages:	how many words the caller will touch
+ * memdesc_shadow_read - the shadow word of a page, from a probe
+ * @page:	the page
+ * @word:	set to its word
  *
- * Safe in any context.
+ * Any context the tracepoints run in (preemption disabled).
  *
- * Return: the first word, or NULL if any of the PFNs lies outside the shadow
- * (memory hot-added beyond the span the node had at load).
+ * Return: false if no chunk holds the page.
  */
-u64 *memdesc_shadow_block(struct page *page, unsigned int nr_pages)
+bool memdesc_shadow_read(struct page *page, u64 *word)
 {
-	return __memdesc_shadow_block(page, nr_pages);
+	unsigned long pfn = page_to_pfn(page);
+	struct memdesc_section *s = memdesc_section_rcu(pfn);
+	struct memdesc_view v;
+
+	if (unlikely(!s))
+		return false;
+	v.words = rcu_dereference_sched(s->words);
+	if (unlikely(!v.words))
+		return false;
+	v.sec = s;
+	*word = memdesc_view_word(&v, pfn % MEMDESC_CHUNK_PFNS);
+	return true;
 }
 
 /*
@@ -330,6 +1185,47 @@ static void memdesc_count_transition(u64 old, u64 new, enum memdesc_stat source)
 	this_cpu_inc(memdesc_transitions.by_source[source]);
 }
 
+/*
+ * A block of more than MEMDESC_BLOCK_PFNS, stored coarse: one word and one
+ * bit per MEMDESC_BLOCK_PFNS block, across as many sections as it spans.
+ */
+static void memdesc_set_coarse(unsigned long pfn, unsigned int order, u64 word,
+			       enum memdesc_stat source)
+{
+	unsigned long end = pfn + (1UL << order);
+	struct memdesc_section *s = NULL;
+	unsigned int block;
+	u64 *words = NULL;
+	bool head = true;
+
+	for (; pfn < end; pfn += MEMDESC_BLOCK_PFNS) {
+		if (!s || !(pfn % MEMDESC_CHUNK_PFNS)) {
+			s = memdesc_section_rcu(pfn);
+			words = s ? rcu_dereference_sched(s->words) : NULL;
+		}
+		if (!words) {
+			memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
+			pfn = round_up(pfn + 1, MEMDESC_CHUNK_PFNS) -
+			      MEMDESC_BLOCK_PFNS;
+			head = false;
+			continue;
+		}
+		block = pfn % MEMDESC_CHUNK_PFNS >> MEMDESC_BLOCK_ORDER;
+		if (head) {
+			struct memdesc_view v = { .words = words, .sec = s };
+
+			memdesc_count_transition(memdesc_view_word(&v,
+					pfn % MEMDESC_CHUNK_PFNS), word, source);
+		}
+		WRITE_ONCE(words[block << MEMDESC_BLOCK_ORDER],
+			   head ? word | MEMDESC_HEAD : word);
+		/* The word before the bit: see memdesc_view_block(). */
+		smp_mb__before_atomic();
+		set_bit(block, &s->coarse);
+		head = false;
+	}
+}
+
 /**
  * memdesc_shadow_set_block - describe a whole allocation or free chunk
  * @page:	its first page
@@ -337,275 +1233,43 @@ static void memdesc_count_transition(u64 old, u64 new, enum memdesc_stat source)
  * @word:	the word for every PFN of it; the head bit is added to the first
  * @source:	the event, for the transition counts
  *
- * For probes: never sleeps, never allocates, takes no lock, and costs
- * 2^@order stores.  The order is on every word so any PFN tells the size.
- * The tail goes in with memset64(): aligned 8-byte stores (rep stosq on
- * x86), each single-copy atomic like WRITE_ONCE(), so a reader never sees
- * a torn word, at a third of the loop's instructions.
+ * For probes: never sleeps, never allocates, takes no lock.  The order is
+ * on every word so any PFN tells the size.  At most MEMDESC_BLOCK_PFNS
+ * stores, whatever @order (see the top of the file); an order no page can
+ * have, or a first page not aligned to it, is counted and refused.  The
+ * tail goes in with memset64(): aligned 8-byte stores (rep stosq on x86),
+ * each single-copy atomic like WRITE_ONCE(), so a reader never sees a torn
+ * word, at a third of a loop's instructions.
  */
 void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 			      enum memdesc_stat source)
 {
-	unsigned int nr;
-	u64 *w;
+	unsigned long pfn = page_to_pfn(page), idx;
+	struct memdesc_section *s;
+	u64 *words, *w;
 
-	if (unlikely(order > MEMDESC_ORDER_MAX)) {
+	if (unlikely(order > MEMDESC_MAX_FOLIO_ORDER ||
+		     pfn & ((1UL << order) - 1))) {
+		memdesc_count(MEMDESC_STAT_BAD_BLOCK);
+		return;
+	}
+	if (unlikely(order > MEMDESC_BLOCK_ORDER)) {
+		memdesc_set_coarse(pfn, order, word, source);
+		return;
+	}
+	s = memdesc_section_rcu(pfn);
+	words = s ? rcu_dereference_sched(s->words) : NULL;
+	if (unlikely(!words)) {
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
 		return;
 	}
-	nr = 1U << order;
-	w = __memdesc_shadow_block(page, nr);
-	if (unlikely(!w)) {
-		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
-		return;
-	}
+	idx = pfn % MEMDESC_CHUNK_PFNS;
+	if (unlikely(READ_ONCE(s->coarse)) &&
+	    test_bit(idx >> MEMDESC_BLOCK_ORDER, &s->coarse))
+		memdesc_split_block(s, words, idx >> MEMDESC_BLOCK_ORDER);
+	w = words + idx;
 	memdesc_count_transition(READ_ONCE(w[0]), word, source);
 	WRITE_ONCE(w[0], word | MEMDESC_HEAD);
-	if (nr > 1)
-		memset64(w + 1, word, nr - 1);
-}
-
-/*
- * Is @pfn, which the live state calls allocated, perhaps a page on its way
- * to the free lists?  free_pages_prepare() traces a free before the page
- * reaches a per-cpu or buddy list, and until it does nothing in struct page
- * says free: no reference, no PageBuddy (and the walk's per-cpu snapshot is
- * older than the page).  Under PREEMPT_RT, where the per-cpu lock is often
- * contended, such a page can go straight to the buddy lists with no further
- * event, so the free the event wrote is the newer truth.
- */
-static bool memdesc_live_may_be_freeing(unsigned long pfn, u64 live)
-{
-	struct page *page;
-
-	if (!memdesc_word_is_page(live) || memdesc_word_is_free(live))
-		return false;
-	page = pfn_to_online_page(pfn);
-	return page && !page_ref_count(compound_head(page));
-}
-
-/*
- * memdesc_sync_word - copy the live state into one word without undoing an
- * event.
- *
- * The probes are live while this runs, and an event's store is newer than
- * any live state read before it, so a copy must never overwrite one.  The
- * word is replaced with a cmpxchg from the value read before the live state
- * was: if an event stored in between, the cmpxchg fails and the event's
- * word stands; if the event stores after the cmpxchg, it overwrites the
- * copy.  An allocation is traced after the page left the free lists, so
- * the live state read after its event already says allocated.  A free is
- * traced before the page reaches them, so the live state can lag the event:
- * a free word is kept over an unreferenced "allocated" page (see
- * memdesc_live_may_be_freeing()).
- *
- * Seeding (@only_unknown) replaces only UNKNOWN words, which no event ever
- * stores, so it is exact.  A resync replaces any other word; it can be
- * fooled by two events that leave the word as it was (an allocation and
- * its free) both landing inside one PFN's read-and-cmpxchg window, and it
- * leaves a stale free word on an allocated page with no reference (a
- * pooled hugetlb folio, a tail of a non-compound allocation) for the next
- * event to correct.
- *
- * Return: true if the word now holds the live state read here.
- */
-static bool memdesc_sync_word(u64 *w, struct memdesc_live_walk *walk,
-			      unsigned long pfn, int nid, bool only_unknown)
-{
-	u64 old = READ_ONCE(*w), live;
-
-	if (only_unknown && old != MEMDESC_WORD_UNKNOWN)
-		return false;
-	live = memdesc_live_walk_word(walk, pfn, nid);
-	if (memdesc_word_is_free(old) && memdesc_live_may_be_freeing(pfn, live))
-		return false;
-	return cmpxchg64(w, old, live) == old;
-}
-
-/*
- * Copy the live state of [first, first + nr) of @r; return the words
- * written and count the ones an event held.
- */
-static unsigned long memdesc_sync_range(const struct memdesc_range *r,
-					unsigned long first, unsigned long nr,
-					struct memdesc_live_walk *walk,
-					bool only_unknown, unsigned long *raced)
-{
-	unsigned long i, done = 0;
-
-	for (i = first; i < first + nr; i++) {
-		if (memdesc_sync_word(&r->words[i], walk, r->start_pfn + i,
-				      r->nid, only_unknown))
-			done++;
-		else
-			(*raced)++;
-		if (!(i % 1024))
-			cond_resched();
-	}
-	return done;
-}
-
-/*
- * Copy the live state of every word; the seeding walk (@only_unknown) or a
- * resync.  Sleeps.
- */
-static int memdesc_sync_all(bool only_unknown, unsigned long *done,
-			    unsigned long *raced)
-{
-	struct memdesc_live_walk walk;
-	const struct memdesc_range *r;
-	int err;
-
-	*done = 0;
-	*raced = 0;
-	err = memdesc_live_walk_start(&walk);
-	if (err)
-		return err;
-	memdesc_for_each_range(r)
-		*done += memdesc_sync_range(r, 0, r->nr_pfns, &walk,
-					    only_unknown, raced);
-	memdesc_live_walk_end(&walk);
-	return 0;
-}
-
-/**
- * memdesc_shadow_seed - copy the live state of every PFN into the shadow
- *
- * Called with the probes already attached, so no event is lost between the
- * walk and tracking: see memdesc_sync_word() for why the walk cannot undo
- * an event.  Sleeps.
- *
- * Return: 0, or -ENOMEM if the per-cpu list snapshot cannot be allocated.
- */
-int memdesc_shadow_seed(void)
-{
-	unsigned long seeded, raced;
-	int err;
-
-	err = memdesc_sync_all(true, &seeded, &raced);
-	if (err)
-		return err;
-	this_cpu_add(memdesc_stats[MEMDESC_STAT_SEEDED], seeded);
-	this_cpu_add(memdesc_stats[MEMDESC_STAT_SEED_RACED], raced);
-	/* Whoever sees "seeded" sees every seeded word. */
-	smp_store_release(&memdesc_seeded, true);
-	pr_info("seeded %lu PFNs, %lu already set by events\n", seeded, raced);
-	return 0;
-}
-
-/**
- * memdesc_shadow_resync - copy the live state of every PFN again
- *
- * For the control file: after tracking was off, or to start a measurement
- * from a clean shadow.  Sleeps.
- *
- * Return: 0, or -ENOMEM.
- */
-int memdesc_shadow_resync(void)
-{
-	unsigned long done, raced;
-	int err;
-
-	err = memdesc_sync_all(false, &done, &raced);
-	if (err)
-		return err;
-	this_cpu_add(memdesc_stats[MEMDESC_STAT_RESYNCED], done);
-	pr_info("resynced %lu PFNs, %lu held by events\n", done, raced);
-	return 0;
-}
-
-/**
- * memdesc_shadow_pfn - the word of a PFN and its range
- * @pfn:	any PFN
- * @range:	set to the range holding it
- *
- * Return: the word, or NULL if no range spans @pfn.
- */
-u64 *memdesc_shadow_pfn(unsigned long pfn, const struct memdesc_range **range)
-{
-	const struct memdesc_range *r;
-
-	memdesc_for_each_range(r) {
-		if (pfn - r->start_pfn < r->nr_pfns) {
-			*range = r;
-			return &r->words[pfn - r->start_pfn];
-		}
-	}
-	return NULL;
-}
-
-/* === Memory hotplug === */
-
-/*
- * Offlining takes free pages off the buddy lists with no event, and onlining
- * hands pages to the allocator before or without one, so both ends of a
- * block's life are copied from the live state.  Only the part of the block
- * inside a node's span at load is tracked (out_of_range counts the rest).
- */
-static void memdesc_hotplug_range(unsigned long start, unsigned long nr,
-				  bool online)
-{
-	struct memdesc_live_walk walk;
-	const struct memdesc_range *r;
-	unsigned long first, last, i, raced = 0;
-
-	if (online && memdesc_live_walk_start(&walk))
-		online = false;		/* no snapshot: fall back to holes */
-	memdesc_for_each_range(r) {
-		first = max(start, r->start_pfn);
-		last = min(start + nr, r->start_pfn + r->nr_pfns);
-		if (first >= last)
-			continue;
-		if (online) {
-			memdesc_sync_range(r, first - r->start_pfn, last - first,
-					   &walk, false, &raced);
-			continue;
-		}
-		for (i = first; i < last; i++)
-			WRITE_ONCE(r->words[i - r->start_pfn],
-				   memdesc_hole_word(r->nid));
-	}
-	if (online)
-		memdesc_live_walk_end(&walk);
-}
-
-static int memdesc_memory_callback(struct notifier_block *nb,
-				   unsigned long action, void *arg)
-{
-	struct memory_notify *mn = arg;
-
-	switch (action) {
-	case MEM_ONLINE:
-	case MEM_CANCEL_OFFLINE:
-		memdesc_hotplug_range(mn->start_pfn, mn->nr_pages, true);
-		memdesc_count(MEMDESC_STAT_HOTPLUG);
-		break;
-	case MEM_OFFLINE:
-		memdesc_hotplug_range(mn->start_pfn, mn->nr_pages, false);
-		memdesc_count(MEMDESC_STAT_HOTPLUG);
-		break;
-	}
-	return NOTIFY_OK;
-}
-
-static struct notifier_block memdesc_memory_nb = {
-	.notifier_call = memdesc_memory_callback,
-};
-
-/**
- * memdesc_shadow_hotplug_register - follow memory blocks going on and offline
- *
- * Return: 0 or the notifier's error.
- */
-int memdesc_shadow_hotplug_register(void)
-{
-	return register_memory_notifier(&memdesc_memory_nb);
-}
-
-/**
- * memdesc_shadow_hotplug_unregister - stop following memory blocks
- */
-void memdesc_shadow_hotplug_unregister(void)
-{
-	unregister_memory_notifier(&memdesc_memory_nb);
+	if (order)
+		memset64(w + 1, word, (1U << order) - 1);
 }

@@ -61,7 +61,8 @@ enum memdesc_state {
 	MEMDESC_STATE_UNKNOWN	= 0,	/* not seeded, no event seen yet */
 	MEMDESC_STATE_PAGE	= 1,	/* the other fields describe the page */
 	MEMDESC_STATE_HOLE	= 2,	/* no online struct page at this PFN */
-	MEMDESC_NR_STATES	= 4,	/* 3 unused */
+	MEMDESC_STATE_UNTRACKED	= 3,	/* online, but the shadow has no room */
+	MEMDESC_NR_STATES	= 4,
 };
 
 #define MEMDESC_TYPE_SHIFT	0
@@ -197,6 +198,17 @@ static inline __u64 memdesc_hole_word(unsigned int node)
 	       (__u64)(node & MEMDESC_NODE_MAX) << MEMDESC_NODE_SHIFT;
 }
 
+/*
+ * The word of an online PFN whose section has no shadow chunk: its memory
+ * could not be allocated.  Never stored; the raw file and the reports make
+ * it up for such sections.
+ */
+static inline __u64 memdesc_untracked_word(unsigned int node)
+{
+	return (__u64)MEMDESC_STATE_UNTRACKED << MEMDESC_STATE_SHIFT |
+	       (__u64)(node & MEMDESC_NODE_MAX) << MEMDESC_NODE_SHIFT;
+}
+
 /**
  * memdesc_encode - build a word from its fields, refusing what does not fit
  * @f:		the fields
@@ -215,8 +227,7 @@ static inline int memdesc_encode(const struct memdesc_fields *f, __u64 *word)
 		return -EINVAL;
 	if (f->subtype && f->type != MEMDESC_TYPE_MISC)
 		return -EINVAL;
-	if (f->state != MEMDESC_STATE_UNKNOWN && f->state != MEMDESC_STATE_PAGE &&
-	    f->state != MEMDESC_STATE_HOLE)
+	if (f->state >= MEMDESC_NR_STATES)
 		return -EINVAL;
 
 	w = __memdesc_pack(f->type, f->subtype, f->order, f->zone, f->node);
@@ -297,7 +308,7 @@ static inline const char *memdesc_subtype_name(unsigned int subtype)
 
 /*
  * A class is what the census and the compare matrix count: a type, with MISC
- * split by subtype, plus the two states that are not pages.  One table, so a
+ * split by subtype, plus the three states that are not pages.  One table, so a
  * renumbered design revision changes only memdesc_class().
  */
 enum memdesc_class {
@@ -320,6 +331,7 @@ enum memdesc_class {
 	MEMDESC_CLASS_UNASSIGNED,	/* types 10-15 */
 	MEMDESC_CLASS_UNKNOWN,		/* MEMDESC_STATE_UNKNOWN */
 	MEMDESC_CLASS_HOLE,		/* MEMDESC_STATE_HOLE */
+	MEMDESC_CLASS_UNTRACKED,	/* MEMDESC_STATE_UNTRACKED */
 	MEMDESC_NR_CLASSES,
 };
 
@@ -339,6 +351,8 @@ static inline unsigned int memdesc_class(__u64 w)
 		break;
 	case MEMDESC_STATE_HOLE:
 		return MEMDESC_CLASS_HOLE;
+	case MEMDESC_STATE_UNTRACKED:
+		return MEMDESC_CLASS_UNTRACKED;
 	default:
 		return MEMDESC_CLASS_UNKNOWN;
 	}
@@ -372,6 +386,8 @@ static inline const char *memdesc_class_name(unsigned int class)
 		return "unknown";
 	case MEMDESC_CLASS_HOLE:
 		return "hole";
+	case MEMDESC_CLASS_UNTRACKED:
+		return "untracked";
 	}
 	return "invalid";
 }

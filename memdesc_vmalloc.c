@@ -7,8 +7,9 @@
  * Debian's 6.1 and 6.12 kernels export vmalloc_to_page() and vmalloc_base
  * but not init_mm, find_vm_area() or the vmap_area lists, so the areas
  * cannot be listed; their page tables can be walked.  x86-64 only, checked
- * against 6.1.192 and 6.12.117 (MEMDESC_HAVE_VMALLOC_WALK in
- * memdesc_compat.h); elsewhere the snapshot fails with -EOPNOTSUPP.
+ * against 6.1.192 and 6.12.117, and only where the kernel headers know no
+ * broadcast TLB flush (MEMDESC_HAVE_VMALLOC_WALK in memdesc_compat.h);
+ * elsewhere the snapshot fails with -EOPNOTSUPP.
  *
  * Which page table.  Every pgd copies the kernel half of swapper_pg_dir
  * when it is made (arch/x86/mm/pgtable.c:pgd_ctor()), and the top-level
@@ -397,6 +398,21 @@ static int memdesc_vmalloc_finish(struct memdesc_vmalloc_walk *w,
 	set->nr = n;
 	w->entries = NULL;
 	return 0;
+}
+
+/**
+ * memdesc_vmalloc_walkable - whether this build walks the vmalloc area
+ *
+ * Return: false where the walk is not known to be safe (see
+ * memdesc_compat.h); vmalloc pages then read driver.
+ */
+bool memdesc_vmalloc_walkable(void)
+{
+#ifdef MEMDESC_HAVE_VMALLOC_WALK
+	return true;
+#else
+	return false;
+#endif
 }
 
 /**

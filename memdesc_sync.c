@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The live state copied into the shadow: seeding at load, resync on
+ * demand, and memory that comes and goes (the memory notifier).
+ *
+ * The probes are live while any of this runs, and an event's store is
+ * newer than any live state read before it, so a copy never overwrites
+ * one: see memdesc_sync_word().  This unit sits above the store
+ * (memdesc_shadow.c) and the live classifier (memdesc_live.c) and is the
+ * only one that joins them.
+ */
+#define pr_fmt(fmt) "memdesc: " fmt
+
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/sched.h>
+
+#include "memdesc.h"
+#include "memdesc_compat.h"
+
+static bool memdesc_seeded;		/* set once, after seeding */
+static bool memdesc_sync_enabled;	/* probes attached: copies may go in */
+
+/*
+ * Is @pfn, which the live state calls allocated, perhaps a page on its way
+ * to the free lists?  free_pages_prepare() traces a free before the page
+ * reaches a per-cpu or buddy list, and until it does nothing in struct page
+ * says free: no reference, no PageBuddy (and the walk's per-cpu snapshot is
+ * older than the page).  Under PREEMPT_RT, where the per-cpu lock is often
+ * contended, such a page can go straight to the buddy lists with no further
+ * event, so the free the event wrote is the newer truth.
+ */
+static bool memdesc_live_may_be_freeing(unsigned long pfn, u64 live)
+{
+	struct page *page;
+
+	if (!memdesc_word_is_page(live) || memdesc_word_is_free(live))
+		return false;
+	page = pfn_to_online_page(pfn);
+	return page && !page_ref_count(compound_head(page));
+}
+
+/*
+ * memdesc_sync_word - copy the live state into one word without undoing an
+ * event.
+ *
+ * The word is replaced with a cmpxchg from the value read before the live
+ * state was: if an event stored in between, the cmpxchg fails and the
+ * event's word stands; if the event stores after the cmpxchg, it
+ * overwrites the copy.  An allocation is traced after the page left the
+ * free lists, so the live state read after its event already says
+ * allocated.  A free is traced before the page reaches them, so the live
+ * state can lag the event: a free word is kept over an unreferenced
+ * "allocated" page (see memdesc_live_may_be_freeing()).
+ *
+ * Seeding (@only_unknown) replaces only UNKNOWN words, which no event ever
+ * stores, so it is exact.  A resync replaces any other word; it can be
+ * fooled by two events that leave the word as it was (an allocation and
+ * its free) both landing inside one PFN's read-and-cmpxchg window, and it
+ * leaves a stale free word on an allocated page with no reference (a
+ * pooled hugetlb folio, a tail of a non-compound allocation) for the next
+ * event to correct.
+ *
+ * Return: true if the word now holds the live state read here.
+ */
+static bool memdesc_sync_word(u64 *w, struct memdesc_live_walk *walk,
+			      unsigned long pfn, bool only_unknown)
+{
+	u64 old = READ_ONCE(*w), live;
+
+	if (only_unknown && old != MEMDESC_WORD_UNKNOWN)
+		return false;
+	live = memdesc_live_walk_word(walk, pfn);
+	if (memdesc_word_is_free(old) && memdesc_live_may_be_freeing(pfn, live))
+		return false;
+	return cmpxchg64(w, old, live) == old;
+}
+
+/*
+ * Copy the live state of one listed section; count the words written and
+ * those an event held.  Untracked sections have no words to write.
+ */
+static void memdesc_sync_section(struct memdesc_view *v,
+				 struct memdesc_live_walk *walk,
+				 bool only_unknown, unsigned long *done,
+				 unsigned long *raced)
+{
+	unsigned long pfn = v->start_pfn;
+	unsigned int b, i;
+	u64 *w;
+
+	for (b = 0; b < MEMDESC_BLOCKS; b++) {
+		w = memdesc_view_update(v, b);
+		if (!w)
+			return;
+		for (i = 0; i < MEMDESC_BLOCK_PFNS; i++, pfn++) {
+			if (memdesc_sync_word(&w[i], walk, pfn, only_unknown))
+				(*done)++;
+			else
+				(*raced)++;
+		}
+		cond_resched();
+	}
+}
+
+/*
+ * Copy the live state of every listed section that overlaps
+ * [@first, @end); the seeding walk (@only_unknown), a resync, or a block
+ * of memory that came online.  Sleeps.
+ */
+static int memdesc_sync_pfns(unsigned long first, unsigned long end,
+			     bool only_unknown, unsigned long *done,
+			     unsigned long *raced)
+{
+	struct memdesc_live_walk walk;
+	struct memdesc_view v;
+	int err;
+
+	*done = 0;
+	*raced = 0;
+	err = memdesc_live_walk_start(&walk);
+	if (err)
+		return err;
+	memdesc_shadow_lock();
+	memdesc_for_each_section(&v) {
+		if (v.start_pfn + MEMDESC_CHUNK_PFNS <= first ||
+		    v.start_pfn >= end)
+			continue;
+		memdesc_sync_section(&v, &walk, only_unknown, done, raced);
+	}
+	memdesc_shadow_unlock();
+	memdesc_live_walk_end(&walk);
+	return 0;
+}
+
+/**
+ * memdesc_sync_seed - copy the live state of every PFN into the shadow
+ *
+ * Called with the probes already attached, so no event is lost between the
+ * walk and tracking: see memdesc_sync_word() for why the walk cannot undo
+ * an event.  Sleeps.
+ *
+ * Return: 0, or -ENOMEM if the walk's snapshots cannot be allocated.
+ */
+int memdesc_sync_seed(void)
+{
+	unsigned long seeded, raced;
+	int err;
+
+	err = memdesc_sync_pfns(0, ULONG_MAX, true, &seeded, &raced);
+	if (err)
+		return err;
+	this_cpu_add(memdesc_stats[MEMDESC_STAT_SEEDED], seeded);
+	this_cpu_add(memdesc_stats[MEMDESC_STAT_SEED_RACED], raced);
+	/* Whoever sees "seeded" sees every seeded word. */
+	smp_store_release(&memdesc_seeded, true);
+	pr_info("seeded %lu PFNs, %lu already set by events\n", seeded, raced);
+	return 0;
+}
+
+/**
+ * memdesc_sync_resync - copy the live state of every PFN again
+ *
+ * For the control file: after tracking was off, or to start a measurement
+ * from a clean shadow.  Sleeps.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int memdesc_sync_resync(void)
+{
+	unsigned long done, raced;
+	int err;
+
+	err = memdesc_sync_pfns(0, ULONG_MAX, false, &done, &raced);
+	if (err)
+		return err;
+	this_cpu_add(memdesc_stats[MEMDESC_STAT_RESYNCED], done);
+	pr_info("resynced %lu PFNs, %lu held by events\n", done, raced);
+	return 0;
+}
+
+/**
+ * memdesc_sync_seeded - whether the seeding walk has completed
+ *
+ * Return: true once every word was seeded from the live state.
+ */
+bool memdesc_sync_seeded(void)
+{
+	/* Pairs with the release in memdesc_sync_seed(). */
+	return smp_load_acquire(&memdesc_seeded);
+}
+
+/**
+ * memdesc_sync_enable - let memory coming online be seeded
+ *
+ * Once the probes are attached a copy of the live state is kept current;
+ * before, it would go stale unseen.  Then the listed sections are made the
+ * online ones, for memory that came or went before the notifier was there.
+ */
+void memdesc_sync_enable(void)
+{
+	WRITE_ONCE(memdesc_sync_enabled, true);
+	memdesc_shadow_reconcile();
+}
+
+/* === Memory hotplug === */
+
+/*
+ * A block's chunks come before its first page reaches the allocator
+ * (MEM_GOING_ONLINE): onlining frees every page, with events, and the
+ * allocator may hand them out at once.  Its words are seeded from the live
+ * state once it is online; offlining takes free pages off the buddy lists
+ * with no event, so a block going back to the allocator after a cancelled
+ * offline is copied whole.  A block gone offline loses its chunks.
+ */
+static void memdesc_hotplug_sync(unsigned long start, unsigned long nr,
+				 bool only_unknown)
+{
+	unsigned long done, raced;
+
+	if (!READ_ONCE(memdesc_sync_enabled))
+		return;
+	/* No snapshot: the words stay as the events left them. */
+	memdesc_sync_pfns(start, start + nr, only_unknown, &done, &raced);
+}
+
+static int memdesc_memory_callback(struct notifier_block *nb,
+				   unsigned long action, void *arg)
+{
+	struct memory_notify *mn = arg;
+
+	switch (action) {
+	case MEM_GOING_ONLINE:
+		memdesc_shadow_online(mn->start_pfn, mn->nr_pages);
+		break;
+	case MEM_ONLINE:
+		memdesc_shadow_online_done(mn->start_pfn, mn->nr_pages);
+		memdesc_hotplug_sync(mn->start_pfn, mn->nr_pages, true);
+		memdesc_count(MEMDESC_STAT_HOTPLUG);
+		break;
+	case MEM_CANCEL_ONLINE:
+		memdesc_shadow_offline(mn->start_pfn, mn->nr_pages);
+		break;
+	case MEM_CANCEL_OFFLINE:
+		memdesc_hotplug_sync(mn->start_pfn, mn->nr_pages, false);
+		memdesc_count(MEMDESC_STAT_HOTPLUG);
+		break;
+	case MEM_OFFLINE:
+		memdesc_shadow_offline(mn->start_pfn, mn->nr_pages);
+		memdesc_count(MEMDESC_STAT_HOTPLUG);
+		break;
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block memdesc_memory_nb = {
+	.notifier_call = memdesc_memory_callback,
+};
+
+/**
+ * memdesc_sync_hotplug_register - follow memory blocks going on and offline
+ *
+ * Return: 0 or the notifier's error.
+ */
+int memdesc_sync_hotplug_register(void)
+{
+	return register_memory_notifier(&memdesc_memory_nb);
+}
+
+/**
+ * memdesc_sync_hotplug_unregister - stop following memory blocks
+ */
+void memdesc_sync_hotplug_unregister(void)
+{
+	unregister_memory_notifier(&memdesc_memory_nb);
+	WRITE_ONCE(memdesc_sync_enabled, false);
+	WRITE_ONCE(memdesc_seeded, false);
+}
