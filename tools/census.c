@@ -16,50 +16,62 @@
 
 /* === summary === */
 
+/* Zone lines, per node and zone, in that order: index node * ZONES + zone. */
+#define SUMMARY_ZONES	(MEMDESC_ZONE_MAX + 1)
+#define SUMMARY_SLOTS	((MEMDESC_NODE_MAX + 1) * SUMMARY_ZONES)
+
 /**
  * census_summary - the module's summary, from a snapshot's words
  * @s:		snapshot
  * @out:	output, in the summary file's format
+ *
+ * As the module does, a page counts in the zone line of the node and zone
+ * its word names, whichever range holds it: a node with many ranges gets
+ * one line per zone.
  */
 void census_summary(const struct snapshot *s, FILE *out)
 {
 	uint64_t class[MEMDESC_NR_CLASSES] = { 0 };
-	uint64_t zfree[MEMDESC_ZONE_MAX + 1], zalloc[MEMDESC_ZONE_MAX + 1];
+	uint64_t *zfree = xcalloc(SUMMARY_SLOTS, sizeof(*zfree));
+	uint64_t *zalloc = xcalloc(SUMMARY_SLOTS, sizeof(*zalloc));
 	const struct snap_range *r;
-	unsigned int i, z;
+	unsigned int i, nz;
 	char buf[16];
 	uint64_t j, w;
 
-	fprintf(out, "spanned %llu\n", (unsigned long long)s->nr_words);
-	fputs("# node zone pages free allocated\n", out);
 	for (i = 0; i < s->nr_ranges; i++) {
 		r = &s->ranges[i];
-		memset(zfree, 0, sizeof(zfree));
-		memset(zalloc, 0, sizeof(zalloc));
 		for (j = 0; j < r->pfns; j++) {
 			w = snap_word(s, r->index + j);
 			class[memdesc_class(w)]++;
 			if (!memdesc_word_is_page(w))
 				continue;
+			nz = memdesc_word_node(w) * SUMMARY_ZONES +
+			     memdesc_word_zone(w);
 			if (memdesc_word_type(w) == MEMDESC_TYPE_FREE)
-				zfree[memdesc_word_zone(w)]++;
+				zfree[nz]++;
 			else
-				zalloc[memdesc_word_zone(w)]++;
+				zalloc[nz]++;
 		}
-		for (z = 0; z <= MEMDESC_ZONE_MAX; z++) {
-			if (!zfree[z] && !zalloc[z])
-				continue;
-			fprintf(out, "zone %u %s %llu %llu %llu\n", r->node,
-				snap_zone_name(s, r->node, z, buf, sizeof(buf)),
-				(unsigned long long)(zfree[z] + zalloc[z]),
-				(unsigned long long)zfree[z],
-				(unsigned long long)zalloc[z]);
-		}
+	}
+	fprintf(out, "spanned %llu\n", (unsigned long long)s->nr_words);
+	fputs("# node zone pages free allocated\n", out);
+	for (nz = 0; nz < SUMMARY_SLOTS; nz++) {
+		if (!zfree[nz] && !zalloc[nz])
+			continue;
+		fprintf(out, "zone %u %s %llu %llu %llu\n", nz / SUMMARY_ZONES,
+			snap_zone_name(s, nz / SUMMARY_ZONES, nz % SUMMARY_ZONES,
+				       buf, sizeof(buf)),
+			(unsigned long long)(zfree[nz] + zalloc[nz]),
+			(unsigned long long)zfree[nz],
+			(unsigned long long)zalloc[nz]);
 	}
 	fputs("# class pages\n", out);
 	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
 		fprintf(out, "class %s %llu\n", memdesc_class_name(i),
 			(unsigned long long)class[i]);
+	free(zfree);
+	free(zalloc);
 }
 
 /* === projection === */
@@ -274,26 +286,85 @@ void census_projection(const struct snapshot *s, FILE *out)
 
 /* === diff === */
 
-static void same_layout(const struct snapshot *a, const struct snapshot *b)
+static uint64_t range_end(const struct snap_range *r)
 {
-	const struct snap_range *ra, *rb;
-	unsigned int i;
+	return r->start + r->pfns;
+}
 
-	if (a->nr_ranges != b->nr_ranges)
-		fatal("%s and %s: different layouts (%u and %u node ranges): snapshots of different machines or boots cannot be diffed",
-		      a->path, b->path, a->nr_ranges, b->nr_ranges);
-	for (i = 0; i < a->nr_ranges; i++) {
-		ra = &a->ranges[i];
-		rb = &b->ranges[i];
-		if (ra->node != rb->node || ra->start != rb->start ||
-		    ra->pfns != rb->pfns)
-			fatal("%s and %s: different layouts (range %u: node %u PFNs %llu+%llu, node %u PFNs %llu+%llu): snapshots of different machines or boots cannot be diffed",
-			      a->path, b->path, i, ra->node,
-			      (unsigned long long)ra->start,
-			      (unsigned long long)ra->pfns, rb->node,
-			      (unsigned long long)rb->start,
-			      (unsigned long long)rb->pfns);
+/* Whether any PFN is in a range of both: the ranges are sorted by PFN. */
+static bool share_pfns(const struct snapshot *a, const struct snapshot *b)
+{
+	unsigned int i = 0, j = 0;
+
+	while (i < a->nr_ranges && j < b->nr_ranges) {
+		const struct snap_range *ra = &a->ranges[i];
+		const struct snap_range *rb = &b->ranges[j];
+
+		if (ra->start < range_end(rb) && rb->start < range_end(ra))
+			return true;
+		if (range_end(ra) < range_end(rb))
+			i++;
+		else
+			j++;
 	}
+	return false;
+}
+
+/*
+ * Memory comes and goes between two snapshots of one boot, so their
+ * layouts may differ; two boots, or two machines, must not be compared at
+ * all, PFN for PFN.  The boot id tells them apart.  Snapshots without one
+ * (saved by older tools) are refused only when they share no PFN: the one
+ * sign of another machine that is left.
+ */
+static void same_boot(const struct snapshot *a, const struct snapshot *b)
+{
+	char ida[72], idb[72];
+	bool has_a = snap_system(a, "boot_id", ida, sizeof(ida));
+	bool has_b = snap_system(b, "boot_id", idb, sizeof(idb));
+
+	if (has_a && has_b && strcmp(ida, idb))
+		fatal("%s and %s: snapshots of different boots (boot_id %s and %s) cannot be diffed",
+		      a->path, b->path, ida, idb);
+	if ((!has_a || !has_b) && !share_pfns(a, b))
+		fatal("%s and %s: different layouts with no PFN in common, and %s has no boot_id: snapshots of different machines or boots cannot be diffed",
+		      a->path, b->path, !has_a ? a->path : b->path);
+}
+
+/**
+ * struct diff_side - one snapshot, walked in PFN order
+ * @s:		the snapshot
+ * @next:	its first range that does not end at or before the walk
+ */
+struct diff_side {
+	const struct snapshot *s;
+	unsigned int next;
+};
+
+/*
+ * The range of @d holding @pfn, or NULL; @until is set to where that
+ * answer changes: the end of that range, or the start of the next one
+ * (UINT64_MAX if there is none).
+ */
+static const struct snap_range *side_at(struct diff_side *d, uint64_t pfn,
+					uint64_t *until)
+{
+	const struct snap_range *r;
+
+	while (d->next < d->s->nr_ranges &&
+	       range_end(&d->s->ranges[d->next]) <= pfn)
+		d->next++;
+	if (d->next == d->s->nr_ranges) {
+		*until = UINT64_MAX;
+		return NULL;
+	}
+	r = &d->s->ranges[d->next];
+	if (pfn < r->start) {
+		*until = r->start;
+		return NULL;
+	}
+	*until = range_end(r);
+	return r;
 }
 
 /**
@@ -310,11 +381,35 @@ struct diff_run {
 	unsigned int to;
 };
 
-static void run_flush(FILE *out, struct diff_run *run)
+/**
+ * struct diff - what the walk counts
+ * @pfns:	PFNs walked: those either snapshot lists
+ * @changed:	PFNs whose class changed
+ * @rewritten:	PFNs with the same class, in both snapshots, other word
+ * @before:	PFNs per class in the first snapshot
+ * @after:	and in the second
+ * @matrix:	changed PFNs per pair of classes
+ * @run:	the run being built
+ * @runs:	the run lines, printed last
+ */
+struct diff {
+	uint64_t pfns;
+	uint64_t changed;
+	uint64_t rewritten;
+	uint64_t before[MEMDESC_NR_CLASSES];
+	uint64_t after[MEMDESC_NR_CLASSES];
+	uint64_t matrix[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
+	struct diff_run run;
+	FILE *runs;
+};
+
+static void run_flush(struct diff *d)
 {
+	struct diff_run *run = &d->run;
+
 	if (!run->pfns)
 		return;
-	fprintf(out, "run %llu %llu %llu %s %s\n",
+	fprintf(d->runs, "run %llu %llu %llu %s %s\n",
 		(unsigned long long)run->start,
 		(unsigned long long)(run->start + run->pfns - 1),
 		(unsigned long long)run->pfns, memdesc_class_name(run->from),
@@ -322,13 +417,82 @@ static void run_flush(FILE *out, struct diff_run *run)
 	run->pfns = 0;
 }
 
+/* The word of @pfn in @r, which holds it; no range: a hole. */
+static unsigned int class_in(const struct snapshot *s,
+			     const struct snap_range *r, uint64_t pfn,
+			     uint64_t *w)
+{
+	if (!r)
+		return MEMDESC_CLASS_HOLE;
+	*w = snap_word(s, r->index + pfn - r->start);
+	return memdesc_class(*w);
+}
+
+/* PFNs @pfn to @end, which neither side's listing changes within. */
+static void diff_span(struct diff *d, const struct snapshot *a,
+		      const struct snap_range *ra, const struct snapshot *b,
+		      const struct snap_range *rb, uint64_t pfn, uint64_t end)
+{
+	uint64_t wa = 0, wb = 0;
+	unsigned int f, t;
+
+	for (; pfn < end; pfn++) {
+		f = class_in(a, ra, pfn, &wa);
+		t = class_in(b, rb, pfn, &wb);
+		d->pfns++;
+		d->before[f]++;
+		d->after[t]++;
+		if (f == t) {
+			/* A PFN one side does not list has no word to differ. */
+			d->rewritten += ra && rb && wa != wb;
+			run_flush(d);
+			continue;
+		}
+		d->changed++;
+		d->matrix[f][t]++;
+		if (d->run.pfns && (d->run.from != f || d->run.to != t))
+			run_flush(d);
+		if (!d->run.pfns) {
+			d->run.start = pfn;
+			d->run.from = f;
+			d->run.to = t;
+		}
+		d->run.pfns++;
+	}
+}
+
+/* Every PFN either snapshot lists, in order; the other side's is a hole. */
+static void diff_walk(struct diff *d, const struct snapshot *a,
+		      const struct snapshot *b)
+{
+	struct diff_side sa = { a, 0 }, sb = { b, 0 };
+	const struct snap_range *ra, *rb;
+	uint64_t pfn = 0, until_a, until_b, end;
+
+	for (;;) {
+		ra = side_at(&sa, pfn, &until_a);
+		rb = side_at(&sb, pfn, &until_b);
+		end = until_a < until_b ? until_a : until_b;
+		if (!ra && !rb) {
+			/* A gap in both: runs are of consecutive PFNs. */
+			run_flush(d);
+			if (end == UINT64_MAX)
+				break;
+		} else {
+			diff_span(d, a, ra, b, rb, pfn, end);
+		}
+		pfn = end;
+	}
+}
+
 /**
  * census_diff - what changed from snapshot @a to snapshot @b
  * @a:		before
- * @b:		after; must have @a's layout
+ * @b:		after, of the same boot; its layout may differ from @a's
  * @out:	output, in the record format:
  *
- *   pfns <pfns>                     PFNs in each snapshot
+ *   pfns <pfns>                     PFNs compared: every PFN either
+ *                                   snapshot lists
  *   changed <pfns>                  PFNs whose class changed
  *   rewritten <pfns>                PFNs with the same class, other fields
  *                                   (order, head, mappable, zone) changed
@@ -337,77 +501,50 @@ static void run_flush(FILE *out, struct diff_run *run)
  *   change <from> <to> <pfns>       per pair of classes, nonzero only
  *   run <start> <end> <pfns> <from> <to>   runs of consecutive PFNs with the
  *                                   same change, merged
+ *
+ * A PFN only one snapshot lists is a hole in the other: memory that came
+ * online in between shows as hole -> class, memory that went away as
+ * class -> hole.
  */
 void census_diff(const struct snapshot *a, const struct snapshot *b,
 		 FILE *out)
 {
-	static uint64_t matrix[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
-	uint64_t ca[MEMDESC_NR_CLASSES] = { 0 }, cb[MEMDESC_NR_CLASSES] = { 0 };
-	uint64_t changed = 0, rewritten = 0, j, wa, wb;
-	struct diff_run run = { 0 };
-	unsigned int i, f, t;
+	struct diff *d = xcalloc(1, sizeof(*d));
 	char *runs = NULL;
+	unsigned int i, f, t;
 	size_t len = 0;
-	FILE *rf;
 
-	same_layout(a, b);
-	memset(matrix, 0, sizeof(matrix));
+	same_boot(a, b);
 	/* Runs are found in the same pass, and printed last. */
-	rf = open_memstream(&runs, &len);
-	if (!rf)
+	d->runs = open_memstream(&runs, &len);
+	if (!d->runs)
 		fatal("open_memstream failed");
-	fputs("# run start-pfn end-pfn pfns from to\n", rf);
-	for (i = 0; i < a->nr_ranges; i++) {
-		const struct snap_range *r = &a->ranges[i];
-
-		for (j = 0; j < r->pfns; j++) {
-			wa = snap_word(a, r->index + j);
-			wb = snap_word(b, r->index + j);
-			f = memdesc_class(wa);
-			t = memdesc_class(wb);
-			ca[f]++;
-			cb[t]++;
-			if (f == t) {
-				rewritten += wa != wb;
-				run_flush(rf, &run);
-				continue;
-			}
-			changed++;
-			matrix[f][t]++;
-			if (run.pfns && (run.from != f || run.to != t))
-				run_flush(rf, &run);
-			if (!run.pfns) {
-				run.start = r->start + j;
-				run.from = f;
-				run.to = t;
-			}
-			run.pfns++;
-		}
-		run_flush(rf, &run);
-	}
-	if (fclose(rf))
+	fputs("# run start-pfn end-pfn pfns from to\n", d->runs);
+	diff_walk(d, a, b);
+	if (fclose(d->runs))
 		fatal("open_memstream failed");
 
-	fprintf(out, "pfns %llu\n", (unsigned long long)a->nr_words);
-	fprintf(out, "changed %llu\n", (unsigned long long)changed);
-	fprintf(out, "rewritten %llu\n", (unsigned long long)rewritten);
+	fprintf(out, "pfns %llu\n", (unsigned long long)d->pfns);
+	fprintf(out, "changed %llu\n", (unsigned long long)d->changed);
+	fprintf(out, "rewritten %llu\n", (unsigned long long)d->rewritten);
 	fprintf(out, "seconds %lld\n", (long long)(b->time - a->time));
 	fputs("# class name before after delta\n", out);
 	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
-		if (ca[i] || cb[i])
+		if (d->before[i] || d->after[i])
 			fprintf(out, "class %s %llu %llu %lld\n",
 				memdesc_class_name(i),
-				(unsigned long long)ca[i],
-				(unsigned long long)cb[i],
-				(long long)(cb[i] - ca[i]));
+				(unsigned long long)d->before[i],
+				(unsigned long long)d->after[i],
+				(long long)(d->after[i] - d->before[i]));
 	fputs("# change from to pfns\n", out);
 	for (f = 0; f < MEMDESC_NR_CLASSES; f++)
 		for (t = 0; t < MEMDESC_NR_CLASSES; t++)
-			if (matrix[f][t])
+			if (d->matrix[f][t])
 				fprintf(out, "change %s %s %llu\n",
 					memdesc_class_name(f),
 					memdesc_class_name(t),
-					(unsigned long long)matrix[f][t]);
+					(unsigned long long)d->matrix[f][t]);
 	fputs(runs, out);
 	free(runs);
+	free(d);
 }

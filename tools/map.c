@@ -3,11 +3,15 @@
  * A picture of physical memory: one block per PFN, or per N PFNs colored by
  * the class most of them have, in rows of a fixed width.
  *
- * Each node's range is cut where a zone starts, and each piece (a band)
- * starts a new row, labelled "node N ZONE" in the left margin.  A thick line
- * separates nodes, a thin one zones.  The legend under the map gives each
- * class's color and PFN count; the same lines go to standard output and into
- * the PNG's text chunks.
+ * The layout's ranges, in PFN order, are cut where a zone starts, and each
+ * piece (a band) starts a new row, labelled "node N ZONE" in the left margin.
+ * A thick line separates nodes, a thin one zones.  A gap between two ranges
+ * of one node (a hole, offline memory) gets the thin line too: the band
+ * after it starts a row of its own anyway, and the line says the PFNs do
+ * not run on from the row above; the band records' start PFNs say how far
+ * they jump.  The legend under the map gives each class's color and PFN
+ * count; the same lines go to standard output and into the PNG's text
+ * chunks.
  */
 #include <errno.h>
 #include <png.h>
@@ -24,7 +28,7 @@
 /* No picture larger than this many pixels. */
 #define MAP_MAX_PIXELS		(64ULL << 20)
 #define MAP_MARGIN		4
-#define MAP_KEY	"thick line: node boundary, thin line: zone boundary"
+#define MAP_KEY	"thick line: node boundary, thin line: zone boundary or PFN gap"
 
 /* Palette indexes below the classes'. */
 enum {
@@ -59,17 +63,19 @@ static const png_color map_palette[INK_CLASS + MEMDESC_NR_CLASSES] = {
 	[INK_CLASS + MEMDESC_CLASS_UNASSIGNED]   = { 138, 226,  52 },
 	[INK_CLASS + MEMDESC_CLASS_UNKNOWN]	   = { 160, 160, 160 },
 	[INK_CLASS + MEMDESC_CLASS_HOLE]	   = {  46,  52,  54 },
+	/* Memory the shadow could not cover: loud, unlike unknown's grey. */
+	[INK_CLASS + MEMDESC_CLASS_UNTRACKED]	   = {   0, 200, 255 },
 };
 
 /**
- * struct band - PFNs of one node and zone, drawn from a new row
+ * struct band - PFNs of one range and zone, drawn from a new row
  * @node:	node id
  * @label:	"node 0 DMA32"
  * @zone:	zone name, or "-" where no zone starts
  * @start:	first PFN
  * @pfns:	PFNs
  * @index:	index of its first word in the shadow
- * @new_node:	first band of its node
+ * @new_node:	first band, or of another node than the band before
  * @y:		top row of its blocks in the image
  * @height:	rows of pixels it takes
  */
@@ -147,43 +153,56 @@ static const struct snap_zone *zone_at(const struct snapshot *s,
 	return best;
 }
 
-/* Cut each range where a zone of its node starts. */
+/* Add the bands of range @r, cut where a zone of its node starts. */
+static unsigned int range_bands(const struct snapshot *s,
+				const struct snap_range *r, struct band *b,
+				uint64_t *cut)
+{
+	const struct snap_zone *z;
+	unsigned int n = 0, j, k = 0;
+
+	cut[k++] = r->start;
+	for (j = 0; j < s->nr_zones; j++)
+		if (s->zones[j].node == r->node &&
+		    s->zones[j].start > r->start &&
+		    s->zones[j].start < r->start + r->pfns)
+			cut[k++] = s->zones[j].start;
+	qsort(cut, k, sizeof(*cut), cmp_u64);
+	cut[k] = r->start + r->pfns;
+	for (j = 0; j < k; j++) {
+		if (cut[j] == cut[j + 1])
+			continue;
+		b[n].node = r->node;
+		b[n].start = cut[j];
+		b[n].pfns = cut[j + 1] - cut[j];
+		b[n].index = r->index + (cut[j] - r->start);
+		z = zone_at(s, r->node, cut[j]);
+		snprintf(b[n].zone, sizeof(b[n].zone), "%s", z ? z->name : "-");
+		snprintf(b[n].label, sizeof(b[n].label), "node %u %s", r->node,
+			 z ? z->name : "");
+		n++;
+	}
+	return n;
+}
+
+/* The bands of every range, in PFN order. */
 static struct band *make_bands(const struct snapshot *s, unsigned int *nr)
 {
-	struct band *b = xcalloc(s->nr_ranges * (s->nr_zones + 1),
-				 sizeof(*b));
 	uint64_t *cut = xcalloc(s->nr_zones + 2, sizeof(*cut));
-	const struct snap_zone *z;
-	unsigned int n = 0, i, j, k;
+	size_t size = s->nr_ranges + s->nr_zones;
+	struct band *b = xcalloc(size, sizeof(*b));
+	unsigned int n = 0, i;
 
 	for (i = 0; i < s->nr_ranges; i++) {
-		const struct snap_range *r = &s->ranges[i];
-
-		k = 0;
-		cut[k++] = r->start;
-		for (j = 0; j < s->nr_zones; j++)
-			if (s->zones[j].node == r->node &&
-			    s->zones[j].start > r->start &&
-			    s->zones[j].start < r->start + r->pfns)
-				cut[k++] = s->zones[j].start;
-		qsort(cut, k, sizeof(*cut), cmp_u64);
-		cut[k] = r->start + r->pfns;
-		for (j = 0; j < k; j++) {
-			if (cut[j] == cut[j + 1])
-				continue;
-			b[n].node = r->node;
-			b[n].start = cut[j];
-			b[n].pfns = cut[j + 1] - cut[j];
-			b[n].index = r->index + (cut[j] - r->start);
-			b[n].new_node = j == 0;
-			z = zone_at(s, r->node, cut[j]);
-			snprintf(b[n].zone, sizeof(b[n].zone), "%s",
-				 z ? z->name : "-");
-			snprintf(b[n].label, sizeof(b[n].label), "node %u %s",
-				 r->node, z ? z->name : "");
-			n++;
+		/* A range makes at most one band more than its zones. */
+		if (n + s->nr_zones + 1 > size) {
+			size = 2 * size + s->nr_zones + 1;
+			b = xrealloc(b, size * sizeof(*b));
 		}
+		n += range_bands(s, &s->ranges[i], b + n, cut);
 	}
+	for (i = 0; i < n; i++)
+		b[i].new_node = !i || b[i].node != b[i - 1].node;
 	free(cut);
 	*nr = n;
 	return b;
@@ -314,23 +333,6 @@ static void make_legend(struct legend *l, const uint64_t *count,
 	}
 }
 
-static const char *saved_release(const struct snapshot *s, char *buf,
-				 size_t size)
-{
-	const struct record *rec;
-	struct records r;
-
-	snprintf(buf, size, "unknown kernel");
-	if (!s->system.data)
-		return buf;
-	records_parse(&r, s->system.data);
-	rec = records_find(&r, "release", NULL);
-	if (rec && rec->nf == 1)
-		snprintf(buf, size, "%s", rec->f[0]);
-	records_free(&r);
-	return buf;
-}
-
 /**
  * map_draw - draw a snapshot as a PNG
  * @s:		snapshot
@@ -378,8 +380,9 @@ void map_draw(const struct snapshot *s, const struct map_opts *o, FILE *out)
 	tm = gmtime(&t);
 	if (!tm || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", tm))
 		snprintf(when, sizeof(when), "unknown time");
-	snprintf(title, sizeof(title), "memdesc map  %s  %s",
-		 saved_release(s, release, sizeof(release)), when);
+	if (!snap_system(s, "release", release, sizeof(release)))
+		snprintf(release, sizeof(release), "unknown kernel");
+	snprintf(title, sizeof(title), "memdesc map  %s  %s", release, when);
 	snprintf(scale, sizeof(scale),
 		 "%llu PFNs, 1 block = %llu PFN%s (majority class), %u blocks a row",
 		 (unsigned long long)s->nr_words, (unsigned long long)per,

@@ -3,7 +3,8 @@
  * memdesc-stat - read memdesc's shadow memdesc array, live or saved.
  *
  *   memdesc-stat save FILE
- *   memdesc-stat summary|projection|stats|transitions [--json|--raw] [FILE]
+ *   memdesc-stat summary|projection|stats|transitions|sections [--json|--raw]
+ *                [FILE]
  *   memdesc-stat compare [--json|--raw]
  *   memdesc-stat diff [--json|--raw] A B
  *   memdesc-stat map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]
@@ -12,8 +13,9 @@
  * with one, from a snapshot that "save" wrote (format: docs/SNAPSHOT.md).
  * Exit status: 0, 1 on any error, 2 on a usage error.
  *
- * MEMDESC_DEBUGFS and MEMDESC_ZONEINFO name other places to read the
- * module's files and /proc/zoneinfo from (the tests use them).
+ * MEMDESC_DEBUGFS, MEMDESC_ZONEINFO and MEMDESC_BOOT_ID name other places to
+ * read the module's files, /proc/zoneinfo and the boot id from (the tests
+ * use them).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -109,9 +111,13 @@ int checked_open(const char *path, int flags)
 	return fd;
 }
 
-/* Read exactly @count bytes at @offset: a short read is an error. */
-void checked_pread(int fd, void *buf, size_t count, uint64_t offset,
-		   const char *path)
+/*
+ * Read @count bytes at @offset, in as many reads as it takes: debugfs hands
+ * out less than asked.  Returns the bytes read, fewer only at end of file;
+ * an error is fatal.
+ */
+size_t pread_full(int fd, void *buf, size_t count, uint64_t offset,
+		  const char *path)
 {
 	size_t done = 0;
 	ssize_t ret;
@@ -127,10 +133,10 @@ void checked_pread(int fd, void *buf, size_t count, uint64_t offset,
 			      strerror(errno));
 		}
 		if (!ret)
-			fatal("%s: short read: %zu of %zu bytes at byte %llu",
-			      path, done, count, (unsigned long long)offset);
+			break;
 		done += ret;
 	}
+	return done;
 }
 
 /*
@@ -176,11 +182,17 @@ char *read_text(const char *path, size_t *len, bool missing_ok)
 	return buf;
 }
 
+/* The value of environment variable @var, or @dflt if it is unset or empty. */
+const char *env_or(const char *var, const char *dflt)
+{
+	const char *v = getenv(var);
+
+	return v && *v ? v : dflt;
+}
+
 const char *debugfs_dir(void)
 {
-	const char *dir = getenv("MEMDESC_DEBUGFS");
-
-	return dir && *dir ? dir : MEMDESC_DEBUGFS;
+	return env_or("MEMDESC_DEBUGFS", MEMDESC_DEBUGFS);
 }
 
 char *debugfs_path(const char *name)
@@ -210,7 +222,7 @@ static void print_usage(FILE *f)
 {
 	fprintf(f,
 "usage: %1$s save FILE\n"
-"       %1$s summary|projection|stats|transitions [--json|--raw] [FILE]\n"
+"       %1$s summary|projection|stats|transitions|sections [--json|--raw] [FILE]\n"
 "       %1$s compare [--json|--raw]\n"
 "       %1$s diff [--json|--raw] A B\n"
 "       %1$s map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]\n"
@@ -220,6 +232,7 @@ static void print_usage(FILE *f)
 "  projection   what memdesc would cost for the memory described\n"
 "  stats        events and counters of the module (FILE: as saved)\n"
 "  transitions  changes of class seen (FILE: as saved)\n"
+"  sections     memory sections and where their shadow lives (FILE: as saved)\n"
 "  compare      the shadow against the live kernel (live only)\n"
 "  diff         PFNs whose class changed from snapshot A to B\n"
 "  map          a PNG of physical memory colored by class\n"
@@ -383,12 +396,14 @@ static char *saved_text(const struct snapshot *s, const char *name)
 		t = &s->stats;
 	else if (!strcmp(name, "transitions"))
 		t = &s->transitions;
+	else if (!strcmp(name, "sections"))
+		t = &s->sections;
 	if (!t || !t->data)
 		fatal("%s: no %s section in this snapshot", s->path, name);
 	return xstrdup(t->data);
 }
 
-/* summary, projection, stats, transitions, compare */
+/* summary, projection, stats, transitions, sections, compare */
 static int cmd_report(int argc, char **argv)
 {
 	const char *name = argv[0];
@@ -481,6 +496,7 @@ static const struct {
 	{ "projection",	 cmd_report },
 	{ "stats",	 cmd_report },
 	{ "transitions", cmd_report },
+	{ "sections",	 cmd_report },
 	{ "compare",	 cmd_report },
 	{ "diff",	 cmd_diff },
 	{ "map",	 cmd_map },

@@ -27,6 +27,7 @@
 
 #define MEMDESC_DEBUGFS		"/sys/kernel/debug/memdesc"
 #define MEMDESC_ZONEINFO	"/proc/zoneinfo"
+#define MEMDESC_BOOT_ID		"/proc/sys/kernel/random/boot_id"
 
 /* The kernel's attribute spellings, as tools/include/linux/compiler.h has them. */
 #define __noreturn		__attribute__((__noreturn__))
@@ -44,9 +45,10 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 int checked_open(const char *path, int flags);
-void checked_pread(int fd, void *buf, size_t count, uint64_t offset,
-		   const char *path);
+size_t pread_full(int fd, void *buf, size_t count, uint64_t offset,
+		  const char *path);
 char *read_text(const char *path, size_t *len, bool missing_ok);
+const char *env_or(const char *var, const char *dflt);
 const char *debugfs_dir(void);
 char *debugfs_path(const char *name);
 
@@ -64,11 +66,14 @@ unsigned int bits_for(uint64_t n);
 #define SNAP_ALIGN		8
 
 /**
- * struct snap_range - one node's words, as the layout file gives them
+ * struct snap_range - a run of PFNs of one node, as the layout file gives it
  * @node:	node id
  * @start:	first PFN
  * @pfns:	PFNs (words)
  * @index:	index of the first word in the shadow section
+ *
+ * A node may have many ranges, with PFN gaps between them (holes, offline
+ * memory); a PFN in no range has no word.
  */
 struct snap_range {
 	unsigned int node;
@@ -112,7 +117,7 @@ struct snap_text {
  * @words:	the shadow section: little-endian u64s, unaligned-safe access
  *		through snap_word()
  * @nr_words:	words in it
- * @ranges:	parsed layout section
+ * @ranges:	parsed layout section, sorted by PFN; they do not overlap
  * @nr_ranges:	entries in @ranges
  * @zones:	parsed zones section
  * @nr_zones:	entries in @zones
@@ -120,7 +125,8 @@ struct snap_text {
  * @projection:	the module's projection at save time
  * @stats:	the module's stats at save time
  * @transitions: the module's transitions at save time
- * @system:	release, machine, page size
+ * @sections:	the module's sections file at save time
+ * @system:	release, machine, page size, boot id
  */
 struct snapshot {
 	const char *path;
@@ -137,6 +143,7 @@ struct snapshot {
 	struct snap_text projection;
 	struct snap_text stats;
 	struct snap_text transitions;
+	struct snap_text sections;
 	struct snap_text system;
 };
 
@@ -145,6 +152,8 @@ void snap_load(struct snapshot *s, const char *path);
 void snap_free(struct snapshot *s);
 const char *snap_zone_name(const struct snapshot *s, unsigned int node,
 			   unsigned int zone, char *buf, size_t size);
+const char *snap_system(const struct snapshot *s, const char *key, char *buf,
+			size_t size);
 
 static inline uint64_t snap_word(const struct snapshot *s, uint64_t i)
 {

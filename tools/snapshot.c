@@ -13,9 +13,10 @@
  *
  * Sections: "shadow" (the raw debugfs shadow file), "layout" (its layout
  * file), "zones" (zone names and spans from /proc/zoneinfo), and the
- * module's "summary", "projection", "stats" and "transitions" as they read
- * at save time, and "system" (kernel release).  A reader ignores sections it
- * does not know; anything that does not add up is refused, never trusted.
+ * module's "sections", "summary", "projection", "stats" and "transitions" as
+ * they read at save time, and "system" (kernel release, boot id).  A reader
+ * ignores sections it does not know; anything that does not add up is
+ * refused, never trusted.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,9 +34,18 @@
 
 /* Shadow words per read while saving: 512 KiB. */
 #define SNAP_BATCH_WORDS	65536
-/* A layout with more ranges than this is not one the module writes. */
-#define SNAP_MAX_RANGES		1024
-#define SNAP_MAX_ZONES		(SNAP_MAX_RANGES * (MEMDESC_ZONE_MAX + 1))
+/*
+ * A layout with more ranges than this is not one the module writes: a range
+ * is at least one 128 MiB section, and a sparse 64 TiB machine has half a
+ * million of those at most.  Nor can a layout list more PFNs than 52 bits
+ * of PFN hold.
+ */
+#define SNAP_MAX_RANGES		(1U << 20)
+#define SNAP_MAX_PFN		(1ULL << 52)
+/* One line per populated zone of each node. */
+#define SNAP_MAX_ZONES		((MEMDESC_NODE_MAX + 1) * (MEMDESC_ZONE_MAX + 1))
+/* Reads of the shadow that may find the layout changed before one holds. */
+#define SNAP_SAVE_TRIES		5
 
 static void put_le32(unsigned char *p, uint32_t v)
 {
@@ -71,11 +81,37 @@ static uint64_t align8(uint64_t v)
 
 /* === layout and zones text === */
 
+static int cmp_range_start(const void *a, const void *b)
+{
+	const struct snap_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sorted by PFN, each range need only clear the one before it. */
+static bool ranges_overlap(struct snap_range *ranges, unsigned int n,
+			   char *err, size_t errlen)
+{
+	unsigned int i;
+
+	qsort(ranges, n, sizeof(*ranges), cmp_range_start);
+	for (i = 1; i < n; i++) {
+		if (ranges[i].start < ranges[i - 1].start + ranges[i - 1].pfns) {
+			snprintf(err, errlen, "layout: the ranges at PFN %llu and %llu overlap",
+				 (unsigned long long)ranges[i - 1].start,
+				 (unsigned long long)ranges[i].start);
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Parse a layout file: "range <node> <start-pfn> <pfns> <byte-offset>".
  * Ranges must lie back to back in the shadow, in order, as the module
- * writes them, and must not overlap in PFNs.  Returns NULL and sets @err
- * on anything else.
+ * writes them, and must not overlap in PFNs; there may be gaps between
+ * them, and many per node.  Returns the ranges sorted by PFN, or NULL and
+ * sets @err on anything else.
  */
 static struct snap_range *parse_layout(const char *text, unsigned int *nr,
 				       uint64_t *words, char *err,
@@ -85,7 +121,7 @@ static struct snap_range *parse_layout(const char *text, unsigned int *nr,
 	const struct record *rec;
 	struct records recs;
 	uint64_t v[4], total = 0;
-	unsigned int n = 0, i, j, k;
+	unsigned int n = 0, i, j;
 
 	records_parse(&recs, text);
 	ranges = xcalloc(recs.nr, sizeof(*ranges));
@@ -105,10 +141,15 @@ static struct snap_range *parse_layout(const char *text, unsigned int *nr,
 				goto fail;
 			}
 		}
-		if (v[0] > MEMDESC_NODE_MAX || !v[2] || v[2] > (1ULL << 52) ||
-		    v[1] > (1ULL << 52) || n == SNAP_MAX_RANGES) {
+		if (v[0] > MEMDESC_NODE_MAX || !v[2] || v[2] > SNAP_MAX_PFN ||
+		    v[1] > SNAP_MAX_PFN || total + v[2] > SNAP_MAX_PFN) {
 			snprintf(err, errlen, "layout line %u: node, PFN or size out of range",
 				 rec->line);
+			goto fail;
+		}
+		if (n == SNAP_MAX_RANGES) {
+			snprintf(err, errlen, "layout line %u: more than %u ranges",
+				 rec->line, SNAP_MAX_RANGES);
 			goto fail;
 		}
 		if (v[3] != total * 8) {
@@ -116,14 +157,6 @@ static struct snap_range *parse_layout(const char *text, unsigned int *nr,
 				 rec->line, (unsigned long long)v[3],
 				 (unsigned long long)total * 8);
 			goto fail;
-		}
-		for (k = 0; k < n; k++) {
-			if (v[1] < ranges[k].start + ranges[k].pfns &&
-			    ranges[k].start < v[1] + v[2]) {
-				snprintf(err, errlen, "layout line %u: PFNs overlap an earlier range",
-					 rec->line);
-				goto fail;
-			}
 		}
 		ranges[n].node = v[0];
 		ranges[n].start = v[1];
@@ -136,6 +169,8 @@ static struct snap_range *parse_layout(const char *text, unsigned int *nr,
 		snprintf(err, errlen, "layout has no range");
 		goto fail;
 	}
+	if (ranges_overlap(ranges, n, err, errlen))
+		goto fail;
 	records_free(&recs);
 	*nr = n;
 	*words = total;
@@ -225,7 +260,7 @@ static struct snap_zone *parse_zones(const char *text, unsigned int *nr,
 			}
 		}
 		if (v[0] > MEMDESC_NODE_MAX || v[1] > MEMDESC_ZONE_MAX ||
-		    v[3] > (1ULL << 52) || v[4] > (1ULL << 52) ||
+		    v[3] > SNAP_MAX_PFN || v[4] > SNAP_MAX_PFN ||
 		    n == SNAP_MAX_ZONES) {
 			snprintf(err, errlen, "zones line %u: out of range",
 				 rec->line);
@@ -269,7 +304,46 @@ const char *snap_zone_name(const struct snapshot *s, unsigned int node,
 	return buf;
 }
 
+/**
+ * snap_system - a value from the snapshot's system section
+ * @s:		snapshot
+ * @key:	the record ("release", "boot_id")
+ * @buf:	room for the value
+ * @size:	of @buf
+ *
+ * Return: @buf, or NULL if the section or a one-value record @key is absent.
+ */
+const char *snap_system(const struct snapshot *s, const char *key, char *buf,
+			size_t size)
+{
+	const struct record *rec;
+	const char *ret = NULL;
+	struct records r;
+
+	if (!s->system.data)
+		return NULL;
+	records_parse(&r, s->system.data);
+	rec = records_find(&r, key, NULL);
+	if (rec && rec->nf == 1) {
+		snprintf(buf, size, "%s", rec->f[0]);
+		ret = buf;
+	}
+	records_free(&r);
+	return ret;
+}
+
 /* === save === */
+
+/*
+ * The module's reports, saved as they read: stats and transitions cannot be
+ * recomputed from the words.
+ */
+static const char * const save_reports[] = {
+	"summary", "projection", "stats", "transitions",
+};
+
+/* shadow, layout, sections, the reports, zones, system */
+#define SAVE_SECTIONS	(3 + MEMDESC_ARRAY_SIZE(save_reports) + 2)
 
 /**
  * struct snap_out - the snapshot being written
@@ -278,13 +352,17 @@ const char *snap_zone_name(const struct snapshot *s, unsigned int node,
  * @offset:	bytes written so far
  * @crc:	crc32 of the bytes from @crc_from to @offset
  * @crc_from:	where the crc starts (the end of the section table)
+ * @table:	the section table, written last
+ * @nr:		entries used in @table
  */
 struct snap_out {
 	int fd;
-	const char *path;
+	char *path;
 	uint64_t offset;
 	uLong crc;
 	uint64_t crc_from;
+	unsigned char table[SAVE_SECTIONS][SNAP_SECTION_BYTES];
+	unsigned int nr;
 };
 
 static void out_write(struct snap_out *o, const void *buf, size_t len)
@@ -316,51 +394,228 @@ static void out_pad(struct snap_out *o)
 	out_write(o, zero, align8(o->offset) - o->offset);
 }
 
-/* Sections the tool writes, in file order; at most this many. */
-static const char * const save_sections[] = {
-	"layout", "shadow", "summary", "projection", "stats", "transitions",
-	"zones", "system",
-};
+/* Enter the section written from @start on into the table; pad after it. */
+static void out_entry(struct snap_out *o, const char *name, uint64_t start)
+{
+	unsigned char *e = o->table[o->nr++];
 
-#define SAVE_SECTIONS	MEMDESC_ARRAY_SIZE(save_sections)
+	memcpy(e, name, strlen(name));
+	put_le64(e + 16, start);
+	put_le64(e + 24, o->offset - start);
+	out_pad(o);
+}
+
+static void out_text(struct snap_out *o, const char *name, const char *text)
+{
+	uint64_t start = o->offset;
+
+	out_write(o, text, strlen(text));
+	out_entry(o, name, start);
+}
+
+/* A module file that older modules lack: saved if it is there. */
+static void out_optional(struct snap_out *o, const char *name, char *text)
+{
+	char *file;
+
+	if (!text) {
+		file = debugfs_path(name);
+		print_warning("%s: missing (an older module?): not saved", file);
+		free(file);
+		return;
+	}
+	out_text(o, name, text);
+	free(text);
+}
+
+/* Start the temporary file; header and table go in last, at its head. */
+static void out_open(struct snap_out *o, const char *path)
+{
+	memset(o, 0, sizeof(*o));
+	o->path = xmalloc(strlen(path) + 16);
+	sprintf(o->path, "%s.XXXXXX", path);
+	o->fd = mkstemp(o->path);
+	if (o->fd < 0)
+		fatal("%s: %s", o->path, strerror(errno));
+	o->crc_from = align8(SNAP_HEADER_BYTES + sizeof(o->table));
+	o->offset = o->crc_from;
+	o->crc = crc32(0, NULL, 0);
+	if (lseek(o->fd, o->offset, SEEK_SET) < 0)
+		fatal("%s: seek: %s", o->path, strerror(errno));
+}
+
+/* Drop every section written so far: the shadow copy is to be done again. */
+static void out_restart(struct snap_out *o)
+{
+	if (lseek(o->fd, o->crc_from, SEEK_SET) < 0 ||
+	    ftruncate(o->fd, o->crc_from))
+		fatal("%s: %s", o->path, strerror(errno));
+	o->offset = o->crc_from;
+	o->crc = crc32(0, NULL, 0);
+	o->nr = 0;
+	memset(o->table, 0, sizeof(o->table));
+}
+
+/* Header and table, then the file takes @path's place. */
+static void out_close(struct snap_out *o, const char *path)
+{
+	static const unsigned char zero[SNAP_ALIGN];
+	unsigned char head[SNAP_HEADER_BYTES] = { 0 };
+	uLong crc;
+
+	/* The crc covers the table and the padding after it, then the data. */
+	crc = crc32(0, (const Bytef *)o->table, sizeof(o->table));
+	crc = crc32(crc, zero, o->crc_from - SNAP_HEADER_BYTES -
+		    sizeof(o->table));
+	crc = crc32_combine(crc, o->crc, o->offset - o->crc_from);
+	memcpy(head, SNAP_MAGIC, 8);
+	put_le32(head + 8, SNAP_VERSION);
+	put_le32(head + 12, SNAP_HEADER_BYTES);
+	put_le64(head + 16, o->offset);
+	put_le32(head + 24, o->nr);
+	put_le32(head + 28, crc);
+	put_le64(head + 32, time(NULL));
+	if (pwrite(o->fd, head, sizeof(head), 0) != sizeof(head) ||
+	    pwrite(o->fd, o->table, sizeof(o->table), SNAP_HEADER_BYTES) !=
+	    sizeof(o->table))
+		fatal("%s: write: %s", o->path, strerror(errno));
+	if (fsync(o->fd) || close(o->fd))
+		fatal("%s: %s", o->path, strerror(errno));
+	if (rename(o->path, path)) {
+		int err = errno;
+
+		unlink(o->path);
+		fatal("%s: %s", path, strerror(err));
+	}
+	free(o->path);
+}
+
+/*
+ * The boot id, if the kernel has one: two snapshots with different ones
+ * cannot be diffed, whatever their layouts.
+ */
+static char *boot_id(void)
+{
+	const char *path = env_or("MEMDESC_BOOT_ID", MEMDESC_BOOT_ID);
+	char *id = read_text(path, NULL, true);
+	size_t len;
+
+	if (!id)
+		return NULL;
+	len = strcspn(id, "\n");
+	id[len] = '\0';
+	if (!len || len > 64 ||
+	    strspn(id, "0123456789abcdefABCDEF-") != len) {
+		print_warning("%s: '%s' is not a boot id: not saved", path, id);
+		free(id);
+		return NULL;
+	}
+	return id;
+}
 
 static char *system_text(void)
 {
-	struct utsname u;
-	char *text;
+	char *text, *id = boot_id();
 	long page = sysconf(_SC_PAGESIZE);
+	struct utsname u;
 
 	if (uname(&u))
 		fatal("uname: %s", strerror(errno));
-	text = xmalloc(strlen(u.release) + strlen(u.machine) + 64);
+	text = xmalloc(strlen(u.release) + strlen(u.machine) +
+		       (id ? strlen(id) : 0) + 80);
 	sprintf(text, "release %s\nmachine %s\npage_size %ld\n", u.release,
 		u.machine, page);
+	if (id)
+		sprintf(text + strlen(text), "boot_id %s\n", id);
+	free(id);
 	return text;
 }
 
-/* Copy the shadow file into the snapshot, a batch at a time. */
-static void save_shadow(struct snap_out *o, const char *path, uint64_t words)
+/* The layout file, checked; every error is fatal. */
+static char *read_layout(const char *path, unsigned int *nr_ranges,
+			 uint64_t *words)
+{
+	char *text = read_text(path, NULL, false), err[256];
+	struct snap_range *ranges;
+
+	ranges = parse_layout(text, nr_ranges, words, err, sizeof(err));
+	if (!ranges)
+		fatal("%s: %s", path, err);
+	free(ranges);
+	return text;
+}
+
+/*
+ * Copy the shadow file into the snapshot, a batch at a time.  Returns false
+ * if it does not hold @words words: the layout changed since it was read.
+ * fstat() after open gives the size of the current layout.
+ */
+static bool save_shadow(struct snap_out *o, const char *path, uint64_t words)
 {
 	size_t batch = SNAP_BATCH_WORDS * 8, len;
 	unsigned char *buf = xmalloc(batch);
-	uint64_t off;
+	bool whole = true;
 	struct stat st;
+	uint64_t off;
 	int fd;
 
 	fd = checked_open(path, O_RDONLY);
 	if (fstat(fd, &st))
 		fatal("%s: %s", path, strerror(errno));
 	if (st.st_size && (uint64_t)st.st_size != words * 8)
-		fatal("%s: %llu bytes, but layout says %llu words", path,
-		      (unsigned long long)st.st_size,
-		      (unsigned long long)words);
-	for (off = 0; off < words * 8; off += len) {
+		whole = false;
+	for (off = 0; whole && off < words * 8; off += len) {
 		len = words * 8 - off < batch ? words * 8 - off : batch;
-		checked_pread(fd, buf, len, off, path);
-		out_write(o, buf, len);
+		whole = pread_full(fd, buf, len, off, path) == len;
+		if (whole)
+			out_write(o, buf, len);
 	}
 	close(fd);
 	free(buf);
+	return whole;
+}
+
+/*
+ * Memory going on- or offline changes the layout, and the shadow file with
+ * it, at any time.  A copy of the shadow is kept only if the layout read
+ * before it and the one read after it are the same text; otherwise it is
+ * done again.  The sections file is read in between, so it lists the
+ * sections of that layout.  Writes "shadow", "layout" and, if the module
+ * has it, "sections".
+ */
+static void save_settled(struct snap_out *o, unsigned int *nr_ranges,
+			 uint64_t *words)
+{
+	char *lpath = debugfs_path("layout"), *spath = debugfs_path("shadow");
+	char *cpath = debugfs_path("sections");
+	char *before, *after, *sections;
+	uint64_t start = o->offset;
+	bool whole, same;
+	int try;
+
+	for (try = 0; try < SNAP_SAVE_TRIES; try++) {
+		before = read_layout(lpath, nr_ranges, words);
+		whole = save_shadow(o, spath, *words);
+		sections = read_text(cpath, NULL, true);
+		after = read_text(lpath, NULL, false);
+		same = !strcmp(before, after);
+		free(after);
+		if (whole && same)
+			break;
+		free(before);
+		free(sections);
+		out_restart(o);
+	}
+	if (try == SNAP_SAVE_TRIES)
+		fatal("%s: the layout changed while the shadow was read, %d times in a row (memory going on- or offline?): try again",
+		      lpath, SNAP_SAVE_TRIES);
+	out_entry(o, "shadow", start);
+	out_text(o, "layout", before);
+	out_optional(o, "sections", sections);
+	free(before);
+	free(lpath);
+	free(spath);
+	free(cpath);
 }
 
 /**
@@ -372,109 +627,34 @@ static void save_shadow(struct snap_out *o, const char *path, uint64_t words)
  */
 void snap_save(const char *path)
 {
-	static const unsigned char zero[SNAP_ALIGN];
-	unsigned char head[SNAP_HEADER_BYTES] = { 0 };
-	unsigned char table[SAVE_SECTIONS][SNAP_SECTION_BYTES];
-	char err[256], *tmp, *text, *layout, *zoneinfo, *file;
-	uint64_t words, data_from, start;
-	struct snap_range *ranges;
-	struct snap_out o = { 0 };
-	unsigned int nr_ranges, nr = 0, i;
-	const char *zpath;
-	size_t len;
-	uLong crc;
+	char *file, *zoneinfo, *text;
+	unsigned int nr_ranges;
+	struct snap_out o;
+	uint64_t words;
+	size_t i;
 
 	/* Fail early, before the slow part, if the module is not there. */
 	file = debugfs_path("layout");
-	layout = read_text(file, NULL, false);
-	ranges = parse_layout(layout, &nr_ranges, &words, err, sizeof(err));
-	if (!ranges)
-		fatal("%s: %s", file, err);
-	free(ranges);
+	free(read_layout(file, &nr_ranges, &words));
 	free(file);
-	zpath = getenv("MEMDESC_ZONEINFO");
-	if (!zpath || !*zpath)
-		zpath = MEMDESC_ZONEINFO;
-	zoneinfo = read_text(zpath, NULL, false);
+	zoneinfo = read_text(env_or("MEMDESC_ZONEINFO", MEMDESC_ZONEINFO),
+			     NULL, false);
 
-	tmp = xmalloc(strlen(path) + 16);
-	sprintf(tmp, "%s.XXXXXX", path);
-	o.fd = mkstemp(tmp);
-	if (o.fd < 0)
-		fatal("%s: %s", tmp, strerror(errno));
-	o.path = tmp;
-
-	/* Header and table go in last; the crc starts after them. */
-	data_from = align8(SNAP_HEADER_BYTES +
-			   SAVE_SECTIONS * SNAP_SECTION_BYTES);
-	if (lseek(o.fd, data_from, SEEK_SET) < 0)
-		fatal("%s: seek: %s", tmp, strerror(errno));
-	o.offset = data_from;
-	o.crc = crc32(0, NULL, 0);
-	o.crc_from = data_from;
-
-	memset(table, 0, sizeof(table));
-	for (i = 0; i < SAVE_SECTIONS; i++) {
-		const char *name = save_sections[i];
-
-		start = o.offset;
-		if (!strcmp(name, "shadow")) {
-			file = debugfs_path("shadow");
-			save_shadow(&o, file, words);
-			free(file);
-		} else {
-			if (!strcmp(name, "layout")) {
-				text = layout;
-			} else if (!strcmp(name, "zones")) {
-				text = zones_from_zoneinfo(zoneinfo);
-			} else if (!strcmp(name, "system")) {
-				text = system_text();
-			} else {
-				file = debugfs_path(name);
-				text = read_text(file, NULL, true);
-				if (!text)
-					print_warning("%s: missing (an older module?): not saved",
-						file);
-				free(file);
-				if (!text)
-					continue;
-			}
-			len = strlen(text);
-			out_write(&o, text, len);
-			free(text);
-		}
-		memcpy(table[nr], name, strlen(name));
-		put_le64(table[nr] + 16, start);
-		put_le64(table[nr] + 24, o.offset - start);
-		nr++;
-		out_pad(&o);
+	out_open(&o, path);
+	save_settled(&o, &nr_ranges, &words);
+	for (i = 0; i < MEMDESC_ARRAY_SIZE(save_reports); i++) {
+		file = debugfs_path(save_reports[i]);
+		out_optional(&o, save_reports[i], read_text(file, NULL, true));
+		free(file);
 	}
+	text = zones_from_zoneinfo(zoneinfo);
+	out_text(&o, "zones", text);
+	free(text);
 	free(zoneinfo);
-
-	/* The crc covers the table and the padding after it, then the data. */
-	crc = crc32(0, (const Bytef *)table, sizeof(table));
-	crc = crc32(crc, zero, data_from - SNAP_HEADER_BYTES - sizeof(table));
-	crc = crc32_combine(crc, o.crc, o.offset - data_from);
-	memcpy(head, SNAP_MAGIC, 8);
-	put_le32(head + 8, SNAP_VERSION);
-	put_le32(head + 12, SNAP_HEADER_BYTES);
-	put_le64(head + 16, o.offset);
-	put_le32(head + 24, nr);
-	put_le32(head + 28, crc);
-	put_le64(head + 32, time(NULL));
-	if (pwrite(o.fd, head, sizeof(head), 0) != sizeof(head) ||
-	    pwrite(o.fd, table, sizeof(table), SNAP_HEADER_BYTES) !=
-	    sizeof(table))
-		fatal("%s: write: %s", tmp, strerror(errno));
-	if (fsync(o.fd) || close(o.fd))
-		fatal("%s: %s", tmp, strerror(errno));
-	if (rename(tmp, path)) {
-		int err2 = errno;
-
-		unlink(tmp);
-		fatal("%s: %s", path, strerror(err2));
-	}
-	free(tmp);
+	text = system_text();
+	out_text(&o, "system", text);
+	free(text);
+	out_close(&o, path);
 	printf("saved %llu PFNs in %u ranges to %s (%llu bytes)\n",
 	       (unsigned long long)words, nr_ranges, path,
 	       (unsigned long long)o.offset);
@@ -642,6 +822,9 @@ void snap_load(struct snapshot *s, const char *path)
 		} else if (!strcmp((const char *)e, "transitions")) {
 			load_text(s, &s->transitions, "transitions",
 				  sec[i].off, sec[i].size);
+		} else if (!strcmp((const char *)e, "sections")) {
+			load_text(s, &s->sections, "sections", sec[i].off,
+				  sec[i].size);
 		} else if (!strcmp((const char *)e, "system")) {
 			load_text(s, &s->system, "system", sec[i].off,
 				  sec[i].size);
@@ -679,6 +862,7 @@ void snap_free(struct snapshot *s)
 	free(s->projection.data);
 	free(s->stats.data);
 	free(s->transitions.data);
+	free(s->sections.data);
 	free(s->system.data);
 	memset(s, 0, sizeof(*s));
 }

@@ -56,7 +56,7 @@ static const struct field_layout layout[NR_FIELDS] = {
 	[F_TYPE]	= { "type",	 0,  4,   15 },
 	[F_SUBTYPE]	= { "subtype",	 4,  4,   15 },
 	[F_HEAD]	= { "head",	 8,  1,    1 },
-	[F_STATE]	= { "state",	 9,  2,    2 },	/* 3 is unused */
+	[F_STATE]	= { "state",	 9,  2,    3 },
 	[F_MAPPABLE]	= { "mappable",	11,  1,    1 },
 	[F_ORDER]	= { "order",	12,  6,   63 },
 	[F_ZONE]	= { "zone",	51,  3,    7 },
@@ -371,13 +371,13 @@ FIXTURE_VARIANT_ADD(refused, node_uint_max) {
 	.good = { .node = 0, .state = MEMDESC_STATE_PAGE },
 };
 
-FIXTURE_VARIANT_ADD(refused, state_3) {
-	.bad  = { .state = 3 },
-	.good = { .state = MEMDESC_STATE_HOLE },
-};
-
 FIXTURE_VARIANT_ADD(refused, state_4) {
 	.bad  = { .state = 4 },
+	.good = { .state = MEMDESC_STATE_UNTRACKED },
+};
+
+FIXTURE_VARIANT_ADD(refused, state_uint_max) {
+	.bad  = { .state = UINT_MAX },
 	.good = { .state = MEMDESC_STATE_UNKNOWN },
 };
 
@@ -464,6 +464,7 @@ TEST(each_state)
 {
 	static const unsigned int states[] = {
 		MEMDESC_STATE_UNKNOWN, MEMDESC_STATE_PAGE, MEMDESC_STATE_HOLE,
+		MEMDESC_STATE_UNTRACKED,
 	};
 	struct memdesc_fields f = { .type = MEMDESC_TYPE_FREE, .order = 3 };
 	unsigned int i;
@@ -560,7 +561,14 @@ TEST(zero_word_is_unknown)
 	ASSERT_EQ(MEMDESC_WORD_UNKNOWN, w);
 }
 
-TEST(hole_word)
+/*
+ * A word that is not a page: @make(node) holds @state and the node, nothing
+ * else, for every node, and has class @class named @name.
+ */
+static void assert_state_word(struct __test_metadata *_metadata,
+			      __u64 (*make)(unsigned int node),
+			      unsigned int state, unsigned int class,
+			      const char *name)
 {
 	static const unsigned int nodes[] = { 0, 1, 7, 1022, 1023 };
 	__u64 state_node = field_mask(F_STATE) | field_mask(F_NODE);
@@ -570,26 +578,39 @@ TEST(hole_word)
 
 	for (i = 0; i < ARRAY_SIZE(nodes); i++) {
 		struct memdesc_fields want = {
-			.state = MEMDESC_STATE_HOLE, .node = nodes[i],
+			.state = state, .node = nodes[i],
 		};
 
-		w = memdesc_hole_word(nodes[i]);
+		w = make(nodes[i]);
 		memdesc_decode(w, &f);
 		assert_fields_eq(_metadata, &want, &f);
 		ASSERT_FALSE(memdesc_word_is_page(w));
 		ASSERT_FALSE(memdesc_word_is_free(w));
-		ASSERT_EQ((unsigned int)MEMDESC_CLASS_HOLE, memdesc_class(w));
-		ASSERT_STREQ("hole", memdesc_class_name(memdesc_class(w)));
+		ASSERT_EQ(class, memdesc_class(w));
+		ASSERT_STREQ(name, memdesc_class_name(memdesc_class(w)));
 
 		/* memdesc_encode() builds the same word. */
 		ASSERT_EQ(w, assert_roundtrip(_metadata, &want));
 	}
 
 	/* An out-of-range node never spills outside the node field. */
-	ASSERT_EQ(0ULL, memdesc_hole_word(1024) & ~state_node);
-	ASSERT_EQ(0ULL, memdesc_hole_word(UINT_MAX) & ~state_node);
-	ASSERT_EQ((unsigned int)MEMDESC_STATE_HOLE,
-		  memdesc_word_state(memdesc_hole_word(UINT_MAX)));
+	ASSERT_EQ(0ULL, make(1024) & ~state_node);
+	ASSERT_EQ(0ULL, make(UINT_MAX) & ~state_node);
+	ASSERT_EQ(state, memdesc_word_state(make(UINT_MAX)));
+}
+
+TEST(hole_word)
+{
+	assert_state_word(_metadata, memdesc_hole_word, MEMDESC_STATE_HOLE,
+			  MEMDESC_CLASS_HOLE, "hole");
+}
+
+/* What the raw file and the reports show for a section without a chunk. */
+TEST(untracked_word)
+{
+	assert_state_word(_metadata, memdesc_untracked_word,
+			  MEMDESC_STATE_UNTRACKED, MEMDESC_CLASS_UNTRACKED,
+			  "untracked");
 }
 
 /* The state decides the class before the type bits are looked at. */
@@ -603,8 +624,8 @@ TEST(non_page_states_ignore_type_bits)
 		ASSERT_EQ((unsigned int)MEMDESC_CLASS_UNKNOWN, memdesc_class(t));
 		ASSERT_EQ((unsigned int)MEMDESC_CLASS_HOLE,
 			  memdesc_class(t | (__u64)MEMDESC_STATE_HOLE << 9));
-		/* State 3 is not a page either. */
-		ASSERT_EQ((unsigned int)MEMDESC_CLASS_UNKNOWN, memdesc_class(t | 3ULL << 9));
+		ASSERT_EQ((unsigned int)MEMDESC_CLASS_UNTRACKED,
+			  memdesc_class(t | (__u64)MEMDESC_STATE_UNTRACKED << 9));
 	}
 }
 
@@ -630,13 +651,14 @@ static const char * const class_names[MEMDESC_NR_CLASSES] = {
 	[MEMDESC_CLASS_UNASSIGNED]	= "unassigned",
 	[MEMDESC_CLASS_UNKNOWN]		= "unknown",
 	[MEMDESC_CLASS_HOLE]		= "hole",
+	[MEMDESC_CLASS_UNTRACKED]	= "untracked",
 };
 
 TEST(class_names_cover_every_class)
 {
 	unsigned int c, d;
 
-	ASSERT_EQ(19, MEMDESC_NR_CLASSES);
+	ASSERT_EQ(20, MEMDESC_NR_CLASSES);
 	for (c = 0; c < MEMDESC_NR_CLASSES; c++) {
 		const char *name = memdesc_class_name(c);
 
@@ -733,8 +755,8 @@ TEST(pack_agrees_with_encode)
 
 /*
  * Any 64-bit word decodes to in-range fields, and re-encoding gives the word
- * back without its reserved bits, unless the word is one encode refuses
- * (state 3, or a subtype on a typed page).
+ * back without its reserved bits, unless the word is one encode refuses:
+ * a subtype on a typed page.  Every state is valid, so none is refused.
  */
 TEST(random_words_reencode)
 {
@@ -755,7 +777,7 @@ TEST(random_words_reencode)
 		ASSERT_LE(f.node, 1023u);
 
 		ret = memdesc_encode(&f, &back);
-		if (f.state == 3 || (f.subtype && f.type)) {
+		if (f.subtype && f.type) {
 			ASSERT_EQ(-EINVAL, ret) TH_LOG("word %#llx", w);
 			ASSERT_EQ(SENTINEL, back);
 			refused++;

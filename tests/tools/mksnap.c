@@ -2,22 +2,48 @@
 /*
  * mksnap.c - test inputs for memdesc-stat, made without memdesc-stat.
  *
- *   mksnap DIR a|b|other
+ *   mksnap DIR a|b|c|other|old
  *
  * writes, for a small made-up machine with two nodes:
  *
  *   DIR/debugfs/        what the module's debugfs directory would hold:
- *                       layout, shadow, and summary and projection computed
- *                       here from the same words (the expected output of
- *                       memdesc-stat for a snapshot of them), plus stats,
- *                       transitions and compare with fixed contents
+ *                       layout, shadow, sections, and summary and projection
+ *                       computed here from the same words (the expected
+ *                       output of memdesc-stat for a snapshot of them), plus
+ *                       stats, transitions and compare with fixed contents
  *   DIR/zoneinfo        the matching /proc/zoneinfo
+ *   DIR/boot_id         the boot id of the variant's boot
  *   DIR/direct.snap     a snapshot of the same, written here from
  *                       docs/SNAPSHOT.md, sections in another order than
  *                       memdesc-stat writes them and one it does not know
+ *   DIR/diff-a          for b, c and old: what "memdesc-stat diff --raw
+ *                       a/direct.snap DIR/direct.snap" must print, from a
+ *                       walk here of every PFN of both variants
  *
- * "b" is "a" with known changes (see change_b()); "other" has a smaller
- * node 1, so it cannot be diffed against either.
+ * The machine is described per memory section; its sections are 8192 PFNs
+ * (32 MiB), not the real 128 MiB, as nothing may assume a size:
+ *
+ *   0-4    node 0: DMA at 1-4095, DMA32 at 4096-40959, holes at PFN 0 and
+ *          20480-20991 (no struct page there, but in an online section)
+ *   5-7    node 1, Normal (to the end): anon, then free, the last 100
+ *          PFNs unknown
+ *   8      never online: a gap, like the PCI hole
+ *   9      node 1: offline, until c hot-adds it
+ *   10     node 1: file and slab pages, until c takes it offline
+ *   11     node 1: online, but untracked (no memory for its chunk)
+ *
+ * The variants:
+ *
+ *   a      the module as it is: listed sections 0-7, 10 and 11, so three
+ *          ranges, two of them node 1's with a gap between
+ *   b      a with known word changes (see b_word()), same boot and layout
+ *   c      a after memory hotplug, same boot: 9 added, 10 removed
+ *   other  a on another boot: another boot_id
+ *   old    what the module wrote before it listed sections: one range per
+ *          node spanning its holes as hole words (8 and 9), section 11 as
+ *          free pages, 19 classes in its summary, stats and compare without
+ *          the new lines, no sections file, and no boot_id in the snapshot.
+ *          Also DIR/elsewhere.snap: the same at PFNs no other variant has.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,16 +60,44 @@
 
 #include "memdesc_types.h"
 
-#define NODE0_PFNS	40960ULL
-#define NODE1_START	NODE0_PFNS
-#define NODE1_PFNS_AB	24576ULL
-#define NODE1_PFNS_OTHER 16384ULL
+#define SECTION_PFNS	8192ULL
+#define NR_SECTIONS	12
+#define END_PFN		(NR_SECTIONS * SECTION_PFNS)
+#define NODE1_START	(5 * SECTION_PFNS)
+#define NODE1_UNKNOWN	(8 * SECTION_PFNS - 100)
+/* elsewhere.snap: the old variant's ranges moved up by this many PFNs. */
+#define ELSEWHERE	(1ULL << 20)
 #define TIME_A		1700000000ULL
-#define TIME_B		(TIME_A + 60)
+#define BOOT_A		"4f9c1c2e-7d3a-4b7e-9a51-2c0de5a1b001"
+#define BOOT_OTHER	"4f9c1c2e-7d3a-4b7e-9a51-2c0de5a1b002"
+/* The classes before MEMDESC_CLASS_UNTRACKED came: what old modules print. */
+#define OLD_NR_CLASSES	MEMDESC_CLASS_UNTRACKED
+
+enum variant { V_A, V_B, V_C, V_OTHER, V_OLD, NR_VARIANTS };
+
+static const char * const variant_names[NR_VARIANTS] = {
+	[V_A] = "a", [V_B] = "b", [V_C] = "c", [V_OTHER] = "other",
+	[V_OLD] = "old",
+};
+
+/* How a variant's layout lists a section. */
+enum listing {
+	UNLISTED,	/* not in the layout */
+	TRACKED,	/* listed, with the words of its pages */
+	UNTRACKED,	/* listed, its words read untracked */
+	SPANNED,	/* inside an old node range, but not online: holes */
+};
+
+struct range {
+	unsigned int node;
+	uint64_t start;
+	uint64_t pfns;
+};
 
 static const char *dir;
-static char variant;
-static uint64_t node1_pfns;
+static enum variant variant;
+static struct range ranges[NR_SECTIONS];
+static unsigned int nr_ranges;
 static uint64_t *words;
 static uint64_t nr_words;
 
@@ -58,6 +112,39 @@ static void die(const char *fmt, ...)
 	fprintf(stderr, ": %s\n", strerror(errno));
 	exit(1);
 }
+
+static bool old_style(void)
+{
+	return variant == V_OLD;
+}
+
+static unsigned int node_of(uint64_t pfn)
+{
+	return pfn < NODE1_START ? 0 : 1;
+}
+
+static enum listing listing(enum variant v, uint64_t pfn)
+{
+	unsigned int sec = pfn / SECTION_PFNS;
+
+	if (pfn >= END_PFN)
+		return UNLISTED;
+	if (sec < 8)
+		return TRACKED;
+	if (v == V_OLD)
+		return sec == 8 || sec == 9 ? SPANNED : TRACKED;
+	switch (sec) {
+	case 9:
+		return v == V_C ? TRACKED : UNLISTED;
+	case 10:
+		return v == V_C ? UNLISTED : TRACKED;
+	case 11:
+		return UNTRACKED;
+	}
+	return UNLISTED;
+}
+
+/* === words === */
 
 static uint64_t page(unsigned int type, unsigned int sub, unsigned int order,
 		     unsigned int zone, unsigned int node, uint64_t pfn,
@@ -109,7 +196,29 @@ static uint64_t dma32_word(uint64_t pfn)
 	}
 }
 
-static uint64_t word_of(uint64_t pfn)
+/* Node 1, Normal, sections 9-11 when they hold pages. */
+static uint64_t upper_word(uint64_t pfn)
+{
+	uint64_t off = pfn % SECTION_PFNS;
+
+	switch (pfn / SECTION_PFNS) {
+	case 9:
+		/* Hot-added: its memmap's pages reserved, the rest free. */
+		if (off < 64)
+			return page(MEMDESC_TYPE_MISC, MEMDESC_SUB_RESERVED, 0,
+				    2, 1, pfn, false);
+		return page(MEMDESC_TYPE_FREE, 0, 0, 2, 1, pfn, false);
+	case 10:
+		if (off < SECTION_PFNS / 2)
+			return page(MEMDESC_TYPE_FILE, 0, 0, 2, 1, pfn, true);
+		return page(MEMDESC_TYPE_SLAB, 0, 3, 2, 1, pfn, false);
+	default:
+		return page(MEMDESC_TYPE_FREE, 0, 10, 2, 1, pfn, false);
+	}
+}
+
+/* The word of a PFN with a struct page, as a, c, other and old have it. */
+static uint64_t base_word(uint64_t pfn)
 {
 	if (pfn == 0)
 		return memdesc_hole_word(0);
@@ -118,9 +227,11 @@ static uint64_t word_of(uint64_t pfn)
 			    pfn, false);
 	if (pfn < 4096)
 		return page(MEMDESC_TYPE_FREE, 0, 4, 0, 0, pfn, false);
-	if (pfn < NODE0_PFNS)
+	if (pfn < NODE1_START)
 		return dma32_word(pfn);
-	if (pfn >= NODE1_START + node1_pfns - 100)
+	if (pfn >= 8 * SECTION_PFNS)
+		return upper_word(pfn);
+	if (pfn >= NODE1_UNKNOWN)
 		return MEMDESC_WORD_UNKNOWN;
 	if (pfn < NODE1_START + 12288)
 		return page(MEMDESC_TYPE_ANON, 0, 0, 2, 1, pfn, true);
@@ -132,17 +243,99 @@ static uint64_t word_of(uint64_t pfn)
  * 60000, and PFN 4096 (file) loses its mappable bit: 193 PFNs change
  * class, 1 is rewritten.
  */
-static void change_b(void)
+static uint64_t b_word(uint64_t pfn, uint64_t w)
 {
+	if (pfn >= 256 && pfn < 384)
+		return page(MEMDESC_TYPE_ANON, 0, 0, 0, 0, pfn, true);
+	if (pfn >= 41000 && pfn < 41064)
+		return page(MEMDESC_TYPE_FREE, 0, 3, 2, 1, pfn - 41000, false);
+	if (pfn == 60000)
+		return page(MEMDESC_TYPE_SLAB, 0, 0, 2, 1, pfn, false);
+	if (pfn == 4096)
+		return w & ~(uint64_t)MEMDESC_MAPPABLE;
+	return w;
+}
+
+/* The word variant @v's shadow holds for a listed PFN. */
+static uint64_t word_at(enum variant v, uint64_t pfn)
+{
+	switch (listing(v, pfn)) {
+	case SPANNED:
+		return memdesc_hole_word(node_of(pfn));
+	case UNTRACKED:
+		return memdesc_untracked_word(node_of(pfn));
+	case TRACKED:
+		return v == V_B ? b_word(pfn, base_word(pfn)) : base_word(pfn);
+	case UNLISTED:
+		break;
+	}
+	errno = EINVAL;
+	die("pfn %llu is not listed", (unsigned long long)pfn);
+	return 0;
+}
+
+/*
+ * The layout, as the module builds it: listed sections that are contiguous
+ * and of one node make one range.
+ */
+static void make_layout(void)
+{
+	struct range *r = NULL;
 	uint64_t pfn;
 
-	for (pfn = 256; pfn < 384; pfn++)
-		words[pfn] = page(MEMDESC_TYPE_ANON, 0, 0, 0, 0, pfn, true);
-	for (pfn = 41000; pfn < 41064; pfn++)
-		words[pfn] = page(MEMDESC_TYPE_FREE, 0, 3, 2, 1, pfn - 41000,
-				  false);
-	words[60000] = page(MEMDESC_TYPE_SLAB, 0, 0, 2, 1, 60000, false);
-	words[4096] &= ~(uint64_t)MEMDESC_MAPPABLE;
+	for (pfn = 0; pfn < END_PFN; pfn += SECTION_PFNS) {
+		if (listing(variant, pfn) == UNLISTED)
+			continue;
+		if (r && r->node == node_of(pfn) &&
+		    r->start + r->pfns == pfn) {
+			r->pfns += SECTION_PFNS;
+			continue;
+		}
+		r = &ranges[nr_ranges];
+		ranges[nr_ranges++] = (struct range){ node_of(pfn), pfn,
+						      SECTION_PFNS };
+	}
+}
+
+static void make_words(void)
+{
+	unsigned int i;
+	uint64_t p;
+
+	for (i = 0; i < nr_ranges; i++)
+		nr_words += ranges[i].pfns;
+	words = calloc(nr_words, sizeof(*words));
+	if (!words)
+		die("calloc");
+	nr_words = 0;
+	for (i = 0; i < nr_ranges; i++)
+		for (p = ranges[i].start; p < ranges[i].start + ranges[i].pfns;
+		     p++)
+			words[nr_words++] = word_at(variant, p);
+}
+
+static unsigned long long untracked_pfns(void)
+{
+	unsigned long long n = 0;
+	uint64_t i;
+
+	for (i = 0; i < nr_words; i++)
+		n += memdesc_word_state(words[i]) == MEMDESC_STATE_UNTRACKED;
+	return n;
+}
+
+static uint64_t save_time(enum variant v)
+{
+	switch (v) {
+	case V_B:
+		return TIME_A + 60;
+	case V_C:
+		return TIME_A + 120;
+	case V_OLD:
+		return TIME_A - 3600;
+	default:
+		return TIME_A;
+	}
 }
 
 /* === files === */
@@ -178,12 +371,51 @@ static char *text_of(void (*fn)(FILE *f))
 	return buf;
 }
 
+static void put_ranges(FILE *f, uint64_t shift)
+{
+	uint64_t offset = 0;
+	unsigned int i;
+
+	fprintf(f, "# range node start-pfn pfns byte-offset\n");
+	for (i = 0; i < nr_ranges; i++) {
+		fprintf(f, "range %u %llu %llu %llu\n", ranges[i].node,
+			(unsigned long long)(ranges[i].start + shift),
+			(unsigned long long)ranges[i].pfns,
+			(unsigned long long)offset * 8);
+		offset += ranges[i].pfns;
+	}
+}
+
 static void put_layout(FILE *f)
 {
-	fprintf(f, "# range node start-pfn pfns byte-offset\n");
-	fprintf(f, "range 0 0 %llu 0\n", NODE0_PFNS);
-	fprintf(f, "range 1 %llu %llu %llu\n", NODE1_START,
-		(unsigned long long)node1_pfns, NODE0_PFNS * 8);
+	put_ranges(f, 0);
+}
+
+static void put_layout_elsewhere(FILE *f)
+{
+	put_ranges(f, ELSEWHERE);
+}
+
+/* One line per listed section; each chunk 16 pages at a made-up PFN. */
+static void put_sections(FILE *f)
+{
+	enum listing l;
+	uint64_t pfn;
+
+	fprintf(f, "# section start-pfn node state chunk-node backing chunk-pfn\n");
+	for (pfn = 0; pfn < END_PFN; pfn += SECTION_PFNS) {
+		l = listing(variant, pfn);
+		if (l == UNLISTED)
+			continue;
+		if (l == UNTRACKED)
+			fprintf(f, "section %llu %u untracked -1 none 0\n",
+				(unsigned long long)pfn, node_of(pfn));
+		else
+			fprintf(f, "section %llu %u tracked %u direct %llu\n",
+				(unsigned long long)pfn, node_of(pfn),
+				node_of(pfn),
+				0x100000ULL + pfn / SECTION_PFNS * 16);
+	}
 }
 
 static void put_zoneinfo(FILE *f)
@@ -194,8 +426,8 @@ static void put_zoneinfo(FILE *f)
 	/* node, zone index, start, spanned; others unpopulated */
 	static const unsigned long long pop[][4] = {
 		{ 0, 0, 1, 4095 },
-		{ 0, 1, 4096, NODE0_PFNS - 4096 },
-		{ 1, 2, NODE1_START, 0 },
+		{ 0, 1, 4096, NODE1_START - 4096 },
+		{ 1, 2, NODE1_START, END_PFN - NODE1_START },
 	};
 	unsigned int node, z, i;
 
@@ -209,7 +441,7 @@ static void put_zoneinfo(FILE *f)
 					continue;
 				populated = true;
 				start = pop[i][2];
-				spanned = pop[i][3] ? pop[i][3] : node1_pfns;
+				spanned = pop[i][3];
 			}
 			fprintf(f, "Node %u, zone %8s\n", node, names[z]);
 			fprintf(f, "  pages free     %llu\n", spanned / 2);
@@ -228,41 +460,52 @@ static void put_zoneinfo(FILE *f)
 
 static const char * const zone_names[] = { "DMA", "DMA32", "Normal" };
 
-/* The module's summary, as memdesc_report.c prints it. */
+/*
+ * The module's summary, as memdesc_report.c prints it: a page counts for
+ * the node and zone its word names.  An old module knew 19 classes.
+ */
 static void put_summary(FILE *f)
 {
 	unsigned long long class[MEMDESC_NR_CLASSES] = { 0 };
-	unsigned long long zfree[8], zalloc[8];
-	uint64_t starts[2] = { 0, NODE0_PFNS }, ends[2];
-	unsigned int node, z, c;
+	unsigned long long zfree[2][3] = { { 0 } }, zalloc[2][3] = { { 0 } };
+	unsigned int node, z, c, nr_classes;
 	uint64_t i, w;
 
-	ends[0] = NODE0_PFNS;
-	ends[1] = NODE0_PFNS + node1_pfns;
+	for (i = 0; i < nr_words; i++) {
+		w = words[i];
+		class[memdesc_class(w)]++;
+		if (memdesc_word_state(w) != MEMDESC_STATE_PAGE)
+			continue;
+		node = memdesc_word_node(w);
+		z = memdesc_word_zone(w);
+		if (memdesc_word_type(w) == MEMDESC_TYPE_FREE)
+			zfree[node][z]++;
+		else
+			zalloc[node][z]++;
+	}
 	fprintf(f, "spanned %llu\n", (unsigned long long)nr_words);
 	fprintf(f, "# node zone pages free allocated\n");
-	for (node = 0; node < 2; node++) {
-		memset(zfree, 0, sizeof(zfree));
-		memset(zalloc, 0, sizeof(zalloc));
-		for (i = starts[node]; i < ends[node]; i++) {
-			w = words[i];
-			class[memdesc_class(w)]++;
-			if (memdesc_word_state(w) != MEMDESC_STATE_PAGE)
-				continue;
-			if (memdesc_word_type(w) == MEMDESC_TYPE_FREE)
-				zfree[memdesc_word_zone(w)]++;
-			else
-				zalloc[memdesc_word_zone(w)]++;
-		}
-		for (z = 0; z < 8; z++)
-			if (zfree[z] + zalloc[z])
+	for (node = 0; node < 2; node++)
+		for (z = 0; z < 3; z++)
+			if (zfree[node][z] + zalloc[node][z])
 				fprintf(f, "zone %u %s %llu %llu %llu\n", node,
-					zone_names[z], zfree[z] + zalloc[z],
-					zfree[z], zalloc[z]);
-	}
+					zone_names[z],
+					zfree[node][z] + zalloc[node][z],
+					zfree[node][z], zalloc[node][z]);
 	fprintf(f, "# class pages\n");
-	for (c = 0; c < MEMDESC_NR_CLASSES; c++)
+	nr_classes = old_style() ? OLD_NR_CLASSES : MEMDESC_NR_CLASSES;
+	for (c = 0; c < nr_classes; c++)
 		fprintf(f, "class %s %llu\n", memdesc_class_name(c), class[c]);
+}
+
+/* order_base_2(n), at least 1: bits for every value below n */
+static unsigned int bits_below(unsigned long long n)
+{
+	unsigned int b = 1;
+
+	while ((1ULL << b) < n)
+		b++;
+	return b;
 }
 
 /* The module's projection, as memdesc_projection.c prints it. */
@@ -281,7 +524,7 @@ static void put_projection(FILE *f)
 	};
 	unsigned long long heads[16] = { 0 }, pfns = 0, misc = 0, vm = 0;
 	unsigned long long d = 0, today, md, part, milli, max_pfn;
-	unsigned int max_order = 0, i, order_bits;
+	unsigned int max_order = 0, i, order_bits, ab;
 	uint64_t w, p;
 
 	for (p = 0; p < nr_words; p++) {
@@ -323,33 +566,45 @@ static void put_projection(FILE *f)
 	fprintf(f, "# saving bytes percent-of-today\n");
 	fprintf(f, "saving %lld %llu.%03llu\n", (long long)(today - md),
 		milli / 1000, milli % 1000);
-	/* order_base_2(max_order + 1), at least 1 */
-	for (order_bits = 1; (1U << order_bits) < max_order + 1; order_bits++)
-		;
-	max_pfn = NODE1_START + node1_pfns;
+	order_bits = bits_below(max_order + 1);
+	/* One past the last listed PFN: gaps and all. */
+	max_pfn = ranges[nr_ranges - 1].start + ranges[nr_ranges - 1].pfns;
+	ab = bits_below(max_pfn);
 	fprintf(f, "# bits field bits\n");
 	fprintf(f, "bits node 1\nbits zone 3\nbits section 1\n");
 	fprintf(f, "bits order %u\n", order_bits);
 	fprintf(f, "bits word %u\n", 4 + 4 + 1 + order_bits + 3 + 1 + 1);
 	fprintf(f, "max_order %u\n", max_order);
 	fprintf(f, "# buddy links pfns bits-each word-bits fits-8-bytes\n");
-	fprintf(f, "buddy zone_relative %llu 16 36 1\n", NODE0_PFNS - 4096);
-	fprintf(f, "buddy absolute %llu %u %u 1\n", max_pfn,
-		max_pfn > 65536 ? 17 : 16, max_pfn > 65536 ? 38 : 36);
+	fprintf(f, "buddy zone_relative %llu 16 36 1\n", NODE1_START - 4096);
+	fprintf(f, "buddy absolute %llu %u %u 1\n", max_pfn, ab, 2 * ab + 4);
 	fprintf(f, "# scattered misc-pages vmalloc-pages\n");
 	fprintf(f, "scattered %llu %llu\n", misc, vm);
 }
 
 static void put_stats(FILE *f)
 {
+	unsigned long long n = nr_words;
+
 	fprintf(f, "# event tracepoint attached count\n"
 		"event mm_page_alloc 1 1234\nevent mm_page_free 1 1200\n"
 		"event ksm_merge_with_ksm_page 0 0\n"
 		"# counter name value\ncounter alloc_failed 0\n"
-		"counter seeded %llu\n"
-		"pfns %llu\nshadow_bytes %llu\nnodes 2\nseeded 1\ntracking 1\n",
-		(unsigned long long)nr_words, (unsigned long long)nr_words,
-		(unsigned long long)nr_words * 8 + 64);
+		"counter out_of_range 0\n");
+	if (!old_style())
+		fprintf(f, "counter bad_block 0\n");
+	fprintf(f, "counter seeded %llu\npfns %llu\n", n, n);
+	if (!old_style())
+		fprintf(f, "untracked_pfns %llu\n", untracked_pfns());
+	fprintf(f, "shadow_bytes %llu\n", (n - untracked_pfns()) * 8 + 4096);
+	if (!old_style())
+		fprintf(f, "shadow_word_bytes %llu\nshadow_table_bytes 4096\n"
+			"chunks %u\nchunks_remote 0\nchunks_vmalloc 0\n",
+			(n - untracked_pfns()) * 8,
+			(unsigned int)((n - untracked_pfns()) / SECTION_PFNS));
+	fprintf(f, "nodes 2\nseeded 1\ntracking 1\n");
+	if (!old_style())
+		fprintf(f, "vmalloc_walk 1\n");
 }
 
 static void put_transitions(FILE *f)
@@ -362,7 +617,10 @@ static void put_transitions(FILE *f)
 
 static void put_compare(FILE *f)
 {
-	fprintf(f, "compared 65000\nunknown 0\nrechecked 12\nunchecked 0\n"
+	fprintf(f, "compared 65000\nunknown 0\n");
+	if (!old_style())
+		fprintf(f, "untracked %llu\n", untracked_pfns());
+	fprintf(f, "rechecked 12\nunchecked 0\n"
 		"# field name agree disagree percent transient\n"
 		"field state 64990 10 99.984 2\n"
 		"field type 0 0 - 0\n"
@@ -373,6 +631,121 @@ static void put_compare(FILE *f)
 		"# class name shadow live agree precision recall\n"
 		"class free 60010 60000 60000 99.983 100.000\n",
 		"free", "free");
+}
+
+/* === the expected diff from a === */
+
+/**
+ * struct expect - what "diff a this" counts, PFN by PFN
+ * @pfns:	PFNs either variant lists
+ * @changed:	of those, with another class here than in a
+ * @rewritten:	listed in both, same class, another word
+ * @before:	PFNs per class in a; a PFN a does not list is a hole
+ * @after:	the same here
+ * @matrix:	changed PFNs per (class in a, class here)
+ * @run_start:	first PFN of the open run
+ * @run_pfns:	its length; 0 if none is open
+ * @run_from:	its class in a
+ * @run_to:	its class here
+ */
+struct expect {
+	unsigned long long pfns, changed, rewritten;
+	unsigned long long before[MEMDESC_NR_CLASSES];
+	unsigned long long after[MEMDESC_NR_CLASSES];
+	unsigned long long matrix[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
+	uint64_t run_start, run_pfns;
+	unsigned int run_from, run_to;
+};
+
+static void expect_flush(struct expect *e, FILE *runs)
+{
+	if (e->run_pfns)
+		fprintf(runs, "run %llu %llu %llu %s %s\n",
+			(unsigned long long)e->run_start,
+			(unsigned long long)(e->run_start + e->run_pfns - 1),
+			(unsigned long long)e->run_pfns,
+			memdesc_class_name(e->run_from),
+			memdesc_class_name(e->run_to));
+	e->run_pfns = 0;
+}
+
+static unsigned int class_at(enum variant v, uint64_t pfn, uint64_t *w)
+{
+	if (listing(v, pfn) == UNLISTED)
+		return MEMDESC_CLASS_HOLE;
+	*w = word_at(v, pfn);
+	return memdesc_class(*w);
+}
+
+static void expect_pfn(struct expect *e, uint64_t pfn, FILE *runs)
+{
+	bool in_a = listing(V_A, pfn) != UNLISTED;
+	bool in_v = listing(variant, pfn) != UNLISTED;
+	uint64_t wa = 0, wv = 0;
+	unsigned int f, t;
+
+	if (!in_a && !in_v) {
+		expect_flush(e, runs);
+		return;
+	}
+	f = class_at(V_A, pfn, &wa);
+	t = class_at(variant, pfn, &wv);
+	e->pfns++;
+	e->before[f]++;
+	e->after[t]++;
+	if (f == t) {
+		e->rewritten += in_a && in_v && wa != wv;
+		expect_flush(e, runs);
+		return;
+	}
+	e->changed++;
+	e->matrix[f][t]++;
+	if (e->run_pfns && (e->run_from != f || e->run_to != t))
+		expect_flush(e, runs);
+	if (!e->run_pfns) {
+		e->run_start = pfn;
+		e->run_from = f;
+		e->run_to = t;
+	}
+	e->run_pfns++;
+}
+
+static void put_diff(FILE *f)
+{
+	struct expect *e = calloc(1, sizeof(*e));
+	char *runs = NULL;
+	size_t len = 0;
+	unsigned int c, t;
+	FILE *rf;
+	uint64_t pfn;
+
+	rf = open_memstream(&runs, &len);
+	if (!e || !rf)
+		die("diff");
+	fprintf(rf, "# run start-pfn end-pfn pfns from to\n");
+	for (pfn = 0; pfn <= END_PFN; pfn++)
+		expect_pfn(e, pfn, rf);
+	fclose(rf);
+	fprintf(f, "pfns %llu\nchanged %llu\nrewritten %llu\nseconds %lld\n",
+		e->pfns, e->changed, e->rewritten,
+		(long long)(save_time(variant) - save_time(V_A)));
+	fprintf(f, "# class name before after delta\n");
+	for (c = 0; c < MEMDESC_NR_CLASSES; c++)
+		if (e->before[c] || e->after[c])
+			fprintf(f, "class %s %llu %llu %lld\n",
+				memdesc_class_name(c), e->before[c],
+				e->after[c],
+				(long long)(e->after[c] - e->before[c]));
+	fprintf(f, "# change from to pfns\n");
+	for (c = 0; c < MEMDESC_NR_CLASSES; c++)
+		for (t = 0; t < MEMDESC_NR_CLASSES; t++)
+			if (e->matrix[c][t])
+				fprintf(f, "change %s %s %llu\n",
+					memdesc_class_name(c),
+					memdesc_class_name(t), e->matrix[c][t]);
+	fputs(runs, f);
+	free(runs);
+	free(e);
 }
 
 /* === the snapshot, per docs/SNAPSHOT.md === */
@@ -445,30 +818,96 @@ static void write_text(const char *name, void (*fn)(FILE *f))
 	finish(f, name);
 }
 
+static const char *boot_id(void)
+{
+	if (old_style())
+		return NULL;
+	return variant == V_OTHER ? BOOT_OTHER : BOOT_A;
+}
+
+static void put_boot_id(FILE *f)
+{
+	fprintf(f, "%s\n", boot_id() ? boot_id() : BOOT_A);
+}
+
+/*
+ * direct.snap, and for the old variant elsewhere.snap; @le is the shadow.
+ * An old tool wrote no sections section and no boot id.
+ */
+static void put_snapshots(const unsigned char *le)
+{
+	char *layout = text_of(put_layout), *summary = text_of(put_summary);
+	char *projection = text_of(put_projection), *stats = text_of(put_stats);
+	char *sections = text_of(put_sections), *zones, *system;
+	struct section sec[] = {
+		{ "zones", NULL, 0 },
+		{ "future_thing", "ignore me\n", 10 },
+		{ "projection", projection, strlen(projection) },
+		{ "summary", summary, strlen(summary) },
+		{ "stats", stats, strlen(stats) },
+		{ "system", NULL, 0 },
+		{ "layout", layout, strlen(layout) },
+		{ "shadow", le, nr_words * 8 },
+		{ "sections", sections, strlen(sections) },
+	};
+	unsigned int nr = MEMDESC_ARRAY_SIZE(sec);
+
+	if (asprintf(&zones, "# zone node index name start-pfn spanned\n"
+		     "zone 0 0 DMA 1 4095\nzone 0 1 DMA32 4096 %llu\n"
+		     "zone 1 2 Normal %llu %llu\n", NODE1_START - 4096,
+		     NODE1_START, END_PFN - NODE1_START) < 0 ||
+	    asprintf(&system, "release 6.1.0-test\nmachine x86_64\n%s%s%s",
+		     boot_id() ? "boot_id " : "", boot_id() ? boot_id() : "",
+		     boot_id() ? "\n" : "") < 0)
+		die("asprintf");
+	sec[0].data = zones;
+	sec[0].len = strlen(zones);
+	sec[5].data = system;
+	sec[5].len = strlen(system);
+	if (old_style())
+		nr--;
+	put_snapshot("direct.snap", sec, nr, save_time(variant));
+	if (old_style()) {
+		free(layout);
+		layout = text_of(put_layout_elsewhere);
+		sec[6].data = layout;
+		sec[6].len = strlen(layout);
+		put_snapshot("elsewhere.snap", sec, nr, save_time(variant));
+	}
+	free(layout);
+	free(summary);
+	free(projection);
+	free(stats);
+	free(sections);
+	free(zones);
+	free(system);
+}
+
+static void put_shadow(const unsigned char *le)
+{
+	FILE *f = create("debugfs/shadow");
+
+	if (fwrite(le, 8, nr_words, f) != nr_words)
+		die("shadow");
+	finish(f, "shadow");
+}
+
 int main(int argc, char **argv)
 {
-	char path[4096], *layout, *zoneinfo, *summary, *projection, *stats;
-	char *zones;
+	char path[4096];
 	unsigned char *le;
 	uint64_t i;
-	FILE *f;
 
-	if (argc != 3 || (strcmp(argv[2], "a") && strcmp(argv[2], "b") &&
-			  strcmp(argv[2], "other"))) {
-		fprintf(stderr, "usage: mksnap DIR a|b|other\n");
+	for (variant = 0; variant < NR_VARIANTS; variant++)
+		if (argc == 3 && !strcmp(argv[2], variant_names[variant]))
+			break;
+	if (variant == NR_VARIANTS) {
+		fprintf(stderr, "usage: mksnap DIR a|b|c|other|old\n");
 		return 2;
 	}
 	dir = argv[1];
-	variant = argv[2][0];
-	node1_pfns = variant == 'o' ? NODE1_PFNS_OTHER : NODE1_PFNS_AB;
-	nr_words = NODE0_PFNS + node1_pfns;
-	words = calloc(nr_words, sizeof(*words));
-	if (!words)
-		die("calloc");
-	for (i = 0; i < nr_words; i++)
-		words[i] = word_of(i);
-	if (variant == 'b')
-		change_b();
+	make_layout();
+	make_words();
 
 	snprintf(path, sizeof(path), "%s/debugfs", dir);
 	if (mkdir(dir, 0755) && errno != EEXIST)
@@ -485,50 +924,20 @@ int main(int argc, char **argv)
 		for (b = 0; b < 8; b++)
 			le[i * 8 + b] = words[i] >> (8 * b);
 	}
-	f = create("debugfs/shadow");
-	if (fwrite(le, 8, nr_words, f) != nr_words)
-		die("shadow");
-	finish(f, "shadow");
-
+	put_shadow(le);
 	write_text("debugfs/layout", put_layout);
 	write_text("debugfs/summary", put_summary);
 	write_text("debugfs/projection", put_projection);
 	write_text("debugfs/stats", put_stats);
 	write_text("debugfs/transitions", put_transitions);
 	write_text("debugfs/compare", put_compare);
+	if (!old_style())
+		write_text("debugfs/sections", put_sections);
 	write_text("zoneinfo", put_zoneinfo);
-
-	layout = text_of(put_layout);
-	zoneinfo = text_of(put_zoneinfo);
-	summary = text_of(put_summary);
-	projection = text_of(put_projection);
-	stats = text_of(put_stats);
-	if (asprintf(&zones, "# zone node index name start-pfn spanned\n"
-		     "zone 0 0 DMA 1 4095\nzone 0 1 DMA32 4096 %llu\n"
-		     "zone 1 2 Normal %llu %llu\n", NODE0_PFNS - 4096,
-		     NODE1_START, (unsigned long long)node1_pfns) < 0)
-		die("asprintf");
-	{
-		const struct section sec[] = {
-			{ "zones", zones, strlen(zones) },
-			{ "future_thing", "ignore me\n", 10 },
-			{ "projection", projection, strlen(projection) },
-			{ "summary", summary, strlen(summary) },
-			{ "stats", stats, strlen(stats) },
-			{ "system", "release 6.1.0-test\nmachine x86_64\n", 34 },
-			{ "layout", layout, strlen(layout) },
-			{ "shadow", le, nr_words * 8 },
-		};
-
-		put_snapshot("direct.snap", sec, MEMDESC_ARRAY_SIZE(sec),
-			     variant == 'b' ? TIME_B : TIME_A);
-	}
-	free(zoneinfo);
-	free(layout);
-	free(summary);
-	free(projection);
-	free(stats);
-	free(zones);
+	write_text("boot_id", put_boot_id);
+	if (variant == V_B || variant == V_C || variant == V_OLD)
+		write_text("diff-a", put_diff);
+	put_snapshots(le);
 	free(le);
 	free(words);
 	return 0;

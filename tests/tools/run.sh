@@ -5,8 +5,11 @@
 #
 # mksnap.c writes, for a made-up two-node machine, what the module's debugfs
 # directory would hold and a snapshot written straight from docs/SNAPSHOT.md;
-# it computes the expected summary and projection from the same words, so
-# the tool's census is checked against an independent computation.
+# it computes the expected summary, projection and diffs from the same
+# words, so the tool's census is checked against an independent computation.
+# Its variants: a (several ranges per node, a gap, untracked memory), b (a
+# with changed words), c (a after memory hotplug), other (a on another boot)
+# and old (what older modules and tools wrote).
 # pngprobe.c decodes the map with libpng and reads pixels back.  The live
 # side (the real module) is tested in the guest: tests/vm/memdesc_tool_test.c.
 
@@ -41,7 +44,7 @@ rc=$?
 result $rc "build mksnap and pngprobe"
 [ $rc = 0 ] || { comment_tail "$log"; echo "1..$n"; exit 0; }
 
-for v in a b other; do
+for v in a b c other old; do
 	"$work/mksnap" "$work/$v" "$v" > "$log" 2>&1 || {
 		result 1 "mksnap $v"
 		comment "$log"
@@ -52,14 +55,21 @@ done
 
 # === Helpers ===
 
-# live V CMD...: memdesc-stat reading variant V's made-up debugfs.
+# field FILE KIND N: the Nth field of FILE's records KIND, one line each.
+field()
+{
+	awk -v k="$2" -v f="$3" '$1 == k { print $(f + 1) }' "$1"
+}
+
+# live V CMD...: memdesc-stat reading variant V's made-up debugfs; killed
+# after a minute, should a FIFO there never be written (see flip()).
 live()
 {
 	local v=$1
 
 	shift
 	MEMDESC_DEBUGFS=$work/$v/debugfs MEMDESC_ZONEINFO=$work/$v/zoneinfo \
-		"$stat" "$@"
+		MEMDESC_BOOT_ID=$work/$v/boot_id timeout 60 "$stat" "$@"
 }
 
 # same DESC EXPECTED-FILE: $out equals EXPECTED-FILE.
@@ -91,12 +101,6 @@ fails()
 	fi
 }
 
-# field FILE KIND N...: the Nth fields of FILE's record KIND, one line each.
-field()
-{
-	awk -v k="$2" -v f="$3" '$1 == k { print $(f + 1) }' "$1"
-}
-
 # === Reports, live and saved ===
 
 a=$work/a.snap
@@ -107,11 +111,22 @@ comment "$log"
 live b save "$b" > "$log" 2>&1
 result $? "save: a second snapshot"
 
-for r in summary projection stats transitions compare; do
+for r in summary projection stats transitions sections compare; do
 	live a "$r" --raw > "$out" 2>&1
 	same "$r --raw (live): the module's file as it is" \
 		"$work/a/debugfs/$r"
 done
+grep -aqx "boot_id $(cat "$work/a/boot_id")" "$a"
+result $? "save: the boot id in the system section"
+if [ -r /proc/sys/kernel/random/boot_id ]; then
+	MEMDESC_DEBUGFS=$work/a/debugfs MEMDESC_ZONEINFO=$work/a/zoneinfo \
+		"$stat" save "$work/boot.snap" > "$log" 2>&1 &&
+	grep -aqx "boot_id $(cat /proc/sys/kernel/random/boot_id)" \
+		"$work/boot.snap"
+	rc=$?
+	result $rc "save: the boot id of this boot, from /proc"
+	[ $rc = 0 ] || comment "$log"
+fi
 
 # The census of the words, computed by the tool, against mksnap's.
 for snap in "$a" "$work/a/direct.snap"; do
@@ -123,7 +138,19 @@ for snap in "$a" "$work/a/direct.snap"; do
 	done
 	"$stat" stats --raw "$snap" > "$out" 2>&1
 	same "stats --raw $name: the saved section" "$work/a/debugfs/stats"
+	"$stat" sections --raw "$snap" > "$out" 2>&1
+	same "sections --raw $name: the saved section" \
+		"$work/a/debugfs/sections"
 done
+# a: node 1 has two ranges with a gap; its pages make one zone line.
+[ "$(awk '$1 == "range" && $2 == 1' "$work/a/debugfs/layout" | wc -l)" = 2 ] &&
+"$stat" summary --raw "$a" > "$out" 2>&1 &&
+[ "$(grep -c '^zone 1 Normal ' "$out")" = 1 ] &&
+grep -qx "spanned $(awk '$1 == "range" { n += $4 } END { print n }' \
+	"$work/a/debugfs/layout")" "$out"
+result $? "summary: two ranges of node 1, one zone line, spanned as listed"
+grep -qx "class untracked 8192" "$out"
+result $? "summary: the untracked section's 8192 PFNs"
 "$stat" transitions --raw "$a" > "$out" 2>&1
 same "transitions --raw a.snap: the saved section" \
 	"$work/a/debugfs/transitions"
@@ -141,11 +168,23 @@ done < <(awk '$1 == "class" { print $2, $3 }' "$work/a/debugfs/summary") \
 	> "$log"
 result $bad "summary table: every class with its page count"
 comment "$log"
+# The lines the module added, with their sizes.
+"$stat" stats "$a" > "$out" 2>&1 &&
+grep -qE "^untracked_pfns +8192 +\(32\.0 MiB\)$" "$out" &&
+grep -qE "^shadow_word_bytes +[0-9]+ +\([0-9.]+ KiB\)$" "$out" &&
+grep -qE "^vmalloc_walk +1$" "$out" &&
+live a compare > "$out" 2>&1 &&
+grep -qE "^untracked +8192 +\(32\.0 MiB\)$" "$out"
+rc=$?
+result $rc "stats and compare tables: untracked PFNs and shadow bytes sized"
+[ $rc = 0 ] || comment "$out" 40
+"$stat" sections "$a" > "$out" 2>&1 &&
+grep -qE "^ *90112 +1 +untracked +-1 +none +0$" "$out"
+result $? "sections table: the untracked section"
 
 # JSON: valid, and holding the same numbers as the raw report.
-for r in summary projection stats transitions compare; do
-	if [ "$r" = compare ] || [ "$r" = stats ] || [ "$r" = transitions ]
-	then
+for r in summary projection stats transitions sections compare; do
+	if [ "$r" != summary ] && [ "$r" != projection ]; then
 		live a "$r" --json > "$out" 2>"$log"
 	else
 		"$stat" "$r" --json "$a" > "$out" 2>"$log"
@@ -162,8 +201,8 @@ done
 got=$(jq -r '[.class[] | "\(.class) \(.pages)"] | join(",")' "$out")
 want=$(awk '$1 == "class" { printf "%s%s %s", s, $2, $3; s = "," }' \
 	"$work/a/debugfs/summary")
-[ "$got" = "$want" ]
-result $? "summary --json: classes and pages as the raw report"
+[ "$got" = "$want" ] && [[ $got == *"untracked 8192"* ]]
+result $? "summary --json: classes and pages as the raw report, untracked too"
 "$stat" projection --json "$a" > "$out"
 got=$(jq -r '.pfns' "$out")
 [ "$got" = "$(field "$work/a/debugfs/projection" pfns 1)" ]
@@ -188,8 +227,36 @@ result $? "diff of a snapshot with itself: no change"
 "$stat" diff "$work/a/direct.snap" "$work/b/direct.snap" > "$out" 2>&1 &&
 grep -qE "^free +anon +128 " "$out"
 result $? "diff table: from/to classes with counts"
-fails "diff of different layouts: refused" 1 "different layouts" \
-	"$stat" diff "$a" "$work/other/direct.snap"
+"$stat" diff --raw "$work/a/direct.snap" "$work/b/direct.snap" > "$out" 2>&1
+same "diff --raw a b: as mksnap walked it" "$work/b/diff-a"
+
+# Memory hotplug between two snapshots of one boot: c lists section 9 (hot
+# added), not section 10 (taken offline), and the untracked section at
+# another byte offset.  mksnap counted the changes PFN by PFN.
+"$stat" diff --raw "$work/a/direct.snap" "$work/c/direct.snap" > "$out" 2>&1
+same "diff --raw a c (layouts differ, same boot): as mksnap walked it" \
+	"$work/c/diff-a"
+grep -qx "change hole free 8128" "$out" &&
+grep -qx "change hole reserved 64" "$out" &&
+grep -qx "change file hole 4096" "$out" &&
+grep -qx "change slab hole 4096" "$out" &&
+! grep -q "untracked" <(grep '^change ' "$out")
+result $? "diff a c: hole -> free/reserved where added, file/slab -> hole where removed"
+live c save "$work/c.snap" > "$log" 2>&1 &&
+"$stat" diff --raw "$a" "$work/c.snap" 2>&1 | grep -v '^seconds ' > "$out"
+grep -v '^seconds ' "$work/c/diff-a" > "$work/c/diff-a.noseconds"
+same "diff --raw of two saved snapshots, memory hotplugged in between" \
+	"$work/c/diff-a.noseconds"
+"$stat" diff --raw "$work/c/direct.snap" "$work/a/direct.snap" > "$out" 2>&1 &&
+grep -qx "change hole file 4096" "$out" &&
+grep -qx "change free hole 8128" "$out"
+result $? "diff c a: the same changes the other way"
+
+fails "diff of two boots: refused" 1 "different boots" \
+	"$stat" diff "$work/a/direct.snap" "$work/other/direct.snap"
+live other save "$work/other.snap" > "$log" 2>&1
+fails "diff of two boots, as saved: refused" 1 "different boots" \
+	"$stat" diff "$a" "$work/other.snap"
 
 # === map ===
 
@@ -211,27 +278,159 @@ pixel()
 			print $6 + (blk % bpr) * zoom, $7 + int(blk / bpr) * zoom
 		}' "$out"
 }
-bad=0
-for check in "256 anon" "383 anon" "41000 free" "60000 slab"; do
-	set -- $check
-	xy=$(pixel "$1")
-	want=$(awk -v c="$2" '$1 == "color" && $2 == c { print $3, $4, $5 }' \
-		"$out")
-	# shellcheck disable=SC2086	# x and y are two arguments
-	got=$("$work/pngprobe" "$png" $xy | tail -1)
-	[ -n "$xy" ] && [ "$got" = "$want" ] || {
-		bad=1
-		echo "pfn $1 at ($xy): $got, want $2 ($want)" >> "$log"
-	}
-done
-result $bad "map: PFNs coloured by their class (256, 383, 41000, 60000)"
-[ $bad = 0 ] || comment "$log"
+# coloured PNG "PFN CLASS"...: in PNG, as $out reports it, each PFN's
+# block has its class's colour; what does not goes to $log.
+coloured()
+{
+	local png=$1 check pfn class xy want got bad=0
+
+	shift
+	: > "$log"
+	for check; do
+		read -r pfn class <<< "$check"
+		xy=$(pixel "$pfn")
+		want=$(awk -v c="$class" '$1 == "color" && $2 == c {
+			print $3, $4, $5 }' "$out")
+		# shellcheck disable=SC2086	# x and y are two arguments
+		got=$("$work/pngprobe" "$png" $xy | tail -1)
+		if [ -z "$xy" ] || [ -z "$want" ] || [ "$got" != "$want" ]; then
+			bad=1
+			echo "pfn $pfn at ($xy): $got, want $class ($want)" \
+				>> "$log"
+		fi
+	done
+	return $bad
+}
+coloured "$png" "256 anon" "383 anon" "41000 free" "60000 slab"
+rc=$?
+result $rc "map: PFNs coloured by their class (256, 383, 41000, 60000)"
+[ $rc = 0 ] || comment "$log"
 
 "$stat" map "$b" -o "$work/b64.png" --pfns-per-pixel 64 --zoom 4 --raw \
 	> "$out" 2>&1 &&
 [ "$(awk '$1 == "scale" { print $2, $3 }' "$out")" = "64 4" ] &&
 "$work/pngprobe" "$work/b64.png" > /dev/null 2>&1
 result $? "map --pfns-per-pixel 64 --zoom 4"
+
+# a: a band per range and zone, in PFN order; node 1's second range starts
+# a band of its own after the gap.
+png=$work/a.png
+"$stat" map "$a" -o "$png" --raw > "$out" 2>"$log"
+bands=$(awk '$1 == "band" { printf "%s:%s+%s ", $2, $4, $5 }' "$out")
+[ "$bands" = "0:0+1 0:1+4095 0:4096+36864 1:40960+24576 1:81920+16384 " ]
+result $? "map of a: a band per range and zone, in PFN order"
+comment "$log"
+
+# A thick line (2 rows) above node 1's first band, a thin one (1 row, the
+# zone colour) above the band after the gap.
+read -r x y1 < <(awk '$1 == "band" && $4 == 40960 { print $6, $7 }' "$out")
+read -r y2 < <(awk '$1 == "band" && $4 == 81920 { print $7 }' "$out")
+got=$("$work/pngprobe" "$png" "$x" $((y1 - 3)) "$x" $((y1 - 2)) \
+	"$x" $((y2 - 3)) "$x" $((y2 - 2)) | tail -4 | tr '\n' ,)
+[ "$got" = "0 0 0,0 0 0,255 255 255,136 138 133," ]
+result $? "map: thick line at the node boundary, thin line at the gap ($got)"
+
+coloured "$png" "82000 file" "86100 slab" "95000 untracked" "20500 hole"
+rc=$?
+result $rc "map: the untracked section in its own colour, and the range after the gap"
+[ $rc = 0 ] || comment "$log"
+[ "$(awk '$1 == "color" { print $3, $4, $5 }' "$out" | sort | uniq -d)" = "" ]
+result $? "map: every class in the legend a colour of its own"
+
+# === What older modules and tools wrote ===
+
+# old: one range per node spanning its holes, a summary of 19 classes, no
+# boot_id, no sections: every subcommand still reads it.
+old=$work/old/direct.snap
+"$stat" summary --raw "$old" 2>&1 | grep -vx "class untracked 0" > "$out"
+same "summary --raw of an old snapshot: as the old module's, less untracked" \
+	"$work/old/debugfs/summary"
+"$stat" summary --raw "$old" 2>&1 | grep -qx "class untracked 0"
+result $? "summary --raw of an old snapshot: untracked 0"
+"$stat" projection --raw "$old" > "$out" 2>&1
+same "projection --raw of an old snapshot" "$work/old/debugfs/projection"
+"$stat" stats --raw "$old" > "$out" 2>&1
+same "stats --raw of an old snapshot: the saved section" \
+	"$work/old/debugfs/stats"
+"$stat" summary --json "$old" > "$out" 2>&1 &&
+[ "$(jq -r '.class | length' "$out")" = 20 ]
+result $? "summary --json of an old snapshot"
+fails "sections of an old snapshot: says there are none" 1 \
+	"no sections section" "$stat" sections "$old"
+"$stat" map "$old" -o "$work/old.png" --raw > "$out" 2>&1 &&
+"$work/pngprobe" "$work/old.png" > /dev/null 2>&1 &&
+[ "$(grep -c '^band ' "$out")" = 4 ] && ! grep -q '^color untracked' "$out"
+result $? "map of an old snapshot: a band per node and zone"
+"$stat" diff --raw "$old" "$old" > "$out" 2>&1 &&
+grep -qx "changed 0" "$out" && grep -qx "pfns 98304" "$out"
+result $? "diff of an old snapshot with itself: no change"
+"$stat" diff --raw "$work/a/direct.snap" "$old" > "$out" 2>&1
+same "diff --raw a old (old has no boot_id, shares PFNs): as mksnap walked it" \
+	"$work/old/diff-a"
+fails "diff of old snapshots with no PFN in common: refused" 1 \
+	"no PFN in common" \
+	"$stat" diff "$old" "$work/old/elsewhere.snap"
+fails "diff of a snapshot with a boot_id and one without, no PFN in common: refused" \
+	1 "no PFN in common" \
+	"$stat" diff "$work/a/direct.snap" "$work/old/elsewhere.snap"
+
+# An old module: no sections file, which save leaves out, and says so.
+live old save "$work/old.snap" > "$log" 2>&1 &&
+grep -q "sections: missing" "$log" &&
+"$stat" projection --raw "$work/old.snap" > "$out" 2>&1 &&
+diff -q "$out" "$work/old/debugfs/projection" > /dev/null
+rc=$?
+result $rc "save from an old module: no sections file, a warning, a snapshot"
+[ $rc = 0 ] || comment "$log"
+
+# === save while memory comes and goes ===
+
+# flip TEXT...: a's debugfs, but its layout a FIFO that hands out the
+# files TEXT, one per open, then lets the writer end.  A pause after each
+# lets the reader close the FIFO before the next text comes.
+flip()
+{
+	local d=$work/flip/debugfs f
+
+	rm -rf "$work/flip"
+	mkdir -p "$d"
+	for f in "$work"/a/debugfs/*; do
+		ln -s "$f" "$d/"
+	done
+	cp "$work/a/zoneinfo" "$work/a/boot_id" "$work/flip/"
+	rm "$d/layout"
+	mkfifo "$d/layout"
+	# shellcheck disable=SC2016	# the inner shell expands them
+	timeout 30 bash -c 'f=$1; shift
+		for t; do cat "$t" > "$f" || exit 1; sleep 0.2; done' \
+		flip "$d/layout" "$@" &
+	flip_pid=$!
+}
+
+la=$work/a/debugfs/layout
+lb=$work/layout-b
+# The same words at other PFNs: as if node 1's memory moved meanwhile.
+sed 's/^range 1 81920 16384 /range 1 73728 16384 /' "$la" > "$lb"
+# save reads the layout once up front, to fail early without a module,
+# then before and after each copy: here a, (a, b) changed, (b, b) held.
+flip "$la" "$la" "$lb" "$lb" "$lb"
+live flip save "$work/flip.snap" > "$log" 2>&1 &&
+wait "$flip_pid" &&
+grep -aqx "range 1 73728 16384 524288" "$work/flip.snap" &&
+! grep -aqx "range 1 81920 16384 524288" "$work/flip.snap"
+rc=$?
+result $rc "save: the layout changed during the copy; copied again, kept the second"
+[ $rc = 0 ] || comment "$log"
+texts=("$la")
+for _ in 1 2 3 4 5; do
+	texts+=("$la" "$lb")
+done
+flip "${texts[@]}"
+fails "save: a layout that never holds still: gives up, says why" 1 \
+	"changed while the shadow was read, 5 times" \
+	live flip save "$work/flip.snap"
+wait "$flip_pid"
+result $? "save: read the layout 11 times, 2 a try"
 
 # === Bad input: a clear error, never a crash or a wrong answer ===
 
@@ -255,6 +454,27 @@ bad_snap "wrong magic" "not a memdesc snapshot" 0 'X'
 bad_snap "newer format version" "version" 8 '\011'
 fails "not a snapshot at all" 1 "not a memdesc snapshot" \
 	"$stat" summary "$work/a/debugfs/summary"
+
+# bad_live DESC PATTERN SED: save from a's debugfs with its layout edited.
+bad_live()
+{
+	rm -rf "$work/bad"
+	cp -r "$work/a" "$work/bad"
+	sed -i "$3" "$work/bad/debugfs/layout"
+	fails "$1" 1 "$2" live bad save "$work/x.snap"
+}
+bad_live "save: overlapping ranges refused" "overlap" \
+	's/^range 1 81920 /range 1 60000 /'
+bad_live "save: ranges not back to back refused" "back to back" \
+	's/ 524288$/ 524296/'
+bad_live "save: an absurd PFN refused" "out of range" \
+	's/^range 1 81920 /range 1 81920000000000000 /'
+bad_live "save: no range refused" "no range" '/^range/d'
+rm -rf "$work/bad"
+cp -r "$work/a" "$work/bad"
+truncate -s -8 "$work/bad/debugfs/shadow"
+fails "save: a shadow that does not match its layout, read after read" 1 \
+	"changed while the shadow was read" live bad save "$work/x.snap"
 fails "missing file" 1 "No such file" "$stat" summary "$work/none.snap"
 fails "compare of a snapshot: needs the live kernel" 1 "live" \
 	"$stat" compare "$a"
