@@ -567,11 +567,12 @@ u64 memdesc_live_lru_word(struct folio *folio)
  * @nid:	node
  * @zone:	zone index
  *
- * Return: the name, e.g. "DMA32".
+ * Return: the name, e.g. "DMA32"; "invalid" for a zone or node that does
+ * not exist.
  */
 const char *memdesc_zone_name(int nid, unsigned int zone)
 {
-	if (zone >= MAX_NR_ZONES)
+	if (zone >= MAX_NR_ZONES || nid >= nr_node_ids || !node_online(nid))
 		return "invalid";
 	return NODE_DATA(nid)->node_zones[zone].name;
 }

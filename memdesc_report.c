@@ -64,7 +64,7 @@ static void memdesc_print_ratio(struct seq_file *m, unsigned long agree,
  * struct memdesc_census - counts over the shadow's words
  * @pfns:	words counted
  * @class:	words per enum memdesc_class
- * @zone_free:	PAGE words per node and zone (nid * MAX_NR_ZONES + zone)
+ * @zone_free:	PAGE words per node and zone (MEMDESC_ZONE_SLOTS a node)
  *		that are free
  * @zone_alloc:	and that are not
  *
@@ -78,6 +78,14 @@ struct memdesc_census {
 	unsigned long *zone_alloc;
 };
 
+/*
+ * Node and zone of a word, as an index into the census's tables: every
+ * value the fields can hold, since struct page can hold nonsense too (6.12
+ * leaves two pages after a QEMU guest's last node reading zone 5).
+ */
+#define MEMDESC_ZONE_SLOTS	(MEMDESC_ZONE_MAX + 1)
+#define MEMDESC_CENSUS_SLOTS	((MEMDESC_NODE_MAX + 1) * MEMDESC_ZONE_SLOTS)
+
 static void memdesc_census_words(struct memdesc_census *c, const u64 *words)
 {
 	unsigned int i, nz;
@@ -88,10 +96,8 @@ static void memdesc_census_words(struct memdesc_census *c, const u64 *words)
 		c->class[memdesc_class(w)]++;
 		if (!memdesc_word_is_page(w))
 			continue;
-		nz = memdesc_word_node(w) * MAX_NR_ZONES + memdesc_word_zone(w);
-		if (memdesc_word_node(w) >= nr_node_ids ||
-		    memdesc_word_zone(w) >= MAX_NR_ZONES)
-			continue;
+		nz = memdesc_word_node(w) * MEMDESC_ZONE_SLOTS +
+		     memdesc_word_zone(w);
 		if (memdesc_word_type(w) == MEMDESC_TYPE_FREE)
 			c->zone_free[nz]++;
 		else
@@ -109,14 +115,14 @@ static int memdesc_census_run(struct memdesc_census *c)
 
 	memset(c, 0, sizeof(*c));
 	buf = kmalloc_array(MEMDESC_BLOCK_PFNS, sizeof(*buf), GFP_KERNEL);
-	c->zone_free = kcalloc(nr_node_ids * MAX_NR_ZONES,
-			       sizeof(*c->zone_free), GFP_KERNEL);
-	c->zone_alloc = kcalloc(nr_node_ids * MAX_NR_ZONES,
-				sizeof(*c->zone_alloc), GFP_KERNEL);
+	c->zone_free = kvcalloc(MEMDESC_CENSUS_SLOTS, sizeof(*c->zone_free),
+				GFP_KERNEL);
+	c->zone_alloc = kvcalloc(MEMDESC_CENSUS_SLOTS, sizeof(*c->zone_alloc),
+				 GFP_KERNEL);
 	if (!buf || !c->zone_free || !c->zone_alloc) {
 		kfree(buf);
-		kfree(c->zone_free);
-		kfree(c->zone_alloc);
+		kvfree(c->zone_free);
+		kvfree(c->zone_alloc);
 		return -ENOMEM;
 	}
 	memdesc_shadow_lock();
@@ -132,8 +138,8 @@ static int memdesc_census_run(struct memdesc_census *c)
 
 static void memdesc_census_free(struct memdesc_census *c)
 {
-	kfree(c->zone_free);
-	kfree(c->zone_alloc);
+	kvfree(c->zone_free);
+	kvfree(c->zone_alloc);
 }
 
 /**
@@ -159,11 +165,12 @@ int memdesc_report_summary(struct seq_file *m)
 	seq_printf(m, "spanned %lu\n", c->pfns);
 	seq_puts(m, "# node zone pages free allocated\n");
 	/* ZONE_MOVABLE etc. show once they hold pages. */
-	for (nz = 0; nz < nr_node_ids * MAX_NR_ZONES; nz++) {
+	for (nz = 0; nz < MEMDESC_CENSUS_SLOTS; nz++) {
 		if (!c->zone_free[nz] && !c->zone_alloc[nz])
 			continue;
-		seq_printf(m, "zone %lu %s %lu %lu %lu\n", nz / MAX_NR_ZONES,
-			   memdesc_zone_name(nz / MAX_NR_ZONES, nz % MAX_NR_ZONES),
+		seq_printf(m, "zone %lu %s %lu %lu %lu\n", nz / MEMDESC_ZONE_SLOTS,
+			   memdesc_zone_name(nz / MEMDESC_ZONE_SLOTS,
+					     nz % MEMDESC_ZONE_SLOTS),
 			   c->zone_free[nz] + c->zone_alloc[nz],
 			   c->zone_free[nz], c->zone_alloc[nz]);
 	}

@@ -252,7 +252,8 @@ static int memdesc_root_grow(unsigned long nr)
 
 	if (old && want <= old->nr_leaves)
 		return 0;
-	if (memdesc_fail_alloc())
+	/* Sections beyond the physical address space are a caller's bug. */
+	if (WARN_ON_ONCE(nr >= NR_MEM_SECTIONS) || memdesc_fail_alloc())
 		return -ENOMEM;
 	root = kvzalloc(struct_size(root, leaf, want), GFP_KERNEL | __GFP_NOWARN);
 	if (!root)
@@ -524,29 +525,47 @@ static void memdesc_sections_reconcile(struct memdesc_section_change *c)
 	memdesc_chunks_retire(retired, &n);
 }
 
+/* The table's root and leaves for every section online now. */
+static int memdesc_table_init(void)
+{
+	long top = memdesc_highest_online_section();
+	unsigned long nr;
+	int err;
+
+	if (top < 0)
+		return 0;
+	err = memdesc_root_grow(top);
+	for (nr = 0; !err && nr <= top; nr++)
+		if (memdesc_section_online(nr) &&
+		    !memdesc_section_make(nr, memdesc_section_nid(nr)))
+			err = -ENOMEM;
+	return err;
+}
+
 /**
  * memdesc_shadow_init - the table and a chunk for every online section
  *
  * Every word starts MEMDESC_WORD_UNKNOWN (zero).  A section whose chunk
  * cannot be allocated is listed untracked and the load goes on.
  *
- * Return: 0, or -ENOMEM if the table itself cannot be allocated.
+ * Return: 0, or -ENOMEM if the table itself cannot be allocated; then
+ * nothing is left allocated.
  */
 int memdesc_shadow_init(void)
 {
 	struct memdesc_section_change c = { };
-	long top = memdesc_highest_online_section();
-	int err = 0;
+	int err;
 
 	memdesc_class_table_init();
 	mutex_lock(&memdesc_shadow_mutex);
-	if (top >= 0)
-		err = memdesc_root_grow(top);
+	err = memdesc_table_init();
 	if (!err) {
 		memdesc_sections_reconcile(&c);
 		memdesc_report_untracked("load", &c);
 	}
 	mutex_unlock(&memdesc_shadow_mutex);
+	if (err)
+		memdesc_shadow_destroy();
 	return err;
 }
 
@@ -649,6 +668,7 @@ void memdesc_shadow_online_done(unsigned long start_pfn,
 			continue;
 		memdesc_chunk_account(old, s->nid, -1);
 		memdesc_chunk_publish(s, words);
+		memdesc_generation++;
 		synchronize_rcu();
 		kvfree(old);
 		c.moved++;
@@ -832,6 +852,7 @@ u64 memdesc_view_word(const struct memdesc_view *v, unsigned long i)
 
 	if (!v->words)
 		return memdesc_untracked_word(v->nid);
+	/* Pairs with memdesc_set_coarse() and memdesc_split_block(). */
 	coarse = smp_load_acquire(&v->sec->coarse);
 	if (likely(!(coarse & BIT(i >> MEMDESC_BLOCK_ORDER))))
 		return READ_ONCE(v->words[i]);
@@ -980,6 +1001,8 @@ static bool memdesc_view_at(struct memdesc_view *v, unsigned long index)
 	while (ok && v->index < index)
 		ok = memdesc_shadow_next(v);
 	if (ok) {
+		/* A chunk may have moved since (memdesc_shadow_online_done()). */
+		v->words = memdesc_words_locked(v->sec);
 		*c = *v;
 		memdesc_copy_cursor.generation = memdesc_generation;
 	}

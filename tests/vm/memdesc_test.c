@@ -20,7 +20,7 @@
 
 static const char * const md_files[] = {
 	"summary", "compare", "stats", "mismatches", "pfn", "control",
-	"transitions", "projection", "layout", "shadow",
+	"transitions", "projection", "layout", "sections", "shadow",
 };
 
 /* The tracepoints stats reports, each on one "event" line. */
@@ -177,6 +177,22 @@ static unsigned int md_online_nodes(struct __test_metadata *_metadata)
 	return n;
 }
 
+/* The highest node id the kernel could have, from sysfs ("0-7"). */
+static unsigned int md_max_node(struct __test_metadata *_metadata)
+{
+	char buf[256], *p;
+	FILE *f;
+
+	f = fopen("/sys/devices/system/node/possible", "re");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	p = buf + strcspn(buf, "\n");
+	while (p > buf && (p[-1] >= '0' && p[-1] <= '9'))
+		p--;
+	return strtoul(p, NULL, 10);
+}
+
 /* Unload if loaded, load with @params: the shadow starts from here. */
 static void md_reload(struct __test_metadata *_metadata, const char *params)
 {
@@ -222,13 +238,12 @@ static void md_check_summary(struct __test_metadata *_metadata,
 			     const struct md_file *stats)
 {
 	int saved = md_check_begin(_metadata);
-	unsigned long long spanned, pfns, unknown, hole, nodes;
+	unsigned long long spanned, pfns, unknown, hole, untracked;
 	unsigned int class = 0;
 	size_t i;
 
 	spanned = md_val(_metadata, sum, "spanned", NULL, 0);
 	pfns = md_val(_metadata, stats, "pfns", NULL, 0);
-	nodes = md_val(_metadata, stats, "nodes", NULL, 0);
 
 	for (i = 0; i < sum->nr; i++) {
 		const struct md_rec *r = &sum->rec[i];
@@ -241,7 +256,8 @@ static void md_check_summary(struct __test_metadata *_metadata,
 			}
 			class++;
 		} else if (!strcmp(r->key, "zone")) {
-			EXPECT_LT(r->v[0], nodes) {
+			/* A word's own node: any the kernel has. */
+			EXPECT_LE(r->v[0], md_max_node(_metadata)) {
 				TH_LOG("summary line %u: node %s", r->line,
 				       r->f[0]);
 			}
@@ -258,6 +274,7 @@ static void md_check_summary(struct __test_metadata *_metadata,
 
 	unknown = md_val(_metadata, sum, "class", "unknown", 1);
 	hole = md_val(_metadata, sum, "class", "hole", 1);
+	untracked = md_val(_metadata, sum, "class", "untracked", 1);
 	EXPECT_LT(0, spanned);
 	EXPECT_EQ(spanned, md_sum(sum, "class", 1)) {
 		TH_LOG("summary: class pages do not add up to spanned");
@@ -265,9 +282,11 @@ static void md_check_summary(struct __test_metadata *_metadata,
 	EXPECT_EQ(pfns, spanned) {
 		TH_LOG("summary spanned != stats pfns");
 	}
-	EXPECT_EQ(spanned - unknown - hole, md_sum(sum, "zone", 2)) {
-		TH_LOG("summary: zone pages != spanned - unknown - hole");
+	EXPECT_EQ(spanned - unknown - hole - untracked,
+		  md_sum(sum, "zone", 2)) {
+		TH_LOG("summary: zone pages != spanned - unknown - hole - untracked");
 	}
+	EXPECT_EQ(untracked, md_val(_metadata, stats, "untracked_pfns", NULL, 0));
 	EXPECT_EQ(md_val(_metadata, sum, "class", "free", 1),
 		  md_sum(sum, "zone", 3)) {
 		TH_LOG("summary: zone free != class free");
@@ -278,8 +297,8 @@ static void md_check_summary(struct __test_metadata *_metadata,
 
 /*
  * stats: every tracepoint once, the two the shadow cannot live without
- * attached; the shadow is 8 bytes a PFN (plus at most a small header); one
- * node line per online node.
+ * attached; the shadow is 8 bytes a tracked PFN plus a table of a few
+ * pages; one node line per online node.
  */
 static void md_check_stats(struct __test_metadata *_metadata,
 			   const struct md_file *stats)
@@ -305,12 +324,18 @@ static void md_check_stats(struct __test_metadata *_metadata,
 		}
 	}
 
-	pfns = md_val(_metadata, stats, "pfns", NULL, 0);
+	pfns = md_val(_metadata, stats, "pfns", NULL, 0) -
+	       md_val(_metadata, stats, "untracked_pfns", NULL, 0);
 	bytes = md_val(_metadata, stats, "shadow_bytes", NULL, 0);
 	md_one(_metadata, stats, "seeded", NULL);
 	EXPECT_LT(0, pfns);
-	EXPECT_LE(8 * pfns, bytes);
+	EXPECT_EQ(8 * pfns, md_val(_metadata, stats, "shadow_word_bytes",
+				   NULL, 0));
+	EXPECT_EQ(bytes, 8 * pfns + md_val(_metadata, stats,
+					     "shadow_table_bytes", NULL, 0));
 	EXPECT_GT(8 * pfns + 64 * 1024, bytes);
+	EXPECT_EQ(pfns / MD_SECTION_PFNS,
+		  md_val(_metadata, stats, "chunks", NULL, 0));
 	EXPECT_EQ(md_online_nodes(_metadata),
 		  md_val(_metadata, stats, "nodes", NULL, 0));
 	if (md_check_end(_metadata, saved))
@@ -1053,6 +1078,59 @@ TEST_F(memdesc, shadow_raw)
 	EXPECT_EQ(0, pread(fd, bytes, 8, expect));
 	close(fd);
 	munmap(p, 4096);
+	md_file_free(&lay);
+	md_file_free(&stats);
+}
+
+/*
+ * sections: one line per listed section, in PFN order, each a whole
+ * section of the layout; every chunk tracked and on its own node here (the
+ * guest's nodes have memory to spare); the chunks' memory adds up to
+ * stats, and no section lies in a gap of the layout.
+ */
+TEST_F(memdesc, sections)
+{
+	unsigned long long tracked = 0, prev = 0, start;
+	struct md_file sec, lay, stats;
+	const struct md_rec *r;
+	size_t i, j;
+
+	md_read(_metadata, &sec, "sections", md_sections_syntax);
+	md_read(_metadata, &lay, "layout", md_layout_syntax);
+	md_read_stats(_metadata, &stats);
+	ASSERT_LT(0, sec.nr);
+	for (i = 0; i < sec.nr; i++) {
+		r = &sec.rec[i];
+		start = r->v[0];
+		EXPECT_EQ(0, start % MD_SECTION_PFNS);
+		if (i)
+			EXPECT_LT(prev, start);
+		prev = start;
+		for (j = 0; j < lay.nr; j++)
+			if (start >= lay.rec[j].v[1] &&
+			    start < lay.rec[j].v[1] + lay.rec[j].v[2])
+				break;
+		ASSERT_LT(j, lay.nr) {
+			TH_LOG("section %llu is in no layout range", start);
+		}
+		EXPECT_EQ(lay.rec[j].v[0], r->v[1]) {
+			TH_LOG("section %llu: node %llu, its range's %llu",
+			       start, r->v[1], lay.rec[j].v[0]);
+		}
+		EXPECT_STREQ("tracked", r->f[2]);
+		EXPECT_EQ(r->v[1], strtoull(r->f[3], NULL, 10)) {
+			TH_LOG("section %llu of node %llu: chunk on node %s",
+			       start, r->v[1], r->f[3]);
+		}
+		EXPECT_TRUE(!strcmp(r->f[4], "direct") ||
+			    !strcmp(r->f[4], "vmalloc"));
+		tracked += MD_SECTION_PFNS;
+	}
+	EXPECT_EQ(tracked, md_sum(&lay, "range", 2));
+	EXPECT_EQ(8 * tracked, md_val(_metadata, &stats, "shadow_word_bytes",
+				      NULL, 0));
+	EXPECT_EQ(0, md_val(_metadata, &stats, "chunks_remote", NULL, 0));
+	md_file_free(&sec);
 	md_file_free(&lay);
 	md_file_free(&stats);
 }

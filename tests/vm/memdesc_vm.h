@@ -41,6 +41,8 @@
 #define MD_KO_DEFAULT	"/memdesc.ko"
 
 #define MD_MIB		(1024UL * 1024)
+/* PFNs of one memory section: x86-64's SECTION_SIZE_BITS is 27. */
+#define MD_SECTION_PFNS	32768ULL
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -188,6 +190,7 @@ static const struct md_syntax md_summary_syntax[] = {
 static const struct md_syntax md_compare_syntax[] = {
 	{ "compared",	"n" },		/* online PFNs walked */
 	{ "unknown",	"n" },		/* of those, shadow unknown */
+	{ "untracked",	"n" },		/* of those, no shadow chunk */
 	{ "rechecked",	"n" },		/* disagreed in the walk, looked at again */
 	{ "unchecked",	"n" },		/* past the recheck buffer */
 	{ "field",	"snnpn" },	/* name agree disagree percent transient */
@@ -221,6 +224,12 @@ static const struct md_syntax md_layout_syntax[] = {
 	{ NULL }
 };
 
+static const struct md_syntax md_sections_syntax[] = {
+	/* start-pfn node state chunk-node (-1: none) backing chunk-pfn */
+	{ "section",	"nnsssn" },
+	{ NULL }
+};
+
 static const struct md_syntax md_mismatches_syntax[] = {
 	/* pfn fields shadow-word class order live-word class order */
 	{ "mismatch",	"nsssnssn" },
@@ -231,10 +240,17 @@ static const struct md_syntax md_stats_syntax[] = {
 	{ "event",	"sbn" },	/* tracepoint attached count */
 	{ "counter",	"sn" },		/* name value */
 	{ "pfns",	"n" },
+	{ "untracked_pfns", "n" },
 	{ "shadow_bytes", "n" },
+	{ "shadow_word_bytes", "n" },
+	{ "shadow_table_bytes", "n" },
+	{ "chunks",	"n" },
+	{ "chunks_remote", "n" },
+	{ "chunks_vmalloc", "n" },
 	{ "nodes",	"n" },
 	{ "seeded",	"b" },
 	{ "tracking",	"b" },
+	{ "vmalloc_walk", "b" },
 	{ NULL }
 };
 
