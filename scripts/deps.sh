@@ -9,8 +9,10 @@
 # stock Debian 12 kernel) and linux-image-6.12-amd64, and so do their
 # PREEMPT_RT builds (linux-image-rt-amd64, linux-image-6.12-rt-amd64): the
 # VM suite runs on every installed kernel.  stress-ng loads the guest in
-# tests/vm/memdesc_stress_test.c.  flex, bison, bc and libelf-dev build the
-# debug tier's kernel from linux-source-6.12 (make check-debug).
+# tests/vm/memdesc_stress_test.c.  socat carries the topology guest's
+# memory requests to QEMU's monitor (tests/vm/run.sh --topology).  flex,
+# bison, bc and libelf-dev build the debug tier's kernel from
+# linux-source-6.12 (make check-debug).
 
 set -eu
 
@@ -23,7 +25,7 @@ linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-image-rt-amd64 linux-headers-rt-amd64
 linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
-stress-ng
+stress-ng socat
 linux-source-6.12 flex bison bc libelf-dev
 "
 

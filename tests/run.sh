@@ -12,9 +12,16 @@
 #   tools    tests/tools/run.sh         memdesc-stat on snapshots made here
 #   static   tests/static.sh            sparse (C=2), W=1, checkpatch, shell syntax
 #   dkms     tests/dkms.sh              dkms add + build for every kernel
-#   vm       tests/vm/run.sh KVER       the module in QEMU, once per kernel
+#   vm       tests/vm/run.sh KVER       the module in QEMU, once per kernel;
+#            tests/vm/run.sh KVER --topology
+#                                       then, for each kernel that is not a
+#                                       PREEMPT_RT (-rt-) build, a second boot
+#                                       shaped like a real machine (8 vCPUs,
+#                                       3 nodes, virtio-mem hot-add and
+#                                       unplug, 1 GiB pages): about 1.5 min
 #
-# MEMDESC_STEPS="host vm" limits the steps; MEMDESC_KERNELS limits the kernels.
+# MEMDESC_STEPS="host vm" limits the steps; MEMDESC_KERNELS limits the kernels;
+# MEMDESC_TOPOLOGY=0 skips the topology boots.
 
 set -u
 
@@ -69,6 +76,14 @@ for step in $steps; do
 		fi
 		for k in $kernels; do
 			run_step "vm $k" tests/vm/run.sh "$k"
+			# The real-machine topology, on the stock kernels
+			# only: the time budget has no room for the -rt- ones.
+			case $k in
+			*-rt-*)	continue ;;
+			esac
+			[ "${MEMDESC_TOPOLOGY:-1}" = 0 ] ||
+				run_step "vm $k topology" \
+					tests/vm/run.sh "$k" --topology
 		done
 		;;
 	*)

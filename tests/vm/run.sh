@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh KVER | --kdir DIR [--demo | --bench | --boot-only] [--mem SIZE] -
-# memdesc.ko in QEMU.
+# run.sh KVER | --kdir DIR [--demo | --bench | --boot-only | --topology]
+#	 [--mem SIZE] - memdesc.ko in QEMU.
 #
 # Builds memdesc.ko for KVER and the static guest programs (and, to test,
 # memdesc_truth.ko from tests/truth/), packs them with busybox into an
@@ -26,6 +26,21 @@
 #                 for scripts/bench.sh; MEMDESC_BENCH_* set its knobs)
 #   --boot-only   boot and check the guest only (no module, no tests)
 #   --mem SIZE    guest memory (2G, 1536M), split over the nodes; default 2G
+#   --topology    a guest shaped like a real machine instead, running
+#                 tests/vm/memdesc_topology_test: 8 vCPUs (one socket each),
+#                 nodes 0 (CPUs 0-3) and 1 (CPUs 4-7) with 3 GiB each, so
+#                 RAM lies on both sides of the PCI hole, node 2 with no CPU
+#                 and no memory at boot, two virtio-mem devices (vm0 on node
+#                 2, up to 2 GiB; vm1 on node 1, up to 1 GiB; both empty at
+#                 boot), a CPU with 1 GiB pages (pdpe1gb), and QEMU's monitor
+#                 on a unix socket.  The guest loads the kernel's own
+#                 virtio-mem modules (copied in, decompressed) and asks for
+#                 memory by printing "<token> Q qom-set vmN requested-size
+#                 <n>M|G" on its console; an agent here checks each request
+#                 against that whitelist and sends it to the monitor
+#                 (socat).  The guest has nodes 0-1 at boot and 0-2 once
+#                 vm0 has memory; the TAP lines say "KVER topology:".  Not
+#                 with --mem, --demo, --bench or --boot-only.
 #
 # MEMDESC_VM_TIMEOUT (seconds, default 1200) bounds the QEMU run, and
 # MEMDESC_VM_TIMEOUT_SCALE (default 1) multiplies every guest test's own
@@ -36,14 +51,15 @@
 # MEMDESC_VM_TESTS="prog ..." runs only those guest programs.
 # MEMDESC_VM_KO=PATH tests a prebuilt module instead of building one, and
 # MEMDESC_VM_TRUTH_KO=PATH a prebuilt memdesc_truth.ko.
-# The console log of the last run per kernel stays in .cache/vm/KVER.console.log.
+# The console log of the last run per kernel stays in .cache/vm/KVER.console.log
+# (.cache/vm/KVER.topology.console.log for --topology).
 # Exits non-zero only when it could not run (and then prints "not ok" too).
 
 set -u
 
 usage()
 {
-	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only] [--mem SIZE]" >&2
+	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only | --topology] [--mem SIZE]" >&2
 	exit 2
 }
 
@@ -51,13 +67,16 @@ kver=
 kdir=
 mode='test'
 mem=2G
+mem_set=
+topology=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--demo)		mode=demo ;;
 	--bench)	mode=bench ;;
 	--boot-only)	mode=boot ;;
-	--mem)		[ $# -ge 2 ] || usage; mem=$2; shift ;;
-	--mem=*)	mem=${1#--mem=} ;;
+	--topology)	topology=1 ;;
+	--mem)		[ $# -ge 2 ] || usage; mem=$2; mem_set=1; shift ;;
+	--mem=*)	mem=${1#--mem=}; mem_set=1 ;;
 	--kdir)		[ $# -ge 2 ] || usage; kdir=$2; shift ;;
 	-*)		usage ;;
 	*)		[ -z "$kver" ] || usage; kver=$1 ;;
@@ -77,6 +96,15 @@ elif [ -n "$kver" ]; then
 else
 	usage
 fi
+# The topology guest has its own memory layout and only runs tests.
+if [ -n "$topology" ]; then
+	if [ "$mode" != test ] || [ -n "$mem_set" ]; then
+		usage
+	fi
+	mem=6G
+fi
+# What the TAP lines call this run.
+label=$kver${topology:+ topology}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/vm
@@ -95,10 +123,10 @@ result()
 {
 	n=$((n + 1))
 	if [ "$1" = OK ]; then
-		echo "ok $n $kver: $2"
+		echo "ok $n $label: $2"
 		case $2 in *"# SKIP"*) skipped=$((skipped + 1)) ;; esac
 	else
-		echo "not ok $n $kver: $2"
+		echo "not ok $n $label: $2"
 		failed=$((failed + 1))
 	fi
 }
@@ -129,7 +157,8 @@ node0_mib=$((mem_mib / 2))
 node1_mib=$((mem_mib - node0_mib))
 
 [ -r "$kernel" ] || cannot_run "setup: no readable $kernel"
-for tool in qemu-system-x86_64 busybox cpio gzip gcc timeout; do
+for tool in qemu-system-x86_64 busybox cpio gzip gcc timeout \
+	    ${topology:+socat xz}; do
 	command -v "$tool" >/dev/null || cannot_run "setup: $tool not installed"
 done
 busybox=$(command -v busybox)
@@ -139,13 +168,16 @@ fi
 
 cache=$top/.cache/vm
 mkdir -p "$cache" || cannot_run "setup: cannot create $cache"
-work=$(mktemp -d "$cache/$kver.XXXXXX") || cannot_run "setup: mktemp"
+work=$(mktemp -d "$cache/$kver${topology:+.topology}.XXXXXX") ||
+	cannot_run "setup: mktemp"
 qemu_pid=
+agent_pid=
 # shellcheck disable=SC2317	# called from the trap
 cleanup()
 {
 	# timeout(1) passes the signal on to QEMU.
 	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+	[ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -173,8 +205,10 @@ if [ "$mode" != boot ]; then
 
 	src=$("$top"/scripts/linux-src.sh) || cannot_run "setup: linux-src.sh"
 	harness=$src/tools/testing/selftests
-	for prog in memdesc_test memdesc_truth_test memdesc_tool_test \
-		    memdesc_stress_test memdesc_workload; do
+	progs="memdesc_test memdesc_truth_test memdesc_tool_test"
+	progs+=" memdesc_stress_test memdesc_workload"
+	[ -n "$topology" ] && progs=memdesc_topology_test
+	for prog in $progs; do
 		if ! gcc -static -O2 -Wall -I"$harness" -I"$top" -I"$here" \
 		     -I"$top/tests/truth" -DMD_TIMEOUT_SCALE="$timeout_scale" \
 		     -o "$root/bin/$prog" "$here/$prog.c" 2>"$work/gcc.log"; then
@@ -187,7 +221,7 @@ fi
 
 # The user tool, static (libpng.a and libz.a from the -dev packages): the
 # guest runs it against the live debugfs, and the demo shows it.
-if [ "$mode" != boot ]; then
+if [ "$mode" != boot ] && [ -z "$topology" ]; then
 	if make -s -C "$top/tools" O="$work/tools" STATIC=1 \
 		>"$work/tools.log" 2>&1 &&
 	   cp "$work/tools/memdesc-stat" "$root/bin/memdesc-stat"; then
@@ -200,7 +234,7 @@ fi
 
 # The test helper module: its own Kbuild, built in a copy of tests/truth/
 # as the main module is.  Without it the truth tests fail in the guest.
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] && [ -z "$topology" ]; then
 	if [ -n "${MEMDESC_VM_TRUTH_KO:-}" ]; then
 		truth_ko=$MEMDESC_VM_TRUTH_KO
 		echo "# $kver: using $truth_ko (MEMDESC_VM_TRUTH_KO)"
@@ -272,6 +306,62 @@ if [ "$mode" = test ]; then
 	fi
 fi
 
+# Topology: the kernel's own virtio-mem module and what it needs, in the
+# order modprobe would load them (modules.dep lists every dependency, the
+# one to load first last), skipping what is built in: on 6.1 the virtio
+# core and PCI transport are modules too, on 6.12 only virtio_mem is.
+# Decompressed here (busybox and finit_module may not read .xz); their
+# guest paths go one a line into /etc/memdesc-topology.modules, which
+# memdesc_topology_test loads in order.
+topo_mods=/lib/memdesc-topology
+topo_list=$root/etc/memdesc-topology.modules
+
+# topo_add REL: copy module REL (a modules.dep path) in, once.
+topo_add()
+{
+	local name=${1##*/} guest
+
+	name=${name%.xz}
+	name=${name%.zst}
+	name=${name%.gz}
+	guest=$topo_mods/$name
+	grep -qx "$guest" "$topo_list" 2>/dev/null && return 0
+	case $1 in
+	*.xz)	xz -dc "/lib/modules/$kver/$1" ;;
+	*.zst)	zstd -qdc "/lib/modules/$kver/$1" ;;
+	*.gz)	gzip -dc "/lib/modules/$kver/$1" ;;
+	*)	cat "/lib/modules/$kver/$1" ;;
+	esac >"$root$guest" || return 1
+	echo "$guest" >>"$topo_list"
+}
+
+copy_topology_modules()
+{
+	local moddir=/lib/modules/$kver name line deps i
+
+	mkdir -p "$root$topo_mods" && : >"$topo_list" || return 1
+	for name in virtio_pci virtio_mem; do
+		grep -Eq "/$name\.ko(\.[a-z]+)?\$" "$moddir/modules.builtin" &&
+			continue
+		line=$(grep -E "(^|/)$name\.ko(\.(xz|zst|gz))?:" \
+			    "$moddir/modules.dep") || return 1
+		read -r -a deps <<<"${line#*:}"
+		for ((i = ${#deps[@]} - 1; i >= 0; i--)); do
+			topo_add "${deps[i]}" || return 1
+		done
+		topo_add "${line%%:*}" || return 1
+	done
+	[ -s "$topo_list" ]
+}
+
+if [ -n "$topology" ]; then
+	if copy_topology_modules; then
+		result OK "copy virtio-mem modules ($(sed 's,.*/,,' "$topo_list" | tr '\n' ' ' | sed 's/ $//'))"
+	else
+		result NOTOK "copy virtio-mem modules from /lib/modules/$kver"
+	fi
+fi
+
 cp "$busybox" "$root/bin/busybox" || cannot_run "setup: copy busybox"
 for applet in $("$busybox" --list); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
@@ -289,7 +379,9 @@ mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null
 token=MDT$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 # The test programs /init runs, in order, in test mode; MEMDESC_VM_TESTS
 # narrows them (e.g. to memdesc_stress_test alone).
-tests=${MEMDESC_VM_TESTS:-"memdesc_test memdesc_truth_test memdesc_tool_test memdesc_stress_test"}
+default_tests="memdesc_test memdesc_truth_test memdesc_tool_test memdesc_stress_test"
+[ -n "$topology" ] && default_tests=memdesc_topology_test
+tests=${MEMDESC_VM_TESTS:-$default_tests}
 printf 'MODE=%s\nTOKEN=%s\nTESTS="%s"\n' "$mode" "$token" "$tests" \
 	>"$root/etc/memdesc-vm.conf"
 if [ "$mode" = bench ]; then
@@ -315,7 +407,7 @@ initrd=$work/initramfs.cpio.gz
 # spinning at the tracepoint site being patched in __alloc_pages(), which
 # looks like cross-modifying code going wrong in the emulator: see
 # docs/RELIABILITY.md.
-console=$cache/$kver.console.log
+console=$cache/$kver${topology:+.topology}.console.log
 # shellcheck disable=SC2054	# commas are QEMU's
 qemu=(qemu-system-x86_64 -accel tcg,thread=single -m "${mem_mib}M"
 	-smp 2,sockets=2,cores=1,threads=1
@@ -326,18 +418,120 @@ qemu=(qemu-system-x86_64 -accel tcg,thread=single -m "${mem_mib}M"
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
 	-nic none -nographic -no-reboot -monitor none)
+smp="2 vCPUs"
+# The topology guest: 6 GiB of RAM split 3 + 3 GiB, so that with QEMU's
+# 3 GiB below the PCI hole node 1 lies wholly above 4 GiB; maxmem leaves
+# room for both virtio-mem devices (QEMU puts device memory from 7 GiB,
+# 1 GiB aligned).  node=2 with no memdev and no CPU is a CPU-less node
+# that only virtio-mem gives memory, as a CXL expander would.  qemu64
+# lacks 1 GiB pages; +pdpe1gb adds them (TCG emulates them).  8 vCPUs
+# under thread=single share one host thread: idle ones cost little.
+monitor=$work/monitor.sock
+topo_devices="vm0:2048 vm1:1024"	# virtio-mem id:max MiB
+if [ -n "$topology" ]; then
+	# shellcheck disable=SC2054	# commas are QEMU's
+	qemu=(qemu-system-x86_64 -accel tcg,thread=single
+		-cpu qemu64,+pdpe1gb -m 6G,maxmem=9G,slots=2
+		-smp 8,sockets=8,cores=1,threads=1
+		-object memory-backend-ram,id=mem0,size=3G
+		-object memory-backend-ram,id=mem1,size=3G
+		-numa node,nodeid=0,cpus=0-3,memdev=mem0
+		-numa node,nodeid=1,cpus=4-7,memdev=mem1
+		-numa node,nodeid=2
+		-object memory-backend-ram,id=vmem0,size=2G
+		-object memory-backend-ram,id=vmem1,size=1G
+		-device virtio-mem-pci,id=vm0,memdev=vmem0,node=2,requested-size=0
+		-device virtio-mem-pci,id=vm1,memdev=vmem1,node=1,requested-size=0
+		-kernel "$kernel" -initrd "$initrd"
+		-append "console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
+		-nic none -nographic -no-reboot
+		-monitor "unix:$monitor,server,nowait")
+	smp="8 vCPUs, nodes 3G + 3G + CPU-less node 2, virtio-mem vm0 2G vm1 1G"
+	node0_mib=3072
+	node1_mib=3072
+fi
 if [ -n "${MEMDESC_VM_ICOUNT:-}" ]; then
 	qemu+=(-icount "shift=$MEMDESC_VM_ICOUNT,sleep=off")
 fi
 
-echo "# $kver: booting QEMU (TCG, 2 vCPUs, nodes ${node0_mib}M + ${node1_mib}M, timeout ${timeout_s}s)"
+# agent_allowed REQUEST: whether the guest may have it done.  Only
+# "qom-set vmN requested-size <n>M|G" of a device in $topo_devices, within
+# its size, in whole 2 MiB virtio-mem blocks.  Nothing else reaches the
+# monitor, which could otherwise do anything to the guest or the host's
+# files.
+agent_allowed()
+{
+	local dev size mib max
+
+	# No leading zero: QEMU would read the number as octal.
+	[[ $1 =~ ^qom-set\ (vm[0-9])\ requested-size\ (0|[1-9][0-9]{0,4})([MG])$ ]] ||
+		return 1
+	dev=${BASH_REMATCH[1]}
+	size=${BASH_REMATCH[2]}
+	mib=$size
+	[ "${BASH_REMATCH[3]}" = G ] && mib=$((size * 1024))
+	# shellcheck disable=SC2086	# one device a word
+	max=$(printf '%s\n' $topo_devices | sed -n "s/^$dev://p")
+	[ -n "$max" ] && [ "$mib" -le "$max" ] && [ $((mib % 2)) = 0 ]
+}
+
+# agent: follow the console until QEMU exits; pass every request the guest
+# printed with its token ("<token> Q <request>") that agent_allowed() lets
+# through to QEMU's monitor, and log what it did and what the monitor then
+# says of the devices.  A kernel message may precede the token on a line.
+agent()
+{
+	local line req
+
+	tail -n +1 -F --pid="$qemu_pid" "$work/console.raw" 2>/dev/null |
+	while IFS= read -r line; do
+		case $line in
+		*"$token Q "*)	req=${line##*"$token Q "}
+				req=${req%$'\r'} ;;
+		*)		continue ;;
+		esac
+		if ! agent_allowed "$req"; then
+			echo "refused: $req"
+			continue
+		fi
+		echo "sent: $req"
+		# HMP echoes with line editing: keep only its answers, each
+		# device's sizes on one line, and anything else it says.
+		printf '%s\ninfo memory-devices\n' "$req" |
+			socat -t 2 - "UNIX-CONNECT:$monitor" 2>&1 |
+			tr -d '\r' | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' |
+			grep -Ev '^\(qemu\)|^QEMU .* monitor|^$' |
+			awk '/^Memory device/ { dev = $NF; gsub(/"/, "", dev); next }
+			     $1 == "requested-size:" { want = $2 / 1048576; next }
+			     $1 == "size:" { printf "  %s requested %dM plugged %dM\n",
+					     dev, want, $2 / 1048576; next }
+			     /^  / { next }
+			     { print "  " $0 }'
+	done >"$work/agent.log"
+}
+
+echo "# $kver: booting QEMU (TCG, $smp, nodes ${node0_mib}M + ${node1_mib}M, timeout ${timeout_s}s)"
 start=$(date +%s)
 timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$work/console.raw" 2>&1 &
 qemu_pid=$!
+if [ -n "$topology" ]; then
+	agent &
+	agent_pid=$!
+fi
 wait "$qemu_pid"
 qemu_rc=$?
 qemu_pid=
 wall=$(($(date +%s) - start))
+if [ -n "$agent_pid" ]; then
+	# tail --pid notices QEMU's exit within a second.
+	for _ in 1 2 3 4 5; do
+		kill -0 "$agent_pid" 2>/dev/null || break
+		sleep 1
+	done
+	kill "$agent_pid" 2>/dev/null
+	wait "$agent_pid" 2>/dev/null
+	agent_pid=
+fi
 tr -d '\r' <"$work/console.raw" >"$console"
 
 # === Results ===
@@ -367,10 +561,42 @@ if grep -q "$token BEGIN" "$console"; then
 else
 	result NOTOK "guest booted to /init"
 fi
-if [ "$(info nodes)" = 0-1 ]; then
-	result OK "guest has 2 NUMA nodes"
+if [ -z "$topology" ]; then
+	if [ "$(info nodes)" = 0-1 ]; then
+		result OK "guest has 2 NUMA nodes"
+	else
+		result NOTOK "guest has 2 NUMA nodes (online: '$(info nodes)')"
+	fi
 else
-	result NOTOK "guest has 2 NUMA nodes (online: '$(info nodes)')"
+	# Node 2 has neither CPU nor memory at boot; memdesc_topology_test
+	# reports the CPUs it found and the nodes once vm0 plugged memory.
+	if [ "$(info nodes)" = 0-1 ]; then
+		result OK "guest has 2 NUMA nodes at boot"
+	else
+		result NOTOK "guest has 2 NUMA nodes at boot (online: '$(info nodes)')"
+	fi
+	if [ "$(info topology_cpus)" = 0-7 ]; then
+		result OK "guest has 8 CPUs"
+	else
+		result NOTOK "guest has 8 CPUs (online: '$(info topology_cpus)')"
+	fi
+	if [ "$(info topology_nodes)" = 0-2 ]; then
+		result OK "guest has 3 NUMA nodes after hot-add"
+	else
+		result NOTOK "guest has 3 NUMA nodes after hot-add (online: '$(info topology_nodes)')"
+	fi
+	# The agent: what it sent, what it refused, what the monitor said.
+	sed 's/^/# agent: /' "$work/agent.log"
+	sent=$(grep -c '^sent: ' "$work/agent.log")
+	refused=$(grep -c '^refused: ' "$work/agent.log")
+	# Anything else the monitor said is a complaint.
+	other=$(grep -Evc '^(sent|refused): |^  vm[0-9] requested ' \
+		"$work/agent.log")
+	if [ "$sent" -gt 0 ] && [ "$refused" = 0 ] && [ "$other" = 0 ]; then
+		result OK "monitor agent ($sent requests sent)"
+	else
+		result NOTOK "monitor agent ($sent requests sent, $refused refused, $other other monitor lines)"
+	fi
 fi
 
 # Guest results: renumber the harness's TAP lines, keep its diagnostics as
