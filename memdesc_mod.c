@@ -58,13 +58,18 @@ MODULE_PARM_DESC(fail_nth,
  * Called before each allocation on the load path and wherever memory
  * coming online needs some; false unless fail_nth is set.
  *
- * Return: true if this is the allocation fail_nth names.
+ * Return: true if this is the allocation fail_nth names; fail_nth is then
+ * cleared.
  */
 bool memdesc_fail_alloc(void)
 {
 	unsigned int n = READ_ONCE(fail_nth);
 
-	return n && atomic_inc_return(&memdesc_allocs) == n;
+	if (!n || atomic_inc_return(&memdesc_allocs) != n)
+		return false;
+	/* Once: the parameter reads 0 again, as after a load. */
+	WRITE_ONCE(fail_nth, 0);
+	return true;
 }
 
 static int __init memdesc_init(void)

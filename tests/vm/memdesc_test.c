@@ -594,6 +594,49 @@ TEST_F(load, skip_events_invalid)
 	ASSERT_EQ(0, md_load(md_ko_path(), ""));
 }
 
+/*
+ * Built as for a kernel whose headers know INVLPGB, the module has no
+ * vmalloc walk: stats says so, vmalloc pages read driver on both sides,
+ * and compare still agrees.  The module built for this kernel walks, and
+ * finds vmalloc pages (kernel stacks at least).
+ */
+TEST_F(load, vmalloc_walk_gate)
+{
+	static const char nowalk[] = "/memdesc-nowalk.ko";
+	struct md_file stats, sum, cmp;
+	int ret;
+
+	if (access(nowalk, R_OK))
+		SKIP(return, "%s: %s", nowalk, strerror(errno));
+	ASSERT_EQ(0, md_loaded() ? md_unload() : 0);
+	ret = md_load(nowalk, "");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("load %s: %s", nowalk, strerror(-ret));
+	}
+	md_read_stats(_metadata, &stats);
+	md_read_summary(_metadata, &sum);
+	md_read_compare(_metadata, &cmp);
+	EXPECT_EQ(0, md_val(_metadata, &stats, "vmalloc_walk", NULL, 0));
+	EXPECT_EQ(0, md_val(_metadata, &sum, "class", "vmalloc_map", 1) +
+		     md_val(_metadata, &sum, "class", "vmalloc_unmap", 1));
+	EXPECT_EQ(0, md_count(&cmp, "class", "vmalloc_unmap") +
+		     md_count(&cmp, "class", "vmalloc_map")) {
+		TH_LOG("compare names vmalloc pages without the walk");
+	}
+	md_check_compare_agrees(_metadata, &cmp);
+	md_file_free(&stats);
+	md_file_free(&sum);
+	md_file_free(&cmp);
+
+	md_reload(_metadata, "");
+	md_read_stats(_metadata, &stats);
+	md_read_summary(_metadata, &sum);
+	EXPECT_EQ(1, md_val(_metadata, &stats, "vmalloc_walk", NULL, 0));
+	EXPECT_LT(0, md_val(_metadata, &sum, "class", "vmalloc_unmap", 1));
+	md_file_free(&stats);
+	md_file_free(&sum);
+}
+
 /* === memdesc: a loaded module === */
 
 FIXTURE(memdesc) {

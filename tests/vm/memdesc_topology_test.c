@@ -1791,6 +1791,8 @@ TEST_F_TIMEOUT(topology, untracked, MD_TIMEOUT(300))
 			       "node1_untracked");
 	mt_read_line(MT_FAIL_NTH, buf, sizeof(buf));
 	ksft_print_msg("figure fail_nth_after %s\n", buf);
+	/* It fired, and cleared itself. */
+	EXPECT_STREQ("0", buf);
 	ASSERT_EQ(0, md_write_file(MT_FAIL_NTH, "0"));
 	ASSERT_TRUE(ret);
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh KVER | --kdir DIR [--demo | --bench | --boot-only | --topology]
-#	 [--mem SIZE] - memdesc.ko in QEMU.
+#	 [--mem SIZE] [--nodes N] - memdesc.ko in QEMU.
 #
 # Builds memdesc.ko for KVER and the static guest programs (and, to test,
 # memdesc_truth.ko from tests/truth/), packs them with busybox into an
@@ -26,6 +26,9 @@
 #                 for scripts/bench.sh; MEMDESC_BENCH_* set its knobs)
 #   --boot-only   boot and check the guest only (no module, no tests)
 #   --mem SIZE    guest memory (2G, 1536M), split over the nodes; default 2G
+#   --nodes N     NUMA nodes, 1 to 8 (default 2): the memory split evenly,
+#                 vCPU i on node i, the nodes past the second CPU-less;
+#                 the test programs expect 2
 #   --topology    a guest shaped like a real machine instead, running
 #                 tests/vm/memdesc_topology_test: 8 vCPUs (one socket each),
 #                 nodes 0 (CPUs 0-3) and 1 (CPUs 4-7) with 3 GiB each, so
@@ -50,7 +53,12 @@
 # timings repeat exactly whatever else loads the host; make bench uses it.
 # MEMDESC_VM_TESTS="prog ..." runs only those guest programs.
 # MEMDESC_VM_KO=PATH tests a prebuilt module instead of building one, and
-# MEMDESC_VM_TRUTH_KO=PATH a prebuilt memdesc_truth.ko.
+# MEMDESC_VM_TRUTH_KO=PATH a prebuilt memdesc_truth.ko.  In test mode a
+# second memdesc.ko built as for a kernel whose headers know INVLPGB (no
+# vmalloc walk) goes in as /memdesc-nowalk.ko, for memdesc_test.
+# MEMDESC_VM_PREV_KO=PATH puts another build of memdesc.ko into the guest
+# as /memdesc-prev.ko: make bench measures the previous release beside
+# this one.
 # The console log of the last run per kernel stays in .cache/vm/KVER.console.log
 # (.cache/vm/KVER.topology.console.log for --topology).
 # Exits non-zero only when it could not run (and then prints "not ok" too).
@@ -59,7 +67,7 @@ set -u
 
 usage()
 {
-	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only | --topology] [--mem SIZE]" >&2
+	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only | --topology] [--mem SIZE] [--nodes N]" >&2
 	exit 2
 }
 
@@ -68,6 +76,7 @@ kdir=
 mode='test'
 mem=2G
 mem_set=
+nodes=2
 topology=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -77,6 +86,8 @@ while [ $# -gt 0 ]; do
 	--topology)	topology=1 ;;
 	--mem)		[ $# -ge 2 ] || usage; mem=$2; mem_set=1; shift ;;
 	--mem=*)	mem=${1#--mem=}; mem_set=1 ;;
+	--nodes)	[ $# -ge 2 ] || usage; nodes=$2; shift ;;
+	--nodes=*)	nodes=${1#--nodes=} ;;
 	--kdir)		[ $# -ge 2 ] || usage; kdir=$2; shift ;;
 	-*)		usage ;;
 	*)		[ -z "$kver" ] || usage; kver=$1 ;;
@@ -97,8 +108,12 @@ else
 	usage
 fi
 # The topology guest has its own memory layout and only runs tests.
+case $nodes in
+[1-8])	;;
+*)	echo "run.sh: --nodes $nodes: want 1 to 8" >&2; usage ;;
+esac
 if [ -n "$topology" ]; then
-	if [ "$mode" != test ] || [ -n "$mem_set" ]; then
+	if [ "$mode" != test ] || [ -n "$mem_set" ] || [ "$nodes" != 2 ]; then
 		usage
 	fi
 	mem=6G
@@ -153,8 +168,10 @@ if [ "$mem_mib" -lt 256 ]; then
 	echo "run.sh: --mem $mem: want a size of at least 256M" >&2
 	usage
 fi
-node0_mib=$((mem_mib / 2))
-node1_mib=$((mem_mib - node0_mib))
+if [ $((mem_mib / nodes)) -lt 128 ]; then
+	echo "run.sh: --mem $mem over $nodes nodes: want at least 128M a node" >&2
+	usage
+fi
 
 [ -r "$kernel" ] || cannot_run "setup: no readable $kernel"
 for tool in qemu-system-x86_64 busybox cpio gzip gcc timeout \
@@ -202,6 +219,11 @@ if [ "$mode" != boot ]; then
 		fi
 	fi
 	cp "$ko" "$root/memdesc.ko" || cannot_run "setup: copy $ko"
+	if [ -n "${MEMDESC_VM_PREV_KO:-}" ]; then
+		echo "# $kver: previous module $MEMDESC_VM_PREV_KO (MEMDESC_VM_PREV_KO)"
+		cp "$MEMDESC_VM_PREV_KO" "$root/memdesc-prev.ko" ||
+			cannot_run "setup: copy $MEMDESC_VM_PREV_KO"
+	fi
 
 	src=$("$top"/scripts/linux-src.sh) || cannot_run "setup: linux-src.sh"
 	harness=$src/tools/testing/selftests
@@ -253,6 +275,22 @@ if [ "$mode" = test ] && [ -z "$topology" ]; then
 		result OK "build memdesc_truth.ko"
 	else
 		result NOTOK "build memdesc_truth.ko"
+	fi
+fi
+
+# The module as a kernel whose headers define X86_FEATURE_INVLPGB (6.15,
+# or a backport) would build it: without the vmalloc walk.  memdesc_test
+# loads it to see the fallback that no installed kernel needs.
+if [ "$mode" = test ] && [ -z "$topology" ]; then
+	mkdir -p "$work/nowalk" && cp "$top"/Kbuild "$top"/*.c "$top"/*.h \
+		"$work/nowalk"/
+	if make -s -C "$kdir" M="$work/nowalk" \
+		KCFLAGS=-DX86_FEATURE_INVLPGB=1 modules >"$work/nowalk.log" 2>&1 &&
+	   cp "$work/nowalk/memdesc.ko" "$root/memdesc-nowalk.ko"; then
+		result OK "build memdesc.ko without the vmalloc walk"
+	else
+		sed 's/^/# /' "$work/nowalk.log"
+		result NOTOK "build memdesc.ko without the vmalloc walk"
 	fi
 fi
 
@@ -410,12 +448,21 @@ initrd=$work/initramfs.cpio.gz
 console=$cache/$kver${topology:+.topology}.console.log
 # shellcheck disable=SC2054	# commas are QEMU's
 qemu=(qemu-system-x86_64 -accel tcg,thread=single -m "${mem_mib}M"
-	-smp 2,sockets=2,cores=1,threads=1
-	-object "memory-backend-ram,id=mem0,size=${node0_mib}M"
-	-object "memory-backend-ram,id=mem1,size=${node1_mib}M"
-	-numa node,nodeid=0,cpus=0,memdev=mem0
-	-numa node,nodeid=1,cpus=1,memdev=mem1
-	-kernel "$kernel" -initrd "$initrd"
+	-smp 2,sockets=2,cores=1,threads=1)
+# --nodes: the memory split evenly (the last node takes the rest), vCPU i
+# on node i; the nodes past the second have memory and no CPU.
+node_list=
+for ((i = 0; i < nodes; i++)); do
+	size=$((mem_mib / nodes))
+	[ "$i" = $((nodes - 1)) ] && size=$((mem_mib - size * (nodes - 1)))
+	qemu+=(-object "memory-backend-ram,id=mem$i,size=${size}M")
+	cpus=",cpus=$i"
+	[ "$nodes" = 1 ] && cpus=",cpus=0-1"
+	[ "$i" -ge 2 ] && cpus=
+	qemu+=(-numa "node,nodeid=$i$cpus,memdev=mem$i")
+	node_list="${node_list:+$node_list + }${size}M"
+done
+qemu+=(-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
 	-nic none -nographic -no-reboot -monitor none)
 smp="2 vCPUs"
@@ -510,7 +557,8 @@ agent()
 	done >"$work/agent.log"
 }
 
-echo "# $kver: booting QEMU (TCG, $smp, nodes ${node0_mib}M + ${node1_mib}M, timeout ${timeout_s}s)"
+[ -n "$topology" ] && node_list="${node0_mib}M + ${node1_mib}M"
+echo "# $kver: booting QEMU (TCG, $smp, nodes $node_list, timeout ${timeout_s}s)"
 start=$(date +%s)
 timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$work/console.raw" 2>&1 &
 qemu_pid=$!
@@ -562,10 +610,12 @@ else
 	result NOTOK "guest booted to /init"
 fi
 if [ -z "$topology" ]; then
-	if [ "$(info nodes)" = 0-1 ]; then
-		result OK "guest has 2 NUMA nodes"
+	want_nodes=0-$((nodes - 1))
+	[ "$nodes" = 1 ] && want_nodes=0
+	if [ "$(info nodes)" = "$want_nodes" ]; then
+		result OK "guest has $nodes NUMA nodes"
 	else
-		result NOTOK "guest has 2 NUMA nodes (online: '$(info nodes)')"
+		result NOTOK "guest has $nodes NUMA nodes (online: '$(info nodes)')"
 	fi
 else
 	# Node 2 has neither CPU nor memory at boot; memdesc_topology_test
