@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh - the debug tier (make check-debug): the whole VM suite on a 6.12
-# kernel built with KASAN, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP and DEBUG_VM
-# (tests/debug/build-kernel.sh), and zero reports in its log.
+# run.sh - the debug tier (make check-debug): the whole VM suite and the
+# topology boot on a 6.12 kernel built with KASAN, PROVE_LOCKING,
+# DEBUG_ATOMIC_SLEEP and DEBUG_VM (tests/debug/build-kernel.sh), and zero
+# reports in their logs.
 #
 # Not part of make check: the first kernel build takes about half an hour
 # on two cores, and the suite runs several times slower under KASAN and
@@ -78,6 +79,14 @@ echo "# === vm $kver: tests/vm/run.sh --kdir ${kdir#"$top"/}"
 MEMDESC_VM_TIMEOUT=${MEMDESC_VM_TIMEOUT:-7200} \
 MEMDESC_VM_TIMEOUT_SCALE=${MEMDESC_VM_TIMEOUT_SCALE:-4} \
 	tests/vm/run.sh --kdir "$kdir" 2>&1 | tee "$log"
+count "$log"
+
+# The topology boot too: memory hot-added, unplugged and hugetlb'd under
+# KASAN and lockdep is where the notifier's locking would show.
+echo "# === vm $kver topology: tests/vm/run.sh --kdir ${kdir#"$top"/} --topology"
+MEMDESC_VM_TIMEOUT=${MEMDESC_VM_TIMEOUT:-7200} \
+MEMDESC_VM_TIMEOUT_SCALE=${MEMDESC_VM_TIMEOUT_SCALE:-4} \
+	tests/vm/run.sh --kdir "$kdir" --topology 2>&1 | tee "$log"
 count "$log"
 
 # The suite passing proves nothing if the checks were not in the kernel it

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh KVER | --kdir DIR [--demo | --bench | --boot-only | --topology]
-#	 [--mem SIZE] [--nodes N] - memdesc.ko in QEMU.
+#	 [--mem SIZE] [--nodes N] [--cpus N] [--gbpages] - memdesc.ko in QEMU.
 #
 # Builds memdesc.ko for KVER and the static guest programs (and, to test,
 # memdesc_truth.ko from tests/truth/), packs them with busybox into an
@@ -29,6 +29,13 @@
 #   --nodes N     NUMA nodes, 1 to 8 (default 2): the memory split evenly,
 #                 vCPU i on node i, the nodes past the second CPU-less;
 #                 the test programs expect 2
+#   --cpus N      vCPUs, 1 to 8 (default 2), one socket each: with one node
+#                 all on it, else the first half on node 0 and the rest on
+#                 node 1 (the nodes past the second stay CPU-less); the test
+#                 programs expect 2.  For bench mode (make bench-irqsoff
+#                 fills the per-cpu lists of 8 CPUs)
+#   --gbpages     a CPU with 1 GiB pages (qemu64,+pdpe1gb; TCG emulates
+#                 them), so the guest can allocate 1 GiB hugetlb pages
 #   --topology    a guest shaped like a real machine instead, running
 #                 tests/vm/memdesc_topology_test: 8 vCPUs (one socket each),
 #                 nodes 0 (CPUs 0-3) and 1 (CPUs 4-7) with 3 GiB each, so
@@ -60,14 +67,16 @@
 # as /memdesc-prev.ko: make bench measures the previous release beside
 # this one.
 # The console log of the last run per kernel stays in .cache/vm/KVER.console.log
-# (.cache/vm/KVER.topology.console.log for --topology).
+# (.cache/vm/KVER.topology.console.log for --topology,
+# .cache/vm/KVER.bench.console.log for --bench, so that a make check of the
+# same kernel running beside make bench does not overwrite it).
 # Exits non-zero only when it could not run (and then prints "not ok" too).
 
 set -u
 
 usage()
 {
-	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only | --topology] [--mem SIZE] [--nodes N]" >&2
+	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only | --topology] [--mem SIZE] [--nodes N] [--cpus N] [--gbpages]" >&2
 	exit 2
 }
 
@@ -77,6 +86,8 @@ mode='test'
 mem=2G
 mem_set=
 nodes=2
+vcpus=2
+gbpages=
 topology=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -88,6 +99,9 @@ while [ $# -gt 0 ]; do
 	--mem=*)	mem=${1#--mem=}; mem_set=1 ;;
 	--nodes)	[ $# -ge 2 ] || usage; nodes=$2; shift ;;
 	--nodes=*)	nodes=${1#--nodes=} ;;
+	--cpus)		[ $# -ge 2 ] || usage; vcpus=$2; shift ;;
+	--cpus=*)	vcpus=${1#--cpus=} ;;
+	--gbpages)	gbpages=1 ;;
 	--kdir)		[ $# -ge 2 ] || usage; kdir=$2; shift ;;
 	-*)		usage ;;
 	*)		[ -z "$kver" ] || usage; kver=$1 ;;
@@ -112,8 +126,13 @@ case $nodes in
 [1-8])	;;
 *)	echo "run.sh: --nodes $nodes: want 1 to 8" >&2; usage ;;
 esac
+case $vcpus in
+[1-8])	;;
+*)	echo "run.sh: --cpus $vcpus: want 1 to 8" >&2; usage ;;
+esac
 if [ -n "$topology" ]; then
-	if [ "$mode" != test ] || [ -n "$mem_set" ] || [ "$nodes" != 2 ]; then
+	if [ "$mode" != test ] || [ -n "$mem_set" ] || [ "$nodes" != 2 ] ||
+	   [ "$vcpus" != 2 ] || [ -n "$gbpages" ]; then
 		usage
 	fi
 	mem=6G
@@ -350,11 +369,15 @@ fi
 # core and PCI transport are modules too, on 6.12 only virtio_mem is.
 # Decompressed here (busybox and finit_module may not read .xz); their
 # guest paths go one a line into /etc/memdesc-topology.modules, which
-# memdesc_topology_test loads in order.
+# memdesc_topology_test loads in order.  A kernel built here (--kdir) has
+# its modules in the build tree, listed in modules.order, and no
+# modules.dep: the debug tier's config builds the virtio core in, so
+# virtio_mem.ko is all it needs.
 topo_mods=/lib/memdesc-topology
 topo_list=$root/etc/memdesc-topology.modules
+topo_base=/lib/modules/$kver
 
-# topo_add REL: copy module REL (a modules.dep path) in, once.
+# topo_add REL: copy module REL (a path under $topo_base) in, once.
 topo_add()
 {
 	local name=${1##*/} guest
@@ -365,10 +388,10 @@ topo_add()
 	guest=$topo_mods/$name
 	grep -qx "$guest" "$topo_list" 2>/dev/null && return 0
 	case $1 in
-	*.xz)	xz -dc "/lib/modules/$kver/$1" ;;
-	*.zst)	zstd -qdc "/lib/modules/$kver/$1" ;;
-	*.gz)	gzip -dc "/lib/modules/$kver/$1" ;;
-	*)	cat "/lib/modules/$kver/$1" ;;
+	*.xz)	xz -dc "$topo_base/$1" ;;
+	*.zst)	zstd -qdc "$topo_base/$1" ;;
+	*.gz)	gzip -dc "$topo_base/$1" ;;
+	*)	cat "$topo_base/$1" ;;
 	esac >"$root$guest" || return 1
 	echo "$guest" >>"$topo_list"
 }
@@ -378,6 +401,18 @@ copy_topology_modules()
 	local moddir=/lib/modules/$kver name line deps i
 
 	mkdir -p "$root$topo_mods" && : >"$topo_list" || return 1
+	if [ "$kernel" != "/boot/vmlinuz-$kver" ]; then
+		topo_base=$kdir
+		for name in virtio_pci virtio_mem; do
+			grep -Eq "(^|/)$name\.ko\$" "$kdir/modules.builtin" &&
+				continue
+			line=$(grep -E "(^|/)$name\.(o|ko)\$" \
+				    "$kdir/modules.order") || return 1
+			topo_add "${line%.o}.ko" || return 1
+		done
+		[ -s "$topo_list" ]
+		return
+	fi
 	for name in virtio_pci virtio_mem; do
 		grep -Eq "/$name\.ko(\.[a-z]+)?\$" "$moddir/modules.builtin" &&
 			continue
@@ -423,7 +458,8 @@ tests=${MEMDESC_VM_TESTS:-$default_tests}
 printf 'MODE=%s\nTOKEN=%s\nTESTS="%s"\n' "$mode" "$token" "$tests" \
 	>"$root/etc/memdesc-vm.conf"
 if [ "$mode" = bench ]; then
-	for knob in PARTS REPS FAULT_MIB FAULT_LOOPS ALLOC_PAIRS SCAN_REPS; do
+	for knob in PARTS REPS FAULT_MIB FAULT_LOOPS ALLOC_PAIRS SCAN_REPS \
+		    IRQSOFF_REPS IRQSOFF_FRACTION IRQSOFF_SCENARIOS; do
 		eval "val=\${MEMDESC_BENCH_$knob:-}"
 		# shellcheck disable=SC2154	# val is set by eval
 		[ -n "$val" ] && printf 'BENCH_%s="%s"\n' "$knob" "$val"
@@ -446,26 +482,45 @@ initrd=$work/initramfs.cpio.gz
 # looks like cross-modifying code going wrong in the emulator: see
 # docs/RELIABILITY.md.
 console=$cache/$kver${topology:+.topology}.console.log
+[ "$mode" = bench ] && console=$cache/$kver.bench.console.log
 # shellcheck disable=SC2054	# commas are QEMU's
 qemu=(qemu-system-x86_64 -accel tcg,thread=single -m "${mem_mib}M"
-	-smp 2,sockets=2,cores=1,threads=1)
-# --nodes: the memory split evenly (the last node takes the rest), vCPU i
-# on node i; the nodes past the second have memory and no CPU.
+	-smp "$vcpus,sockets=$vcpus,cores=1,threads=1")
+# shellcheck disable=SC2054	# commas are QEMU's
+[ -n "$gbpages" ] && qemu+=(-cpu qemu64,+pdpe1gb)
+# --nodes: the memory split evenly (the last node takes the rest); --cpus:
+# the first half of the vCPUs on node 0, the rest on node 1 (one each by
+# default); the nodes past the second have memory and no CPU.
 node_list=
+cpus0=$(((vcpus + 1) / 2))
+# cpu_range FIRST LAST: QEMU's "cpus=" value.
+cpu_range()
+{
+	if [ "$1" = "$2" ]; then
+		echo "$1"
+	else
+		echo "$1-$2"
+	fi
+}
 for ((i = 0; i < nodes; i++)); do
 	size=$((mem_mib / nodes))
 	[ "$i" = $((nodes - 1)) ] && size=$((mem_mib - size * (nodes - 1)))
 	qemu+=(-object "memory-backend-ram,id=mem$i,size=${size}M")
-	cpus=",cpus=$i"
-	[ "$nodes" = 1 ] && cpus=",cpus=0-1"
-	[ "$i" -ge 2 ] && cpus=
+	cpus=
+	if [ "$nodes" = 1 ]; then
+		cpus=",cpus=$(cpu_range 0 $((vcpus - 1)))"
+	elif [ "$i" = 0 ]; then
+		cpus=",cpus=$(cpu_range 0 $((cpus0 - 1)))"
+	elif [ "$i" = 1 ] && [ "$vcpus" -gt "$cpus0" ]; then
+		cpus=",cpus=$(cpu_range "$cpus0" $((vcpus - 1)))"
+	fi
 	qemu+=(-numa "node,nodeid=$i$cpus,memdev=mem$i")
 	node_list="${node_list:+$node_list + }${size}M"
 done
 qemu+=(-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
 	-nic none -nographic -no-reboot -monitor none)
-smp="2 vCPUs"
+smp="$vcpus vCPUs${gbpages:+, 1 GiB pages}"
 # The topology guest: 6 GiB of RAM split 3 + 3 GiB, so that with QEMU's
 # 3 GiB below the PCI hole node 1 lies wholly above 4 GiB; maxmem leaves
 # room for both virtio-mem devices (QEMU puts device memory from 7 GiB,
@@ -494,8 +549,6 @@ if [ -n "$topology" ]; then
 		-nic none -nographic -no-reboot
 		-monitor "unix:$monitor,server,nowait")
 	smp="8 vCPUs, nodes 3G + 3G + CPU-less node 2, virtio-mem vm0 2G vm1 1G"
-	node0_mib=3072
-	node1_mib=3072
 fi
 if [ -n "${MEMDESC_VM_ICOUNT:-}" ]; then
 	qemu+=(-icount "shift=$MEMDESC_VM_ICOUNT,sleep=off")
@@ -557,8 +610,9 @@ agent()
 	done >"$work/agent.log"
 }
 
-[ -n "$topology" ] && node_list="${node0_mib}M + ${node1_mib}M"
-echo "# $kver: booting QEMU (TCG, $smp, nodes $node_list, timeout ${timeout_s}s)"
+shape="$smp, nodes $node_list"
+[ -n "$topology" ] && shape=$smp
+echo "# $kver: booting QEMU (TCG, $shape, timeout ${timeout_s}s)"
 start=$(date +%s)
 timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$work/console.raw" 2>&1 &
 qemu_pid=$!
