@@ -153,7 +153,7 @@ size_t memdesc_shadow_bytes(void);
 unsigned long memdesc_shadow_chunks(unsigned long *remote,
 				    unsigned long *vmalloc);
 
-bool memdesc_shadow_read(struct page *page, u64 *word);
+u64 memdesc_shadow_get(struct page *page);
 void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 			      enum memdesc_stat source);
 

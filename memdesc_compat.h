@@ -74,6 +74,28 @@ static inline unsigned int memdesc_pcp_pindex_order(unsigned int pindex)
 }
 
 /*
+ * The struct page at @p, if @p points at one of online memory; else NULL.
+ * Under SPARSEMEM_VMEMMAP (Debian's kernels) the memmap is one virtual
+ * array, so the test is arithmetic and reads nothing through @p.  The
+ * classic sparse model finds a page's section from its flags, which an
+ * unchecked pointer must not be read for: there, no pointer passes.
+ */
+static inline struct page *memdesc_page_at(const void *p)
+{
+#ifdef CONFIG_SPARSEMEM_VMEMMAP
+	unsigned long off = (unsigned long)p - (unsigned long)vmemmap;
+
+	if (off % sizeof(struct page))
+		return NULL;
+	if (pfn_to_online_page(off / sizeof(struct page)) != p)
+		return NULL;
+	return (struct page *)p;
+#else
+	return NULL;
+#endif
+}
+
+/*
  * page_pool pages carry PP_SIGNATURE in pp_magic.  Kernels with the DMA
  * index in pp_magic's upper bits (6.15, and Debian's 6.12 by backport) mask
  * it off in page_pool_page_is_pp(); older ones only had bits 0-1 to ignore.

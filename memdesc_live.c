@@ -100,17 +100,18 @@ struct memdesc_pcp_cursor {
 };
 
 /*
- * The page whose pcp_list @pos is, if it can be one on a per-cpu list: a
- * struct page of online memory (checked before any field of it is read),
- * unreferenced, neither a buddy nor part of a compound page.  Between two
- * holds the list may change under the copy, so every link followed after
- * the first hold is checked this way before it is read through.
+ * The page whose pcp_list @pos is, if it can be one on a per-cpu list:
+ * unreferenced, neither a buddy nor part of a compound page.  Unless
+ * @trusted (reached from the list head within this lock hold, when the list
+ * cannot change), @pos is first checked to point into the memmap of online
+ * memory (memdesc_page_at()), before any field of it is read: between two
+ * holds the list may change under the copy.
  */
-static struct page *memdesc_pcp_entry(struct list_head *pos)
+static struct page *memdesc_pcp_entry(struct list_head *pos, bool trusted)
 {
 	struct page *page = list_entry(pos, struct page, pcp_list);
 
-	if (pfn_to_online_page(page_to_pfn(page)) != page)
+	if (!trusted && !memdesc_page_at(page))
 		return NULL;
 	if (page_ref_count(page) || PageBuddy(page) || PageCompound(page))
 		return NULL;
@@ -121,7 +122,9 @@ static struct page *memdesc_pcp_entry(struct list_head *pos)
  * Is @cur->last still where the last hold left it, on list @head, with
  * @next after it?  Taken as so if it still looks like a per-cpu page and
  * its successor (a page or @head) links back to it; the list is walked to
- * @head in the end, and a walk that strays off it is dropped there.
+ * @head in the end, and a walk that strays off it is dropped there.  Its
+ * struct page is still there: the walk holds memdesc_shadow_lock(), so no
+ * memory can finish going offline and lose its memmap meanwhile.
  */
 static bool memdesc_pcp_still_linked(struct memdesc_pcp_cursor *cur,
 				     struct list_head *head,
@@ -129,11 +132,11 @@ static bool memdesc_pcp_still_linked(struct memdesc_pcp_cursor *cur,
 {
 	struct page *page;
 
-	if (!memdesc_pcp_entry(&cur->last->pcp_list))
+	if (!memdesc_pcp_entry(&cur->last->pcp_list, false))
 		return false;
 	if (next == head)
 		return READ_ONCE(head->prev) == &cur->last->pcp_list;
-	page = memdesc_pcp_entry(next);
+	page = memdesc_pcp_entry(next, false);
 	return page && READ_ONCE(page->pcp_list.prev) == &cur->last->pcp_list;
 }
 
@@ -161,10 +164,12 @@ static void memdesc_pcp_hold(struct memdesc_live_walk *walk,
 	struct list_head *head, *pos;
 	unsigned int n = 0, order;
 	struct page *page;
+	bool trusted;
 
 	while (cur->pindex < NR_PCP_LISTS) {
 		head = &pcp->lists[cur->pindex];
 		order = memdesc_pcp_pindex_order(cur->pindex);
+		trusted = !cur->last;
 		if (cur->last) {
 			pos = READ_ONCE(cur->last->pcp_list.next);
 			if (!memdesc_pcp_still_linked(cur, head, pos)) {
@@ -177,7 +182,7 @@ static void memdesc_pcp_hold(struct memdesc_live_walk *walk,
 		for (; pos != head; pos = READ_ONCE(page->pcp_list.next)) {
 			if (n++ == MEMDESC_PCP_HOLD)
 				return;
-			page = memdesc_pcp_entry(pos);
+			page = memdesc_pcp_entry(pos, trusted);
 			if (!page)
 				break;
 			if (walk->nr_pcp < cap) {
@@ -265,6 +270,12 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 	if (!walk->pcp)
 		return -ENOMEM;
 
+	/*
+	 * Between two lock holds the copy keeps a page it will read again:
+	 * the table's lock keeps memory from finishing going offline, and
+	 * its memmap from going away, meanwhile.
+	 */
+	memdesc_shadow_lock();
 	for_each_online_node(nid) {
 		for (z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
@@ -279,6 +290,7 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 			}
 		}
 	}
+	memdesc_shadow_unlock();
 	sort(walk->pcp, walk->nr_pcp, sizeof(*walk->pcp), memdesc_pcp_cmp, NULL);
 
 	/* Where the kernel cannot be walked, vmalloc pages read driver. */

@@ -137,7 +137,8 @@ static void memdesc_probe_page_free_batched(void *data, struct page *page)
 
 	if (!memdesc_event(MEMDESC_EV_PAGE_FREE_BATCHED))
 		return;
-	if (unlikely(!memdesc_shadow_read(page, &word))) {
+	word = memdesc_shadow_get(page);
+	if (unlikely(memdesc_word_state(word) == MEMDESC_STATE_UNTRACKED)) {
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
 		return;
 	}
@@ -187,7 +188,8 @@ static void memdesc_note_object(const void *ptr, enum memdesc_stat source)
 	head = compound_head(virt_to_page(ptr));
 	if (!PageSlab(head))
 		return;
-	if (unlikely(!memdesc_shadow_read(head, &word))) {
+	word = memdesc_shadow_get(head);
+	if (unlikely(memdesc_word_state(word) == MEMDESC_STATE_UNTRACKED)) {
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
 		return;
 	}

@@ -102,14 +102,22 @@ struct memdesc_leaf {
 /**
  * struct memdesc_root - the top of the table
  * @nr_leaves:	entries in @leaf; sections from 0 up to the highest in use
- * @leaf:	leaves, NULL where no section of theirs was ever listed
+ * @leaf:	leaves; memdesc_empty_leaf where no section of theirs was
+ *		ever listed
  */
 struct memdesc_root {
 	unsigned long nr_leaves;
 	struct memdesc_leaf __rcu *leaf[];
 };
 
-static struct memdesc_root __rcu *memdesc_root;
+/*
+ * What a probe finds where nothing is: a root of no leaf, and a leaf of no
+ * chunk.  Never NULL, so the probes' lookup tests no pointer but the chunk.
+ */
+static struct memdesc_root memdesc_empty_root;
+static struct memdesc_leaf memdesc_empty_leaf;
+
+static struct memdesc_root __rcu *memdesc_root = &memdesc_empty_root;
 /* The table's shape and every section's state; see the top of the file. */
 static DEFINE_MUTEX(memdesc_shadow_mutex);
 
@@ -228,11 +236,13 @@ static struct memdesc_section *memdesc_section_locked(unsigned long nr)
 	struct memdesc_root *root = memdesc_root_locked();
 	struct memdesc_leaf *leaf;
 
-	if (!root || nr / MEMDESC_LEAF_SECTIONS >= root->nr_leaves)
+	if (nr / MEMDESC_LEAF_SECTIONS >= root->nr_leaves)
 		return NULL;
 	leaf = rcu_dereference_protected(root->leaf[nr / MEMDESC_LEAF_SECTIONS],
 					 lockdep_is_held(&memdesc_shadow_mutex));
-	return leaf ? &leaf->sec[nr % MEMDESC_LEAF_SECTIONS] : NULL;
+	if (leaf == &memdesc_empty_leaf)
+		return NULL;
+	return &leaf->sec[nr % MEMDESC_LEAF_SECTIONS];
 }
 
 static u64 *memdesc_words_locked(struct memdesc_section *s)
@@ -250,7 +260,7 @@ static int memdesc_root_grow(unsigned long nr)
 	struct memdesc_root *old = memdesc_root_locked(), *root;
 	unsigned long want = nr / MEMDESC_LEAF_SECTIONS + 1, i;
 
-	if (old && want <= old->nr_leaves)
+	if (want <= old->nr_leaves)
 		return 0;
 	/* Sections beyond the physical address space are a caller's bug. */
 	if (WARN_ON_ONCE(nr >= NR_MEM_SECTIONS) || memdesc_fail_alloc())
@@ -259,11 +269,12 @@ static int memdesc_root_grow(unsigned long nr)
 	if (!root)
 		return -ENOMEM;
 	root->nr_leaves = want;
-	for (i = 0; old && i < old->nr_leaves; i++)
-		RCU_INIT_POINTER(root->leaf[i],
-				 rcu_dereference_protected(old->leaf[i], true));
+	for (i = 0; i < want; i++)
+		RCU_INIT_POINTER(root->leaf[i], i < old->nr_leaves ?
+				 rcu_dereference_protected(old->leaf[i], true) :
+				 &memdesc_empty_leaf);
 	rcu_assign_pointer(memdesc_root, root);
-	if (old) {
+	if (old != &memdesc_empty_root) {
 		synchronize_rcu();
 		kvfree(old);
 	}
@@ -502,7 +513,7 @@ static void memdesc_sections_reconcile(struct memdesc_section_change *c)
 {
 	long top = memdesc_highest_online_section();
 	struct memdesc_root *root = memdesc_root_locked();
-	unsigned long nr, last = root ? root->nr_leaves * MEMDESC_LEAF_SECTIONS : 0;
+	unsigned long nr, last = root->nr_leaves * MEMDESC_LEAF_SECTIONS;
 	u64 *retired[MEMDESC_RETIRE_BATCH];
 	struct memdesc_section *s;
 	unsigned int n = 0;
@@ -582,16 +593,17 @@ void memdesc_shadow_destroy(void)
 
 	mutex_lock(&memdesc_shadow_mutex);
 	root = memdesc_root_locked();
-	for (l = 0; root && l < root->nr_leaves; l++) {
+	for (l = 0; l < root->nr_leaves; l++) {
 		leaf = rcu_dereference_protected(root->leaf[l], true);
-		if (!leaf)
+		if (leaf == &memdesc_empty_leaf)
 			continue;
 		for (i = 0; i < MEMDESC_LEAF_SECTIONS; i++)
 			kvfree(memdesc_chunk_unpublish(&leaf->sec[i]));
 		kfree(leaf);
 	}
-	kvfree(root);
-	RCU_INIT_POINTER(memdesc_root, NULL);
+	if (root != &memdesc_empty_root)
+		kvfree(root);
+	RCU_INIT_POINTER(memdesc_root, &memdesc_empty_root);
 	memdesc_nr_tracked = 0;
 	memdesc_nr_untracked = 0;
 	memdesc_nr_leaves = 0;
@@ -748,7 +760,7 @@ void memdesc_shadow_unlock(void)
 static bool memdesc_view_find(struct memdesc_view *v, unsigned long nr)
 {
 	struct memdesc_root *root = memdesc_root_locked();
-	unsigned long end = root ? root->nr_leaves * MEMDESC_LEAF_SECTIONS : 0;
+	unsigned long end = root->nr_leaves * MEMDESC_LEAF_SECTIONS;
 	struct memdesc_section *s;
 
 	for (; nr < end; nr++) {
@@ -1116,7 +1128,8 @@ size_t memdesc_shadow_table_bytes(void)
 
 	rcu_read_lock();
 	root = rcu_dereference(memdesc_root);
-	bytes = root ? struct_size(root, leaf, root->nr_leaves) : 0;
+	bytes = root == &memdesc_empty_root ? 0 :
+		struct_size(root, leaf, root->nr_leaves);
 	rcu_read_unlock();
 	return bytes + READ_ONCE(memdesc_nr_leaves) * sizeof(struct memdesc_leaf);
 }
@@ -1151,7 +1164,9 @@ unsigned long memdesc_shadow_chunks(unsigned long *remote,
 
 /*
  * The entry of the section holding @pfn, from a probe: RCU-sched, which
- * the tracepoint's preempt-disabled call provides.
+ * the tracepoint's preempt-disabled call provides.  Root and leaf are
+ * never NULL (memdesc_empty_root, memdesc_empty_leaf), so the only test on
+ * the way is the bound; the entry may hold no chunk.
  */
 static __always_inline struct memdesc_section *
 memdesc_section_rcu(unsigned long pfn)
@@ -1160,44 +1175,57 @@ memdesc_section_rcu(unsigned long pfn)
 	struct memdesc_root *root = rcu_dereference_sched(memdesc_root);
 	struct memdesc_leaf *leaf;
 
-	if (unlikely(!root || nr / MEMDESC_LEAF_SECTIONS >= root->nr_leaves))
-		return NULL;
+	if (unlikely(nr / MEMDESC_LEAF_SECTIONS >= root->nr_leaves))
+		return &memdesc_empty_leaf.sec[0];
 	leaf = rcu_dereference_sched(root->leaf[nr / MEMDESC_LEAF_SECTIONS]);
-	if (unlikely(!leaf))
-		return NULL;
 	return &leaf->sec[nr % MEMDESC_LEAF_SECTIONS];
 }
 
-/**
- * memdesc_shadow_read - the shadow word of a page, from a probe
- * @page:	the page
- * @word:	set to its word
- *
- * Any context the tracepoints run in (preemption disabled).
- *
- * Return: false if no chunk holds the page.
+/*
+ * A word of a chunk with coarse blocks, from a probe.  Out of line: the
+ * view it builds on the stack would cost every read (stack variables are
+ * zeroed on Debian's kernels, INIT_STACK_ALL_ZERO).
  */
-bool memdesc_shadow_read(struct page *page, u64 *word)
+static noinline u64 memdesc_read_coarse(struct memdesc_section *s, u64 *words,
+					unsigned long idx)
 {
-	unsigned long pfn = page_to_pfn(page);
-	struct memdesc_section *s = memdesc_section_rcu(pfn);
-	struct memdesc_view v;
+	struct memdesc_view v = { .words = words, .sec = s };
 
-	if (unlikely(!s))
-		return false;
-	v.words = rcu_dereference_sched(s->words);
-	if (unlikely(!v.words))
-		return false;
-	v.sec = s;
-	*word = memdesc_view_word(&v, pfn % MEMDESC_CHUNK_PFNS);
-	return true;
+	return memdesc_view_word(&v, idx);
+}
+
+/**
+ * memdesc_shadow_get - the shadow word of a page, from a probe
+ * @page:	the page
+ *
+ * Any context the tracepoints run in (preemption disabled).  Returned, not
+ * stored through a pointer: a probe then needs no stack slot for it.
+ *
+ * Return: the word; an untracked word if no chunk holds the page.
+ */
+u64 memdesc_shadow_get(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page), idx = pfn % MEMDESC_CHUNK_PFNS;
+	struct memdesc_section *s = memdesc_section_rcu(pfn);
+	u64 *words = rcu_dereference_sched(s->words);
+
+	if (unlikely(!words))
+		return memdesc_untracked_word(page_to_nid(page));
+	/*
+	 * A block that goes coarse after this test is read from its own
+	 * words, as if just before the event that made it coarse.
+	 */
+	if (likely(!READ_ONCE(s->coarse)))
+		return READ_ONCE(words[idx]);
+	return memdesc_read_coarse(s, words, idx);
 }
 
 /*
  * A change of class, counted once per block (allocation or free chunk) at
  * its head, by the event that made it.
  */
-static void memdesc_count_transition(u64 old, u64 new, enum memdesc_stat source)
+static __always_inline void memdesc_count_transition(u64 old, u64 new,
+						     enum memdesc_stat source)
 {
 	unsigned int from = memdesc_class_of[memdesc_class_index(old)];
 	unsigned int to = memdesc_class_of[memdesc_class_index(new)];
@@ -1211,9 +1239,11 @@ static void memdesc_count_transition(u64 old, u64 new, enum memdesc_stat source)
 /*
  * A block of more than MEMDESC_BLOCK_PFNS, stored coarse: one word and one
  * bit per MEMDESC_BLOCK_PFNS block, across as many sections as it spans.
+ * Out of line, as every path off the order-0 one: its frame would be paid
+ * by every event.
  */
-static void memdesc_set_coarse(unsigned long pfn, unsigned int order, u64 word,
-			       enum memdesc_stat source)
+static noinline void memdesc_set_coarse(unsigned long pfn, unsigned int order,
+					u64 word, enum memdesc_stat source)
 {
 	unsigned long end = pfn + (1UL << order);
 	struct memdesc_section *s = NULL;
@@ -1221,10 +1251,15 @@ static void memdesc_set_coarse(unsigned long pfn, unsigned int order, u64 word,
 	u64 *words = NULL;
 	bool head = true;
 
+	if (unlikely(order > MEMDESC_MAX_FOLIO_ORDER ||
+		     pfn & ((1UL << order) - 1))) {
+		memdesc_count(MEMDESC_STAT_BAD_BLOCK);
+		return;
+	}
 	for (; pfn < end; pfn += MEMDESC_BLOCK_PFNS) {
 		if (!s || !(pfn % MEMDESC_CHUNK_PFNS)) {
 			s = memdesc_section_rcu(pfn);
-			words = s ? rcu_dereference_sched(s->words) : NULL;
+			words = rcu_dereference_sched(s->words);
 		}
 		if (!words) {
 			memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
@@ -1249,6 +1284,36 @@ static void memdesc_set_coarse(unsigned long pfn, unsigned int order, u64 word,
 	}
 }
 
+/* The stores of @nr words within one chunk; @w is the first. */
+static __always_inline void memdesc_store_block(u64 *w, unsigned long nr,
+						u64 word,
+						enum memdesc_stat source)
+{
+	memdesc_count_transition(READ_ONCE(w[0]), word, source);
+	WRITE_ONCE(w[0], word | MEMDESC_HEAD);
+	if (nr > 1)
+		memset64(w + 1, word, nr - 1);
+}
+
+/*
+ * The rare cases of a block of at most MEMDESC_BLOCK_PFNS: no chunk (count
+ * it), or a coarse block to write out first.  A tail call of its own, so
+ * that the common path saves no register.
+ */
+static noinline void memdesc_set_block_slow(struct memdesc_section *s,
+					    u64 *words, unsigned long idx,
+					    unsigned long nr, u64 word,
+					    enum memdesc_stat source)
+{
+	if (!words) {
+		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
+		return;
+	}
+	if (test_bit(idx >> MEMDESC_BLOCK_ORDER, &s->coarse))
+		memdesc_split_block(s, words, idx >> MEMDESC_BLOCK_ORDER);
+	memdesc_store_block(words + idx, nr, word, source);
+}
+
 /**
  * memdesc_shadow_set_block - describe a whole allocation or free chunk
  * @page:	its first page
@@ -1258,41 +1323,35 @@ static void memdesc_set_coarse(unsigned long pfn, unsigned int order, u64 word,
  *
  * For probes: never sleeps, never allocates, takes no lock.  The order is
  * on every word so any PFN tells the size.  At most MEMDESC_BLOCK_PFNS
- * stores, whatever @order (see the top of the file); an order no page can
- * have, or a first page not aligned to it, is counted and refused.  The
- * tail goes in with memset64(): aligned 8-byte stores (rep stosq on x86),
- * each single-copy atomic like WRITE_ONCE(), so a reader never sees a torn
- * word, at a third of a loop's instructions.
+ * stores of its own, whatever @order (see the top of the file), and as
+ * many again to write out a coarse block it lands in; an order no page can
+ * have, or a first page not aligned to its order, is counted and refused.
+ * The tail goes in with memset64(): aligned 8-byte stores (rep stosq on
+ * x86), each single-copy atomic like WRITE_ONCE(), so a reader never sees
+ * a torn word, at a third of a loop's instructions.
  */
 void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 			      enum memdesc_stat source)
 {
-	unsigned long pfn = page_to_pfn(page), idx;
+	unsigned long pfn = page_to_pfn(page), idx, nr;
 	struct memdesc_section *s;
-	u64 *words, *w;
+	u64 *words;
 
-	if (unlikely(order > MEMDESC_MAX_FOLIO_ORDER ||
-		     pfn & ((1UL << order) - 1))) {
-		memdesc_count(MEMDESC_STAT_BAD_BLOCK);
-		return;
-	}
 	if (unlikely(order > MEMDESC_BLOCK_ORDER)) {
 		memdesc_set_coarse(pfn, order, word, source);
 		return;
 	}
-	s = memdesc_section_rcu(pfn);
-	words = s ? rcu_dereference_sched(s->words) : NULL;
-	if (unlikely(!words)) {
-		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
+	nr = 1UL << order;
+	if (unlikely(pfn & (nr - 1))) {
+		memdesc_count(MEMDESC_STAT_BAD_BLOCK);
 		return;
 	}
+	s = memdesc_section_rcu(pfn);
+	words = rcu_dereference_sched(s->words);
 	idx = pfn % MEMDESC_CHUNK_PFNS;
-	if (unlikely(READ_ONCE(s->coarse)) &&
-	    test_bit(idx >> MEMDESC_BLOCK_ORDER, &s->coarse))
-		memdesc_split_block(s, words, idx >> MEMDESC_BLOCK_ORDER);
-	w = words + idx;
-	memdesc_count_transition(READ_ONCE(w[0]), word, source);
-	WRITE_ONCE(w[0], word | MEMDESC_HEAD);
-	if (order)
-		memset64(w + 1, word, (1U << order) - 1);
+	if (unlikely(!words || READ_ONCE(s->coarse))) {
+		memdesc_set_block_slow(s, words, idx, nr, word, source);
+		return;
+	}
+	memdesc_store_block(words + idx, nr, word, source);
 }

@@ -717,16 +717,21 @@ struct mt_compare {
 	unsigned long long free_driver;		/* matrix free -> driver */
 };
 
+/* x86-64's KASAN shadow, 4-level paging: Documentation/arch/x86/x86_64/mm.rst */
+#define MT_KASAN_SHADOW_START	0xffffec0000000000ULL
+#define MT_KASAN_SHADOW_END	0xfffffc0000000000ULL
+
 /*
  * Pages KASAN holds as shadow of memory hot-added since boot: its memory
- * notifier vmallocs them (mm/kasan/shadow.c, kasan_mem_notifier()), and
- * vmalloc takes order-0 pages through the bulk allocator, which emits no
- * event; mapped outside the vmalloc area, they read driver live.  0 on a
+ * notifier vmallocs them into the shadow region (mm/kasan/shadow.c,
+ * kasan_mem_notifier(); vmallocinfo names its caller, the notifier chain),
+ * and vmalloc takes order-0 pages through the bulk allocator, which emits
+ * no event; outside the vmalloc area, they read driver live.  0 on a
  * kernel without KASAN.
  */
 static unsigned long long mt_kasan_hotplug_pages(void)
 {
-	unsigned long long pages = 0, n;
+	unsigned long long pages = 0, n, start;
 	char line[512], *p;
 	FILE *f = fopen("/proc/vmallocinfo", "re");
 
@@ -734,7 +739,9 @@ static unsigned long long mt_kasan_hotplug_pages(void)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
 		p = strstr(line, " pages=");
-		if (strstr(line, "kasan_mem_notifier") && p &&
+		if (sscanf(line, "0x%llx", &start) == 1 &&
+		    start >= MT_KASAN_SHADOW_START &&
+		    start < MT_KASAN_SHADOW_END && p &&
 		    sscanf(p, " pages=%llu", &n) == 1)
 			pages += n;
 	}
