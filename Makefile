@@ -14,6 +14,9 @@
 #   make bench			time faults, the allocator and scans with and
 #				without memdesc, beside ftrace and page-types,
 #				on every kernel (docs/BENCHMARKS.md)
+#   make bench-irqsoff		the longest stretch with interrupts off, with
+#				and without memdesc, on the debug kernel's
+#				irqsoff tracer (not part of check or bench)
 #   make checkpatch / sparse	the static checks alone
 #   make tools			build tools/memdesc-stat
 #   make install [PREFIX=/usr/local] [DESTDIR=]
@@ -61,6 +64,11 @@ demo:
 bench:
 	scripts/bench.sh
 
+# Not part of bench: the debug kernel (built as for check-debug) and a
+# 32 GiB guest with 8 vCPUs.
+bench-irqsoff:
+	tests/debug/irqsoff.sh
+
 checkpatch:
 	tests/static.sh checkpatch
 
@@ -70,5 +78,5 @@ sparse:
 version:
 	@echo $(MEMDESC_VERSION)
 
-.PHONY: all modules clean deps check check-debug demo bench checkpatch sparse version tools \
-	install
+.PHONY: all modules clean deps check check-debug demo bench bench-irqsoff checkpatch sparse \
+	version tools install

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench-report.awk - the tables of docs/BENCHMARKS.md from make bench's
-# records (scripts/bench.sh feeds it "KVER SIZE <record>" lines; the
-# records are described in tests/vm/bench.sh).  Every figure is a median
-# over the rounds of one boot; ratios compare figures of the same boot.
-# Plain POSIX awk (Debian's default is mawk): no asort, so sort by hand.
+# and make bench-irqsoff's records (scripts/bench.sh feeds it "KVER SIZE
+# NODES <record>" lines; the records are described in tests/vm/bench.sh).
+# Every figure is a median over the rounds of one boot; ratios compare
+# figures of the same boot.  A section whose records are absent is left
+# out.  Plain POSIX awk (Debian's default is mawk): no asort, so sort by
+# hand.
 
 function sortn(a, n,    i, j, t) {
 	for (i = 2; i <= n; i++)
@@ -40,40 +42,98 @@ function verdict(ok) {
 	return ok ? "met" : "**missed**"
 }
 
+# A number with thousands unmarked; "-" for a missing one.
+function num(v) {
+	return v == "" ? "-" : sprintf("%d", v)
+}
+
+function ratio(a, b) {
+	return b > 0 ? sprintf("%.3f", a / b) : "-"
+}
+
+# The (kernel, size) pairs whose memory records hold key, in report order,
+# into pk[] and ps[]; returns how many.
+function mem_pairs(key,    ki, si, np) {
+	np = 0
+	for (ki = 1; ki <= nk; ki++)
+		for (si = 1; si <= ns; si++)
+			if ((kernels[ki], sizes[si], key) in mem) {
+				pk[++np] = kernels[ki]
+				ps[np] = sizes[si]
+			}
+	return np
+}
+
 {
-	k = $1; s = $2
+	k = $1; s = $2; n = $3
+	# The node count's records and the rest: a record is $4 onwards.
+	$1 = $2 = $3 = ""
+	$0 = substr($0, 4)
 	if (!(k in seen_k)) { seen_k[k] = 1; kernels[++nk] = k }
 	if (!((k, s) in seen_ks)) {
 		seen_ks[k, s] = 1
 		if (!(s in seen_s)) { seen_s[s] = 1; sizes[++ns] = s }
 	}
 }
-$3 == "cost" && $7 != "-" {
-	# kver size cost workload cond rep ns-per-op ops events
-	w = $4; c = $5
+$1 == "cost" && $5 != "-" {
+	# cost workload cond rep ns-per-op ops events
+	w = $2; c = $3
 	if (!((k, w) in seen_w)) { seen_w[k, w] = 1; works[k] = works[k] " " w }
+	if (!((k, n) in seen_kn)) { seen_kn[k, n] = 1; cost_nodes[k] = cost_nodes[k] " " n }
 	cost_k[k] = 1
-	add(k SUBSEP s SUBSEP w SUBSEP c SUBSEP "ns", $7)
-	add(k SUBSEP s SUBSEP w SUBSEP c SUBSEP "ev", $8 > 0 ? $9 / $8 : 0)
-	cost_size[k] = s
+	if (c == "prev")
+		prev_k[k] = 1
+	add(k SUBSEP n SUBSEP w SUBSEP c SUBSEP "ns", $5)
+	add(k SUBSEP n SUBSEP w SUBSEP c SUBSEP "ev", $6 > 0 ? $7 / $6 : 0)
+	cost_size[k, n] = s
 }
-$3 == "scan" {
-	# kver size scan what rep ns pfns
-	add(k SUBSEP s SUBSEP $4 SUBSEP "ns", $6)
-	pfns[k, s, $4] = $7
+$1 == "scan" && n == 2 {
+	# scan what rep ns pfns
+	add(k SUBSEP s SUBSEP $2 SUBSEP "ns", $4)
+	pfns[k, s, $2] = $5
 }
-$3 == "mem" {
-	mem[k, s, $4] = $5
+$1 == "mem" && n == 2 {
+	mem[k, s, $2] = $3
 }
-$3 == "info" && $4 == "clock" {
-	clock[k] = $5 " " $6 " " $7 " " $8
+$1 == "irqsoff" {
+	# irqsoff scenario cond rep max-us cpu ns pcp-pages started ended
+	key = k SUBSEP s SUBSEP n SUBSEP $2 SUBSEP $4
+	if (!(key in seen_irq)) { seen_irq[key] = 1; irq_rows[++nirq] = key }
+	irq[key, $3, "us"] = $5
+	irq[key, $3, "cpu"] = $6
+	irq[key, $3, "ns"] = $7
+	irq[key, $3, "pcp"] = $8
+	irq[key, $3, "from"] = $9
+	irq[key, $3, "to"] = $10
+}
+$1 == "info" && $2 == "clock" {
+	clock[k] = $3 " " $4 " " $5 " " $6
 	sub(/ +$/, "", clock[k])
 }
-$3 == "info" && $4 == "cpus" {
-	cpus[k, s] = $5
+$1 == "info" && $2 == "cpus" {
+	cpus[k, s, n] = $3
 }
-$3 == "info" && $4 == "error" {
-	errors = errors "\n- " k ", " s ": error " $5
+$1 == "info" && $2 == "prev_rev" {
+	prev_rev[k] = $3
+}
+$1 == "info" && $2 == "prev_skipped" {
+	$1 = $2 = ""
+	prev_skip[k] = substr($0, 3)
+}
+$1 == "info" && $2 == "prev_tracepoints" {
+	prev_tp[k] = $3
+}
+$1 == "info" && $2 == "tracepoints" {
+	tp[k] = $3
+}
+$1 == "info" && $2 == "irqsoff_hugetlb_delete_events" {
+	irq_delete[k, s, n] = irq_delete[k, s, n] " " $3
+}
+$1 == "info" && $2 == "irqsoff_pcp_high_max" {
+	irq_high[k, s, n] = $3
+}
+$1 == "info" && $2 == "error" {
+	errors = errors "\n- " k ", " s ", " n " nodes: error " $3
 }
 
 END {
@@ -82,67 +142,140 @@ END {
 		for (j = i; j > 1 && mib(sizes[j - 1]) > mib(sizes[j]); j--) {
 			t = sizes[j]; sizes[j] = sizes[j - 1]; sizes[j - 1] = t
 		}
+	for (ki = 1; ki <= nk; ki++)
+		if (kernels[ki] in cost_k)
+			any_cost = 1
 
-	print "## Cost of the probes, beside ftrace\n"
-	print "Medians of each round's ns per operation: `fault` is one 4 KiB page faulted in and"
-	print "unmapped (anonymous, THP off for the mapping), `allocN` one alloc_pages()/__free_pages()"
-	print "pair at order N.  *not loaded*: memdesc absent; *loaded*: memdesc.ko loaded; *ftrace*:"
-	print "memdesc absent, the same tracepoints it attaches recorded into the ftrace ring buffer;"
-	print "*off*: memdesc loaded with tracking disabled (`control`), so every probe is called and"
-	print "returns at once: what the tracepoints themselves cost, the floor of any probe on them."
-	print "*ev/op*: tracepoint hits per operation (memdesc's `stats`; the ring buffer's entries +"
-	print "overrun).  *ns/event*: (ns/op of the condition - ns/op not loaded) / ev/op (memdesc's"
-	print "ev/op for *off*).  Targets:"
-	print "loaded at most +5% on `fault`, +15% on `allocN`; per event at least 5x cheaper than ftrace."
-	print "Times are guest nanoseconds.  Clock `icount-shift-0`: QEMU -icount shift=0, one guest"
-	print "instruction is one nanosecond, so they count instructions and repeat exactly; `host`:"
-	print "the TCG guest clock follows the host's, shared with other work.\n"
+	if (any_cost) {
+		print "## Cost of the probes, beside ftrace\n"
+		print "Medians of each round's ns per operation: `fault` is one 4 KiB page faulted in and"
+		print "unmapped (anonymous, THP off for the mapping), `allocN` one alloc_pages()/__free_pages()"
+		print "pair at order N.  *not loaded*: memdesc absent; *loaded*: memdesc.ko loaded; *ftrace*:"
+		print "memdesc absent, the same tracepoints it attaches recorded into the ftrace ring buffer;"
+		print "*off*: memdesc loaded with tracking disabled (`control`), so every probe is called and"
+		print "returns at once: what the tracepoints themselves cost, the floor of any probe on them."
+		print "*ev/op*: tracepoint hits per operation (memdesc's `stats`; the ring buffer's entries +"
+		print "overrun).  *ns/event*: (ns/op of the condition - ns/op not loaded) / ev/op (memdesc's"
+		print "ev/op for *off*).  Targets:"
+		print "loaded at most +5% on `fault`, +15% on `allocN`; per event at least 5x cheaper than ftrace."
+		print "Times are guest nanoseconds.  Clock `icount-shift-0`: QEMU -icount shift=0, one guest"
+		print "instruction is one nanosecond, so they count instructions and repeat exactly; `host`:"
+		print "the TCG guest clock follows the host's, shared with other work.\n"
+	}
 	for (ki = 1; ki <= nk; ki++) {
 		k = kernels[ki]
 		if (!(k in cost_k))
 			continue
-		s = cost_size[k]
-		printf "### %s, %s guest, clock: %s\n\n", k, s, clock[k]
-		print "| workload | not loaded ns/op | loaded ns/op | loaded vs not | target | off vs not | ftrace ns/op | ftrace vs not | ev/op memdesc | ev/op ftrace | ns/event memdesc | ns/event off | ns/event ftrace | ftrace / memdesc per event | target |"
-		print "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-		nw = split(works[k], wl, " ")
-		for (wi = 1; wi <= nw; wi++) {
-			w = wl[wi]
-			key = k SUBSEP s SUBSEP w
-			b = median(vals[key SUBSEP "base" SUBSEP "ns"])
-			m = median(vals[key SUBSEP "memdesc" SUBSEP "ns"])
-			# Records from before the off condition have none.
-			has_off = (key SUBSEP "off" SUBSEP "ns") in vals
-			o = has_off ? median(vals[key SUBSEP "off" SUBSEP "ns"]) : 0
-			f = median(vals[key SUBSEP "ftrace" SUBSEP "ns"])
-			em = median(vals[key SUBSEP "memdesc" SUBSEP "ev"])
-			ef = median(vals[key SUBSEP "ftrace" SUBSEP "ev"])
-			lim = w == "fault" ? 5 : 15
-			over = b > 0 ? (m - b) * 100 / b : 0
-			pm = em > 0 ? (m - b) / em : 0
-			po = has_off && em > 0 ? sprintf("%.0f", (o - b) / em) : "-"
-			pf = ef > 0 ? (f - b) / ef : 0
-			if (pm > 0)
-				r = sprintf("%.1fx", pf / pm)
-			else
-				r = "memdesc within noise (<= 0)"
-			printf "| %s | %.0f | %.0f | %s | <= +%d%%: %s | %s | %.0f | %s | %.2f | %.2f | %.0f | %s | %.0f | %s | >= 5x: %s |\n",
-				w, b, m, pct(m, b), lim, verdict(over <= lim),
-				has_off ? pct(o, b) : "-", f, pct(f, b), em, ef, pm, po,
-				pf, r,
-				verdict(pm <= 0 || pf >= 5 * pm)
+		nn = split(cost_nodes[k], nl, " ")
+		sortn(nl, nn)
+		for (ni = 1; ni <= nn; ni++) {
+			n = nl[ni]
+			s = cost_size[k, n]
+			printf "### %s, %s guest, %d nodes, clock: %s\n\n", k, s, n, clock[k]
+			print "| workload | not loaded ns/op | loaded ns/op | loaded vs not | target | off vs not | ftrace ns/op | ftrace vs not | ev/op memdesc | ev/op ftrace | ns/event memdesc | ns/event off | ns/event ftrace | ftrace / memdesc per event | target |"
+			print "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+			nw = split(works[k], wl, " ")
+			for (wi = 1; wi <= nw; wi++) {
+				w = wl[wi]
+				key = k SUBSEP n SUBSEP w
+				b = median(vals[key SUBSEP "base" SUBSEP "ns"])
+				m = median(vals[key SUBSEP "memdesc" SUBSEP "ns"])
+				# Records from before the off condition have none.
+				has_off = (key SUBSEP "off" SUBSEP "ns") in vals
+				o = has_off ? median(vals[key SUBSEP "off" SUBSEP "ns"]) : 0
+				f = median(vals[key SUBSEP "ftrace" SUBSEP "ns"])
+				em = median(vals[key SUBSEP "memdesc" SUBSEP "ev"])
+				ef = median(vals[key SUBSEP "ftrace" SUBSEP "ev"])
+				lim = w == "fault" ? 5 : 15
+				over = b > 0 ? (m - b) * 100 / b : 0
+				pm = em > 0 ? (m - b) / em : 0
+				po = has_off && em > 0 ? sprintf("%.0f", (o - b) / em) : "-"
+				pf = ef > 0 ? (f - b) / ef : 0
+				if (pm > 0)
+					r = sprintf("%.1fx", pf / pm)
+				else
+					r = "memdesc within noise (<= 0)"
+				printf "| %s | %.0f | %.0f | %s | <= +%d%%: %s | %s | %.0f | %s | %.2f | %.2f | %.0f | %s | %.0f | %s | >= 5x: %s |\n",
+					w, b, m, pct(m, b), lim, verdict(over <= lim),
+					has_off ? pct(o, b) : "-", f, pct(f, b), em, ef, pm, po,
+					pf, r,
+					verdict(pm <= 0 || pf >= 5 * pm)
+			}
+			print ""
+		}
+	}
+
+	# The previous release beside this one, per node count.
+	for (ki = 1; ki <= nk; ki++) {
+		k = kernels[ki]
+		if ((k in cost_k) && ((k in prev_k) || (k in prev_skip)))
+			any_prev = 1
+	}
+	if (any_prev) {
+		print "## Before and after: this release beside the previous one\n"
+		print "The same rounds as above: *prev* is the previous release's module (`MEMDESC_BENCH_PREV`)"
+		print "loaded instead of this one, in its turn within each round, counting the same tracepoints"
+		print "with its own `stats`.  *ns/event*: (ns/op of the condition - ns/op not loaded) / ev/op."
+		print "*this / prev*: ratios of this release's figure to the previous one's; below 1.000 this"
+		print "release is cheaper.  Target, at 2 nodes: this release's ns per event not above the"
+		print "previous one's.\n"
+	}
+	for (ki = 1; ki <= nk; ki++) {
+		k = kernels[ki]
+		if (!(k in cost_k))
+			continue
+		if (!(k in prev_k)) {
+			if (k in prev_skip)
+				printf "### %s: no previous release measured (%s)\n\n", k, prev_skip[k]
+			continue
+		}
+		printf "### %s, clock: %s; previous release %s\n\n", k, clock[k], prev_rev[k]
+		if (prev_tp[k] != tp[k])
+			printf "The two attach different tracepoints: this %s, prev %s.\n\n", tp[k], prev_tp[k]
+		print "| nodes | guest | workload | not loaded ns/op | this ns/op | prev ns/op | this / prev ns/op | ev/op this | ev/op prev | ns/event this | ns/event prev | this / prev per event | target |"
+		print "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+		nn = split(cost_nodes[k], nl, " ")
+		sortn(nl, nn)
+		for (ni = 1; ni <= nn; ni++) {
+			n = nl[ni]
+			nw = split(works[k], wl, " ")
+			for (wi = 1; wi <= nw; wi++) {
+				w = wl[wi]
+				key = k SUBSEP n SUBSEP w
+				if (!((key SUBSEP "prev" SUBSEP "ns") in vals))
+					continue
+				b = median(vals[key SUBSEP "base" SUBSEP "ns"])
+				m = median(vals[key SUBSEP "memdesc" SUBSEP "ns"])
+				p = median(vals[key SUBSEP "prev" SUBSEP "ns"])
+				em = median(vals[key SUBSEP "memdesc" SUBSEP "ev"])
+				ep = median(vals[key SUBSEP "prev" SUBSEP "ev"])
+				pm = em > 0 ? (m - b) / em : 0
+				pp = ep > 0 ? (p - b) / ep : 0
+				tgt = "-"
+				if (n == 2)
+					tgt = "this <= prev: " verdict(pm <= pp)
+				printf "| %d | %s | %s | %.0f | %.0f | %.0f | %s | %.2f | %.2f | %.0f | %.0f | %s | %s |\n",
+					n, cost_size[k, n], w, b, m, p, ratio(m, p), em, ep,
+					pm, pp, (pp > 0 ? ratio(pm, pp) : "-"), tgt
+			}
 		}
 		print ""
 	}
 
-	print "## Scan speed\n"
-	print "Medians of reading each debugfs file to its end (`compare` walks and classifies every"
-	print "online PFN, then rechecks; `summary` counts the shadow), and of `page-types -a 0,END`"
-	print "(tools/mm of linux-source-6.12, static) reading /proc/kpageflags over the PFNs the"
-	print "shadow spans, in the same boot.  *vs smallest*: ns per PFN relative to the smallest"
-	print "guest of the kernel; linear cost keeps it near 1.00.\n"
-	print "| kernel (clock) | guest | what | PFNs | ms | PFNs/s | ns/PFN | ns/PFN vs smallest | compare / page-types time |"
-	print "|---|---|---|---:|---:|---:|---:|---:|---:|"
+	for (ki = 1; ki <= nk; ki++)
+		for (si = 1; si <= ns; si++)
+			if ((kernels[ki], sizes[si], "compare", "ns") in vals)
+				any_scan = 1
+	if (any_scan) {
+		print "## Scan speed\n"
+		print "Medians of reading each debugfs file to its end (`compare` walks and classifies every"
+		print "online PFN, then rechecks; `summary` counts the shadow), and of `page-types -a 0,END`"
+		print "(tools/mm of linux-source-6.12, static) reading /proc/kpageflags over the PFNs the"
+		print "shadow spans, in the same boot.  *vs smallest*: ns per PFN relative to the smallest"
+		print "guest of the kernel; linear cost keeps it near 1.00.\n"
+		print "| kernel (clock) | guest | what | PFNs | ms | PFNs/s | ns/PFN | ns/PFN vs smallest | compare / page-types time |"
+		print "|---|---|---|---:|---:|---:|---:|---:|---:|"
+	}
 	for (ki = 1; ki <= nk; ki++) {
 		k = kernels[ki]
 		first = ""
@@ -170,40 +303,144 @@ END {
 			}
 		}
 	}
+	if (any_scan)
+		print ""
+
+	np = mem_pairs("spanned")
+	if (np) {
+		print "## Memory\n"
+		print "Measured around one insmod, after drop_caches.  *shadow*: the words; from the module's"
+		print "`stats` (`shadow_word_bytes`: one kmalloc'd, or failing that vmalloc'd, chunk per"
+		print "section) where it has that line, else the vmalloc areas memdesc's own code made"
+		print "(/proc/vmallocinfo lines naming `[memdesc]`, less one guard page each: the per-node"
+		print "layout before the section table);"
+		print "*module*: its size in /proc/modules (text and data); *slab*: slab bytes (active"
+		print "objects x object size, /proc/slabinfo) after - before, which holds the section table's"
+		print "leaves and root; *percpu*: Percpu after - before"
+		print "(/proc/meminfo, kB granularity) plus the module's own per-cpu section (its size in the"
+		print ".ko x CPUs: it lands in the boot chunk's reserved area, which no counter shows)."
+		print "*fixed* = shadow + module + slab +"
+		print "percpu - 8 x spanned.  *VmallocUsed* and *Slab* (/proc/meminfo, which counts kmalloc's"
+		print "page-sized allocations too) after - before cross-check the"
+		print "shadow.  *MemFree drop* is only a coarse check: pages parked on the per-cpu free lists"
+		print "are not counted free, so it swings by megabytes as those lists fill and drain."
+		print "Target: fixed < 64 KiB.\n"
+		print "| kernel | guest | spanned PFNs | 8 x spanned | shadow | VmallocUsed | Slab | module | slab | percpu | fixed | target | MemFree drop |"
+		print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
+	}
+	for (i = 1; i <= np; i++) {
+		k = pk[i]
+		s = ps[i]
+		sp = mem[k, s, "spanned"]
+		if ((k, s, "shadow_word_bytes") in mem)
+			sh = mem[k, s, "shadow_word_bytes"]
+		else
+			sh = mem[k, s, "vmalloc_memdesc_bytes"] - 4096 * mem[k, s, "vmalloc_memdesc_areas"]
+		mo = mem[k, s, "module_core_bytes"]
+		sl = mem[k, s, "after_slab_bytes"] - mem[k, s, "before_slab_bytes"]
+		pc = (mem[k, s, "after_percpu_kb"] - mem[k, s, "before_percpu_kb"]) * 1024
+		pc += mem[k, s, "module_percpu_bytes"] * cpus[k, s, 2]
+		fixed = sh + mo + sl + pc - 8 * sp
+		drop = (mem[k, s, "before_memfree_kb"] - mem[k, s, "after_memfree_kb"]) * 1024
+		vu = (mem[k, s, "after_vmallocused_kb"] - mem[k, s, "before_vmallocused_kb"]) * 1024
+		ms = "-"
+		if ((k, s, "after_meminfo_slab_kb") in mem)
+			ms = sprintf("%d", (mem[k, s, "after_meminfo_slab_kb"] - mem[k, s, "before_meminfo_slab_kb"]) * 1024)
+		printf "| %s | %s | %d | %d | %d | %d | %s | %d | %d | %d | %d (%.1f KiB) | < 64 KiB: %s | %d |\n",
+			k, s, sp, 8 * sp, sh, vu, ms, mo, sl, pc, fixed,
+			fixed / 1024, verdict(fixed < 65536), drop
+	}
+	if (np)
 	print ""
 
-	print "## Memory\n"
-	print "Measured around one insmod, after drop_caches.  *shadow*: the vmalloc areas memdesc's"
-	print "own code made (/proc/vmallocinfo lines naming `[memdesc]`, less one guard page each);"
-	print "*module*: its size in /proc/modules (text and data); *slab*: slab bytes (active"
-	print "objects x object size, /proc/slabinfo) after - before; *percpu*: Percpu after - before"
-	print "(/proc/meminfo, kB granularity) plus the module's own per-cpu section (its size in the"
-	print ".ko x CPUs: it lands in the boot chunk's reserved area, which no counter shows)."
-	print "*fixed* = shadow + module + slab +"
-	print "percpu - 8 x spanned.  *VmallocUsed* after - before (/proc/meminfo) cross-checks the"
-	print "shadow.  *MemFree drop* is only a coarse check: pages parked on the per-cpu free lists"
-	print "are not counted free, so it swings by megabytes as those lists fill and drain."
-	print "Target: fixed < 64 KiB.\n"
-	print "| kernel | guest | spanned PFNs | 8 x spanned | shadow | VmallocUsed | module | slab | percpu | fixed | target | MemFree drop |"
-	print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
-	for (ki = 1; ki <= nk; ki++) {
-		k = kernels[ki]
-		for (si = 1; si <= ns; si++) {
-			s = sizes[si]
-			if (!((k, s, "spanned") in mem))
+	# The shadow against the RAM the guest has, and the hole below 4 GiB.
+	np = mem_pairs("ram_pfns")
+	if (np) {
+		print "## The shadow against the RAM, with and without a hole\n"
+		print "Per guest, after one insmod of each release (2 nodes).  *RAM PFNs*: pages of the"
+		print "top-level `System RAM` ranges of /proc/iomem; *highest PFN*: the end of the last one;"
+		print "*hole*: PFNs between RAM ranges (the largest gap in brackets).  *listed*: PFNs the"
+		print "`layout` file lists; *listed, not RAM*: of those, PFNs no RAM range holds, what the"
+		print "words spend on holes.  *words*, *table*, *shadow*: this release's `stats`"
+		print "(`shadow_word_bytes`, `shadow_table_bytes`, `shadow_bytes`); *prev shadow*: the"
+		print "previous release's `shadow_bytes` (its words, one range per node span).  *this / 8 x RAM*:"
+		print "the shadow against one word per RAM page.\n"
+		print "| kernel | guest | RAM PFNs | 8 x RAM PFNs | highest PFN | hole PFNs (largest) | listed PFNs | listed, not RAM | words | table | shadow | shadow / 8 x RAM | prev listed PFNs | prev listed, not RAM | prev shadow | shadow / prev | the hole costs this release |"
+		print "|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	}
+	for (i = 1; i <= np; i++) {
+		k = pk[i]
+		s = ps[i]
+		ram = mem[k, s, "ram_pfns"]
+		hole = mem[k, s, "hole_pfns"]
+		nonram = mem[k, s, "layout_pfns"] - mem[k, s, "layout_ram_pfns"]
+		has_p = (k, s, "prev_shadow_bytes") in mem
+		pnon = has_p ? mem[k, s, "prev_layout_pfns"] - mem[k, s, "prev_layout_ram_pfns"] : ""
+		# A hole of a section or more that the words skip costs
+		# them nothing; what remains is the part of a section
+		# around RAM that does not end on a section boundary.
+		if (mem[k, s, "hole_max_pfns"] < 32768)
+			cost = "no section-sized hole"
+		else
+			cost = sprintf("%s: %d words (%d bytes) on non-RAM PFNs, of a %d-PFN hole",
+				nonram < 32768 ? "no" : "**yes**", nonram, 8 * nonram, hole)
+		printf "| %s | %s | %d | %d | %d | %d (%d) | %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %s |\n",
+			k, s, ram, 8 * ram, mem[k, s, "ram_end_pfn"], hole,
+			mem[k, s, "hole_max_pfns"], mem[k, s, "layout_pfns"],
+			nonram, mem[k, s, "shadow_word_bytes"],
+			mem[k, s, "shadow_table_bytes"], mem[k, s, "shadow_bytes"],
+			ratio(mem[k, s, "shadow_bytes"], 8 * ram),
+			has_p ? num(mem[k, s, "prev_layout_pfns"]) : "-",
+			has_p ? num(pnon) : "-",
+			has_p ? num(mem[k, s, "prev_shadow_bytes"]) : "-",
+			has_p ? ratio(mem[k, s, "shadow_bytes"], mem[k, s, "prev_shadow_bytes"]) : "-",
+			cost
+	}
+	if (np)
+		print ""
+
+	if (nirq) {
+		print "## Longest stretch with interrupts off\n"
+		print "The irqsoff tracer's `tracing_max_latency` (µs, by the trace clock), reset and recording"
+		print "turned on just before the step and off just after it, on the CPU that ran the step (in"
+		print "brackets; the only CPU traced), and the functions its trace names as where that stretch"
+		print "started and ended; each scenario without memdesc and with it, in one boot."
+		print "*compare*: every CPU's per-cpu lists filled (`percpu_pagelist_high_fraction`, then"
+		print "memory faulted in and freed on each CPU in turn), then memdesc's `compare` read to its"
+		print "end, or without memdesc `page-types -a 0,END` over the same PFNs; *hugetlb*: a 1 GiB"
+		print "hugetlb folio truncated out of a memfd, whose `mm_filemap_delete_from_page_cache` fires"
+		print "under `xa_lock_irq`.  *step ms*: the step's own time; *pcp pages*: pages on the per-cpu"
+		print "lists just before it.\n"
+		print "| kernel | guest | scenario | round | without: max µs (CPU) | started at | ended at | with memdesc: max µs (CPU) | started at | ended at | with / without | step ms without / with | pcp pages without / with |"
+		print "|---|---|---|---:|---:|---|---|---:|---|---|---:|---|---|"
+	}
+	for (i = 1; i <= nirq; i++) {
+		key = irq_rows[i]
+		split(key, kp, SUBSEP)
+		printf "| %s | %s, %d nodes, %s CPUs | %s | %s | %s (%s) | %s | %s | %s (%s) | %s | %s | %s | %s / %s | %s / %s |\n",
+			kp[1], kp[2], kp[3], cpus[kp[1], kp[2], kp[3]], kp[4], kp[5],
+			irq[key, "base", "us"], irq[key, "base", "cpu"],
+			irq[key, "base", "from"], irq[key, "base", "to"],
+			irq[key, "memdesc", "us"], irq[key, "memdesc", "cpu"],
+			irq[key, "memdesc", "from"], irq[key, "memdesc", "to"],
+			ratio(irq[key, "memdesc", "us"], irq[key, "base", "us"]),
+			irq[key, "base", "ns"] == "" ? "-" : sprintf("%.1f", irq[key, "base", "ns"] / 1e6),
+			irq[key, "memdesc", "ns"] == "" ? "-" : sprintf("%.1f", irq[key, "memdesc", "ns"] / 1e6),
+			irq[key, "base", "pcp"], irq[key, "memdesc", "pcp"]
+	}
+	if (nirq) {
+		print ""
+		for (i = 1; i <= nirq; i++) {
+			split(irq_rows[i], kp, SUBSEP)
+			g = kp[1] SUBSEP kp[2] SUBSEP kp[3]
+			if (g in irq_said)
 				continue
-			sp = mem[k, s, "spanned"]
-			sh = mem[k, s, "vmalloc_memdesc_bytes"] - 4096 * mem[k, s, "vmalloc_memdesc_areas"]
-			mo = mem[k, s, "module_core_bytes"]
-			sl = mem[k, s, "after_slab_bytes"] - mem[k, s, "before_slab_bytes"]
-			pc = (mem[k, s, "after_percpu_kb"] - mem[k, s, "before_percpu_kb"]) * 1024
-			pc += mem[k, s, "module_percpu_bytes"] * cpus[k, s]
-			fixed = sh + mo + sl + pc - 8 * sp
-			drop = (mem[k, s, "before_memfree_kb"] - mem[k, s, "after_memfree_kb"]) * 1024
-			vu = (mem[k, s, "after_vmallocused_kb"] - mem[k, s, "before_vmallocused_kb"]) * 1024
-			printf "| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d (%.1f KiB) | < 64 KiB: %s | %d |\n",
-				k, s, sp, 8 * sp, sh, vu, mo, sl, pc, fixed,
-				fixed / 1024, verdict(fixed < 65536), drop
+			irq_said[g] = 1
+			if (g in irq_high)
+				printf "%s, %s: largest per-cpu list high mark %s pages.", kp[1], kp[2], irq_high[g]
+			if (g in irq_delete)
+				printf " mm_filemap_delete_from_page_cache events memdesc counted per hugetlb round:%s.", irq_delete[g]
+			print ""
 		}
 	}
 	if (errors != "")

@@ -14,14 +14,30 @@
 # others only scan and memory, which are what change with the size.  Scan
 # and memory come first, so every size measures them in a fresh boot: the
 # cost part's module loads and unloads leave vmalloc page tables and
-# per-cpu lists behind that a compare would walk.  The guest's
-# records go to .cache/bench/KVER-SIZE.bench, the report (markdown) to
-# .cache/bench/results.md and standard output.
+# per-cpu lists behind that a compare would walk.  Those boots have two
+# NUMA nodes; then, at the first size only, the cost part again in one
+# boot per other node count of MEMDESC_BENCH_NODES (default "2 3 8"; run.sh
+# --nodes: the memory split evenly, the nodes past the second CPU-less),
+# as the section table finds a word the same way on any number of nodes
+# and the per-node layout did not.  The guest's records go to
+# .cache/bench/KVER-SIZE.bench (KVER-SIZE.nodesN.bench for the other node
+# counts), the report (markdown) to .cache/bench/results.md and standard
+# output.
+#
+# The previous release: MEMDESC_BENCH_PREV (a git revision, default
+# 4aa1da7: the last commit whose shadow is one vmalloc area per node span,
+# found with page_to_nid() and a subtraction, before d439ecb's section
+# table) is exported with git archive, built as scripts/build-module.sh
+# builds, and goes into every boot as /memdesc-prev.ko
+# (MEMDESC_VM_PREV_KO): the cost part times it as the condition "prev",
+# the memory part records its shadow's size.  MEMDESC_BENCH_PREV= (empty)
+# leaves it out; so do a tree without git or without that revision, and a
+# build that fails, each said on standard error and in the report.
 #
 # Knobs (exported to the guest through run.sh): MEMDESC_BENCH_REPS (rounds
-# of base/memdesc/ftrace, default 5), MEMDESC_BENCH_FAULT_MIB (256),
-# MEMDESC_BENCH_FAULT_LOOPS (4), MEMDESC_BENCH_ALLOC_PAIRS (100000 at order
-# 0), MEMDESC_BENCH_SCAN_REPS (3).
+# of base/memdesc/prev/off/ftrace, default 5), MEMDESC_BENCH_FAULT_MIB
+# (256), MEMDESC_BENCH_FAULT_LOOPS (4), MEMDESC_BENCH_ALLOC_PAIRS (100000 at
+# order 0), MEMDESC_BENCH_SCAN_REPS (3).
 #
 # Clock: MEMDESC_BENCH_ICOUNT (default 0) runs the guest with QEMU's
 # -icount shift=0 (run.sh's MEMDESC_VM_ICOUNT): guest time is its
@@ -43,15 +59,20 @@ out=$top/.cache/bench
 # report DIR: the markdown tables from DIR/*.bench.
 report()
 {
-	local dir=$1 f
+	local dir=$1 f base nodes
 
 	for f in "$dir"/*.bench; do
 		[ -f "$f" ] || continue
-		# KVER-SIZE.bench: the size is the last dash-separated part.
-		local base=${f##*/}
+		# KVER-SIZE[.nodesN].bench: the size is the last dash-separated
+		# part; two nodes unless named.
+		base=${f##*/}
 		base=${base%.bench}
-		awk -v kver="${base%-*}" -v size="${base##*-}" \
-			'{ print kver, size, $0 }' "$f"
+		nodes=2
+		case $base in
+		*.nodes[0-9]*)	nodes=${base##*.nodes}; base=${base%.nodes*} ;;
+		esac
+		awk -v kver="${base%-*}" -v size="${base##*-}" -v nodes="$nodes" \
+			'{ print kver, size, nodes, $0 }' "$f"
 	done | awk -f "$top/scripts/bench-report.awk"
 }
 
@@ -66,6 +87,8 @@ kernels=${MEMDESC_KERNELS:-$(cd "$top" && scripts/kernels.sh)}
 icount_default=${MEMDESC_BENCH_ICOUNT:-0}
 [ "$icount_default" = off ] && icount_default=
 sizes=${MEMDESC_BENCH_SIZES:-2G 8G 32G}
+node_counts=${MEMDESC_BENCH_NODES:-2 3 8}
+prev_rev=${MEMDESC_BENCH_PREV-4aa1da7}
 [ -n "$kernels" ] || { echo "bench.sh: no kernel with headers (make deps)" >&2; exit 1; }
 
 # percpu_bytes KO: the size of KO's per-cpu section.  The module loader
@@ -81,9 +104,79 @@ percpu_bytes()
 	echo $((16#${hex:-0}))
 }
 
+# prev_source: the previous release's sources in $out/prev-src, from git;
+# its short name on standard output, or why not on standard error.
+prev_source()
+{
+	local rev
+
+	[ -n "$prev_rev" ] || { echo "MEMDESC_BENCH_PREV is empty" >&2; return 1; }
+	command -v git >/dev/null || { echo "git is not installed" >&2; return 1; }
+	rev=$(git -C "$top" rev-parse --verify --quiet --short "$prev_rev^{commit}") ||
+		{ echo "no revision $prev_rev in $top" >&2; return 1; }
+	rm -rf "$out/prev-src"
+	mkdir -p "$out/prev-src"
+	git -C "$top" archive "$rev" | tar -x -C "$out/prev-src" ||
+		{ echo "git archive $rev failed" >&2; return 1; }
+	echo "$rev"
+}
+
+# prev_build KVER: the previous release's memdesc.ko for KVER, built as
+# scripts/build-module.sh builds (a copy of its Kbuild and sources per
+# kernel); its path on standard output.
+prev_build()
+{
+	local kdir=/lib/modules/$1/build dir=$out/build-prev-$1
+
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp "$out/prev-src"/Kbuild "$out/prev-src"/*.c "$out/prev-src"/*.h "$dir"/ &&
+		make -s -C "$kdir" M="$dir" modules >&2 &&
+		[ -f "$dir/memdesc.ko" ] && echo "$dir/memdesc.ko"
+}
+
+# boot KVER SIZE NODES PARTS NAME: one bench boot; its records, with what
+# the host knows, in $out/NAME.bench.
+boot()
+{
+	local log=$out/$5.log
+
+	echo "bench: $1, $2 guest, $3 nodes: $4" >&2
+	MEMDESC_VM_ICOUNT=$icount MEMDESC_VM_KO=$ko \
+	MEMDESC_VM_PREV_KO=$prev_ko MEMDESC_BENCH_PARTS=$4 \
+		"$top/tests/vm/run.sh" "$1" --bench --mem "$2" --nodes "$3" \
+		>"$log" 2>&1
+	if grep -q '^not ok' "$log" || ! grep -q 'bench ran' "$log"; then
+		echo "bench: $1, $2 guest, $3 nodes failed; see $log" >&2
+		grep '^not ok' "$log" >&2
+		failed=1
+		return
+	fi
+	{
+		cat "$top/.cache/vm/$1.bench"
+		echo "mem module_percpu_bytes $percpu"
+		echo "info clock $clock"
+		echo "info nodes $3"
+		if [ -n "$prev_ko" ]; then
+			echo "info prev_rev $prev_name"
+		else
+			echo "info prev_skipped $prev_why"
+		fi
+	} >"$out/$5.bench"
+}
+
 mkdir -p "$out"
-rm -rf "$out"/*.bench "$out"/*.log "$out"/build-*
+rm -rf "$out"/*.bench "$out"/*.log "$out"/build-* "$out/prev-src"
 failed=0
+prev_name=
+prev_why=
+if prev_name=$(prev_source 2>"$out/prev.log"); then
+	echo "bench: previous release $prev_name (MEMDESC_BENCH_PREV=$prev_rev)" >&2
+else
+	prev_why=$(head -n 1 "$out/prev.log")
+	prev_name=
+	echo "bench: no previous release: $prev_why; the prev condition is skipped" >&2
+fi
 for k in $kernels; do
 	# One build per kernel, so every boot runs the same module.
 	if ! ko=$("$top"/scripts/build-module.sh "$k" "$out/build-$k" \
@@ -91,6 +184,14 @@ for k in $kernels; do
 		echo "bench: build memdesc.ko for $k failed; see $out/$k-build.log" >&2
 		failed=1
 		continue
+	fi
+	prev_ko=
+	if [ -n "$prev_name" ]; then
+		if ! prev_ko=$(prev_build "$k" 2>"$out/$k-prev-build.log"); then
+			prev_ko=
+			prev_why="build of $prev_name for $k failed ($out/$k-prev-build.log)"
+			echo "bench: $prev_why; the prev condition is skipped" >&2
+		fi
 	fi
 	percpu=$(percpu_bytes "$ko")
 	icount=$icount_default
@@ -104,25 +205,14 @@ for k in $kernels; do
 	for s in $sizes; do
 		parts="scan mem"
 		[ "$first" = 1 ] && parts="scan mem cost"
-		first=0
-		echo "bench: $k, $s guest: $parts" >&2
-		log=$out/$k-$s.log
-		MEMDESC_VM_ICOUNT=$icount MEMDESC_VM_KO=$ko \
-		MEMDESC_BENCH_PARTS=$parts \
-			"$top/tests/vm/run.sh" "$k" --bench --mem "$s" \
-			>"$log" 2>&1
-		if grep -q '^not ok' "$log" ||
-		   ! grep -q 'bench ran' "$log"; then
-			echo "bench: $k, $s guest failed; see $log" >&2
-			grep '^not ok' "$log" >&2
-			failed=1
-			continue
+		boot "$k" "$s" 2 "$parts" "$k-$s"
+		if [ "$first" = 1 ]; then
+			for n in $node_counts; do
+				[ "$n" = 2 ] && continue
+				boot "$k" "$s" "$n" cost "$k-$s.nodes$n"
+			done
 		fi
-		{
-			cat "$top/.cache/vm/$k.bench"
-			echo "mem module_percpu_bytes $percpu"
-			echo "info clock $clock"
-		} >"$out/$k-$s.bench"
+		first=0
 	done
 done
 
@@ -130,7 +220,12 @@ done
 	echo "<!-- scripts/bench.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet HEAD -- 2>/dev/null || echo ' + uncommitted changes') -->"
 	echo "<!-- host: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1); QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') TCG -->"
 	echo "<!-- clock: per kernel, in each table's heading -->"
-	echo "<!-- knobs: reps ${MEMDESC_BENCH_REPS:-5}, fault ${MEMDESC_BENCH_FAULT_MIB:-256} MiB x ${MEMDESC_BENCH_FAULT_LOOPS:-4}, alloc pairs ${MEMDESC_BENCH_ALLOC_PAIRS:-100000}, scan reps ${MEMDESC_BENCH_SCAN_REPS:-3} -->"
+	echo "<!-- knobs: reps ${MEMDESC_BENCH_REPS:-5}, fault ${MEMDESC_BENCH_FAULT_MIB:-256} MiB x ${MEMDESC_BENCH_FAULT_LOOPS:-4}, alloc pairs ${MEMDESC_BENCH_ALLOC_PAIRS:-100000}, scan reps ${MEMDESC_BENCH_SCAN_REPS:-3}, nodes ${node_counts} -->"
+	if [ -n "$prev_name" ]; then
+		echo "<!-- previous release: $prev_name (MEMDESC_BENCH_PREV=$prev_rev) -->"
+	else
+		echo "<!-- previous release: none, the prev condition was skipped: $prev_why -->"
+	fi
 	report "$out"
 } >"$out/results.md"
 cat "$out/results.md"

@@ -27,7 +27,10 @@
 # as for make bench; "off" for the host clock), so the figures do not move
 # with the load on the host.  Records go to .cache/bench-irqsoff/, the
 # tables (scripts/bench-report.awk) to .cache/bench-irqsoff/results.md and
-# standard output.  MEMDESC_BENCH_IRQSOFF_REPS (1) rounds,
+# standard output.  The step runs on CPU 0, the only CPU traced: under TCG
+# the vCPUs take turns on one host thread, and an idle vCPU's timer
+# interrupt spanning another's turn would otherwise be the maximum.
+# MEMDESC_BENCH_IRQSOFF_REPS (1) rounds,
 # MEMDESC_BENCH_IRQSOFF_SCENARIOS ("compare hugetlb"); MEMDESC_VM_TIMEOUT
 # (seconds, default 7200) bounds the boot.  Exits non-zero if the boot or
 # a scenario failed.

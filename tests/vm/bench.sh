@@ -8,28 +8,44 @@
 #   cost <workload> <cond> <rep> <ns-per-op> <ops> <events>
 #	workload: fault (ns per 4 KiB page faulted in and unmapped), alloc0,
 #	alloc3, alloc9 (ns per alloc_pages/__free_pages pair at that order);
-#	cond: base (memdesc not loaded), memdesc (loaded), off (loaded, tracking
-#	disabled through control: every probe attached and called, each
-#	returning at its first test - the tracepoint machinery's own cost),
-#	ftrace (memdesc not loaded, the same tracepoints recorded into the
-#	ftrace ring buffer);
-#	events: tracepoint hits during the run - memdesc's stats counts, or
-#	the ring buffer's entries + overrun; 0 for base and off
+#	cond: base (memdesc not loaded), memdesc (loaded), prev (the previous
+#	release, /memdesc-prev.ko, loaded instead; only when the host put it
+#	in), off (loaded, tracking disabled through control: every probe
+#	attached and called, each returning at its first test - the
+#	tracepoint machinery's own cost), ftrace (memdesc not loaded, the same
+#	tracepoints recorded into the ftrace ring buffer);
+#	events: tracepoint hits during the run - memdesc's (or prev's) stats
+#	counts, or the ring buffer's entries + overrun; 0 for base and off
 #   scan <what> <rep> <ns> <pfns>
 #	what: compare, summary (memdesc's debugfs files), page-types (the
 #	kernel's tools/mm/page-types reading /proc/kpageflags over the same
 #	PFNs)
 #   mem <key> <value>	memory before/after insmod, see mem_part: MemFree,
-#	VmallocUsed, Percpu, slab bytes (active objects times size), the
-#	vmalloc areas memdesc's code made, /proc/modules' size, the span
+#	VmallocUsed, Slab, Percpu, slab bytes (active objects times size), the
+#	vmalloc areas memdesc's code made, /proc/modules' size, the span; the
+#	shadow's own sizes (stats); the guest's RAM (/proc/iomem) against the
+#	PFNs the layout lists; the same of the previous release (prev_*)
+#   irqsoff <scenario> <cond> <rep> <max-us> <cpu> <ns> <pcp-pages>
+#	<started-at> <ended-at>
+#	the irqsoff tracer's longest stretch with interrupts off while one
+#	step ran (see irqsoff_part): tracing_max_latency, the CPU and the
+#	functions its trace names; ns: the step's own time; pcp-pages: pages
+#	on the per-cpu lists just before it (- when not counted)
 #
-# The four conditions take turns within each round, so drift in the
+# The cost conditions take turns within each round, so drift in the
 # emulator hits them alike.  Settings (from /etc/memdesc-vm.conf):
-# BENCH_PARTS ("cost scan mem"), BENCH_REPS, BENCH_FAULT_MIB,
-# BENCH_FAULT_LOOPS, BENCH_ALLOC_PAIRS (order 0; order 3 gets 1/4, order 9
-# 1/32), BENCH_SCAN_REPS.
+# BENCH_PARTS ("cost scan mem"; "irqsoff" on its own), BENCH_REPS,
+# BENCH_FAULT_MIB, BENCH_FAULT_LOOPS, BENCH_ALLOC_PAIRS (order 0; order 3
+# gets 1/4, order 9 1/32), BENCH_SCAN_REPS, BENCH_IRQSOFF_REPS (1),
+# BENCH_IRQSOFF_FRACTION (percpu_pagelist_high_fraction, 8: the largest
+# lists the kernel allows), BENCH_IRQSOFF_SCENARIOS ("compare hugetlb").
+# /init exports only the first few; the file is read here for the rest.
+
+# shellcheck disable=SC1091	# written by run.sh
+[ -r /etc/memdesc-vm.conf ] && . /etc/memdesc-vm.conf
 
 MEMDESC_KO=${MEMDESC_KO:-/memdesc.ko}
+PREV_KO=${PREV_KO:-/memdesc-prev.ko}
 BENCH_KO=${BENCH_KO:-/memdesc_bench.ko}
 parts=${BENCH_PARTS:-cost scan mem}
 reps=${BENCH_REPS:-5}
@@ -37,6 +53,9 @@ fault_mib=${BENCH_FAULT_MIB:-256}
 fault_loops=${BENCH_FAULT_LOOPS:-4}
 pairs=${BENCH_ALLOC_PAIRS:-100000}
 scan_reps=${BENCH_SCAN_REPS:-3}
+irqsoff_reps=${BENCH_IRQSOFF_REPS:-1}
+irqsoff_fraction=${BENCH_IRQSOFF_FRACTION:-8}
+irqsoff_scenarios=${BENCH_IRQSOFF_SCENARIOS:-compare hugetlb}
 
 dbg=/sys/kernel/debug/memdesc
 tr=/sys/kernel/tracing
@@ -53,6 +72,12 @@ memdesc_load()
 memdesc_unload()
 {
 	rmmod memdesc || { echo "info error rmmod-memdesc"; exit 1; }
+}
+
+# The previous release: the same module name, so it unloads as memdesc.
+prev_load()
+{
+	insmod "$PREV_KO" || { echo "info error insmod-prev"; exit 1; }
 }
 
 # Probe hits so far: the sum of memdesc's event counts.  Shell builtins
@@ -139,13 +164,13 @@ measure()
 	for w in fault alloc0 alloc3 alloc9; do
 		sum=0
 		case $1 in
-		memdesc)	memdesc_events ;;
+		memdesc|prev)	memdesc_events ;;
 		ftrace)		ftrace_on ;;
 		esac
 		before=$sum
 		workload "$w" || echo "info error workload-$w-$1"
 		case $1 in
-		memdesc)	memdesc_events ;;
+		memdesc|prev)	memdesc_events ;;
 		ftrace)		echo 0 >"$tr/tracing_on"; ftrace_events ;;
 		esac
 		ev=$((sum - before))
@@ -155,14 +180,31 @@ measure()
 	done
 }
 
+# attached: the tracepoints the loaded module attached, one line.
+attached()
+{
+	awk '$1 == "event" && $3 == 1 { printf "%s%s", n++ ? " " : "", $2 }
+	     END { print "" }' "$dbg/stats"
+}
+
+# The order in a round is base, memdesc, prev, off, ftrace: the new
+# module and the previous one each loaded fresh, off on a third load.
 cost_part()
 {
 	insmod "$BENCH_KO" || { echo "info error insmod-bench"; return 1; }
 	memdesc_load
-	tracepoints=$(awk '$1 == "event" && $3 == 1 { print $2 }' "$dbg/stats")
+	tracepoints=$(attached)
 	memdesc_unload
-	# shellcheck disable=SC2086	# one line from a word list
-	echo "info tracepoints $(echo $tracepoints | tr ' ' ,)"
+	echo "info tracepoints $(echo "$tracepoints" | tr ' ' ,)"
+	has_prev=
+	if [ -f "$PREV_KO" ]; then
+		has_prev=1
+		prev_load
+		echo "info prev_tracepoints $(attached | tr ' ' ,)"
+		memdesc_unload
+	else
+		echo "info prev absent"
+	fi
 	echo "info ftrace_buffer_kb $(cat "$tr/buffer_size_kb")"
 	# One untimed pass: faults in the programs, warms the per-cpu lists.
 	measure base 0 >/dev/null
@@ -171,6 +213,13 @@ cost_part()
 		measure base "$rep"
 		memdesc_load
 		measure memdesc "$rep"
+		memdesc_unload
+		if [ -n "$has_prev" ]; then
+			prev_load
+			measure prev "$rep"
+			memdesc_unload
+		fi
+		memdesc_load
 		echo disable >"$dbg/control" ||
 			{ echo "info error control-disable"; exit 1; }
 		measure off "$rep"
@@ -225,19 +274,104 @@ vmalloc_memdesc()
 		/proc/vmallocinfo
 }
 
-# snap PREFIX: the counters that a load can move.
+# snap PREFIX: the counters that a load can move.  Slab (meminfo) also
+# counts kmalloc()'s page-sized allocations, which is where the section
+# chunks go; slabinfo does not.
 snap()
 {
 	echo "mem ${1}_memfree_kb $(meminfo MemFree)"
 	echo "mem ${1}_vmallocused_kb $(meminfo VmallocUsed)"
+	echo "mem ${1}_meminfo_slab_kb $(meminfo Slab)"
 	echo "mem ${1}_slab_bytes $(slab_bytes)"
 	echo "mem ${1}_percpu_kb $(meminfo Percpu)"
 }
 
+# The guest's RAM: "<start-pfn> <end-pfn>" (end exclusive) of every
+# top-level "System RAM" range of /proc/iomem (addresses are shown to root
+# only), whole pages.  Shell arithmetic: busybox awk has no 64-bit hex.
+iomem_ram()
+{
+	while IFS= read -r line; do
+		case $line in
+		" "*)			continue ;;
+		*" : System RAM")	;;
+		*)			continue ;;
+		esac
+		r=${line%% *}
+		echo "$(((0x${r%-*} + 4095) / 4096)) $(((0x${r#*-} + 1) / 4096))"
+	done </proc/iomem
+}
+
+# The listed ranges of the loaded module: "<start-pfn> <end-pfn>".
+layout_ranges()
+{
+	awk '$1 == "range" { print $3, $3 + $4 }' "$dbg/layout"
+}
+
+# overlap FILE-A FILE-B: PFNs in both sets of ranges (each sorted, not
+# overlapping within itself).
+overlap()
+{
+	sum=0
+	while read -r a0 a1; do
+		while read -r b0 b1; do
+			lo=$a0
+			[ "$b0" -gt "$lo" ] && lo=$b0
+			hi=$a1
+			[ "$b1" -lt "$hi" ] && hi=$b1
+			[ "$hi" -gt "$lo" ] && sum=$((sum + hi - lo))
+		done <"$2"
+	done <"$1"
+	echo "$sum"
+}
+
+# ram_records: the RAM the guest has, and the holes between its ranges.
+ram_records()
+{
+	iomem_ram >/tmp/ram.ranges
+	ram=0
+	n=0
+	holes=0
+	hole_max=0
+	end=
+	while read -r s e; do
+		ram=$((ram + e - s))
+		n=$((n + 1))
+		if [ -n "$end" ] && [ "$s" -gt "$end" ]; then
+			holes=$((holes + s - end))
+			[ $((s - end)) -gt "$hole_max" ] && hole_max=$((s - end))
+		fi
+		end=$e
+	done </tmp/ram.ranges
+	echo "mem ram_pfns $ram"
+	echo "mem ram_ranges $n"
+	echo "mem ram_end_pfn ${end:-0}"
+	echo "mem hole_pfns $holes"
+	echo "mem hole_max_pfns $hole_max"
+	sed 's/^/info iomem_ram /' /tmp/ram.ranges
+}
+
+# layout_records PREFIX: what the loaded module lists, against the RAM.
+layout_records()
+{
+	layout_ranges >/tmp/layout.ranges
+	awk -v p="$1" '{ n++; s += $2 - $1; if ($2 > e) e = $2 }
+		END { printf "mem %slayout_pfns %d\nmem %slayout_ranges %d\nmem %slayout_end_pfn %d\n",
+		      p, s, p, n, p, e }' /tmp/layout.ranges
+	echo "mem ${1}layout_ram_pfns $(overlap /tmp/layout.ranges /tmp/ram.ranges)"
+	awk -v p="$1" '$1 == "pfns" || $1 == "untracked_pfns" ||
+		       $1 ~ /^shadow.*_bytes$/ || $1 == "chunks" ||
+		       $1 == "chunks_vmalloc" { print "mem " p $1, $2 }' \
+		"$dbg/stats"
+}
+
 # Memory: before and after insmod, after settling.  The vmallocinfo lines
-# name their caller, so the shadow (and nothing else) is counted exactly.
+# name their caller, so vmalloc memory of the module's own (the previous
+# release's shadow, chunks kvmalloc() could not place in one piece) is
+# counted exactly.  Then the previous release, loaded alone, for its size.
 mem_part()
 {
+	ram_records
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	sleep 1
@@ -246,8 +380,7 @@ mem_part()
 	sleep 1
 	snap after
 	awk '$1 == "spanned" { print "mem spanned " $2 }' "$dbg/summary"
-	awk '$1 == "shadow_bytes" { print "mem shadow_bytes " $2 }' \
-		"$dbg/stats"
+	layout_records ""
 	v=$(vmalloc_memdesc)
 	echo "mem vmalloc_memdesc_bytes ${v% *}"
 	echo "mem vmalloc_memdesc_areas ${v#* }"
@@ -255,6 +388,170 @@ mem_part()
 		/proc/modules
 	grep '\[memdesc\]' /proc/vmallocinfo | sed 's/^/info vmallocinfo /'
 	memdesc_unload
+	[ -f "$PREV_KO" ] || { echo "info prev absent"; return 0; }
+	prev_load
+	layout_records prev_
+	v=$(vmalloc_memdesc)
+	echo "mem prev_vmalloc_memdesc_bytes ${v% *}"
+	memdesc_unload
+}
+
+# === irqsoff: the longest stretch with interrupts off ===
+
+# Pages on every per-cpu list now, and the largest list's high mark.
+pcp_pages()
+{
+	awk '$1 == "count:" { c += $2 } END { print c + 0 }' /proc/zoneinfo
+}
+
+pcp_high_max()
+{
+	awk '$1 == "high:" && $2 > m { m = $2 } END { print m + 0 }' \
+		/proc/zoneinfo
+}
+
+# pcp_fill: fault in and free, on each CPU in turn, a little more memory
+# than its largest list holds: the pages freed stay on that CPU's list up
+# to its high mark.  THP is off for the mapping (memdesc_bench fault).
+pcp_fill()
+{
+	mib=$(($(pcp_high_max) * 4 * 5 / 4 / 1024 + 16))
+	cpu=0
+	while [ "$cpu" -lt "$ncpus" ]; do
+		taskset -c "$cpu" memdesc_bench fault "$mib" 1 >/dev/null ||
+			echo "info error irqsoff-fill-cpu$cpu"
+		cpu=$((cpu + 1))
+	done
+}
+
+# The window: the maximum reset and recording on just before the step,
+# recording off just after, so what is read afterwards is the step's.
+irqsoff_reset()
+{
+	echo 0 >"$tr/tracing_max_latency"
+	echo 1 >"$tr/tracing_on"
+}
+
+irqsoff_stop()
+{
+	echo 0 >"$tr/tracing_on"
+}
+
+# "<max-us> <cpu>" and, last, "<started-at> <ended-at>" of the longest
+# stretch since the reset, from the irqsoff trace's header.
+irqsoff_result()
+{
+	us=$(cat "$tr/tracing_max_latency")
+	cpu=$(sed -n 's/^# latency:.*CPU#\([0-9]*\).*/\1/p' "$tr/trace" | head -n 1)
+	started=$(sed -n 's/^#  *=> started at: *//p' "$tr/trace" | head -n 1)
+	ended=$(sed -n 's/^#  *=> ended at: *//p' "$tr/trace" | head -n 1)
+	echo "$us ${cpu:--} $1 $2 ${started:-?} ${ended:-?}"
+}
+
+# irqsoff_trace SCENARIO COND REP: the longest stretch's trace as info
+# lines: its header, and the stack the tracer took where it ended.
+irqsoff_trace()
+{
+	grep -v '^#  *|\|^# *$\|^#  *-*$' "$tr/trace" |
+		sed "s/^/info irqsoff_trace $1 $2 $3 /"
+}
+
+# irqsoff_compare COND REP: the per-cpu lists full on every CPU, then
+# compare (memdesc) or page-types over the same PFNs (base), on the traced
+# CPU: the kernel's own longest stretch under that load is what compare is
+# held against.
+irqsoff_compare()
+{
+	pcp_fill
+	pages=$(pcp_pages)
+	irqsoff_reset
+	if [ "$1" = memdesc ]; then
+		r=$(taskset -c "$irqsoff_cpu" memdesc_bench read "$dbg/compare")
+	else
+		r=$(taskset -c "$irqsoff_cpu" memdesc_bench exec page-types -a "0,$ram_end")
+	fi
+	irqsoff_stop
+	[ "$1" = base ] && [ "${r#* }" != 0 ] &&
+		echo "info error page-types-exit ${r#* }"
+	echo "irqsoff compare $1 $2 $(irqsoff_result "${r% *}" "$pages")"
+	irqsoff_trace compare "$1" "$2"
+	[ "$1" = memdesc ] &&
+		awk '$1 == "counter" && $2 == "pcp_truncated" { print "info irqsoff_pcp_truncated", $3 }' \
+			"$dbg/stats"
+}
+
+# irqsoff_hugetlb COND REP: a 1 GiB hugetlb folio faulted into a memfd and
+# truncated away, on the traced CPU; the helper opens the window just
+# before the truncation and closes it just after.
+irqsoff_hugetlb()
+{
+	ev0=0
+	[ "$1" = memdesc ] && ev0=$(delete_events)
+	r=$(taskset -c "$irqsoff_cpu" memdesc_bench hugetlb "$tr") ||
+		{ echo "info error irqsoff-hugetlb-$1"; return; }
+	echo "irqsoff hugetlb $1 $2 $(irqsoff_result "${r% *}" -)"
+	irqsoff_trace hugetlb "$1" "$2"
+	if [ "$1" = memdesc ]; then
+		echo "info irqsoff_hugetlb_delete_events $(($(delete_events) - ev0))"
+		awk '$1 == "counter" && $2 == "bad_block" { print "info irqsoff_bad_block", $3 }' \
+			"$dbg/stats"
+	fi
+}
+
+delete_events()
+{
+	awk '$1 == "event" && $2 == "mm_filemap_delete_from_page_cache" { print $4 }' \
+		"$dbg/stats"
+}
+
+# One 1 GiB page in the hugetlb pool, allocated now (alloc_contig_pages).
+hugetlb_pool()
+{
+	h=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+	[ -w "$h" ] || { echo "info error hugetlb-no-1g-pages"; return 1; }
+	echo 1 >"$h"
+	[ "$(cat "$h")" = 1 ] ||
+		{ echo "info error hugetlb-1g-pool $(cat "$h")"; return 1; }
+}
+
+# Each scenario without memdesc and with it, in this boot, under the
+# irqsoff tracer (whose hooks cost both conditions alike).  The step runs
+# on CPU 0 and only CPU 0 is traced (tracing_cpumask): under TCG the vCPUs
+# take turns on one host thread, so an idle vCPU's timer interrupt that
+# spans another vCPU's turn reads as tens of milliseconds with interrupts
+# off, and over all CPUs that is the maximum whatever the step does.
+irqsoff_part()
+{
+	irqsoff_cpu=0
+	ncpus=$(grep -c ^processor /proc/cpuinfo)
+	ram_records >/dev/null
+	ram_end=$(awk 'END { print $2 }' /tmp/ram.ranges)
+	echo "$irqsoff_fraction" >/proc/sys/vm/percpu_pagelist_high_fraction ||
+		echo "info error percpu_pagelist_high_fraction"
+	echo "info irqsoff_pcp_high_max $(pcp_high_max)"
+	echo "info irqsoff_end_pfn $ram_end"
+	scenarios=
+	for sc in $irqsoff_scenarios; do
+		[ "$sc" = hugetlb ] && ! hugetlb_pool && continue
+		scenarios="$scenarios $sc"
+	done
+	echo 0 >"$tr/tracing_on"
+	echo irqsoff >"$tr/current_tracer" ||
+		{ echo "info error irqsoff-tracer"; return 1; }
+	printf '%x\n' $((1 << irqsoff_cpu)) >"$tr/tracing_cpumask"
+	echo "info irqsoff_traced_cpu $irqsoff_cpu"
+	rep=1
+	while [ "$rep" -le "$irqsoff_reps" ]; do
+		for sc in $scenarios; do
+			"irqsoff_$sc" base "$rep"
+			memdesc_load
+			"irqsoff_$sc" memdesc "$rep"
+			memdesc_unload
+		done
+		rep=$((rep + 1))
+	done
+	echo nop >"$tr/current_tracer"
+	echo 1 >"$tr/tracing_on"
 }
 
 mount -t tracefs tracefs "$tr" 2>/dev/null

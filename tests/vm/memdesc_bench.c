@@ -10,6 +10,18 @@
  *					read).  Prints "<ns> <bytes>".
  *   memdesc_bench exec CMD [ARG]...	run CMD with its output discarded.
  *					Prints "<ns> <exit-status>".
+ *   memdesc_bench hugetlb [DIR]	put one 1 GiB hugetlb page into a
+ *					memfd (MFD_HUGETLB | MFD_HUGE_1GB)
+ *					by faulting it in, unmap it, then
+ *					truncate the file to 0, which deletes
+ *					the folio from the page cache under
+ *					xa_lock_irq.  With DIR, a tracefs
+ *					directory (make bench-irqsoff), the
+ *					truncation alone is traced: "0" goes
+ *					to DIR/tracing_max_latency and
+ *					DIR/tracing_on just before and after
+ *					it.  Prints "<ns> <bytes>" of the
+ *					truncation.
  *
  * Times are CLOCK_MONOTONIC.  Under TCG they are emulated time, so only
  * ratios between runs in one boot mean anything.
@@ -22,11 +34,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MEMDESC_BENCH_READ_BUF	(1024 * 1024)
+#define MEMDESC_BENCH_GIGANTIC	(1024UL * 1024 * 1024)
+
+/* Older libc headers lack these; the values are the kernel's UAPI. */
+#ifndef MFD_HUGETLB
+#define MFD_HUGETLB		0x0004U
+#endif
+#ifndef MFD_HUGE_SHIFT
+#define MFD_HUGE_SHIFT		26
+#endif
+#ifndef MFD_HUGE_1GB
+#define MFD_HUGE_1GB		(30U << MFD_HUGE_SHIFT)
+#endif
 
 static void __attribute__((noreturn)) fatal(const char *what)
 {
@@ -122,6 +147,62 @@ static int bench_exec(char **argv)
 	return 0;
 }
 
+/* Write @val to @dir/@name: a tracefs control file. */
+static void write_tracefs(const char *dir, const char *name, const char *val)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		fatal(path);
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		fatal(path);
+	close(fd);
+}
+
+/*
+ * One gigantic folio into a hugetlbfs file and out again.  The fault
+ * allocates it from the pool (nr_hugepages of hugepages-1048576kB must be
+ * at least 1) and adds it to the page cache; ftruncate() to 0 removes it
+ * with mm_filemap_delete_from_page_cache firing under the mapping's
+ * xa_lock_irq, which is the step timed, and returns it to the pool.
+ */
+static int bench_hugetlb(const char *tracefs)
+{
+	uint64_t start, ns;
+	char *p;
+	int fd;
+
+	fd = syscall(SYS_memfd_create, "memdesc_bench",
+		     MFD_HUGETLB | MFD_HUGE_1GB);
+	if (fd < 0)
+		fatal("memfd_create(MFD_HUGETLB | MFD_HUGE_1GB)");
+	if (ftruncate(fd, MEMDESC_BENCH_GIGANTIC))
+		fatal("ftruncate 1 GiB");
+	p = mmap(NULL, MEMDESC_BENCH_GIGANTIC, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		fatal("mmap 1 GiB hugetlb");
+	p[0] = 1;
+	if (munmap(p, MEMDESC_BENCH_GIGANTIC))
+		fatal("munmap");
+	if (tracefs) {
+		write_tracefs(tracefs, "tracing_max_latency", "0\n");
+		write_tracefs(tracefs, "tracing_on", "1\n");
+	}
+	start = now_ns();
+	if (ftruncate(fd, 0))
+		fatal("ftruncate 0");
+	ns = now_ns() - start;
+	if (tracefs)
+		write_tracefs(tracefs, "tracing_on", "0\n");
+	close(fd);
+	printf("%llu %lu\n", (unsigned long long)ns, MEMDESC_BENCH_GIGANTIC);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "fault"))
@@ -131,7 +212,9 @@ int main(int argc, char **argv)
 		return bench_read(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "exec"))
 		return bench_exec(argv + 2);
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "hugetlb"))
+		return bench_hugetlb(argc == 3 ? argv[2] : NULL);
 	fprintf(stderr,
-		"usage: memdesc_bench fault MIB LOOPS | read FILE | exec CMD [ARG]...\n");
+		"usage: memdesc_bench fault MIB LOOPS | read FILE | exec CMD [ARG]... | hugetlb [DIR]\n");
 	return 2;
 }
