@@ -117,7 +117,8 @@ struct memdesc_root {
 static struct memdesc_root memdesc_empty_root;
 static struct memdesc_leaf memdesc_empty_leaf;
 
-static struct memdesc_root __rcu *memdesc_root = &memdesc_empty_root;
+static struct memdesc_root __rcu *memdesc_root =
+	RCU_INITIALIZER(&memdesc_empty_root);
 /* The table's shape and every section's state; see the top of the file. */
 static DEFINE_MUTEX(memdesc_shadow_mutex);
 
