@@ -297,6 +297,30 @@ static unsigned int mt_online_blocks(void)
 }
 
 /*
+ * The virtio interrupts' counts into the test log: a resize the guest never
+ * acts on is a config-change interrupt that did not arrive, or one that
+ * did and a worker that is stuck (the sysrq-w dump tells those apart).
+ */
+static void mt_log_virtio_irqs(void)
+{
+	FILE *f = fopen("/proc/interrupts", "re");
+	char line[1024];
+	size_t len;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "virtio"))
+			continue;
+		len = strlen(line);
+		if (len && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		ksft_print_msg("interrupts: %s\n", line);
+	}
+	fclose(f);
+}
+
+/*
  * Wait until node @nid's MemTotal reads @want_kb, onlining new blocks where
  * the kernel does not.  Return: false on timeout (after @seconds).
  */
@@ -319,6 +343,7 @@ static bool mt_wait_memtotal(int nid, unsigned long long want_kb,
 				       what, nid, kb, want_kb, seconds);
 			/* Where is it stuck: blocked tasks into the kernel log. */
 			md_write_file("/proc/sysrq-trigger", "w");
+			mt_log_virtio_irqs();
 			return false;
 		}
 		usleep(100000);
@@ -720,6 +745,8 @@ struct mt_compare {
 /* x86-64's KASAN shadow, 4-level paging: Documentation/arch/x86/x86_64/mm.rst */
 #define MT_KASAN_SHADOW_START	0xffffec0000000000ULL
 #define MT_KASAN_SHADOW_END	0xfffffc0000000000ULL
+/* The lowest kernel address with 4-level paging. */
+#define MT_KERNEL_SPACE		0xffff800000000000ULL
 
 /*
  * Pages KASAN holds as shadow of memory hot-added since boot: its memory
@@ -734,15 +761,26 @@ static unsigned long long mt_kasan_hotplug_pages(void)
 	unsigned long long pages = 0, n, start;
 	char line[512], *p;
 	FILE *f = fopen("/proc/vmallocinfo", "re");
+	bool ok;
 
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
 		p = strstr(line, " pages=");
+		if (!p || sscanf(p, " pages=%llu", &n) != 1)
+			continue;
+		/*
+		 * %pK hides addresses unless kptr_restrict lets them out
+		 * ("(____ptrval____)" or a hash, not a kernel address);
+		 * then the caller alone tells KASAN's areas.
+		 */
 		if (sscanf(line, "0x%llx", &start) == 1 &&
-		    start >= MT_KASAN_SHADOW_START &&
-		    start < MT_KASAN_SHADOW_END && p &&
-		    sscanf(p, " pages=%llu", &n) == 1)
+		    start >= MT_KERNEL_SPACE)
+			ok = start >= MT_KASAN_SHADOW_START &&
+			     start < MT_KASAN_SHADOW_END;
+		else
+			ok = strstr(line, " notifier_call_chain+") != NULL;
+		if (ok)
 			pages += n;
 	}
 	fclose(f);

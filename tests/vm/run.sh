@@ -59,6 +59,7 @@
 # (-icount shift=SHIFT,sleep=off: one instruction is 2^SHIFT ns), so guest
 # timings repeat exactly whatever else loads the host; make bench uses it.
 # MEMDESC_VM_TESTS="prog ..." runs only those guest programs.
+# MEMDESC_VM_APPEND adds to the guest kernel's command line.
 # MEMDESC_VM_KO=PATH tests a prebuilt module instead of building one, and
 # MEMDESC_VM_TRUTH_KO=PATH a prebuilt memdesc_truth.ko.  In test mode a
 # second memdesc.ko built as for a kernel whose headers know INVLPGB (no
@@ -517,8 +518,10 @@ for ((i = 0; i < nodes; i++)); do
 	qemu+=(-numa "node,nodeid=$i$cpus,memdev=mem$i")
 	node_list="${node_list:+$node_list + }${size}M"
 done
+append="console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
+append+=${MEMDESC_VM_APPEND:+ $MEMDESC_VM_APPEND}
 qemu+=(-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
+	-append "$append"
 	-nic none -nographic -no-reboot -monitor none)
 smp="$vcpus vCPUs${gbpages:+, 1 GiB pages}"
 # The topology guest: 6 GiB of RAM split 3 + 3 GiB, so that with QEMU's
@@ -545,7 +548,7 @@ if [ -n "$topology" ]; then
 		-device virtio-mem-pci,id=vm0,memdev=vmem0,node=2,requested-size=0
 		-device virtio-mem-pci,id=vm1,memdev=vmem1,node=1,requested-size=0
 		-kernel "$kernel" -initrd "$initrd"
-		-append "console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
+		-append "$append"
 		-nic none -nographic -no-reboot
 		-monitor "unix:$monitor,server,nowait")
 	smp="8 vCPUs, nodes 3G + 3G + CPU-less node 2, virtio-mem vm0 2G vm1 1G"
