@@ -1723,7 +1723,16 @@ TEST_F_TIMEOUT(topology, many_cpus, MD_TIMEOUT(600))
 	}
 	EXPECT_EQ(0, failed);
 	EXPECT_LT(0, ops);
-	EXPECT_EQ(4, stressors);
+	/*
+	 * The YAML lists a stressor once it has finished a bogo op
+	 * (--metrics-brief).  On a kernel slowed enough to scale the
+	 * timeouts (the debug tier: KASAN under TCG, about 10,000 times
+	 * fewer ops) a vm or tmpfs pass over its share of memory does not
+	 * finish in 30 s; the load is there all the same (the busy CPUs,
+	 * below).
+	 */
+	EXPECT_LE(MD_TIMEOUT_SCALE == 1 ? 4U : 1U, stressors);
+	EXPECT_GE(4U, stressors);
 	EXPECT_LE(MT_STRESS_SECONDS, t1 - t0 + 0.5);
 	/* One instance of each stressor per CPU: every CPU mostly busy. */
 	for (cpu = 0; cpu < MT_CPUS; cpu++) {
