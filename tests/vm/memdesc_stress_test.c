@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memdesc_stress_test.c - memdesc.ko under what a production kernel throws
- * at it (issue 5): stress-ng on every vCPU, load/unload cycles under load,
+ * at it: stress-ng on every vCPU, load/unload cycles under load,
  * memory and CPU hotplug under load, failing load-time allocations, fuzzed
  * writes to every writable file, and an unprivileged user.
  *
@@ -31,7 +31,7 @@
 #define MS_MEMORY	"/sys/devices/system/memory"
 #define MS_CPU1		"/sys/devices/system/cpu/cpu1/online"
 
-#define MS_LOAD_SECONDS		60	/* issue 5: at least 60 s */
+#define MS_LOAD_SECONDS		60	/* a minute of load, at the least */
 #define MS_CYCLES		50	/* load/unload cycles under load */
 #define MS_MEM_CYCLES		20	/* memory block offline/online */
 #define MS_CPU_CYCLES		10	/* cpu1 offline/online */
@@ -213,7 +213,7 @@ static const struct md_rec *ms_one(struct __test_metadata *_metadata,
 
 /*
  * compare's verdict, as memdesc_test.c's md_check_compare_agrees() gives it
- * (the foundation issue's thresholds): nothing unknown, zone and node never
+ * (the suite's thresholds): nothing unknown, zone and node never
  * wrong, state right for at least 99.9% of the PFNs compared.  Prints the
  * figures.  Return: persistent state disagreements.
  */
@@ -267,7 +267,7 @@ static void ms_dev_shm(void)
 /*
  * ms_stress_start - stress-ng on every vCPU ("0" instances: one per online
  * CPU) in the background for at most @seconds
- * @full:	all the memory stressors of issue 5; else the ones that keep
+ * @full:	all the memory stressors of the load test; else the ones that keep
  *		the allocator busy without pinning memory (for hotplug)
  *
  * Memory sizes are kept well under the guest's 2 GiB: an OOM kill prints a
@@ -443,7 +443,7 @@ FIXTURE_TEARDOWN(stress)
 }
 
 /*
- * Issue 5 part 1: stress-ng on every vCPU for 60 s (vm, mmap, fork,
+ * Load: stress-ng on every vCPU for 60 s (vm, mmap, fork,
  * page-out and in, malloc, POSIX shm, tmpfs and file churn on tmpfs) while
  * another process reads compare and summary in a loop.  Once the load
  * stops and the system settles, compare must meet the load-time thresholds.
@@ -477,7 +477,7 @@ TEST_F_TIMEOUT(stress, load_60s, MD_TIMEOUT(600))
 }
 
 /*
- * Issue 5 part 2: 50 load/unload cycles while stress-ng runs.  Each load
+ * Faults: 50 load/unload cycles while stress-ng runs.  Each load
  * must succeed and serve its files, each unload must leave no directory;
  * with the module gone and the caches dropped, VmallocUsed, Slab and
  * MemFree must come back within the tolerances above, and where the kernel
@@ -687,7 +687,7 @@ static int ms_movable_block(int top, const char **online)
 }
 
 /*
- * Issue 5 part 2: a memory block offline and online again, 20 times, while
+ * Faults: a memory block offline and online again, 20 times, while
  * stress-ng runs.  While it is offline the shadow must read holes, once it
  * is back pages; afterwards compare must agree (the block's zone changed
  * to Movable on the way: zone must still never disagree).
@@ -777,7 +777,7 @@ TEST_F_TIMEOUT(stress, memory_hotplug, MD_TIMEOUT(900))
 }
 
 /*
- * Issue 5 part 2: cpu1 offline and online again while stress-ng runs, with
+ * Faults: cpu1 offline and online again while stress-ng runs, with
  * a compare read while it is away (its per-cpu lists drained into the
  * buddy lists with events); afterwards compare must agree.
  */
@@ -1371,7 +1371,7 @@ static long ms_fuzz_concurrent(const char *file, bool pfn,
 }
 
 /*
- * Issue 5 part 3: 10,000 fuzzed writes to one writable file from one
+ * Bad input: 10,000 fuzzed writes to one writable file from one
  * writer, then 4 x 1,000 from concurrent writers, with tracking disabled so
  * the raw shadow must read back byte for byte the same afterwards.  For
  * pfn, the selection must follow every accepted write and survive every
@@ -1461,7 +1461,7 @@ TEST_F_TIMEOUT(stress, fuzz_control, MD_TIMEOUT(600))
 /* === Access === */
 
 /*
- * Issue 5 part 3: nobody (uid and gid 65534, no groups, no capabilities
+ * Bad input: nobody (uid and gid 65534, no groups, no capabilities
  * left after setuid) can open no file for reading or writing.
  */
 TEST_F(stress, nobody_opens_nothing)

@@ -982,7 +982,7 @@ TEST_F_TIMEOUT(memdesc, control, MD_TIMEOUT(600))
 	md_file_free(&cmp);
 }
 
-/* === issue 4 files: transitions, projection, layout, shadow === */
+/* === the files: transitions, projection, layout, shadow === */
 
 /*
  * A workload makes pages change class through the events that say so: the
