@@ -17,6 +17,7 @@
 #ifndef _MEMDESC_H
 #define _MEMDESC_H
 
+#include <linux/jump_label.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
@@ -46,6 +47,16 @@ enum memdesc_stat {
 	MEMDESC_EV_MEMORY_FAILURE,	/* ras:memory_failure_event */
 	MEMDESC_EV_KSM_MERGE,		/* ksm:ksm_merge_with_ksm_page (6.4+) */
 	MEMDESC_EV_KSM_REMOVE,		/* ksm:ksm_remove_ksm_page (6.4+) */
+	/* Function hooks (memdesc_hooks.c), where no tracepoint is. */
+	MEMDESC_EV_FIRST_HOOK,
+	MEMDESC_EV_SET_MOVABLE = MEMDESC_EV_FIRST_HOOK, /* __SetPageMovable */
+	MEMDESC_EV_MANAGED_PAGES,	/* adjust_managed_page_count */
+	MEMDESC_EV_VMALLOC,		/* __vmalloc_node_range */
+	MEMDESC_EV_ALLOC_BULK,		/* alloc_pages_bulk */
+	MEMDESC_EV_SWAP_CACHE_ADD,	/* add_to_swap_cache */
+	MEMDESC_EV_SWAP_CACHE_DELETE,	/* delete_from_swap_cache */
+	MEMDESC_EV_GUARD_SET,		/* __set_page_guard (not 6.1) */
+	MEMDESC_EV_GUARD_CLEAR,		/* __clear_page_guard (not 6.1) */
 	MEMDESC_NR_EVENTS,
 	MEMDESC_STAT_ALLOC_FAILED = MEMDESC_NR_EVENTS, /* alloc event, NULL page */
 	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN with no chunk */
@@ -55,6 +66,7 @@ enum memdesc_stat {
 	MEMDESC_STAT_PCP_TRUNCATED,	/* per-cpu pages past the snapshot */
 	MEMDESC_STAT_RESYNCED,		/* words a resync wrote */
 	MEMDESC_STAT_HOTPLUG,		/* memory blocks on- or offlined */
+	MEMDESC_STAT_HOOK_TRUNCATED,	/* pages a hook left to resync */
 	MEMDESC_NR_STATS,
 };
 
@@ -176,12 +188,35 @@ void memdesc_sync_enable(void);
 
 /* === Probes (memdesc_probes.c) === */
 
+/* Tracking on or off (control file); patched out of the probes when on. */
+DECLARE_STATIC_KEY_TRUE(memdesc_tracking);
+
+/* Count an event, or tell the probe to return if tracking is off. */
+static __always_inline bool memdesc_event(enum memdesc_stat event)
+{
+	if (!static_branch_likely(&memdesc_tracking))
+		return false;
+	memdesc_count(event);
+	return true;
+}
+
+void memdesc_retype(struct page *page, enum memdesc_stat source);
+
 int memdesc_probes_register(const char *skip_events);
 void memdesc_probes_unregister(void);
 void memdesc_probes_track(bool on);
 bool memdesc_probes_tracking(void);
 const char *memdesc_probe_name(enum memdesc_stat event);
 bool memdesc_probe_attached(enum memdesc_stat event);
+
+/* === Function hooks (memdesc_hooks.c) === */
+
+void memdesc_hooks_register(void);
+void memdesc_hooks_unregister(void);
+const char *memdesc_hook_name(enum memdesc_stat event);
+bool memdesc_hook_attached(enum memdesc_stat event);
+void memdesc_hook_skip(enum memdesc_stat event);
+unsigned long memdesc_hooks_missed(void);
 
 /* === vmalloc snapshot (memdesc_vmalloc.c) === */
 

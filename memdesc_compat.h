@@ -151,6 +151,20 @@ static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
 }
 #endif
 
+/* === Function hooks (memdesc_hooks.c) === */
+
+/*
+ * Memory allocation profiling (6.10) renamed the allocator's entry points
+ * to *_noprof, behind macros; the hooks attach to the functions.
+ */
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+#define MEMDESC_VMALLOC_SYMBOL		"__vmalloc_node_range_noprof"
+#define MEMDESC_ALLOC_BULK_SYMBOL	"alloc_pages_bulk_noprof"
+#else
+#define MEMDESC_VMALLOC_SYMBOL		"__vmalloc_node_range"
+#define MEMDESC_ALLOC_BULK_SYMBOL	"__alloc_pages_bulk"
+#endif
+
 /* === Kernel page-table walk (memdesc_vmalloc.c) === */
 
 /*

@@ -20,7 +20,8 @@
  *   reserved	PageReserved()			(the zero page is reserved)
  *   slab	PageSlab()			(6.1 page flag, 6.12 page type)
  *   pgtable	PageTable()
- *   guard	PageGuard()			(only with debug_pagealloc)
+ *   guard	PageGuard()			(only with debug_pagealloc),
+ *		with its block, order from page_private(), as for a buddy
  *   offline	PageOffline()			(balloon, virtio-mem)
  *   netpool	page_pool's pp_magic		(see memdesc_compat.h)
  *   movable	__PageMovable(): non-LRU movable (zsmalloc, balloon)
@@ -348,6 +349,29 @@ static bool memdesc_find_buddy(struct page *page, unsigned long pfn,
 	return false;
 }
 
+/*
+ * The guard block holding an unreferenced page, if debug_pagealloc made
+ * one: a buddy split left it out of the free lists, marked PageGuard on
+ * its first page with its order in page_private(), as a buddy head is.
+ */
+static bool memdesc_find_guard(struct page *page, unsigned long pfn,
+			       unsigned long *start, unsigned int *order)
+{
+	unsigned int o;
+
+	for (o = 0; o <= MEMDESC_MAX_PAGE_ORDER; o++) {
+		unsigned long head_pfn = pfn & ~((1UL << o) - 1);
+		struct page *head = page - (pfn - head_pfn);
+
+		if (PageGuard(head) && memdesc_buddy_order(head) >= o) {
+			*start = head_pfn;
+			*order = memdesc_buddy_order(head);
+			return true;
+		}
+	}
+	return false;
+}
+
 /**
  * struct memdesc_kind - what a page is, before order, zone and node
  * @type:	enum memdesc_type
@@ -490,6 +514,8 @@ static bool memdesc_live_unreferenced_free(struct memdesc_live_walk *walk,
 u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(pfn);
+	unsigned long start;
+	unsigned int order;
 	u64 word;
 	int nid;
 
@@ -512,6 +538,10 @@ u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn)
 	if (!page_ref_count(page) &&
 	    memdesc_live_unreferenced_free(walk, page, pfn, nid, &word))
 		return word;
+	if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC) && !page_ref_count(page) &&
+	    memdesc_find_guard(page, pfn, &start, &order))
+		return memdesc_live_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_GUARD,
+					 order, page, nid, pfn == start);
 	return memdesc_live_used(walk, page, page, nid);
 }
 

@@ -36,17 +36,7 @@
 #include <trace/events/ksm.h>
 #endif
 
-/* Tracking on or off (control file); patched out of the probes when on. */
-static DEFINE_STATIC_KEY_TRUE(memdesc_tracking);
-
-/* Count an event, or tell the probe to return if tracking is off. */
-static __always_inline bool memdesc_event(enum memdesc_stat event)
-{
-	if (!static_branch_likely(&memdesc_tracking))
-		return false;
-	memdesc_count(event);
-	return true;
-}
+DEFINE_STATIC_KEY_TRUE(memdesc_tracking);
 
 /* An allocated page's word: the events do not say what it will become. */
 static u64 memdesc_alloc_word(struct page *page, unsigned int order)
@@ -83,8 +73,15 @@ static void memdesc_probe_page_alloc(void *data, struct page *page,
 				 MEMDESC_EV_PAGE_ALLOC);
 }
 
-/* Describe a page's whole allocation as it is at the time of the event. */
-static void memdesc_retype(struct page *page, enum memdesc_stat source)
+/**
+ * memdesc_retype - describe a page's allocation as it is now
+ * @page:	any page of it
+ * @source:	the event, for the transition counts
+ *
+ * The live classifier's word for the whole allocation, at the time of the
+ * event.  Never sleeps, allocates or locks.
+ */
+void memdesc_retype(struct page *page, enum memdesc_stat source)
 {
 	struct page *head = compound_head(page);
 	u64 word = memdesc_live_kind_word(head);
@@ -352,7 +349,7 @@ struct memdesc_probe {
 	bool attached;
 };
 
-static struct memdesc_probe memdesc_probes[MEMDESC_NR_EVENTS] = {
+static struct memdesc_probe memdesc_probes[MEMDESC_EV_FIRST_HOOK] = {
 	[MEMDESC_EV_PAGE_ALLOC] = {
 		"mm_page_alloc", memdesc_probe_page_alloc, true },
 	[MEMDESC_EV_PAGE_FREE] = {
@@ -432,11 +429,14 @@ static int memdesc_probes_skip(const char *list)
 		if (!*name)
 			continue;
 		for (i = 0; i < MEMDESC_NR_EVENTS; i++)
-			if (!strcmp(name, memdesc_probes[i].name))
+			if (!strcmp(name, memdesc_probe_name(i)))
 				break;
 		if (i == MEMDESC_NR_EVENTS) {
-			pr_err("skip_events: no tracepoint '%s'\n", name);
+			pr_err("skip_events: no tracepoint or hook '%s'\n",
+			       name);
 			err = -EINVAL;
+		} else if (i >= MEMDESC_EV_FIRST_HOOK) {
+			memdesc_hook_skip(i);
 		} else if (memdesc_probes[i].required) {
 			pr_err("skip_events: %s is required\n", name);
 			err = -EINVAL;
@@ -452,15 +452,16 @@ static void memdesc_probes_find(struct tracepoint *tp, void *priv)
 {
 	int i;
 
-	for (i = 0; i < MEMDESC_NR_EVENTS; i++)
+	for (i = 0; i < MEMDESC_EV_FIRST_HOOK; i++)
 		if (!strcmp(tp->name, memdesc_probes[i].name))
 			memdesc_probes[i].tp = tp;
 }
 
 /**
- * memdesc_probes_register - attach every probe whose tracepoint exists
- * @skip_events: comma-separated optional tracepoints to leave detached, or
- *		NULL
+ * memdesc_probes_register - attach every probe whose tracepoint exists, and
+ *	every function hook whose function does
+ * @skip_events: comma-separated optional tracepoints and hooks to leave
+ *		detached, or NULL
  *
  * A missing or skipped optional tracepoint disables only what it feeds;
  * stats shows it detached.  On error nothing stays attached.
@@ -480,7 +481,7 @@ int memdesc_probes_register(const char *skip_events)
 		goto fail;
 	for_each_kernel_tracepoint(memdesc_probes_find, NULL);
 
-	for (i = 0; i < MEMDESC_NR_EVENTS; i++) {
+	for (i = 0; i < MEMDESC_EV_FIRST_HOOK; i++) {
 		p = &memdesc_probes[i];
 		if (p->skip) {
 			pr_info("tracepoint %s skipped, not tracked\n", p->name);
@@ -506,6 +507,7 @@ int memdesc_probes_register(const char *skip_events)
 		}
 		p->attached = true;
 	}
+	memdesc_hooks_register();
 	return 0;
 
 fail:
@@ -523,7 +525,8 @@ void memdesc_probes_unregister(void)
 	struct memdesc_probe *p;
 	int i;
 
-	for (i = 0; i < MEMDESC_NR_EVENTS; i++) {
+	memdesc_hooks_unregister();
+	for (i = 0; i < MEMDESC_EV_FIRST_HOOK; i++) {
 		p = &memdesc_probes[i];
 		if (p->attached)
 			tracepoint_probe_unregister(p->tp, p->func, NULL);
@@ -567,6 +570,8 @@ bool memdesc_probes_tracking(void)
  */
 const char *memdesc_probe_name(enum memdesc_stat event)
 {
+	if (event >= MEMDESC_EV_FIRST_HOOK)
+		return memdesc_hook_name(event);
 	return memdesc_probes[event].name;
 }
 
@@ -578,5 +583,7 @@ const char *memdesc_probe_name(enum memdesc_stat event)
  */
 bool memdesc_probe_attached(enum memdesc_stat event)
 {
+	if (event >= MEMDESC_EV_FIRST_HOOK)
+		return memdesc_hook_attached(event);
 	return READ_ONCE(memdesc_probes[event].attached);
 }

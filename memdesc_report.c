@@ -26,6 +26,7 @@ static const char * const memdesc_stat_names[] = {
 	[MEMDESC_STAT_PCP_TRUNCATED]	= "pcp_truncated",
 	[MEMDESC_STAT_RESYNCED]		= "resynced",
 	[MEMDESC_STAT_HOTPLUG]		= "hotplug",
+	[MEMDESC_STAT_HOOK_TRUNCATED]	= "hook_truncated",
 };
 
 static_assert(ARRAY_SIZE(memdesc_stat_names) == MEMDESC_NR_STATS);
@@ -809,7 +810,7 @@ int memdesc_report_stats(struct seq_file *m)
 	unsigned long chunks, remote, vmalloc;
 	int i;
 
-	seq_puts(m, "# event tracepoint attached count\n");
+	seq_puts(m, "# event tracepoint-or-hook attached count\n");
 	for (i = 0; i < MEMDESC_NR_EVENTS; i++)
 		seq_printf(m, "event %s %d %lu\n", memdesc_stat_name(i),
 			   memdesc_probe_attached(i), memdesc_stat_read(i));
@@ -830,5 +831,6 @@ int memdesc_report_stats(struct seq_file *m)
 	seq_printf(m, "seeded %d\n", memdesc_sync_seeded());
 	seq_printf(m, "tracking %d\n", memdesc_probes_tracking());
 	seq_printf(m, "vmalloc_walk %d\n", memdesc_vmalloc_walkable());
+	seq_printf(m, "hook_missed %lu\n", memdesc_hooks_missed());
 	return 0;
 }

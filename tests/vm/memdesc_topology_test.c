@@ -32,7 +32,6 @@
 #include "kselftest_harness.h"
 #include "memdesc_vm.h"
 
-#define MT_CONF		"/etc/memdesc-vm.conf"
 #define MT_MODULES	"/etc/memdesc-topology.modules"
 #define MT_MEMORY	"/sys/devices/system/memory"
 #define MT_NODE		"/sys/devices/system/node"
@@ -71,21 +70,6 @@ static double mt_now(void)
 
 /* === Small files === */
 
-/* The first line of @path, newline removed; false if it cannot be read. */
-static bool mt_read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fgets(buf, size, f) != NULL;
-	fclose(f);
-	if (ok)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ok;
-}
-
 /* MemTotal of node @nid in kB; 0 while the node has no memory. */
 static unsigned long long mt_node_memtotal_kb(int nid)
 {
@@ -108,49 +92,12 @@ static unsigned long long mt_block_bytes(void)
 {
 	char buf[64];
 
-	if (!mt_read_line(MT_MEMORY "/block_size_bytes", buf, sizeof(buf)))
+	if (!md_read_line(MT_MEMORY "/block_size_bytes", buf, sizeof(buf)))
 		return 0;
 	return strtoull(buf, NULL, 16);
 }
 
-/* === Asking the host: the console, with the token of this run === */
-
-static const char *mt_token(void)
-{
-	static char token[64];
-	char line[256];
-	FILE *f;
-
-	if (token[0])
-		return token;
-	f = fopen(MT_CONF, "re");
-	if (!f)
-		return NULL;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "TOKEN=%63s", token) == 1)
-			break;
-	fclose(f);
-	return token[0] ? token : NULL;
-}
-
-/* Write "<token> @tag @text" on the console, where run.sh reads it. */
-static int mt_console(const char *tag, const char *text)
-{
-	const char *token = mt_token();
-	char line[256];
-	int fd, len, ret = 0;
-
-	if (!token)
-		return -ENOENT;
-	len = snprintf(line, sizeof(line), "%s %s %s\n", token, tag, text);
-	fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, line, len) != len)
-		ret = -EIO;
-	close(fd);
-	return ret;
-}
+/* === Asking the host (md_console()) === */
 
 /* Ask the host to set virtio-mem device @dev (vm0, vm1) to @mib MiB. */
 static void mt_request(struct __test_metadata *_metadata, const char *dev,
@@ -160,9 +107,9 @@ static void mt_request(struct __test_metadata *_metadata, const char *dev,
 
 	snprintf(req, sizeof(req), "qom-set %s requested-size %uM", dev, mib);
 	ksft_print_msg("request: %s\n", req);
-	ASSERT_EQ(0, mt_console("Q", req)) {
+	ASSERT_EQ(0, md_console("Q", req)) {
 		TH_LOG("cannot write the request to the console (no token in "
-		       MT_CONF "?)");
+		       MD_VM_CONF "?)");
 	}
 }
 
@@ -227,12 +174,12 @@ static int mt_blocks_read(struct mt_blocks *mb)
 		b->nr = nr;
 		snprintf(path, sizeof(path), MT_MEMORY "/%s/state", de->d_name);
 		/* A block being removed may vanish under us: skip it. */
-		if (!mt_read_line(path, buf, sizeof(buf)))
+		if (!md_read_line(path, buf, sizeof(buf)))
 			continue;
 		b->online = !strcmp(buf, "online");
 		snprintf(path, sizeof(path), MT_MEMORY "/%s/phys_index",
 			 de->d_name);
-		if (!mt_read_line(path, buf, sizeof(buf)))
+		if (!md_read_line(path, buf, sizeof(buf)))
 			continue;
 		b->section = strtoull(buf, NULL, 16);
 		snprintf(path, sizeof(path), MT_MEMORY "/%s", de->d_name);
@@ -269,7 +216,7 @@ static bool mt_kernel_onlines(void)
 {
 	char buf[64];
 
-	return mt_read_line(MT_MEMORY "/auto_online_blocks", buf,
+	return md_read_line(MT_MEMORY "/auto_online_blocks", buf,
 			    sizeof(buf)) && strcmp(buf, "offline");
 }
 
@@ -288,7 +235,7 @@ static unsigned int mt_online_blocks(void)
 		    !isdigit((unsigned char)de->d_name[6]))
 			continue;
 		snprintf(path, sizeof(path), MT_MEMORY "/%s/state", de->d_name);
-		if (mt_read_line(path, buf, sizeof(buf)) &&
+		if (md_read_line(path, buf, sizeof(buf)) &&
 		    !strcmp(buf, "offline") && !md_write_file(path, "online"))
 			n++;
 	}
@@ -1007,13 +954,13 @@ TEST_F_TIMEOUT(topology, hotadd_new_node, MD_TIMEOUT(300))
 	char *p;
 	int fd;
 
-	ASSERT_TRUE(mt_read_line(MT_NODE "/online", buf, sizeof(buf)));
+	ASSERT_TRUE(md_read_line(MT_NODE "/online", buf, sizeof(buf)));
 	ksft_print_msg("figure nodes_at_boot %s\n", buf);
 	ASSERT_STREQ("0-1", buf);
-	ASSERT_TRUE(mt_read_line("/sys/devices/system/cpu/online", buf,
+	ASSERT_TRUE(md_read_line("/sys/devices/system/cpu/online", buf,
 				 sizeof(buf)));
 	snprintf(info, sizeof(info), "topology_cpus %s", buf);
-	mt_console("INFO", info);
+	md_console("INFO", info);
 	ASSERT_EQ(MT_CPUS, sysconf(_SC_NPROCESSORS_ONLN));
 	pfns0 = mt_stat(_metadata, "pfns", NULL);
 
@@ -1021,10 +968,10 @@ TEST_F_TIMEOUT(topology, hotadd_new_node, MD_TIMEOUT(300))
 	mt_load_virtio(_metadata);
 	ASSERT_TRUE(mt_wait_memtotal(MT_NEW_NODE, 512 * 1024,
 				     MD_TIMEOUT(60), "node2_online"));
-	ASSERT_TRUE(mt_read_line(MT_NODE "/online", buf, sizeof(buf)));
+	ASSERT_TRUE(md_read_line(MT_NODE "/online", buf, sizeof(buf)));
 	ksft_print_msg("figure nodes_after_hotadd %s\n", buf);
 	snprintf(info, sizeof(info), "topology_nodes %s", buf);
-	mt_console("INFO", info);
+	md_console("INFO", info);
 	ASSERT_STREQ("0-2", buf);
 
 	/* summary: node 2's zones hold its 512 MiB. */
@@ -1230,6 +1177,19 @@ static void mt_check_shrunk(struct __test_metadata *_metadata,
 	ksft_print_msg("figure %s_compare_live_offline %llu shadow_free %llu\n",
 		       when, c.live_offline, c.free_offline);
 	EXPECT_EQ(expected, c.live_offline);
+	/*
+	 * virtio-mem gives each subblock back with adjust_managed_page_count()
+	 * once its pages are PageOffline: the module's hook there types them.
+	 */
+	EXPECT_EQ(0, c.free_offline) {
+		TH_LOG("%s: %llu fake-offlined pages still free in the shadow",
+		       when, c.free_offline);
+	}
+	EXPECT_EQ(offline, counts[MEMDESC_CLASS_OFFLINE]) {
+		TH_LOG("%s: %llu of %llu fake-offlined pages offline in the shadow",
+		       when, counts[MEMDESC_CLASS_OFFLINE],
+		       offline);
+	}
 	free(now.b);
 	free(w);
 }
@@ -1466,7 +1426,7 @@ TEST_F_TIMEOUT(topology, gigantic_page, MD_TIMEOUT(300))
 		TH_LOG("no 1 GiB hugetlb pages: does the CPU model have pdpe1gb?");
 	}
 	ASSERT_EQ(0, md_write_file(MT_HUGE_1G, "1"));
-	ASSERT_TRUE(mt_read_line(MT_HUGE_1G, buf, sizeof(buf)));
+	ASSERT_TRUE(md_read_line(MT_HUGE_1G, buf, sizeof(buf)));
 	nr = strtoull(buf, NULL, 10);
 	if (nr != 1)
 		SKIP(return, "the kernel found no free 1 GiB range (nr_hugepages %llu)",
@@ -1883,7 +1843,7 @@ TEST_F_TIMEOUT(topology, untracked, MD_TIMEOUT(300))
 	mt_request(_metadata, "vm1", 384);
 	ret = mt_wait_memtotal(MT_OLD_NODE, kb0 + 128 * 1024, MD_TIMEOUT(60),
 			       "node1_untracked");
-	mt_read_line(MT_FAIL_NTH, buf, sizeof(buf));
+	md_read_line(MT_FAIL_NTH, buf, sizeof(buf));
 	ksft_print_msg("figure fail_nth_after %s\n", buf);
 	/* It fired, and cleared itself. */
 	EXPECT_STREQ("0", buf);

@@ -669,53 +669,49 @@ TEST_F(truth, kmalloc_large)
 }
 
 /*
- * vmalloc: live vmalloc_unmap (mapped in the vmalloc area, not in user
- * space).  The shadow cannot know vmalloc (docs/TRANSITIONS.md): it shows
- * how the pages were allocated.  vm_area_alloc_pages() takes several pages
- * from alloc_pages_bulk(), whose per-cpu fast path emits no mm_page_alloc
- * ("free | driver" there): the shadow still reads free.  For a single page
- * the bulk allocator falls back to the one-page allocator, which does emit
- * it: driver.  Free orders are informational (buddy merges emit nothing),
- * so only the class is asserted for free.
+ * vmalloc: vmalloc_unmap on both sides (mapped in the vmalloc area, not in
+ * user space).  No event names a vmalloc page; the module's hook on
+ * __vmalloc_node_range() types every page of the area at its return,
+ * whether it came from alloc_pages_bulk()'s per-cpu fast path (no
+ * mm_page_alloc) or from the one-page allocator: order 0, each page its
+ * own head, as vm_area_alloc_pages() splits what it allocates.
  */
+static const struct mdt_want mdt_vmalloc = {
+	"vmalloc_unmap", 0, 1, "vmalloc_unmap", 0, -1,
+};
+
 TEST_F(truth, vmalloc)
 {
-	const struct mdt_want bulk = {
-		"free", -1, -1, "vmalloc_unmap", 0, -1,
-	};
-	const struct mdt_want one = {
-		"driver", 0, 1, "vmalloc_unmap", 0, -1,
-	};
-
-	mdt_check_kind(_metadata, &self->recs, "vmalloc", &bulk,
+	mdt_check_kind(_metadata, &self->recs, "vmalloc", &mdt_vmalloc,
 		       MEMDESC_TRUTH_VMALLOC_PAGES);
-	mdt_check_kind(_metadata, &self->recs, "vmalloc_one", &one, 1);
+	mdt_check_kind(_metadata, &self->recs, "vmalloc_one", &mdt_vmalloc, 1);
 }
 
 /* vmalloc_user() never mapped: as vmalloc. */
 TEST_F(truth, vmalloc_user)
 {
-	const struct mdt_want bulk = {
-		"free", -1, -1, "vmalloc_unmap", 0, -1,
-	};
-
-	mdt_check_kind(_metadata, &self->recs, "vmalloc_user", &bulk,
+	mdt_check_kind(_metadata, &self->recs, "vmalloc_user", &mdt_vmalloc,
 		       MEMDESC_TRUTH_VMALLOC_USER_PAGES);
 }
 
 /*
  * vmalloc_user() mapped into user space with remap_vmalloc_range():
- * vmalloc_map while mapped (our pagemap shows the same PFNs), vmalloc_unmap
- * again after munmap().  The shadow as for vmalloc.
+ * vmalloc_map live while mapped (our pagemap shows the same PFNs),
+ * vmalloc_unmap again after munmap().  Mapping into user space and out of
+ * it have no event (docs/TRANSITIONS.md): the shadow keeps what it had,
+ * vmalloc_unmap from the hook, vmalloc_map after a resync.
  */
 TEST_F(truth, vmalloc_mmap)
 {
 	const size_t size = MEMDESC_TRUTH_VMALLOC_MMAP_PAGES * MDT_PAGE;
 	const struct mdt_want mapped = {
-		"free", -1, -1, "vmalloc_map", 0, -1,
+		"vmalloc_unmap", 0, 1, "vmalloc_map", 0, -1,
+	};
+	const struct mdt_want resynced = {
+		"vmalloc_map", 0, -1, "vmalloc_map", 0, -1,
 	};
 	const struct mdt_want unmapped = {
-		"free", -1, -1, "vmalloc_unmap", 0, -1,
+		"vmalloc_map", 0, -1, "vmalloc_unmap", 0, -1,
 	};
 	struct mdt_recs recs;
 	size_t i, n = 0;
@@ -743,6 +739,14 @@ TEST_F(truth, vmalloc_mmap)
 	mdt_check_kind(_metadata, &recs, "vmalloc_mmap", &mapped, n);
 	mdt_recs_free(&recs);
 
+	/* A resync copies the live word: vmalloc_map on both sides. */
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "resync"));
+	mdt_read_recs(_metadata, &recs);
+	mdt_check_kind(_metadata, &recs, "vmalloc_mmap", &resynced,
+		       MEMDESC_TRUTH_VMALLOC_MMAP_PAGES);
+	mdt_recs_free(&recs);
+
+	/* munmap() has no event either: the shadow keeps vmalloc_map. */
 	ASSERT_EQ(0, munmap(self->map, size));
 	self->map = NULL;
 	mdt_read_recs(_metadata, &recs);
@@ -1025,8 +1029,8 @@ TEST_F_TIMEOUT(truth_user, thp, MD_TIMEOUT(180))
  * KSM: identical pages merged into one KSM page.  Live ksm.  The shadow
  * learns it from ksm_merge_with_ksm_page, which came with 6.4; 6.1 has no
  * KSM event, and the page keeps the anon it had (docs/TRANSITIONS.md,
- * "anon | ksm | 6.1").  ksmd may be slow under TCG: up to 20 s, then SKIP
- * only if it merged nothing of ours.
+ * "anon | ksm | 6.1") until a resync reads it back.  ksmd may be slow under
+ * TCG: up to 20 s, then SKIP only if it merged nothing of ours.
  */
 TEST_F_TIMEOUT(truth_user, ksm, MD_TIMEOUT(120))
 {
@@ -1090,6 +1094,19 @@ TEST_F_TIMEOUT(truth_user, ksm, MD_TIMEOUT(120))
 			mdt_check_pfn(_metadata, &t, "ksm", pfn, &want);
 	}
 	mdt_tally_end(_metadata, &t, "ksm", 1);
+
+	/*
+	 * Without KSM events the shadow learns a KSM page only from the live
+	 * state: at load (seeding) or at a resync.  After one, ksm.
+	 */
+	if (ksm_events)
+		return;
+	want.shadow = "ksm";
+	want.shadow_head = -1;
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "resync"));
+	memset(&t, 0, sizeof(t));
+	mdt_check_pfn(_metadata, &t, "ksm", pfn0, &want);
+	mdt_tally_end(_metadata, &t, "ksm after resync", 1);
 }
 
 /*

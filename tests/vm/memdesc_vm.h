@@ -129,6 +129,91 @@ static inline int md_write_file(const char *path, const char *s)
 	return err;
 }
 
+/* The first line of @path, newline removed; false if it cannot be read. */
+static inline bool md_read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, size, f) != NULL;
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+/* What run.sh tells the guest: MODE, TOKEN, TESTS. */
+#define MD_VM_CONF	"/etc/memdesc-vm.conf"
+
+/* This run's token, which marks the console lines run.sh reads; or NULL. */
+static inline const char *md_token(void)
+{
+	static char token[64];
+	char line[256];
+	FILE *f;
+
+	if (token[0])
+		return token;
+	f = fopen(MD_VM_CONF, "re");
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "TOKEN=%63s", token) == 1)
+			break;
+	fclose(f);
+	return token[0] ? token : NULL;
+}
+
+/*
+ * Write "<token> @tag @text" on the console, where run.sh reads it: "Q"
+ * asks its monitor agent for something (a balloon or virtio-mem size),
+ * "INFO" reports a figure.  Return: 0 or -errno.
+ */
+static inline int md_console(const char *tag, const char *text)
+{
+	const char *token = md_token();
+	char line[256];
+	int fd, len, ret = 0;
+
+	if (!token)
+		return -ENOENT;
+	len = snprintf(line, sizeof(line), "%s %s %s\n", token, tag, text);
+	fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, line, len) != len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Load the modules listed in @list, one path a line, in order; one already
+ * loaded (built in, or loaded before) is fine.  Return: how many loaded,
+ * or -errno of the first that failed.
+ */
+static inline int md_load_modules(const char *list)
+{
+	char path[4096];
+	int n = 0, ret;
+	FILE *f = fopen(list, "re");
+
+	if (!f)
+		return -errno;
+	while (fscanf(f, "%4095s", path) == 1) {
+		ret = md_load(path, "");
+		if (ret && ret != -EEXIST) {
+			fclose(f);
+			return ret;
+		}
+		n += !ret;
+	}
+	fclose(f);
+	return n;
+}
+
 /* A /proc/meminfo value in kB, or 0. */
 static inline unsigned long md_meminfo_kb(const char *key)
 {
@@ -237,7 +322,7 @@ static const struct md_syntax md_mismatches_syntax[] = {
 };
 
 static const struct md_syntax md_stats_syntax[] = {
-	{ "event",	"sbn" },	/* tracepoint attached count */
+	{ "event",	"sbn" },	/* tracepoint-or-hook attached count */
 	{ "counter",	"sn" },		/* name value */
 	{ "pfns",	"n" },
 	{ "untracked_pfns", "n" },
@@ -251,6 +336,7 @@ static const struct md_syntax md_stats_syntax[] = {
 	{ "seeded",	"b" },
 	{ "tracking",	"b" },
 	{ "vmalloc_walk", "b" },
+	{ "hook_missed", "n" },
 	{ NULL }
 };
 

@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Function hooks: where a page changes type and no tracepoint says so.
+ *
+ * Some changes of type have no event on either kernel (docs/TRANSITIONS.md):
+ * zsmalloc and balloon pages become movable or offline through a page-type
+ * setter; virtio-mem gives subblocks back as offline pages; vmalloc maps
+ * pages it took from the allocator; the bulk allocator takes per-cpu pages
+ * with no mm_page_alloc; shmem moves a folio into and out of the swap
+ * cache; debug_pagealloc turns buddy halves into guard pages.  Each passes
+ * through a function that is a real symbol on the kernels it exists in (not
+ * static, not inlined), which a kprobe can attach to: at entry where the
+ * arguments say everything, at return (a kretprobe, the arguments kept from
+ * entry) where the type is only set inside the function.
+ *
+ * Hook handlers run in whatever context the function runs in, with
+ * preemption off, as probes do: they never sleep, allocate or lock, and
+ * each stores at most MEMDESC_HOOK_PAGES words; pages past that are counted
+ * (hook_truncated) and left to a resync.  A hook whose function this kernel
+ * lacks stays detached and stats says so, as for an optional tracepoint;
+ * skip_events leaves any of them detached.  kretprobes hold one instance
+ * per call in flight; a call that finds none free is missed, and stats
+ * reports every hook's misses (hook_missed).
+ */
+#define pr_fmt(fmt) "memdesc: " fmt
+
+#include <linux/kprobes.h>
+#include <linux/swap.h>
+#include <linux/vmalloc.h>
+
+#include "memdesc.h"
+#include "memdesc_compat.h"
+
+/* Words one hook call stores at most: two of the largest buddy blocks. */
+#define MEMDESC_HOOK_PAGES	(2 * MEMDESC_BLOCK_PFNS)
+
+/* The arguments a kretprobe keeps from entry to return. */
+struct memdesc_hook_args {
+	unsigned long arg[3];
+};
+
+static u64 memdesc_hook_word(struct page *page, unsigned int type,
+			     unsigned int subtype, unsigned int order)
+{
+	return __memdesc_pack(type, subtype, order, page_zonenum(page),
+			      page_to_nid(page));
+}
+
+/* One order-0 page of type @type (subtype @subtype for MISC). */
+static void memdesc_hook_set_page(struct page *page, unsigned int type,
+				  unsigned int subtype, enum memdesc_stat source)
+{
+	memdesc_shadow_set_block(page, 0,
+				 memdesc_hook_word(page, type, subtype, 0),
+				 source);
+}
+
+/* How many of @nr pages a hook may store; the rest are counted. */
+static unsigned long memdesc_hook_bound(unsigned long nr)
+{
+	if (likely(nr <= MEMDESC_HOOK_PAGES))
+		return nr;
+	this_cpu_add(memdesc_stats[MEMDESC_STAT_HOOK_TRUNCATED],
+		     nr - MEMDESC_HOOK_PAGES);
+	return MEMDESC_HOOK_PAGES;
+}
+
+/*
+ * __SetPageMovable(page, mops): a non-LRU page becomes movable.  zsmalloc
+ * calls it for every page of a new zspage, and for the new page when one
+ * migrates; the balloon for every page it takes in, after marking it
+ * offline (balloon_page_insert()), which the live classifier ranks first.
+ * At entry: the flag is set just after, and the kind is already known.
+ */
+static int memdesc_hook_set_movable(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct page *page = (struct page *)regs_get_kernel_argument(regs, 0);
+
+	if (!memdesc_event(MEMDESC_EV_SET_MOVABLE))
+		return 0;
+	if (PageOffline(page))
+		memdesc_hook_set_page(page, MEMDESC_TYPE_MISC,
+				      MEMDESC_SUB_OFFLINE,
+				      MEMDESC_EV_SET_MOVABLE);
+	else
+		memdesc_hook_set_page(page, MEMDESC_TYPE_MOVABLE, 0,
+				      MEMDESC_EV_SET_MOVABLE);
+	return 0;
+}
+
+/*
+ * adjust_managed_page_count(page, -n): n pages from @page leave the
+ * managed memory.  Balloons (without deflate-on-oom) and virtio-mem call it
+ * once the pages are PageOffline; memory offlining calls it too, for pages
+ * that are not, and that the memory notifier turns into a hole next.  So
+ * only a range that starts offline is retyped, page by page from the live
+ * state.  Pages coming back (n > 0) are freed next, which mm_page_free sees.
+ */
+static int memdesc_hook_managed_pages(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct page *page = (struct page *)regs_get_kernel_argument(regs, 0);
+	long count = (long)regs_get_kernel_argument(regs, 1);
+	unsigned long pfn, i, nr;
+
+	if (!memdesc_event(MEMDESC_EV_MANAGED_PAGES))
+		return 0;
+	if (count >= 0 || PageTail(page) || !PageOffline(page))
+		return 0;
+	pfn = page_to_pfn(page);
+	nr = memdesc_hook_bound(-count);
+	for (i = 0; i < nr; i++) {
+		page = pfn_to_online_page(pfn + i);
+		if (page)
+			memdesc_retype(page, MEMDESC_EV_MANAGED_PAGES);
+	}
+	return 0;
+}
+
+/* Keep the first @n arguments for the return handler. */
+static void memdesc_hook_keep(struct kretprobe_instance *ri,
+			      struct pt_regs *regs, unsigned int n)
+{
+	struct memdesc_hook_args *a = (struct memdesc_hook_args *)ri->data;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		a->arg[i] = regs_get_kernel_argument(regs, i);
+}
+
+static unsigned long memdesc_hook_arg(struct kretprobe_instance *ri,
+				      unsigned int i)
+{
+	return ((struct memdesc_hook_args *)ri->data)->arg[i];
+}
+
+/* __vmalloc_node_range(size, ...): the size is the first argument. */
+static int memdesc_hook_vmalloc_entry(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	memdesc_hook_keep(ri, regs, 1);
+	return 0;
+}
+
+/*
+ * The subtype of a page mapped at @addr: vmalloc where the live side's
+ * walk looks (the vmalloc and module areas, memdesc_vmalloc.c), so that
+ * compare can check it; driver elsewhere (KASAN's shadow of hot-added
+ * memory is vmalloc'd into its own region) and where the module has no
+ * walk, as the live side then calls them.
+ */
+static unsigned int memdesc_hook_vmalloc_subtype(unsigned long addr)
+{
+	if (!memdesc_vmalloc_walkable())
+		return MEMDESC_SUB_DRIVER;
+	if ((addr >= VMALLOC_START && addr <= VMALLOC_END) ||
+	    (addr >= MODULES_VADDR && addr < MODULES_END))
+		return MEMDESC_SUB_VMALLOC_UNMAP;
+	return MEMDESC_SUB_DRIVER;
+}
+
+/*
+ * Every vmalloc() flavour, module space and vmap'd kernel stacks come
+ * through __vmalloc_node_range(); at its return the area is mapped.  Its
+ * pages are vmalloc pages, not mapped to user space yet: vmalloc_unmap, as
+ * the live classifier calls them until vmalloc_user() memory is mmap'd.
+ * Compound pages (a huge vmalloc mapping) are left to the walk.
+ */
+static int memdesc_hook_vmalloc_ret(struct kretprobe_instance *ri,
+				    struct pt_regs *regs)
+{
+	unsigned long addr = regs_return_value(regs);
+	unsigned long nr, i;
+	unsigned int sub;
+	struct page *page;
+
+	if (!memdesc_event(MEMDESC_EV_VMALLOC) || !addr)
+		return 0;
+	sub = memdesc_hook_vmalloc_subtype(addr);
+	nr = memdesc_hook_bound(PAGE_ALIGN(memdesc_hook_arg(ri, 0)) >>
+				PAGE_SHIFT);
+	for (i = 0; i < nr; i++) {
+		page = vmalloc_to_page((void *)(addr + i * PAGE_SIZE));
+		if (page && !PageCompound(page))
+			memdesc_hook_set_page(page, MEMDESC_TYPE_MISC, sub,
+					      MEMDESC_EV_VMALLOC);
+	}
+	return 0;
+}
+
+/* alloc_pages_bulk(gfp, nid, nodemask, nr_pages, page_list, page_array) */
+static int memdesc_hook_bulk_entry(struct kretprobe_instance *ri,
+				   struct pt_regs *regs)
+{
+	struct memdesc_hook_args *a = (struct memdesc_hook_args *)ri->data;
+
+	a->arg[0] = regs_get_kernel_argument(regs, 3);
+	a->arg[1] = regs_get_kernel_argument(regs, 4);
+	a->arg[2] = regs_get_kernel_argument(regs, 5);
+	return 0;
+}
+
+/*
+ * A page the bulk allocator returned that the shadow still calls free was
+ * taken from a per-cpu list with no mm_page_alloc: allocated, order 0, of
+ * no kind yet.  Pages the caller had in the array before, and pages the
+ * per-page fallback allocated (which mm_page_alloc saw), are not free in
+ * the shadow and are left as they are.
+ */
+static void memdesc_hook_bulk_page(struct page *page)
+{
+	if (page && memdesc_word_is_free(memdesc_shadow_get(page)))
+		memdesc_hook_set_page(page, MEMDESC_TYPE_MISC,
+				      MEMDESC_SUB_DRIVER, MEMDESC_EV_ALLOC_BULK);
+}
+
+/*
+ * Returns how many pages the array holds from its start, or how many were
+ * put on the list, at its head (list_add()).
+ */
+static int memdesc_hook_bulk_ret(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	unsigned long nr = regs_return_value(regs);
+	struct page **array = (struct page **)memdesc_hook_arg(ri, 2);
+	struct list_head *list = (struct list_head *)memdesc_hook_arg(ri, 1);
+	struct list_head *pos;
+	unsigned long i;
+
+	if (!memdesc_event(MEMDESC_EV_ALLOC_BULK))
+		return 0;
+	nr = memdesc_hook_bound(min(nr, memdesc_hook_arg(ri, 0)));
+	if (array) {
+		for (i = 0; i < nr; i++)
+			memdesc_hook_bulk_page(READ_ONCE(array[i]));
+	} else if (list) {
+		i = 0;
+		list_for_each(pos, list) {
+			if (i++ == nr)
+				break;
+			memdesc_hook_bulk_page(list_entry(pos, struct page,
+							  lru));
+		}
+	}
+	return 0;
+}
+
+/* add_to_swap_cache(folio, ...) and delete_from_swap_cache(folio) */
+static int memdesc_hook_folio_entry(struct kretprobe_instance *ri,
+				    struct pt_regs *regs)
+{
+	memdesc_hook_keep(ri, regs, 1);
+	return 0;
+}
+
+/*
+ * A folio entered the swap cache: anonymous, as both sides call a swap
+ * cache folio.  Anonymous folios were already; a shmem folio being written
+ * out was file until now (shmem_writepage() then drops its page cache
+ * entry with no event).
+ */
+static int memdesc_hook_swap_add_ret(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
+{
+	struct folio *folio = (struct folio *)memdesc_hook_arg(ri, 0);
+
+	if (!memdesc_event(MEMDESC_EV_SWAP_CACHE_ADD) || regs_return_value(regs))
+		return 0;
+	memdesc_retype(&folio->page, MEMDESC_EV_SWAP_CACHE_ADD);
+	return 0;
+}
+
+/*
+ * A folio left the swap cache, its caller still holding it.  shmem's
+ * swap-in (shmem_swapin_folio()) has put it in its own page cache just
+ * before, with no mm_filemap_add_to_page_cache: it is file from here.  An
+ * anonymous folio stays anon.
+ */
+static int memdesc_hook_swap_delete_ret(struct kretprobe_instance *ri,
+					struct pt_regs *regs)
+{
+	struct folio *folio = (struct folio *)memdesc_hook_arg(ri, 0);
+
+	if (!memdesc_event(MEMDESC_EV_SWAP_CACHE_DELETE))
+		return 0;
+	memdesc_retype(&folio->page, MEMDESC_EV_SWAP_CACHE_DELETE);
+	return 0;
+}
+
+/* __set_page_guard(zone, page, order) */
+static int memdesc_hook_guard_entry(struct kretprobe_instance *ri,
+				    struct pt_regs *regs)
+{
+	memdesc_hook_keep(ri, regs, 3);
+	return 0;
+}
+
+/*
+ * With debug_pagealloc, a buddy split keeps the half it would have put on
+ * a free list below debug_guardpage_minorder out of use as a guard; true
+ * if it did.  Called under zone->lock.
+ */
+static int memdesc_hook_guard_set_ret(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	struct page *page = (struct page *)memdesc_hook_arg(ri, 1);
+	unsigned int order = memdesc_hook_arg(ri, 2);
+
+	if (!memdesc_event(MEMDESC_EV_GUARD_SET) || !regs_return_value(regs))
+		return 0;
+	memdesc_shadow_set_block(page, order,
+				 memdesc_hook_word(page, MEMDESC_TYPE_MISC,
+						   MEMDESC_SUB_GUARD, order),
+				 MEMDESC_EV_GUARD_SET);
+	return 0;
+}
+
+/*
+ * __clear_page_guard(zone, page, order): its buddy was freed and the guard
+ * merges into the free block (__free_one_page()), which is free from here.
+ */
+static int memdesc_hook_guard_clear(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct page *page = (struct page *)regs_get_kernel_argument(regs, 1);
+	unsigned int order = regs_get_kernel_argument(regs, 2);
+
+	if (!memdesc_event(MEMDESC_EV_GUARD_CLEAR))
+		return 0;
+	memdesc_shadow_set_block(page, order,
+				 memdesc_hook_word(page, MEMDESC_TYPE_FREE, 0,
+						   order),
+				 MEMDESC_EV_GUARD_CLEAR);
+	return 0;
+}
+
+/**
+ * struct memdesc_hook - one function the module hooks
+ * @name:	the event's name in stats and skip_events
+ * @symbol:	the function on this kernel
+ * @pre:	kprobe handler at entry, or NULL for a kretprobe
+ * @entry:	kretprobe: keeps the arguments
+ * @ret:	kretprobe: the handler at return
+ * @skip:	named in skip_events: leave detached
+ * @attached:	registered successfully; read by stats
+ * @kp:		the kprobe
+ * @rp:		the kretprobe
+ */
+struct memdesc_hook {
+	const char *name;
+	const char *symbol;
+	kprobe_pre_handler_t pre;
+	kretprobe_handler_t entry;
+	kretprobe_handler_t ret;
+	bool skip;
+	bool attached;
+	struct kprobe kp;
+	struct kretprobe rp;
+};
+
+#define MEMDESC_KPROBE(_name, _symbol, _pre)				\
+	{ .name = _name, .symbol = _symbol, .pre = _pre }
+#define MEMDESC_KRETPROBE(_name, _symbol, _entry, _ret)			\
+	{ .name = _name, .symbol = _symbol, .entry = _entry, .ret = _ret }
+
+/* A hook's index in memdesc_hooks[]. */
+#define MEMDESC_HOOK(ev)	((ev) - MEMDESC_EV_FIRST_HOOK)
+
+static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
+	[MEMDESC_HOOK(MEMDESC_EV_SET_MOVABLE)] =
+		MEMDESC_KPROBE("__SetPageMovable", "__SetPageMovable",
+			       memdesc_hook_set_movable),
+	[MEMDESC_HOOK(MEMDESC_EV_MANAGED_PAGES)] =
+		MEMDESC_KPROBE("adjust_managed_page_count",
+			       "adjust_managed_page_count",
+			       memdesc_hook_managed_pages),
+	[MEMDESC_HOOK(MEMDESC_EV_VMALLOC)] =
+		MEMDESC_KRETPROBE("__vmalloc_node_range",
+				  MEMDESC_VMALLOC_SYMBOL,
+				  memdesc_hook_vmalloc_entry,
+				  memdesc_hook_vmalloc_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_ALLOC_BULK)] =
+		MEMDESC_KRETPROBE("alloc_pages_bulk",
+				  MEMDESC_ALLOC_BULK_SYMBOL,
+				  memdesc_hook_bulk_entry,
+				  memdesc_hook_bulk_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_SWAP_CACHE_ADD)] =
+		MEMDESC_KRETPROBE("add_to_swap_cache", "add_to_swap_cache",
+				  memdesc_hook_folio_entry,
+				  memdesc_hook_swap_add_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_SWAP_CACHE_DELETE)] =
+		MEMDESC_KRETPROBE("delete_from_swap_cache",
+				  "delete_from_swap_cache",
+				  memdesc_hook_folio_entry,
+				  memdesc_hook_swap_delete_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_GUARD_SET)] =
+		MEMDESC_KRETPROBE("__set_page_guard", "__set_page_guard",
+				  memdesc_hook_guard_entry,
+				  memdesc_hook_guard_set_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_GUARD_CLEAR)] =
+		MEMDESC_KPROBE("__clear_page_guard", "__clear_page_guard",
+			       memdesc_hook_guard_clear),
+};
+
+static struct memdesc_hook *memdesc_hook(enum memdesc_stat event)
+{
+	return &memdesc_hooks[MEMDESC_HOOK(event)];
+}
+
+/*
+ * Calls in flight at once that a kretprobe can follow: vmalloc and the
+ * bulk allocator's fallback may sleep, so more than one per CPU.
+ */
+static int memdesc_hook_maxactive(void)
+{
+	return 8 * num_possible_cpus() + 32;
+}
+
+static int memdesc_hook_attach(struct memdesc_hook *h)
+{
+	if (h->pre) {
+		h->kp = (struct kprobe){
+			.symbol_name = h->symbol,
+			.pre_handler = h->pre,
+		};
+		return register_kprobe(&h->kp);
+	}
+	h->rp = (struct kretprobe){
+		.kp.symbol_name = h->symbol,
+		.entry_handler = h->entry,
+		.handler = h->ret,
+		.data_size = sizeof(struct memdesc_hook_args),
+		.maxactive = memdesc_hook_maxactive(),
+	};
+	return register_kretprobe(&h->rp);
+}
+
+/**
+ * memdesc_hooks_register - attach every hook whose function exists
+ *
+ * Each hook is optional: one that cannot attach is left detached and
+ * logged, and the module goes on without what it feeds.
+ */
+void memdesc_hooks_register(void)
+{
+	struct memdesc_hook *h;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(memdesc_hooks); i++) {
+		h = &memdesc_hooks[i];
+		if (h->skip) {
+			pr_info("hook %s skipped, not tracked\n", h->name);
+			continue;
+		}
+		err = memdesc_hook_attach(h);
+		if (err == -ENOENT) {
+			pr_info("hook %s: no function %s in this kernel, not tracked\n",
+				h->name, h->symbol);
+			continue;
+		}
+		if (err) {
+			pr_warn("hook %s: cannot probe %s: %d, not tracked\n",
+				h->name, h->symbol, err);
+			continue;
+		}
+		WRITE_ONCE(h->attached, true);
+	}
+}
+
+/**
+ * memdesc_hooks_unregister - detach every hook and wait for running ones
+ *
+ * unregister_kprobe() and unregister_kretprobe() wait until no handler
+ * runs; a kretprobe's calls still in flight then return without one.
+ * Sleeps.
+ */
+void memdesc_hooks_unregister(void)
+{
+	struct memdesc_hook *h;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(memdesc_hooks); i++) {
+		h = &memdesc_hooks[i];
+		if (h->attached) {
+			if (h->pre)
+				unregister_kprobe(&h->kp);
+			else
+				unregister_kretprobe(&h->rp);
+		}
+		WRITE_ONCE(h->attached, false);
+		h->skip = false;
+	}
+}
+
+/**
+ * memdesc_hook_name - the name of a hook's event
+ * @event:	MEMDESC_EV_FIRST_HOOK or above, below MEMDESC_NR_EVENTS
+ *
+ * Return: the name stats and skip_events use: the function's, without the
+ * suffix a kernel may add (6.10's _noprof).
+ */
+const char *memdesc_hook_name(enum memdesc_stat event)
+{
+	return memdesc_hook(event)->name;
+}
+
+/**
+ * memdesc_hook_attached - whether the hook's kprobe is registered
+ * @event:	MEMDESC_EV_FIRST_HOOK or above, below MEMDESC_NR_EVENTS
+ *
+ * Return: true if attached.
+ */
+bool memdesc_hook_attached(enum memdesc_stat event)
+{
+	return READ_ONCE(memdesc_hook(event)->attached);
+}
+
+/**
+ * memdesc_hook_skip - leave a hook detached at the next registration
+ * @event:	MEMDESC_EV_FIRST_HOOK or above, below MEMDESC_NR_EVENTS
+ */
+void memdesc_hook_skip(enum memdesc_stat event)
+{
+	memdesc_hook(event)->skip = true;
+}
+
+/**
+ * memdesc_hooks_missed - calls the hooks did not see
+ *
+ * A kprobe misses a call that hits it while another kprobe handler runs on
+ * the CPU; a kretprobe also misses calls when all its instances are in
+ * flight.
+ *
+ * Return: the sum over the attached hooks.
+ */
+unsigned long memdesc_hooks_missed(void)
+{
+	const struct memdesc_hook *h;
+	unsigned long sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(memdesc_hooks); i++) {
+		h = &memdesc_hooks[i];
+		if (!READ_ONCE(h->attached))
+			continue;
+		if (h->pre)
+			sum += READ_ONCE(h->kp.nmissed);
+		else
+			sum += READ_ONCE(h->rp.nmissed) +
+			       READ_ONCE(h->rp.kp.nmissed);
+	}
+	return sum;
+}

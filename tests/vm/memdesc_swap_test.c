@@ -1,0 +1,562 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc_swap_test - the types a machine with swap and a balloon has.
+ *
+ * zsmalloc's pages (movable), balloon pages (offline, and migrated by
+ * compaction), the swap cache and shmem's way in and out of it: paths a
+ * guest without swap never takes.  Each test builds the state with the
+ * kernel's own modules (run.sh copies zram and virtio_balloon, with what
+ * they need, and lists them in /etc/memdesc-swap.modules), then reads
+ * compare while the state holds:
+ *   - state and type agree on at least 99.9% of PFNs, zone and node on all;
+ *   - the class the test made is on both sides, as many pages as the
+ *     kernel's own count says (zram's mm_stat, the balloon's MemTotal),
+ *     with precision and recall of at least 99%.
+ * The balloon is inflated from the host: the test prints "<token> Q
+ * balloon <MiB>" on the console and run.sh's monitor agent passes it on.
+ */
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "memdesc_vm.h"
+
+#define MS_MODULES	"/etc/memdesc-swap.modules"
+#define MS_ZRAM		"/sys/block/zram0"
+#define MS_CGROUP	"/sys/fs/cgroup"
+#define MS_GROUP	MS_CGROUP "/memdesc-swap"
+#define MS_ZSWAP	"/sys/module/zswap/parameters"
+#define MS_PAGE		4096UL
+
+/* Agreement the compare must reach, in thousandths of a percent. */
+#define MS_AGREE	99900ULL
+/* Precision and recall of the class a test made. */
+#define MS_CLASS_AGREE	99000ULL
+
+static double ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void ms_read(struct __test_metadata *_metadata, struct md_file *mf,
+		    const char *name, const struct md_syntax *syn)
+{
+	char path[128];
+	int ret;
+
+	snprintf(path, sizeof(path), MD_DEBUGFS "/%s", name);
+	ret = md_file_read(mf, path, syn);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("%s: %s %s", path, strerror(-ret), mf->err);
+	}
+}
+
+/* Field @idx of the record @key @name, or 0 if there is none. */
+static unsigned long long ms_val(const struct md_file *mf, const char *key,
+				 const char *name, unsigned int idx)
+{
+	const struct md_rec *r = md_find(mf, key, name);
+
+	return r ? r->v[idx] : 0;
+}
+
+/*
+ * Print what compare says, for the log and the docs: the fields, every
+ * class either side has, every off-diagonal cell.
+ */
+static void ms_print_compare(const struct md_file *cmp, const char *when)
+{
+	size_t i;
+
+	for (i = 0; i < cmp->nr; i++) {
+		const struct md_rec *r = &cmp->rec[i];
+
+		if (!strcmp(r->key, "field"))
+			ksft_print_msg("%s: field %s %s%% (%llu disagree)\n",
+				       when, r->f[0], r->f[3], r->v[2]);
+		else if (!strcmp(r->key, "class") && (r->v[1] || r->v[2]))
+			ksft_print_msg("%s: class %s shadow %llu live %llu precision %s recall %s\n",
+				       when, r->f[0], r->v[1], r->v[2],
+				       r->f[4], r->f[5]);
+		else if (!strcmp(r->key, "matrix") &&
+			 strcmp(r->f[0], r->f[1]))
+			ksft_print_msg("%s: cell %s -> %s %llu\n", when,
+				       r->f[0], r->f[1], r->v[2]);
+	}
+}
+
+/*
+ * The agreement every test asks for, whatever it built: state and type
+ * at MS_AGREE or better, zone and node everywhere.
+ */
+static void ms_check_fields(struct __test_metadata *_metadata,
+			    const struct md_file *cmp)
+{
+	static const char * const strict[] = { "zone", "node" };
+	static const char * const high[] = { "state", "type" };
+	unsigned long long v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(high); i++) {
+		v = ms_val(cmp, "field", high[i], 3);
+		EXPECT_LE(MS_AGREE, v) {
+			TH_LOG("field %s agrees on %llu.%03llu%%, want 99.9%%",
+			       high[i], v / 1000, v % 1000);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(strict); i++) {
+		v = ms_val(cmp, "field", strict[i], 2);
+		EXPECT_EQ(0, v) {
+			TH_LOG("field %s: %llu PFNs disagree", strict[i], v);
+		}
+	}
+}
+
+/*
+ * Class @class on both sides: at least @min pages live and in the shadow,
+ * precision and recall at MS_CLASS_AGREE or better.
+ */
+static void ms_check_class(struct __test_metadata *_metadata,
+			   const struct md_file *cmp, const char *class,
+			   unsigned long long min)
+{
+	unsigned long long shadow = ms_val(cmp, "class", class, 1);
+	unsigned long long live = ms_val(cmp, "class", class, 2);
+	unsigned long long v;
+
+	EXPECT_LE(min, live) {
+		TH_LOG("%s: %llu pages live, want %llu", class, live, min);
+	}
+	EXPECT_LE(min, shadow) {
+		TH_LOG("%s: %llu pages in the shadow, want %llu", class,
+		       shadow, min);
+	}
+	v = ms_val(cmp, "class", class, 4);
+	EXPECT_LE(MS_CLASS_AGREE, v) {
+		TH_LOG("%s: precision %llu.%03llu%%", class, v / 1000,
+		       v % 1000);
+	}
+	v = ms_val(cmp, "class", class, 5);
+	EXPECT_LE(MS_CLASS_AGREE, v) {
+		TH_LOG("%s: recall %llu.%03llu%%", class, v / 1000, v % 1000);
+	}
+}
+
+static void ms_compare(struct __test_metadata *_metadata, struct md_file *cmp,
+		       const char *when)
+{
+	ms_read(_metadata, cmp, "compare", md_compare_syntax);
+	ms_print_compare(cmp, when);
+}
+
+static unsigned long long ms_event(struct __test_metadata *_metadata,
+				   const char *name)
+{
+	struct md_file stats;
+	unsigned long long n;
+
+	ms_read(_metadata, &stats, "stats", md_stats_syntax);
+	n = ms_val(&stats, "event", name, 2);
+	md_file_free(&stats);
+	return n;
+}
+
+static bool ms_val_attached(struct __test_metadata *_metadata,
+			    const char *name)
+{
+	struct md_file stats;
+	bool attached;
+
+	ms_read(_metadata, &stats, "stats", md_stats_syntax);
+	attached = ms_val(&stats, "event", name, 1);
+	md_file_free(&stats);
+	return attached;
+}
+
+static int ms_sh(const char *cmd)
+{
+	int status = system(cmd);
+
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* === Modules, zram, the memory cgroup === */
+
+static void ms_modules(struct __test_metadata *_metadata)
+{
+	static bool loaded;
+	int n;
+
+	if (loaded)
+		return;
+	n = md_load_modules(MS_MODULES);
+	ASSERT_LE(0, n) {
+		TH_LOG(MS_MODULES ": %s (run.sh writes it)", strerror(-n));
+	}
+	ksft_print_msg("figure swap_modules_loaded %d\n", n);
+	ASSERT_EQ(0, access("/sys/module/zram", F_OK));
+	ASSERT_EQ(0, access("/sys/module/virtio_balloon", F_OK));
+	loaded = true;
+}
+
+/* zram0 as swap, @mib big; once. */
+static void ms_zram_swap(struct __test_metadata *_metadata, unsigned int mib)
+{
+	char buf[64];
+
+	if (md_read_line(MS_ZRAM "/disksize", buf, sizeof(buf)) &&
+	    strcmp(buf, "0"))
+		return;
+	snprintf(buf, sizeof(buf), "%uM", mib);
+	ASSERT_EQ(0, md_write_file(MS_ZRAM "/disksize", buf));
+	ASSERT_EQ(0, ms_sh("mkswap /dev/zram0 >/dev/null"));
+	ASSERT_EQ(0, ms_sh("swapon /dev/zram0"));
+}
+
+/* Pages zsmalloc holds for zram: mm_stat's third field, in bytes. */
+static unsigned long long ms_zram_pages(void)
+{
+	unsigned long long orig, compr, used;
+	char buf[256];
+
+	if (!md_read_line(MS_ZRAM "/mm_stat", buf, sizeof(buf)) ||
+	    sscanf(buf, "%llu %llu %llu", &orig, &compr, &used) != 3)
+		return 0;
+	return used / MS_PAGE;
+}
+
+/* A memory cgroup capped at @mib, for a workload to swap in. */
+static void ms_cgroup(struct __test_metadata *_metadata, unsigned int mib)
+{
+	char buf[32];
+
+	if (access(MS_CGROUP "/cgroup.controllers", F_OK))
+		ASSERT_EQ(0, mount("cgroup2", MS_CGROUP, "cgroup2", 0, NULL));
+	ASSERT_EQ(0, md_write_file(MS_CGROUP "/cgroup.subtree_control",
+				   "+memory"));
+	if (mkdir(MS_GROUP, 0755))
+		ASSERT_EQ(EEXIST, errno);
+	snprintf(buf, sizeof(buf), "%uM", mib);
+	ASSERT_EQ(0, md_write_file(MS_GROUP "/memory.max", buf));
+}
+
+/*
+ * Fill a page so that it compresses, and is not one zram stores without
+ * zsmalloc (a page of one repeated word).
+ */
+static void ms_fill(char *p, unsigned long seed)
+{
+	unsigned long *w = (unsigned long *)p;
+	unsigned int i;
+
+	for (i = 0; i < 32; i++)
+		w[i] = seed * 2654435761UL + i;
+}
+
+/*
+ * The workload, in a child inside the cgroup: @anon_mib of anonymous memory
+ * and a @shmem_mib tmpfs file, each page written, then all read back and
+ * written again, so that pages go out to swap and come back in (anon
+ * swap-in, shmem swap-in through the swap cache).  The child then stops
+ * and holds everything until killed: compare sees the swapped state.
+ * Return: the child, stopped; or -1.
+ */
+static pid_t ms_workload(struct __test_metadata *_metadata,
+			 unsigned int anon_mib, unsigned int shmem_mib)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(ready));
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		size_t anon = (size_t)anon_mib << 20, shm = (size_t)shmem_mib << 20;
+		char *a, *s, pidbuf[32];
+		unsigned long sum = 0;
+		size_t off;
+		int pass, fd;
+
+		close(ready[0]);
+		snprintf(pidbuf, sizeof(pidbuf), "%d", getpid());
+		if (md_write_file(MS_GROUP "/cgroup.procs", pidbuf))
+			_exit(1);
+		a = mmap(NULL, anon, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		fd = open("/tmp/memdesc-swap.shm", O_RDWR | O_CREAT | O_TRUNC,
+			  0600);
+		if (a == MAP_FAILED || fd < 0 || ftruncate(fd, shm))
+			_exit(2);
+		s = mmap(NULL, shm, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (s == MAP_FAILED)
+			_exit(3);
+		madvise(a, anon, MADV_NOHUGEPAGE);
+		madvise(s, shm, MADV_NOHUGEPAGE);
+		for (pass = 0; pass < 2; pass++) {
+			for (off = 0; off < anon; off += MS_PAGE) {
+				sum += a[off];
+				ms_fill(a + off, off + pass);
+			}
+			for (off = 0; off < shm; off += MS_PAGE) {
+				sum += s[off];
+				ms_fill(s + off, off + pass + 1);
+			}
+		}
+		/* Unmapped shmem pages go back through shmem's own swap-in. */
+		munmap(s, shm);
+		s = mmap(NULL, shm, PROT_READ, MAP_SHARED, fd, 0);
+		for (off = 0; s != MAP_FAILED && off < shm; off += MS_PAGE)
+			sum += s[off];
+		c = (char)sum;
+		if (write(ready[1], &c, 1) != 1)
+			_exit(4);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	EXPECT_EQ(1, read(ready[0], &c, 1)) {
+		TH_LOG("the workload did not finish");
+	}
+	close(ready[0]);
+	return pid;
+}
+
+static void ms_workload_end(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	unlink("/tmp/memdesc-swap.shm");
+}
+
+/* Swap in use, in pages. */
+static unsigned long long ms_swap_used(void)
+{
+	return (md_meminfo_kb("SwapTotal") - md_meminfo_kb("SwapFree")) / 4;
+}
+
+/* === The balloon === */
+
+/* Ask the host to set the balloon so that the guest has @mib MiB. */
+static void ms_balloon(struct __test_metadata *_metadata, unsigned int mib)
+{
+	char req[64];
+
+	snprintf(req, sizeof(req), "balloon %u", mib);
+	ksft_print_msg("request: %s\n", req);
+	ASSERT_EQ(0, md_console("Q", req)) {
+		TH_LOG("cannot write the request to the console (no token in "
+		       MD_VM_CONF "?)");
+	}
+}
+
+/*
+ * Wait until MemTotal stops moving near @want_kb (the balloon takes pages
+ * in batches, each a round trip to the host), up to @timeout seconds.
+ * Return: MemTotal.
+ */
+static unsigned long ms_wait_memtotal(unsigned long want_kb, double timeout)
+{
+	double end = ms_now() + timeout;
+	unsigned long kb;
+
+	do {
+		kb = md_meminfo_kb("MemTotal");
+		if (kb + 8192 >= want_kb && kb <= want_kb + 8192)
+			break;
+		usleep(200 * 1000);
+	} while (ms_now() < end);
+	return kb;
+}
+
+FIXTURE(swap) {
+};
+
+FIXTURE_SETUP(swap)
+{
+	md_ensure_loaded(_metadata);
+	ms_modules(_metadata);
+}
+
+FIXTURE_TEARDOWN(swap)
+{
+}
+
+/*
+ * Inflated, the balloon's pages are offline on both sides: the kernel has
+ * no event for it, the module's hooks on __SetPageMovable and
+ * adjust_managed_page_count see it.  Compaction migrates them (balloon
+ * compaction), and the new pages are offline too.  Deflated, they are
+ * free again and no offline page is left.
+ */
+TEST_F_TIMEOUT(swap, balloon, MD_TIMEOUT(900))
+{
+	unsigned long total = md_meminfo_kb("MemTotal"), kb, pages;
+	unsigned long long moved;
+	struct md_file cmp;
+	double t0 = ms_now();
+
+	ms_balloon(_metadata, 1200);
+	kb = ms_wait_memtotal(total - (848UL << 10), MD_TIMEOUT(600));
+	pages = (total - kb) / 4;
+	ksft_print_msg("figure balloon_inflated_pages %lu in %.0f s\n", pages,
+		       ms_now() - t0);
+	ASSERT_LE(800UL << 8, pages) {
+		TH_LOG("MemTotal went from %lu to %lu kB only", total, kb);
+	}
+	ms_compare(_metadata, &cmp, "inflated");
+	ms_check_fields(_metadata, &cmp);
+	ms_check_class(_metadata, &cmp, "offline", pages * 99 / 100);
+	md_file_free(&cmp);
+
+	moved = ms_event(_metadata, "__SetPageMovable");
+	ASSERT_EQ(0, md_write_file("/proc/sys/vm/compact_memory", "1"));
+	moved = ms_event(_metadata, "__SetPageMovable") - moved;
+	ksft_print_msg("figure balloon_pages_migrated %llu\n", moved);
+	ms_compare(_metadata, &cmp, "compacted");
+	ms_check_fields(_metadata, &cmp);
+	ms_check_class(_metadata, &cmp, "offline", pages * 99 / 100);
+	md_file_free(&cmp);
+
+	t0 = ms_now();
+	ms_balloon(_metadata, 2048);
+	kb = ms_wait_memtotal(total, MD_TIMEOUT(600));
+	ksft_print_msg("figure balloon_deflated MemTotal %lu kB in %.0f s\n",
+		       kb, ms_now() - t0);
+	ASSERT_LE(total - 8192, kb);
+	ms_compare(_metadata, &cmp, "deflated");
+	ms_check_fields(_metadata, &cmp);
+	EXPECT_EQ(0, ms_val(&cmp, "class", "offline", 2));
+	EXPECT_EQ(0, ms_val(&cmp, "class", "offline", 1));
+	md_file_free(&cmp);
+}
+
+/*
+ * Swap on zram: the workload goes well past its cgroup's limit, so pages
+ * are swapped out (compressed into zsmalloc's movable pages) and back in.
+ * zsmalloc's pages are movable on both sides, about as many as zram says
+ * it uses; swap-cache folios are anon on both sides; shmem folios read back
+ * are file on both sides.
+ */
+TEST_F_TIMEOUT(swap, zram, MD_TIMEOUT(900))
+{
+	unsigned long long zs, swapped, added, deleted;
+	struct md_file cmp;
+	double t0;
+	pid_t pid;
+
+	ms_zram_swap(_metadata, 512);
+	ms_cgroup(_metadata, 96);
+	added = ms_event(_metadata, "add_to_swap_cache");
+	deleted = ms_event(_metadata, "delete_from_swap_cache");
+	t0 = ms_now();
+	pid = ms_workload(_metadata, 160, 64);
+	swapped = ms_swap_used();
+	zs = ms_zram_pages();
+	ksft_print_msg("figure zram_workload_s %.0f swapped_pages %llu zsmalloc_pages %llu\n",
+		       ms_now() - t0, swapped, zs);
+	ksft_print_msg("figure swap_cache_add %llu delete %llu\n",
+		       ms_event(_metadata, "add_to_swap_cache") - added,
+		       ms_event(_metadata, "delete_from_swap_cache") - deleted);
+	EXPECT_LE(16384ULL, swapped);
+	EXPECT_LT(0ULL, zs);
+	ms_compare(_metadata, &cmp, "zram");
+	ms_check_fields(_metadata, &cmp);
+	ms_check_class(_metadata, &cmp, "movable", zs * 9 / 10);
+	md_file_free(&cmp);
+	ms_workload_end(pid);
+}
+
+/*
+ * zswap in front of the zram swap, on zsmalloc (6.1's default pool is
+ * zbud, whose pages are not movable: set it): the same workload, the pool's
+ * pages movable on both sides.
+ */
+TEST_F_TIMEOUT(swap, zswap, MD_TIMEOUT(900))
+{
+	unsigned long long stored = 0;
+	struct md_file cmp;
+	char buf[64];
+	pid_t pid;
+
+	ms_zram_swap(_metadata, 512);
+	ms_cgroup(_metadata, 96);
+	ASSERT_TRUE(md_read_line(MS_ZSWAP "/zpool", buf, sizeof(buf)));
+	if (strcmp(buf, "zsmalloc"))
+		ASSERT_EQ(0, md_write_file(MS_ZSWAP "/zpool", "zsmalloc"));
+	ASSERT_EQ(0, md_write_file(MS_ZSWAP "/enabled", "Y"));
+	pid = ms_workload(_metadata, 160, 64);
+	if (md_read_line("/sys/kernel/debug/zswap/stored_pages", buf,
+			 sizeof(buf)))
+		stored = strtoull(buf, NULL, 10);
+	ksft_print_msg("figure zswap_stored_pages %llu swapped_pages %llu\n",
+		       stored, ms_swap_used());
+	EXPECT_LT(0ULL, stored);
+	ms_compare(_metadata, &cmp, "zswap");
+	ms_check_fields(_metadata, &cmp);
+	/* A zsmalloc page holds several compressed pages. */
+	ms_check_class(_metadata, &cmp, "movable", stored / 16);
+	md_file_free(&cmp);
+	ms_workload_end(pid);
+	md_write_file(MS_ZSWAP "/enabled", "N");
+}
+
+/* === Guard pages === */
+
+/* Whether the kernel was booted with debug_pagealloc=on. */
+static bool ms_debug_pagealloc(void)
+{
+	char buf[1024];
+
+	return md_read_line("/proc/cmdline", buf, sizeof(buf)) &&
+	       strstr(buf, "debug_pagealloc=on");
+}
+
+FIXTURE(guard) {
+};
+
+FIXTURE_SETUP(guard)
+{
+	if (!ms_debug_pagealloc())
+		SKIP(return, "no debug_pagealloc=on: no guard pages (Debian's kernels lack CONFIG_DEBUG_PAGEALLOC; the debug tier boots with it)");
+	md_ensure_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(guard)
+{
+}
+
+/*
+ * With debug_pagealloc=on and debug_guardpage_minorder=1, every buddy
+ * split down to order 0 keeps the other half out of use as a guard page
+ * until its buddy comes back.  The hooks on __set_page_guard and
+ * __clear_page_guard follow them: guard on both sides.
+ */
+TEST_F_TIMEOUT(guard, pages, MD_TIMEOUT(600))
+{
+	struct md_file cmp;
+	long pages;
+
+	unsigned long long set;
+
+	ASSERT_TRUE(ms_val_attached(_metadata, "__set_page_guard"));
+	ASSERT_TRUE(ms_val_attached(_metadata, "__clear_page_guard"));
+	pages = md_anon_touch(64 * MD_MIB);
+	ASSERT_LT(0, pages);
+	set = ms_event(_metadata, "__set_page_guard");
+	ksft_print_msg("figure guard_set %llu guard_clear %llu\n", set,
+		       ms_event(_metadata, "__clear_page_guard"));
+	EXPECT_LT(0ULL, set);
+	ms_compare(_metadata, &cmp, "guard");
+	ms_check_fields(_metadata, &cmp);
+	ms_check_class(_metadata, &cmp, "guard", 1);
+	md_file_free(&cmp);
+}
+
+TEST_HARNESS_MAIN
