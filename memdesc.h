@@ -55,6 +55,7 @@ enum memdesc_stat {
 	MEMDESC_EV_ALLOC_BULK,		/* alloc_pages_bulk */
 	MEMDESC_EV_SWAP_CACHE_ADD,	/* add_to_swap_cache */
 	MEMDESC_EV_SWAP_CACHE_DELETE,	/* delete_from_swap_cache */
+	MEMDESC_EV_SWAP_READ,		/* swap_read_folio */
 	MEMDESC_EV_GUARD_SET,		/* __set_page_guard (not 6.1) */
 	MEMDESC_EV_GUARD_CLEAR,		/* __clear_page_guard (not 6.1) */
 	MEMDESC_NR_EVENTS,

@@ -165,6 +165,18 @@ static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
 #define MEMDESC_ALLOC_BULK_SYMBOL	"__alloc_pages_bulk"
 #endif
 
+/*
+ * Reading a page in from swap: swap_readpage(page, synchronous, plug) until
+ * 6.6 turned it into swap_read_folio(folio, ...); 6.12 has the latter.
+ * Either way the first argument is the page or folio (a folio's first
+ * member is its head page).
+ */
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+#define MEMDESC_SWAP_READ_SYMBOL	"swap_read_folio"
+#else
+#define MEMDESC_SWAP_READ_SYMBOL	"swap_readpage"
+#endif
+
 /* === Kernel page-table walk (memdesc_vmalloc.c) === */
 
 /*

@@ -7,7 +7,8 @@
  * setter; virtio-mem gives subblocks back as offline pages; vmalloc maps
  * pages it took from the allocator; the bulk allocator takes per-cpu pages
  * with no mm_page_alloc; shmem moves a folio into and out of the swap
- * cache; debug_pagealloc turns buddy halves into guard pages.  Each passes
+ * cache; an anonymous swap-in that skips the swap cache gets its rmap after
+ * its LRU insertion; debug_pagealloc turns buddy halves into guard pages.  Each passes
  * through a function that is a real symbol on the kernels it exists in (not
  * static, not inlined), which a kprobe can attach to: at entry where the
  * arguments say everything, at return (a kretprobe, the arguments kept from
@@ -286,6 +287,33 @@ static int memdesc_hook_swap_delete_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/*
+ * swap_read_folio(folio, ...): a folio is read in from swap.  One in the
+ * swap cache is typed already (add_to_swap_cache).  One that is not is an
+ * anonymous swap-in that skips the swap cache (do_swap_page() on a
+ * SWP_SYNCHRONOUS_IO device such as zram): the folio went onto an LRU
+ * batch before it had an rmap, and folio_add_new_anon_rmap() makes it
+ * anon later with no event.  It is anon from here.  At entry.
+ */
+static int memdesc_hook_swap_read(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct page *page = (struct page *)regs_get_kernel_argument(regs, 0);
+	struct folio *folio = page_folio(page);
+	unsigned int order;
+
+	if (!memdesc_event(MEMDESC_EV_SWAP_READ))
+		return 0;
+	if (folio_test_swapcache(folio) || READ_ONCE(folio->mapping))
+		return 0;
+	order = folio_order(folio);
+	memdesc_shadow_set_block(&folio->page, order,
+				 memdesc_hook_word(&folio->page,
+						   MEMDESC_TYPE_ANON, 0,
+						   order) | MEMDESC_MAPPABLE,
+				 MEMDESC_EV_SWAP_READ);
+	return 0;
+}
+
 /* __set_page_guard(zone, page, order) */
 static int memdesc_hook_guard_entry(struct kretprobe_instance *ri,
 				    struct pt_regs *regs)
@@ -391,6 +419,9 @@ static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
 				  "delete_from_swap_cache",
 				  memdesc_hook_folio_entry,
 				  memdesc_hook_swap_delete_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_SWAP_READ)] =
+		MEMDESC_KPROBE("swap_read_folio", MEMDESC_SWAP_READ_SYMBOL,
+			       memdesc_hook_swap_read),
 	[MEMDESC_HOOK(MEMDESC_EV_GUARD_SET)] =
 		MEMDESC_KRETPROBE("__set_page_guard", "__set_page_guard",
 				  memdesc_hook_guard_entry,

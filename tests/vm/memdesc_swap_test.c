@@ -28,6 +28,7 @@
 #define MS_CGROUP	"/sys/fs/cgroup"
 #define MS_GROUP	MS_CGROUP "/memdesc-swap"
 #define MS_ZSWAP	"/sys/module/zswap/parameters"
+#define MS_ZSWAP_DEBUGFS "/sys/kernel/debug/zswap"
 #define MS_PAGE		4096UL
 
 /* Agreement the compare must reach, in thousandths of a percent. */
@@ -469,6 +470,12 @@ TEST_F_TIMEOUT(swap, zram, MD_TIMEOUT(900))
 	ms_compare(_metadata, &cmp, "zram");
 	ms_check_fields(_metadata, &cmp);
 	ms_check_class(_metadata, &cmp, "movable", zs * 9 / 10);
+	/*
+	 * What came back in: anonymous pages (through the swap cache, or
+	 * around it on zram) and shmem pages, typed as the live side does.
+	 */
+	ms_check_class(_metadata, &cmp, "anon", 1024);
+	ms_check_class(_metadata, &cmp, "file", 1024);
 	md_file_free(&cmp);
 	ms_workload_end(pid);
 }
@@ -480,7 +487,7 @@ TEST_F_TIMEOUT(swap, zram, MD_TIMEOUT(900))
  */
 TEST_F_TIMEOUT(swap, zswap, MD_TIMEOUT(900))
 {
-	unsigned long long stored = 0;
+	unsigned long long stored = 0, pool = 0;
 	struct md_file cmp;
 	char buf[64];
 	pid_t pid;
@@ -492,16 +499,20 @@ TEST_F_TIMEOUT(swap, zswap, MD_TIMEOUT(900))
 		ASSERT_EQ(0, md_write_file(MS_ZSWAP "/zpool", "zsmalloc"));
 	ASSERT_EQ(0, md_write_file(MS_ZSWAP "/enabled", "Y"));
 	pid = ms_workload(_metadata, 160, 64);
-	if (md_read_line("/sys/kernel/debug/zswap/stored_pages", buf,
-			 sizeof(buf)))
+	if (md_read_line(MS_ZSWAP_DEBUGFS "/stored_pages", buf, sizeof(buf)))
 		stored = strtoull(buf, NULL, 10);
-	ksft_print_msg("figure zswap_stored_pages %llu swapped_pages %llu\n",
-		       stored, ms_swap_used());
+	if (md_read_line(MS_ZSWAP_DEBUGFS "/pool_total_size", buf,
+			 sizeof(buf)))
+		pool = strtoull(buf, NULL, 10) / MS_PAGE;
+	ksft_print_msg("figure zswap_stored_pages %llu pool_pages %llu swapped_pages %llu zram_pages %llu\n",
+		       stored, pool, ms_swap_used(), ms_zram_pages());
 	EXPECT_LT(0ULL, stored);
+	EXPECT_LT(0ULL, pool);
 	ms_compare(_metadata, &cmp, "zswap");
 	ms_check_fields(_metadata, &cmp);
-	/* A zsmalloc page holds several compressed pages. */
-	ms_check_class(_metadata, &cmp, "movable", stored / 16);
+	/* zswap's pool and zram's: every page zsmalloc holds. */
+	ms_check_class(_metadata, &cmp, "movable",
+		       (pool + ms_zram_pages()) * 9 / 10);
 	md_file_free(&cmp);
 	ms_workload_end(pid);
 	md_write_file(MS_ZSWAP "/enabled", "N");

@@ -46,18 +46,20 @@ static const char * const md_events[] = {
 	"alloc_pages_bulk",
 	"add_to_swap_cache",
 	"delete_from_swap_cache",
+	"swap_read_folio",
 	"__set_page_guard",
 	"__clear_page_guard",
 };
 
 /*
- * The function hooks, each with the kernel function it attaches to: on
- * 6.10 and later the allocator's have a _noprof suffix.
+ * The function hooks, each with the kernel function it attaches to, and
+ * the name it has on 6.12 where that differs (the allocator's _noprof
+ * suffix of 6.10, swap_readpage() become swap_read_folio() in 6.6).
  */
 static const struct {
 	const char *event;
 	const char *symbol;
-	const char *symbol_noprof;
+	const char *symbol_6_12;
 } md_hooks[] = {
 	{ "__SetPageMovable", "__SetPageMovable" },
 	{ "adjust_managed_page_count", "adjust_managed_page_count" },
@@ -66,6 +68,7 @@ static const struct {
 	{ "alloc_pages_bulk", "__alloc_pages_bulk", "alloc_pages_bulk_noprof" },
 	{ "add_to_swap_cache", "add_to_swap_cache" },
 	{ "delete_from_swap_cache", "delete_from_swap_cache" },
+	{ "swap_read_folio", "swap_readpage", "swap_read_folio" },
 	{ "__set_page_guard", "__set_page_guard" },
 	{ "__clear_page_guard", "__clear_page_guard" },
 };
@@ -647,14 +650,14 @@ TEST_F_TIMEOUT(load, hooks, MD_TIMEOUT(300))
 	char skip[512] = "skip_events=";
 	struct md_file stats;
 	unsigned int i;
-	bool noprof = md_kallsyms_has("alloc_pages_bulk_noprof");
+	bool v6_12 = md_kallsyms_has("alloc_pages_bulk_noprof");
 
 	md_reload(_metadata, "");
 	md_vmap_stacks();
 	md_read_stats(_metadata, &stats);
 	for (i = 0; i < ARRAY_SIZE(md_hooks); i++) {
-		const char *sym = noprof && md_hooks[i].symbol_noprof ?
-				  md_hooks[i].symbol_noprof :
+		const char *sym = v6_12 && md_hooks[i].symbol_6_12 ?
+				  md_hooks[i].symbol_6_12 :
 				  md_hooks[i].symbol;
 		bool want = md_kallsyms_has(sym);
 
