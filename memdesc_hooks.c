@@ -35,9 +35,11 @@
 /* Words one hook call stores at most: two of the largest buddy blocks. */
 #define MEMDESC_HOOK_PAGES	(2 * MEMDESC_BLOCK_PFNS)
 
-/* The arguments a kretprobe keeps from entry to return. */
+/* What a kretprobe keeps from entry to return: the six register arguments. */
+#define MEMDESC_HOOK_ARGS	6
+
 struct memdesc_hook_args {
-	unsigned long arg[3];
+	unsigned long arg[MEMDESC_HOOK_ARGS];
 };
 
 static u64 memdesc_hook_word(struct page *page, unsigned int type,
@@ -117,29 +119,22 @@ static int memdesc_hook_managed_pages(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-/* Keep the first @n arguments for the return handler. */
-static void memdesc_hook_keep(struct kretprobe_instance *ri,
-			      struct pt_regs *regs, unsigned int n)
+/* Every kretprobe's entry: keep the arguments for the return handler. */
+static int memdesc_hook_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
 {
 	struct memdesc_hook_args *a = (struct memdesc_hook_args *)ri->data;
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < MEMDESC_HOOK_ARGS; i++)
 		a->arg[i] = regs_get_kernel_argument(regs, i);
+	return 0;
 }
 
 static unsigned long memdesc_hook_arg(struct kretprobe_instance *ri,
 				      unsigned int i)
 {
 	return ((struct memdesc_hook_args *)ri->data)->arg[i];
-}
-
-/* __vmalloc_node_range(size, ...): the size is the first argument. */
-static int memdesc_hook_vmalloc_entry(struct kretprobe_instance *ri,
-				      struct pt_regs *regs)
-{
-	memdesc_hook_keep(ri, regs, 1);
-	return 0;
 }
 
 /*
@@ -161,7 +156,7 @@ static unsigned int memdesc_hook_vmalloc_subtype(unsigned long addr)
 
 /*
  * Every vmalloc() flavour, module space and vmap'd kernel stacks come
- * through __vmalloc_node_range(); at its return the area is mapped.  Its
+ * through __vmalloc_node_range(size, ...); at its return the area is mapped.
  * pages are vmalloc pages, not mapped to user space yet: vmalloc_unmap, as
  * the live classifier calls them until vmalloc_user() memory is mmap'd.
  * Compound pages (a huge vmalloc mapping) are left to the walk.
@@ -188,18 +183,6 @@ static int memdesc_hook_vmalloc_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/* alloc_pages_bulk(gfp, nid, nodemask, nr_pages, page_list, page_array) */
-static int memdesc_hook_bulk_entry(struct kretprobe_instance *ri,
-				   struct pt_regs *regs)
-{
-	struct memdesc_hook_args *a = (struct memdesc_hook_args *)ri->data;
-
-	a->arg[0] = regs_get_kernel_argument(regs, 3);
-	a->arg[1] = regs_get_kernel_argument(regs, 4);
-	a->arg[2] = regs_get_kernel_argument(regs, 5);
-	return 0;
-}
-
 /*
  * A page the bulk allocator returned that the shadow still calls free was
  * taken from a per-cpu list with no mm_page_alloc: allocated, order 0, of
@@ -215,21 +198,22 @@ static void memdesc_hook_bulk_page(struct page *page)
 }
 
 /*
- * Returns how many pages the array holds from its start, or how many were
+ * alloc_pages_bulk(gfp, nid, nodemask, nr_pages, page_list, page_array)
+ * returns how many pages the array holds from its start, or how many were
  * put on the list, at its head (list_add()).
  */
 static int memdesc_hook_bulk_ret(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
 {
 	unsigned long nr = regs_return_value(regs);
-	struct page **array = (struct page **)memdesc_hook_arg(ri, 2);
-	struct list_head *list = (struct list_head *)memdesc_hook_arg(ri, 1);
+	struct page **array = (struct page **)memdesc_hook_arg(ri, 5);
+	struct list_head *list = (struct list_head *)memdesc_hook_arg(ri, 4);
 	struct list_head *pos;
 	unsigned long i;
 
 	if (!memdesc_event(MEMDESC_EV_ALLOC_BULK))
 		return 0;
-	nr = memdesc_hook_bound(min(nr, memdesc_hook_arg(ri, 0)));
+	nr = memdesc_hook_bound(min(nr, memdesc_hook_arg(ri, 3)));
 	if (array) {
 		for (i = 0; i < nr; i++)
 			memdesc_hook_bulk_page(READ_ONCE(array[i]));
@@ -242,14 +226,6 @@ static int memdesc_hook_bulk_ret(struct kretprobe_instance *ri,
 							  lru));
 		}
 	}
-	return 0;
-}
-
-/* add_to_swap_cache(folio, ...) and delete_from_swap_cache(folio) */
-static int memdesc_hook_folio_entry(struct kretprobe_instance *ri,
-				    struct pt_regs *regs)
-{
-	memdesc_hook_keep(ri, regs, 1);
 	return 0;
 }
 
@@ -311,14 +287,6 @@ static int memdesc_hook_swap_read(struct kprobe *kp, struct pt_regs *regs)
 						   MEMDESC_TYPE_ANON, 0,
 						   order) | MEMDESC_MAPPABLE,
 				 MEMDESC_EV_SWAP_READ);
-	return 0;
-}
-
-/* __set_page_guard(zone, page, order) */
-static int memdesc_hook_guard_entry(struct kretprobe_instance *ri,
-				    struct pt_regs *regs)
-{
-	memdesc_hook_keep(ri, regs, 3);
 	return 0;
 }
 
@@ -403,28 +371,28 @@ static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
 	[MEMDESC_HOOK(MEMDESC_EV_VMALLOC)] =
 		MEMDESC_KRETPROBE("__vmalloc_node_range",
 				  MEMDESC_VMALLOC_SYMBOL,
-				  memdesc_hook_vmalloc_entry,
+				  memdesc_hook_entry,
 				  memdesc_hook_vmalloc_ret),
 	[MEMDESC_HOOK(MEMDESC_EV_ALLOC_BULK)] =
 		MEMDESC_KRETPROBE("alloc_pages_bulk",
 				  MEMDESC_ALLOC_BULK_SYMBOL,
-				  memdesc_hook_bulk_entry,
+				  memdesc_hook_entry,
 				  memdesc_hook_bulk_ret),
 	[MEMDESC_HOOK(MEMDESC_EV_SWAP_CACHE_ADD)] =
 		MEMDESC_KRETPROBE("add_to_swap_cache", "add_to_swap_cache",
-				  memdesc_hook_folio_entry,
+				  memdesc_hook_entry,
 				  memdesc_hook_swap_add_ret),
 	[MEMDESC_HOOK(MEMDESC_EV_SWAP_CACHE_DELETE)] =
 		MEMDESC_KRETPROBE("delete_from_swap_cache",
 				  "delete_from_swap_cache",
-				  memdesc_hook_folio_entry,
+				  memdesc_hook_entry,
 				  memdesc_hook_swap_delete_ret),
 	[MEMDESC_HOOK(MEMDESC_EV_SWAP_READ)] =
 		MEMDESC_KPROBE("swap_read_folio", MEMDESC_SWAP_READ_SYMBOL,
 			       memdesc_hook_swap_read),
 	[MEMDESC_HOOK(MEMDESC_EV_GUARD_SET)] =
 		MEMDESC_KRETPROBE("__set_page_guard", "__set_page_guard",
-				  memdesc_hook_guard_entry,
+				  memdesc_hook_entry,
 				  memdesc_hook_guard_set_ret),
 	[MEMDESC_HOOK(MEMDESC_EV_GUARD_CLEAR)] =
 		MEMDESC_KPROBE("__clear_page_guard", "__clear_page_guard",

@@ -326,21 +326,26 @@ static unsigned int memdesc_buddy_order(struct page *page)
 }
 
 /*
- * The free block holding a page that is not itself a buddy head, looked up
- * as is_free_buddy_page() does.  A buddy block never crosses a MAX_ORDER
- * block, and a section is never smaller than one, so the heads' struct pages
- * are online whenever @page is.
+ * The block holding @pfn whose head, at or below it and aligned to an order
+ * of at least @from, is a buddy head (or with @guard, a guard head: a buddy
+ * split under debug_pagealloc left it out of the free lists, marked
+ * PageGuard, its order in page_private() as a buddy head's is), looked up as
+ * is_free_buddy_page() does.  A buddy block never crosses a MAX_ORDER
+ * block, and a section is never smaller than one, so the heads' struct
+ * pages are online whenever @page is.
  */
-static bool memdesc_find_buddy(struct page *page, unsigned long pfn,
+static bool memdesc_find_block(struct page *page, unsigned long pfn,
+			       unsigned int from, bool guard,
 			       unsigned long *start, unsigned int *order)
 {
 	unsigned int o;
 
-	for (o = 1; o <= MEMDESC_MAX_PAGE_ORDER; o++) {
+	for (o = from; o <= MEMDESC_MAX_PAGE_ORDER; o++) {
 		unsigned long head_pfn = pfn & ~((1UL << o) - 1);
 		struct page *head = page - (pfn - head_pfn);
 
-		if (PageBuddy(head) && memdesc_buddy_order(head) >= o) {
+		if ((guard ? PageGuard(head) : PageBuddy(head)) &&
+		    memdesc_buddy_order(head) >= o) {
 			*start = head_pfn;
 			*order = memdesc_buddy_order(head);
 			return true;
@@ -349,27 +354,18 @@ static bool memdesc_find_buddy(struct page *page, unsigned long pfn,
 	return false;
 }
 
-/*
- * The guard block holding an unreferenced page, if debug_pagealloc made
- * one: a buddy split left it out of the free lists, marked PageGuard on
- * its first page with its order in page_private(), as a buddy head is.
- */
+/* The free block holding a page that is not itself a buddy head. */
+static bool memdesc_find_buddy(struct page *page, unsigned long pfn,
+			       unsigned long *start, unsigned int *order)
+{
+	return memdesc_find_block(page, pfn, 1, false, start, order);
+}
+
+/* The guard block holding an unreferenced page, its head included. */
 static bool memdesc_find_guard(struct page *page, unsigned long pfn,
 			       unsigned long *start, unsigned int *order)
 {
-	unsigned int o;
-
-	for (o = 0; o <= MEMDESC_MAX_PAGE_ORDER; o++) {
-		unsigned long head_pfn = pfn & ~((1UL << o) - 1);
-		struct page *head = page - (pfn - head_pfn);
-
-		if (PageGuard(head) && memdesc_buddy_order(head) >= o) {
-			*start = head_pfn;
-			*order = memdesc_buddy_order(head);
-			return true;
-		}
-	}
-	return false;
+	return memdesc_find_block(page, pfn, 0, true, start, order);
 }
 
 /**

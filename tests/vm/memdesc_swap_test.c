@@ -155,28 +155,29 @@ static void ms_compare(struct __test_metadata *_metadata, struct md_file *cmp,
 	ms_print_compare(cmp, when);
 }
 
-static unsigned long long ms_event(struct __test_metadata *_metadata,
-				   const char *name)
+/* Field @idx (1 attached, 2 count) of the stats line of event @name. */
+static unsigned long long ms_stat_event(struct __test_metadata *_metadata,
+					const char *name, unsigned int idx)
 {
 	struct md_file stats;
 	unsigned long long n;
 
 	ms_read(_metadata, &stats, "stats", md_stats_syntax);
-	n = ms_val(&stats, "event", name, 2);
+	n = ms_val(&stats, "event", name, idx);
 	md_file_free(&stats);
 	return n;
+}
+
+static unsigned long long ms_event(struct __test_metadata *_metadata,
+				   const char *name)
+{
+	return ms_stat_event(_metadata, name, 2);
 }
 
 static bool ms_val_attached(struct __test_metadata *_metadata,
 			    const char *name)
 {
-	struct md_file stats;
-	bool attached;
-
-	ms_read(_metadata, &stats, "stats", md_stats_syntax);
-	attached = ms_val(&stats, "event", name, 1);
-	md_file_free(&stats);
-	return attached;
+	return ms_stat_event(_metadata, name, 1);
 }
 
 static int ms_sh(const char *cmd)
