@@ -156,9 +156,10 @@ static unsigned int memdesc_hook_vmalloc_subtype(unsigned long addr)
 
 /*
  * Every vmalloc() flavour, module space and vmap'd kernel stacks come
- * through __vmalloc_node_range(size, ...); at its return the area is mapped.
- * pages are vmalloc pages, not mapped to user space yet: vmalloc_unmap, as
- * the live classifier calls them until vmalloc_user() memory is mmap'd.
+ * through __vmalloc_node_range(size, ...); at its return the area is
+ * mapped.  Its pages are vmalloc pages, not mapped to user space yet:
+ * vmalloc_unmap, as the live classifier calls them until vmalloc_user()
+ * memory is mmap'd.
  * Compound pages (a huge vmalloc mapping) are left to the walk.
  */
 static int memdesc_hook_vmalloc_ret(struct kretprobe_instance *ri,
