@@ -47,6 +47,43 @@ function num(v) {
 	return v == "" ? "-" : sprintf("%d", v)
 }
 
+# Hook events per operation: a few significant digits when below 0.01, as
+# a fault's are (a vmap'd stack of the fork that starts the workload).
+function evfmt(v) {
+	if (v == 0)
+		return "0"
+	return v < 0.01 ? sprintf("%.1e", v) : sprintf("%.2f", v)
+}
+
+# The largest of the space-separated numbers in s.
+function maxn(s,    a, n, i, m) {
+	n = split(s, a, " ")
+	m = 0
+	for (i = 1; i <= n; i++)
+		if (a[i] + 0 > m)
+			m = a[i] + 0
+	return m
+}
+
+# What the hooks add to a vmalloc() of 1 and of 16 pages, split into a
+# part per call and a part per page (a straight line through the two).
+function hook_split(k, n,    key, d1, d16, p) {
+	key = "hook" SUBSEP k SUBSEP n SUBSEP
+	if (!((key "vmalloc1" SUBSEP "memdesc" SUBSEP "ns") in vals) ||
+	    !((key "vmalloc16" SUBSEP "memdesc" SUBSEP "ns") in vals))
+		return
+	d1 = median(vals[key "vmalloc1" SUBSEP "memdesc" SUBSEP "ns"])
+	d1 -= median(vals[key "vmalloc1" SUBSEP "nohooks" SUBSEP "ns"])
+	d16 = median(vals[key "vmalloc16" SUBSEP "memdesc" SUBSEP "ns"])
+	d16 -= median(vals[key "vmalloc16" SUBSEP "nohooks" SUBSEP "ns"])
+	p = (d16 - d1) / 15
+	printf "The hooks add %.0f ns to a vmalloc() of one page and %.0f to one of 16: %.0f per call\n", d1, d16, d1 - p
+	printf "of vmalloc() (its two hooks together), whatever the size, and %.0f per page.\n", p
+	if (clock[k] ~ /^host/)
+		print "On the host clock these are differences of medians that move by more than themselves\nfrom round to round: read them as rough."
+	print ""
+}
+
 function ratio(a, b) {
 	return b > 0 ? sprintf("%.3f", a / b) : "-"
 }
@@ -87,6 +124,16 @@ $1 == "cost" && $5 != "-" {
 	add(k SUBSEP n SUBSEP w SUBSEP c SUBSEP "ev", $6 > 0 ? $7 / $6 : 0)
 	cost_size[k, n] = s
 }
+$1 == "hook" && $5 != "-" {
+	# hook workload cond rep ns-per-op ops events
+	w = $2; c = $3
+	if (!((k, n, w) in seen_hw)) { seen_hw[k, n, w] = 1; hook_works[k, n] = hook_works[k, n] " " w }
+	if (!((k, n) in seen_hkn)) { seen_hkn[k, n] = 1; hook_nodes[k] = hook_nodes[k] " " n }
+	hook_k[k] = 1
+	add("hook" SUBSEP k SUBSEP n SUBSEP w SUBSEP c SUBSEP "ns", $5)
+	add("hook" SUBSEP k SUBSEP n SUBSEP w SUBSEP c SUBSEP "ev", $6 > 0 ? $7 / $6 : 0)
+	hook_size[k, n] = s
+}
 $1 == "scan" && n == 2 {
 	# scan what rep ns pfns
 	add(k SUBSEP s SUBSEP $2 SUBSEP "ns", $4)
@@ -122,6 +169,13 @@ $1 == "info" && $2 == "prev_skipped" {
 }
 $1 == "info" && $2 == "prev_tracepoints" {
 	prev_tp[k] = $3
+}
+$1 == "info" && $2 == "hooks_attached" {
+	hooks_att[k, n] = $3
+}
+$1 == "info" && $2 == "hook_missed" {
+	# info hook_missed rep calls
+	hook_missed[k, n] = hook_missed[k, n] " " $4
 }
 $1 == "info" && $2 == "tracepoints" {
 	tp[k] = $3
@@ -202,6 +256,60 @@ END {
 					verdict(pm <= 0 || pf >= 5 * pm)
 			}
 			print ""
+		}
+	}
+
+	# The function hooks beside the tracepoints alone.
+	for (ki = 1; ki <= nk; ki++)
+		if (kernels[ki] in hook_k)
+			any_hook = 1
+	if (any_hook) {
+		print "## Cost of the function hooks\n"
+		print "Medians of each round's ns per operation, the conditions taking turns in each round:"
+		print "*not loaded*: memdesc absent; *tracepoints only*: memdesc loaded with `skip_events`"
+		print "naming every function hook, so only its tracepoint probes are attached; *with hooks*:"
+		print "memdesc loaded as it ships, every hook attached.  `vmallocN` is one vmalloc()/vfree() pair"
+		print "of N pages (`memdesc_bench.ko`), which calls `__vmalloc_node_range` and the bulk page"
+		print "allocator once each; `fault` and `alloc0` are the workloads of the probe cost table, where"
+		print "no hook should fire.  *hook events/op*: the hook events' counts in `stats` per operation"
+		print "(a kretprobe counts a call once, at its return).  *ns per hook event*: (with hooks -"
+		print "tracepoints only) / hook events per op; `-` where hooks fired on fewer than one"
+		print "operation in a hundred, too few to carry the difference.  Clocks as in the probe cost"
+		print "table.\n"
+	}
+	for (ki = 1; ki <= nk; ki++) {
+		k = kernels[ki]
+		if (!(k in hook_k))
+			continue
+		nn = split(hook_nodes[k], nl, " ")
+		sortn(nl, nn)
+		for (ni = 1; ni <= nn; ni++) {
+			n = nl[ni]
+			c = cpus[k, hook_size[k, n], n]
+			printf "### %s, %s guest, %d nodes, %s vCPU%s, clock: %s\n\n", k, hook_size[k, n], n,
+				c, c == 1 ? "" : "s", clock[k]
+			h = hooks_att[k, n]
+			gsub(/,/, ", ", h)
+			printf "Hooks attached: %s.", h
+			if ((k, n) in hook_missed)
+				printf "  Calls they missed, most in a round: %d.", maxn(hook_missed[k, n])
+			print "\n"
+			print "| workload | not loaded ns/op | tracepoints only ns/op | with hooks ns/op | hooks vs tracepoints only | hook events/op | ns per hook event |"
+			print "|---|---:|---:|---:|---:|---:|---:|"
+			nw = split(hook_works[k, n], wl, " ")
+			for (wi = 1; wi <= nw; wi++) {
+				w = wl[wi]
+				key = "hook" SUBSEP k SUBSEP n SUBSEP w
+				b = median(vals[key SUBSEP "base" SUBSEP "ns"])
+				t = median(vals[key SUBSEP "nohooks" SUBSEP "ns"])
+				m = median(vals[key SUBSEP "memdesc" SUBSEP "ns"])
+				e = median(vals[key SUBSEP "memdesc" SUBSEP "ev"])
+				pe = e >= 0.01 ? sprintf("%.0f", (m - t) / e) : "-"
+				printf "| %s | %.0f | %.0f | %.0f | %s | %s | %s |\n",
+					w, b, t, m, pct(m, t), evfmt(e), pe
+			}
+			print ""
+			hook_split(k, n)
 		}
 	}
 

@@ -10,8 +10,9 @@
 # For each kernel (scripts/kernels.sh, or MEMDESC_KERNELS) and guest size
 # (MEMDESC_BENCH_SIZES, default "2G 8G 32G"), one boot of
 # tests/vm/run.sh --bench.  The first size runs every part of
-# tests/vm/bench.sh (scan, memory, then fault and allocator cost); the
-# others only scan and memory, which are what change with the size.  Scan
+# tests/vm/bench.sh (scan, memory, then fault and allocator cost, then the
+# function hooks' cost beside the tracepoints alone); the others only scan
+# and memory, which are what change with the size.  Scan
 # and memory come first, so every size measures them in a fresh boot: the
 # cost part's module loads and unloads leave vmalloc page tables and
 # per-cpu lists behind that a compare would walk.  Those boots have two
@@ -35,9 +36,12 @@
 # build that fails, each said on standard error and in the report.
 #
 # Knobs (exported to the guest through run.sh): MEMDESC_BENCH_REPS (rounds
-# of base/memdesc/prev/off/ftrace, default 5), MEMDESC_BENCH_FAULT_MIB
-# (256), MEMDESC_BENCH_FAULT_LOOPS (4), MEMDESC_BENCH_ALLOC_PAIRS (100000 at
-# order 0), MEMDESC_BENCH_SCAN_REPS (3).
+# of base/memdesc/prev/off/ftrace, and of the hooks part's
+# base/memdesc/nohooks, default 5), MEMDESC_BENCH_FAULT_MIB (256),
+# MEMDESC_BENCH_FAULT_LOOPS (4), MEMDESC_BENCH_ALLOC_PAIRS (100000 at order
+# 0), MEMDESC_BENCH_VMALLOC_PAIRS (20000 vmalloc()/vfree() pairs in each
+# of the hooks part's loops, of 16 pages and of one),
+# MEMDESC_BENCH_SCAN_REPS (3).
 #
 # Clock: MEMDESC_BENCH_ICOUNT (default 0) runs the guest with QEMU's
 # -icount shift=0 (run.sh's MEMDESC_VM_ICOUNT): guest time is its
@@ -204,7 +208,7 @@ for k in $kernels; do
 	first=1
 	for s in $sizes; do
 		parts="scan mem"
-		[ "$first" = 1 ] && parts="scan mem cost"
+		[ "$first" = 1 ] && parts="scan mem cost hooks"
 		boot "$k" "$s" 2 "$parts" "$k-$s"
 		if [ "$first" = 1 ]; then
 			for n in $node_counts; do
@@ -220,7 +224,7 @@ done
 	echo "<!-- scripts/bench.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet HEAD -- 2>/dev/null || echo ' + uncommitted changes') -->"
 	echo "<!-- host: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1); QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') TCG -->"
 	echo "<!-- clock: per kernel, in each table's heading -->"
-	echo "<!-- knobs: reps ${MEMDESC_BENCH_REPS:-5}, fault ${MEMDESC_BENCH_FAULT_MIB:-256} MiB x ${MEMDESC_BENCH_FAULT_LOOPS:-4}, alloc pairs ${MEMDESC_BENCH_ALLOC_PAIRS:-100000}, scan reps ${MEMDESC_BENCH_SCAN_REPS:-3}, nodes ${node_counts} -->"
+	echo "<!-- knobs: reps ${MEMDESC_BENCH_REPS:-5}, fault ${MEMDESC_BENCH_FAULT_MIB:-256} MiB x ${MEMDESC_BENCH_FAULT_LOOPS:-4}, alloc pairs ${MEMDESC_BENCH_ALLOC_PAIRS:-100000}, vmalloc pairs ${MEMDESC_BENCH_VMALLOC_PAIRS:-20000}, scan reps ${MEMDESC_BENCH_SCAN_REPS:-3}, nodes ${node_counts} -->"
 	if [ -n "$prev_name" ]; then
 		echo "<!-- previous release: $prev_name (MEMDESC_BENCH_PREV=$prev_rev) -->"
 	else

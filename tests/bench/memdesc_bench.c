@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memdesc_bench.c - time alloc_pages()/__free_pages() pairs, for make bench.
+ * memdesc_bench.c - time alloc_pages()/__free_pages() and vmalloc()/vfree()
+ * pairs, for make bench.
  *
  * The page allocator is what memdesc's probes sit on: every pair here fires
  * mm_page_alloc and mm_page_free (and, as the per-cpu lists fill and drain,
@@ -9,10 +10,19 @@
  * same events shows what each costs on the allocator's fast path, which a
  * user page fault dilutes.
  *
+ * The vmalloc loop is for the function hooks: a vmalloc() of several pages
+ * passes through __vmalloc_node_range() and takes its pages from the bulk
+ * allocator, so each pair fires both kretprobes memdesc puts there, beside
+ * the tracepoints of the pages' free and of the area's bookkeeping.
+ *
  * One debugfs file, memdesc_bench/alloc (0600):
  *
- *   write "<order> <pairs>"	run the loop now, in the writer's context
- *   read			order <n> pairs <n> ns <n> failed <n>
+ *   write "<order> <pairs>"		alloc_pages()/__free_pages() pairs
+ *   write "vmalloc <pages> <pairs>"	vmalloc(pages * PAGE_SIZE)/vfree() pairs
+ *					(each run now, in the writer's context)
+ *   read	order <n> pairs <n> ns <n> failed <n> kind <loop> pages <n>
+ *		kind: alloc_pages or vmalloc; pages: per allocation (order 0
+ *		pages for vmalloc)
  *
  * Bench-only: nothing is kept between writes but the last result.
  */
@@ -28,20 +38,36 @@
 #include <linux/seq_file.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #define MEMDESC_BENCH_CMD_MAX	32		/* bytes of one write */
 #define MEMDESC_BENCH_MAX_PAIRS	BIT(24)	/* bounds one write's time */
 #define MEMDESC_BENCH_MAX_ORDER	10		/* order 9 is what we time */
+#define MEMDESC_BENCH_MAX_VPAGES	1024		/* 4 MiB a vmalloc() */
+
+enum memdesc_bench_kind {
+	MEMDESC_BENCH_ALLOC_PAGES,
+	MEMDESC_BENCH_VMALLOC,
+};
+
+static const char * const memdesc_bench_kind_name[] = {
+	[MEMDESC_BENCH_ALLOC_PAGES]	= "alloc_pages",
+	[MEMDESC_BENCH_VMALLOC]		= "vmalloc",
+};
 
 /**
  * struct memdesc_bench_result - the last loop run
- * @order:	allocation order
+ * @kind:	which loop
+ * @order:	allocation order (0 for vmalloc)
+ * @pages:	pages per allocation
  * @pairs:	alloc/free pairs attempted
  * @ns:		wall time of the loop
  * @failed:	allocations that returned NULL (then nothing was freed)
  */
 struct memdesc_bench_result {
+	enum memdesc_bench_kind kind;
 	unsigned int order;
+	unsigned int pages;
 	unsigned long pairs;
 	u64 ns;
 	unsigned long failed;
@@ -64,7 +90,9 @@ static void memdesc_bench_run(unsigned int order, unsigned long pairs,
 	unsigned long i;
 	u64 start;
 
+	r->kind = MEMDESC_BENCH_ALLOC_PAGES;
 	r->order = order;
+	r->pages = 1U << order;
 	r->pairs = pairs;
 	r->failed = 0;
 	start = ktime_get_ns();
@@ -82,26 +110,81 @@ static void memdesc_bench_run(unsigned int order, unsigned long pairs,
 	r->ns = ktime_get_ns() - start;
 }
 
+/*
+ * Plain vmalloc(), as its users call it: GFP_KERNEL, any node, so the
+ * pages come from alloc_pages_bulk() (order 0; the huge mappings that
+ * would take whole compound pages need VM_ALLOW_HUGE_VMAP).  vfree() frees
+ * the pages at once and the area lazily: a purge of the lazy areas runs
+ * now and then inside the loop, as it would for any vmalloc() user, and
+ * its share is in the figure.
+ */
+static void memdesc_bench_vmalloc(unsigned int pages, unsigned long pairs,
+				  struct memdesc_bench_result *r)
+{
+	unsigned long i;
+	u64 start;
+
+	r->kind = MEMDESC_BENCH_VMALLOC;
+	r->order = 0;
+	r->pages = pages;
+	r->pairs = pairs;
+	r->failed = 0;
+	start = ktime_get_ns();
+	for (i = 0; i < pairs; i++) {
+		void *p = vmalloc((unsigned long)pages * PAGE_SIZE);
+
+		if (unlikely(!p))
+			r->failed++;
+		else
+			vfree(p);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	r->ns = ktime_get_ns() - start;
+}
+
+/* "vmalloc <pages> <pairs>": false if @buf is not that, or out of bounds. */
+static bool memdesc_bench_parse_vmalloc(const char *buf, unsigned int *pages,
+					unsigned long *pairs)
+{
+	return sscanf(buf, "vmalloc %u %lu", pages, pairs) == 2 &&
+	       *pages && *pages <= MEMDESC_BENCH_MAX_VPAGES &&
+	       *pairs && *pairs <= MEMDESC_BENCH_MAX_PAIRS;
+}
+
+/* "<order> <pairs>": false if @buf is not that, or out of bounds. */
+static bool memdesc_bench_parse_alloc(const char *buf, unsigned int *order,
+				      unsigned long *pairs)
+{
+	return sscanf(buf, "%u %lu", order, pairs) == 2 &&
+	       *order <= MEMDESC_BENCH_MAX_ORDER &&
+	       *pairs && *pairs <= MEMDESC_BENCH_MAX_PAIRS;
+}
+
 static ssize_t memdesc_bench_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
 	char buf[MEMDESC_BENCH_CMD_MAX];
 	unsigned long pairs;
-	unsigned int order;
+	unsigned int n;
 
 	if (*ppos != 0 || count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	if (sscanf(buf, "%u %lu", &order, &pairs) != 2 ||
-	    order > MEMDESC_BENCH_MAX_ORDER || !pairs ||
-	    pairs > MEMDESC_BENCH_MAX_PAIRS)
-		return -EINVAL;
 
-	mutex_lock(&memdesc_bench_lock);
-	memdesc_bench_run(order, pairs, &memdesc_bench_last);
-	mutex_unlock(&memdesc_bench_lock);
+	if (memdesc_bench_parse_vmalloc(buf, &n, &pairs)) {
+		mutex_lock(&memdesc_bench_lock);
+		memdesc_bench_vmalloc(n, pairs, &memdesc_bench_last);
+		mutex_unlock(&memdesc_bench_lock);
+	} else if (memdesc_bench_parse_alloc(buf, &n, &pairs)) {
+		mutex_lock(&memdesc_bench_lock);
+		memdesc_bench_run(n, pairs, &memdesc_bench_last);
+		mutex_unlock(&memdesc_bench_lock);
+	} else {
+		return -EINVAL;
+	}
 	return count;
 }
 
@@ -112,8 +195,9 @@ static int memdesc_bench_show(struct seq_file *m, void *v)
 	mutex_lock(&memdesc_bench_lock);
 	r = memdesc_bench_last;
 	mutex_unlock(&memdesc_bench_lock);
-	seq_printf(m, "order %u pairs %lu ns %llu failed %lu\n",
-		   r.order, r.pairs, r.ns, r.failed);
+	seq_printf(m, "order %u pairs %lu ns %llu failed %lu kind %s pages %u\n",
+		   r.order, r.pairs, r.ns, r.failed,
+		   memdesc_bench_kind_name[r.kind], r.pages);
 	return 0;
 }
 
@@ -148,4 +232,4 @@ module_init(memdesc_bench_init);
 module_exit(memdesc_bench_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Times alloc_pages()/__free_pages() pairs for memdesc's make bench");
+MODULE_DESCRIPTION("Times alloc_pages()/__free_pages() and vmalloc()/vfree() pairs for memdesc's make bench");

@@ -16,6 +16,15 @@
 #	tracepoints recorded into the ftrace ring buffer);
 #	events: tracepoint hits during the run - memdesc's (or prev's) stats
 #	counts, or the ring buffer's entries + overrun; 0 for base and off
+#   hook <workload> <cond> <rep> <ns-per-op> <ops> <events>
+#	what the function hooks (kprobes, kretprobes) cost beside the
+#	tracepoints, see hooks_part.  workload: vmalloc16, vmalloc1 (ns per
+#	vmalloc()/vfree() pair of 16 pages or 1: one __vmalloc_node_range and
+#	one alloc_pages_bulk call each), fault, alloc0 (as for cost); cond: base
+#	(memdesc not loaded), memdesc (loaded, every hook attached), nohooks
+#	(loaded with skip_events naming every hook: the tracepoints alone);
+#	events: hits of the hook events only, from memdesc's stats (0 for
+#	base, and for nohooks whose hooks are detached)
 #   scan <what> <rep> <ns> <pfns>
 #	what: compare, summary (memdesc's debugfs files), page-types (the
 #	kernel's tools/mm/page-types reading /proc/kpageflags over the same
@@ -33,10 +42,12 @@
 #	on the per-cpu lists just before it (- when not counted)
 #
 # The cost conditions take turns within each round, so drift in the
-# emulator hits them alike.  Settings (from /etc/memdesc-vm.conf):
-# BENCH_PARTS ("cost scan mem"; "irqsoff" on its own), BENCH_REPS,
-# BENCH_FAULT_MIB, BENCH_FAULT_LOOPS, BENCH_ALLOC_PAIRS (order 0; order 3
-# gets 1/4, order 9 1/32), BENCH_SCAN_REPS, BENCH_IRQSOFF_REPS (1),
+# emulator hits them alike; so do the hooks part's.  Settings (from
+# /etc/memdesc-vm.conf): BENCH_PARTS ("cost scan mem hooks"; "irqsoff" on
+# its own), BENCH_REPS, BENCH_FAULT_MIB, BENCH_FAULT_LOOPS,
+# BENCH_ALLOC_PAIRS (order 0; order 3 gets 1/4, order 9 1/32),
+# BENCH_VMALLOC_PAIRS (20000, each of the hooks part's vmalloc loops),
+# BENCH_SCAN_REPS, BENCH_IRQSOFF_REPS (1),
 # BENCH_IRQSOFF_FRACTION (percpu_pagelist_high_fraction, 8: the largest
 # lists the kernel allows), BENCH_IRQSOFF_SCENARIOS ("compare hugetlb").
 # /init exports only the first few; the file is read here for the rest.
@@ -47,11 +58,12 @@
 MEMDESC_KO=${MEMDESC_KO:-/memdesc.ko}
 PREV_KO=${PREV_KO:-/memdesc-prev.ko}
 BENCH_KO=${BENCH_KO:-/memdesc_bench.ko}
-parts=${BENCH_PARTS:-cost scan mem}
+parts=${BENCH_PARTS:-cost scan mem hooks}
 reps=${BENCH_REPS:-5}
 fault_mib=${BENCH_FAULT_MIB:-256}
 fault_loops=${BENCH_FAULT_LOOPS:-4}
 pairs=${BENCH_ALLOC_PAIRS:-100000}
+vmalloc_pairs=${BENCH_VMALLOC_PAIRS:-20000}
 scan_reps=${BENCH_SCAN_REPS:-3}
 irqsoff_reps=${BENCH_IRQSOFF_REPS:-1}
 irqsoff_fraction=${BENCH_IRQSOFF_FRACTION:-8}
@@ -64,9 +76,10 @@ bench_ctl=/sys/kernel/debug/memdesc_bench/alloc
 # Tracepoint names memdesc attached, one a line.  Set while loaded.
 tracepoints=
 
+# memdesc_load [PARAM=VALUE...]
 memdesc_load()
 {
-	insmod "$MEMDESC_KO" || { echo "info error insmod-memdesc"; exit 1; }
+	insmod "$MEMDESC_KO" "$@" || { echo "info error insmod-memdesc"; exit 1; }
 }
 
 memdesc_unload()
@@ -144,6 +157,9 @@ workload()
 		[ "$order" -ge 9 ] && n=$((pairs / 32))
 		echo "$order $n" >"$bench_ctl"
 		;;
+	vmalloc*)
+		echo "vmalloc ${1#vmalloc} $vmalloc_pairs" >"$bench_ctl"
+		;;
 	esac
 }
 
@@ -152,7 +168,8 @@ result()
 {
 	case $1 in
 	fault)	cat /tmp/bench.out ;;
-	alloc*)	awk '{ if ($8 != 0) exit 1; printf "%.1f %d\n", $6 / $4, $4 }' \
+	alloc*|vmalloc*)
+		awk '{ if ($8 != 0) exit 1; printf "%.1f %d\n", $6 / $4, $4 }' \
 			"$bench_ctl" ;;
 	esac
 }
@@ -225,6 +242,100 @@ cost_part()
 		measure off "$rep"
 		memdesc_unload
 		measure ftrace "$rep"
+		rep=$((rep + 1))
+	done
+	rmmod memdesc_bench
+}
+
+# === hooks: what the function hooks cost beside the tracepoints ===
+
+# The hook events of the loaded module, one line: the events of stats that
+# are attached and that no tracepoint of this kernel is named after
+# (ftrace_set finds memdesc's tracepoints by the same names), so a hook
+# added to the module is measured here without a list to keep in step.
+hook_list()
+{
+	while read -r kind name on _; do
+		[ "$kind" = event ] || continue
+		[ "$on" = 1 ] || continue
+		set -- "$tr"/events/*/"$name"
+		[ -d "$1" ] || printf '%s ' "$name"
+	done <"$dbg/stats"
+	echo
+}
+
+# Hits of the hook events so far, into sum.  Builtins only, as
+# memdesc_events.
+hook_events()
+{
+	sum=0
+	while read -r kind name _ count; do
+		[ "$kind" = event ] || continue
+		case " $hooks " in
+		*" $name "*)	sum=$((sum + count)) ;;
+		esac
+	done <"$dbg/stats"
+}
+
+# hook_measure COND REP: the hooks part's workloads once under COND.
+# vmallocN: N pages a vmalloc().  16 go through the bulk allocator's
+# per-cpu path, where its hook finds pages no event allocated; one page
+# the bulk allocator hands to the single-page allocator, whose event the
+# tracepoints see.  Both call both hooks once, so the two sizes tell a
+# hook call's own cost from its cost per page.
+hook_measure()
+{
+	for w in vmalloc16 vmalloc1 fault alloc0; do
+		sum=0
+		[ "$1" = base ] || hook_events
+		before=$sum
+		workload "$w" || echo "info error workload-$w-$1"
+		[ "$1" = base ] || hook_events
+		ev=$((sum - before))
+		r=$(result "$w") || r="- 0"
+		echo "hook $w $1 $2 $r $ev"
+	done
+}
+
+# Calls the attached hooks missed (kretprobe instances all in flight, or
+# another kprobe handler running): a missed call runs no handler and counts
+# no event, so the report says how many there were.
+hook_missed()
+{
+	awk '$1 == "hook_missed" { print $2 }' "$dbg/stats"
+}
+
+# The order in a round is base, memdesc, nohooks: not loaded, loaded with
+# every hook, loaded with every hook left detached (skip_events), so the
+# difference between the last two is what the hooks add to the same
+# tracepoints.
+hooks_part()
+{
+	insmod "$BENCH_KO" || { echo "info error insmod-bench"; return 1; }
+	memdesc_load
+	hooks=$(hook_list)
+	memdesc_unload
+	# shellcheck disable=SC2086	# one line from a word list
+	skip=$(echo $hooks | tr ' ' ,)
+	echo "info hooks_attached ${skip:--}"
+	[ -n "$skip" ] || { echo "info error hooks-none-attached"; return 1; }
+	memdesc_load skip_events="$skip"
+	left=$(hook_list)
+	memdesc_unload
+	[ -z "$left" ] || echo "info error hooks-attached-despite-skip"
+	# One untimed pass: faults in the programs, warms the per-cpu lists
+	# and the vmap area caches.
+	hook_measure base 0 >/dev/null
+	rep=1
+	while [ "$rep" -le "$reps" ]; do
+		hook_measure base "$rep"
+		memdesc_load
+		hook_measure memdesc "$rep"
+		echo "info hook_missed $rep $(hook_missed)"
+		memdesc_unload
+		memdesc_load skip_events="$skip"
+		hook_measure nohooks "$rep"
+		memdesc_unload
 		rep=$((rep + 1))
 	done
 	rmmod memdesc_bench
