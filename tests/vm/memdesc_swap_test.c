@@ -377,6 +377,58 @@ static unsigned long ms_wait_memtotal(unsigned long want_kb, double timeout)
 	return kb;
 }
 
+/* === Guard pages === */
+
+/* Whether the kernel was booted with debug_pagealloc=on. */
+static bool ms_debug_pagealloc(void)
+{
+	char buf[1024];
+
+	return md_read_line("/proc/cmdline", buf, sizeof(buf)) &&
+	       strstr(buf, "debug_pagealloc=on");
+}
+
+FIXTURE(guard) {
+};
+
+FIXTURE_SETUP(guard)
+{
+	if (!ms_debug_pagealloc())
+		SKIP(return, "no debug_pagealloc=on: no guard pages (Debian's kernels lack CONFIG_DEBUG_PAGEALLOC; the debug tier boots with it)");
+	md_ensure_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(guard)
+{
+}
+
+/*
+ * With debug_pagealloc=on and debug_guardpage_minorder=1, every buddy
+ * split down to order 0 keeps the other half out of use as a guard page
+ * until its buddy comes back.  The hooks on __set_page_guard and
+ * __clear_page_guard follow them: guard on both sides.
+ */
+TEST_F_TIMEOUT(guard, pages, MD_TIMEOUT(600))
+{
+	struct md_file cmp;
+	long pages;
+
+	unsigned long long set;
+
+	ASSERT_TRUE(ms_val_attached(_metadata, "__set_page_guard"));
+	ASSERT_TRUE(ms_val_attached(_metadata, "__clear_page_guard"));
+	pages = md_anon_touch(64 * MD_MIB);
+	ASSERT_LT(0, pages);
+	set = ms_event(_metadata, "__set_page_guard");
+	ksft_print_msg("figure guard_set %llu guard_clear %llu\n", set,
+		       ms_event(_metadata, "__clear_page_guard"));
+	EXPECT_LT(0ULL, set);
+	ms_compare(_metadata, &cmp, "guard");
+	ms_check_fields(_metadata, &cmp);
+	ms_check_class(_metadata, &cmp, "guard", 1);
+	md_file_free(&cmp);
+}
+
 FIXTURE(swap) {
 };
 
@@ -517,58 +569,6 @@ TEST_F_TIMEOUT(swap, zswap, MD_TIMEOUT(900))
 	md_file_free(&cmp);
 	ms_workload_end(pid);
 	md_write_file(MS_ZSWAP "/enabled", "N");
-}
-
-/* === Guard pages === */
-
-/* Whether the kernel was booted with debug_pagealloc=on. */
-static bool ms_debug_pagealloc(void)
-{
-	char buf[1024];
-
-	return md_read_line("/proc/cmdline", buf, sizeof(buf)) &&
-	       strstr(buf, "debug_pagealloc=on");
-}
-
-FIXTURE(guard) {
-};
-
-FIXTURE_SETUP(guard)
-{
-	if (!ms_debug_pagealloc())
-		SKIP(return, "no debug_pagealloc=on: no guard pages (Debian's kernels lack CONFIG_DEBUG_PAGEALLOC; the debug tier boots with it)");
-	md_ensure_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(guard)
-{
-}
-
-/*
- * With debug_pagealloc=on and debug_guardpage_minorder=1, every buddy
- * split down to order 0 keeps the other half out of use as a guard page
- * until its buddy comes back.  The hooks on __set_page_guard and
- * __clear_page_guard follow them: guard on both sides.
- */
-TEST_F_TIMEOUT(guard, pages, MD_TIMEOUT(600))
-{
-	struct md_file cmp;
-	long pages;
-
-	unsigned long long set;
-
-	ASSERT_TRUE(ms_val_attached(_metadata, "__set_page_guard"));
-	ASSERT_TRUE(ms_val_attached(_metadata, "__clear_page_guard"));
-	pages = md_anon_touch(64 * MD_MIB);
-	ASSERT_LT(0, pages);
-	set = ms_event(_metadata, "__set_page_guard");
-	ksft_print_msg("figure guard_set %llu guard_clear %llu\n", set,
-		       ms_event(_metadata, "__clear_page_guard"));
-	EXPECT_LT(0ULL, set);
-	ms_compare(_metadata, &cmp, "guard");
-	ms_check_fields(_metadata, &cmp);
-	ms_check_class(_metadata, &cmp, "guard", 1);
-	md_file_free(&cmp);
 }
 
 TEST_HARNESS_MAIN
