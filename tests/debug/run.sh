@@ -97,10 +97,11 @@ count "$log"
 # Guard pages, the one type no Debian kernel can have (no
 # CONFIG_DEBUG_PAGEALLOC): debug_pagealloc=on with guard pages of order 0,
 # so that every buddy split to order 0 leaves one.  A boot of its own, with
-# the programs that compare the most after changing memory (memdesc_test's
-# fidelity test, memdesc_swap_test, whose guard test skips elsewhere): the
-# direct map changing at every allocation and free makes the stress test's
-# load and unload cycles stall RCU under TCG.
+# memdesc_test (its fidelity test compares after every kind of memory) and
+# memdesc_swap_test's guard test (which skips elsewhere; its balloon and
+# swap tests skip here and run in the boot above): the direct map changing
+# at every allocation and free makes the stress test's load and unload
+# cycles stall RCU under TCG, and an 848 MiB balloon crawl.
 echo "# === vm $kver guard pages: tests/vm/run.sh --kdir ${kdir#"$top"/}, debug_pagealloc=on"
 MEMDESC_VM_APPEND="debug_pagealloc=on debug_guardpage_minorder=1" \
 MEMDESC_VM_TESTS="memdesc_test memdesc_swap_test" \
