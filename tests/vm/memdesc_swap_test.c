@@ -93,18 +93,31 @@ static void ms_print_compare(const struct md_file *cmp, const char *when)
 
 /*
  * The agreement every test asks for, whatever it built: state and type
- * at MS_AGREE or better, zone and node everywhere.
+ * at 99.9% or better, zone and node everywhere.  Pages a hook left to a
+ * resync (stats: hook_truncated; a hook stores at most 2,048 words a call)
+ * are left out of the 99.9%, as many as it says, no more: the debug
+ * kernel's lockdep makes zram's table of a 512 MiB disk 2,560 pages.
  */
 static void ms_check_fields(struct __test_metadata *_metadata,
 			    const struct md_file *cmp)
 {
 	static const char * const strict[] = { "zone", "node" };
 	static const char * const high[] = { "state", "type" };
-	unsigned long long v;
+	unsigned long long agree, disagree, left, v;
+	struct md_file stats;
 	size_t i;
 
+	ms_read(_metadata, &stats, "stats", md_stats_syntax);
+	left = ms_val(&stats, "counter", "hook_truncated", 1);
+	md_file_free(&stats);
+	if (left)
+		ksft_print_msg("hook_truncated %llu: left out of state and type\n",
+			       left);
 	for (i = 0; i < ARRAY_SIZE(high); i++) {
-		v = ms_val(cmp, "field", high[i], 3);
+		agree = ms_val(cmp, "field", high[i], 1);
+		disagree = ms_val(cmp, "field", high[i], 2);
+		disagree -= disagree < left ? disagree : left;
+		v = agree + disagree ? agree * 100000 / (agree + disagree) : 0;
 		EXPECT_LE(MS_AGREE, v) {
 			TH_LOG("field %s agrees on %llu.%03llu%%, want 99.9%%",
 			       high[i], v / 1000, v % 1000);
