@@ -202,6 +202,10 @@ static __always_inline bool memdesc_event(enum memdesc_stat event)
 }
 
 void memdesc_retype(struct page *page, enum memdesc_stat source);
+void memdesc_set_type(struct page *page, unsigned int type, bool mappable,
+		      enum memdesc_stat source);
+void memdesc_mark_free(struct page *page, unsigned int order,
+		       enum memdesc_stat source);
 
 int memdesc_probes_register(const char *skip_events);
 void memdesc_probes_unregister(void);

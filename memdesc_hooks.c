@@ -276,18 +276,13 @@ static int memdesc_hook_swap_read(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct page *page = (struct page *)regs_get_kernel_argument(regs, 0);
 	struct folio *folio = page_folio(page);
-	unsigned int order;
 
 	if (!memdesc_event(MEMDESC_EV_SWAP_READ))
 		return 0;
 	if (folio_test_swapcache(folio) || READ_ONCE(folio->mapping))
 		return 0;
-	order = folio_order(folio);
-	memdesc_shadow_set_block(&folio->page, order,
-				 memdesc_hook_word(&folio->page,
-						   MEMDESC_TYPE_ANON, 0,
-						   order) | MEMDESC_MAPPABLE,
-				 MEMDESC_EV_SWAP_READ);
+	memdesc_set_type(&folio->page, MEMDESC_TYPE_ANON, true,
+			 MEMDESC_EV_SWAP_READ);
 	return 0;
 }
 
@@ -322,10 +317,7 @@ static int memdesc_hook_guard_clear(struct kprobe *kp, struct pt_regs *regs)
 
 	if (!memdesc_event(MEMDESC_EV_GUARD_CLEAR))
 		return 0;
-	memdesc_shadow_set_block(page, order,
-				 memdesc_hook_word(page, MEMDESC_TYPE_FREE, 0,
-						   order),
-				 MEMDESC_EV_GUARD_CLEAR);
+	memdesc_mark_free(page, order, MEMDESC_EV_GUARD_CLEAR);
 	return 0;
 }
 

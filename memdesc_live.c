@@ -531,13 +531,15 @@ u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn)
 	/* Before the PF_NO_COMPOUND flag tests, which assert on tails. */
 	if (PageTail(page))
 		return memdesc_live_used(walk, page, compound_head(page), nid);
-	if (!page_ref_count(page) &&
-	    memdesc_live_unreferenced_free(walk, page, pfn, nid, &word))
-		return word;
-	if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC) && !page_ref_count(page) &&
-	    memdesc_find_guard(page, pfn, &start, &order))
-		return memdesc_live_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_GUARD,
-					 order, page, nid, pfn == start);
+	if (!page_ref_count(page)) {
+		if (memdesc_live_unreferenced_free(walk, page, pfn, nid, &word))
+			return word;
+		if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC) &&
+		    memdesc_find_guard(page, pfn, &start, &order))
+			return memdesc_live_pack(MEMDESC_TYPE_MISC,
+						 MEMDESC_SUB_GUARD, order,
+						 page, nid, pfn == start);
+	}
 	return memdesc_live_used(walk, page, page, nid);
 }
 

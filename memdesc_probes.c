@@ -51,8 +51,14 @@ static u64 memdesc_free_word(struct page *page, unsigned int order)
 			      page_zonenum(page), page_to_nid(page));
 }
 
-static void memdesc_mark_free(struct page *page, unsigned int order,
-			      enum memdesc_stat source)
+/**
+ * memdesc_mark_free - describe a free chunk
+ * @page:	its first page
+ * @order:	its order
+ * @source:	the event, for the transition counts
+ */
+void memdesc_mark_free(struct page *page, unsigned int order,
+		       enum memdesc_stat source)
 {
 	memdesc_shadow_set_block(page, order, memdesc_free_word(page, order),
 				 source);
@@ -89,9 +95,15 @@ void memdesc_retype(struct page *page, enum memdesc_stat source)
 	memdesc_shadow_set_block(head, memdesc_word_order(word), word, source);
 }
 
-/* Give a page's whole allocation a type the event names. */
-static void memdesc_set_type(struct page *page, unsigned int type,
-			     bool mappable, enum memdesc_stat source)
+/**
+ * memdesc_set_type - give a page's whole allocation a type the event names
+ * @page:	any page of it
+ * @type:	enum memdesc_type, not MISC with a subtype
+ * @mappable:	may be mapped to user space
+ * @source:	the event, for the transition counts
+ */
+void memdesc_set_type(struct page *page, unsigned int type, bool mappable,
+		      enum memdesc_stat source)
 {
 	struct page *head = compound_head(page);
 	unsigned int order = compound_order(head);

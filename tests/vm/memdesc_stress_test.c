@@ -183,17 +183,6 @@ static void ms_quiesce(void)
 	sleep(2);
 }
 
-static void ms_read(struct __test_metadata *_metadata, struct md_file *mf,
-		    const char *name, const struct md_syntax *syn)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), MD_DEBUGFS "/%s", name);
-	ASSERT_EQ(0, md_file_read(mf, path, syn)) {
-		TH_LOG("%s", mf->err);
-	}
-}
-
 static void ms_ensure_unloaded(struct __test_metadata *_metadata)
 {
 	ASSERT_EQ(0, md_loaded() ? md_unload() : 0);
@@ -224,7 +213,7 @@ static unsigned long long ms_check_compare(struct __test_metadata *_metadata,
 	unsigned long long bad = 0;
 	struct md_file cmp;
 
-	ms_read(_metadata, &cmp, "compare", md_compare_syntax);
+	md_read(_metadata, &cmp, "compare", md_compare_syntax);
 	compared = ms_one(_metadata, &cmp, "compared", NULL);
 	unknown = ms_one(_metadata, &cmp, "unknown", NULL);
 	state = ms_one(_metadata, &cmp, "field", "state");
@@ -766,7 +755,7 @@ TEST_F_TIMEOUT(stress, memory_hotplug, MD_TIMEOUT(900))
 	ms_stress_ops("hotplug");
 	EXPECT_EQ(MS_MEM_CYCLES, done);
 
-	ms_read(_metadata, &stats, "stats", md_stats_syntax);
+	md_read(_metadata, &stats, "stats", md_stats_syntax);
 	if (md_find(&stats, "counter", "hotplug"))
 		hotplug = md_find(&stats, "counter", "hotplug")->v[1];
 	md_file_free(&stats);
@@ -832,9 +821,9 @@ static long long ms_untracked(struct __test_metadata *_metadata)
 	struct md_file stats, sum, cmp;
 	long long n, in_sum, in_cmp;
 
-	ms_read(_metadata, &stats, "stats", md_stats_syntax);
-	ms_read(_metadata, &sum, "summary", md_summary_syntax);
-	ms_read(_metadata, &cmp, "compare", md_compare_syntax);
+	md_read(_metadata, &stats, "stats", md_stats_syntax);
+	md_read(_metadata, &sum, "summary", md_summary_syntax);
+	md_read(_metadata, &cmp, "compare", md_compare_syntax);
 	n = md_find(&stats, "untracked_pfns", NULL)->v[0];
 	in_sum = md_find(&sum, "class", "untracked")->v[1];
 	in_cmp = md_find(&cmp, "untracked", NULL)->v[0];
@@ -1284,7 +1273,7 @@ static void ms_space_get(struct __test_metadata *_metadata,
 	__u64 w;
 
 	memset(sp, 0, sizeof(*sp));
-	ms_read(_metadata, &layout, "layout", md_layout_syntax);
+	md_read(_metadata, &layout, "layout", md_layout_syntax);
 	ASSERT_LT(0, layout.nr);
 	sp->lo = ~0ULL;
 	for (i = 0; i < layout.nr; i++) {

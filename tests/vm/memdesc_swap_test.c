@@ -44,19 +44,6 @@ static double ms_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void ms_read(struct __test_metadata *_metadata, struct md_file *mf,
-		    const char *name, const struct md_syntax *syn)
-{
-	char path[128];
-	int ret;
-
-	snprintf(path, sizeof(path), MD_DEBUGFS "/%s", name);
-	ret = md_file_read(mf, path, syn);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("%s: %s %s", path, strerror(-ret), mf->err);
-	}
-}
-
 /* Field @idx of the record @key @name, or 0 if there is none. */
 static unsigned long long ms_val(const struct md_file *mf, const char *key,
 				 const char *name, unsigned int idx)
@@ -107,7 +94,7 @@ static void ms_check_fields(struct __test_metadata *_metadata,
 	struct md_file stats;
 	size_t i;
 
-	ms_read(_metadata, &stats, "stats", md_stats_syntax);
+	md_read(_metadata, &stats, "stats", md_stats_syntax);
 	left = ms_val(&stats, "counter", "hook_truncated", 1);
 	md_file_free(&stats);
 	if (left)
@@ -164,7 +151,7 @@ static void ms_check_class(struct __test_metadata *_metadata,
 static void ms_compare(struct __test_metadata *_metadata, struct md_file *cmp,
 		       const char *when)
 {
-	ms_read(_metadata, cmp, "compare", md_compare_syntax);
+	md_read(_metadata, cmp, "compare", md_compare_syntax);
 	ms_print_compare(cmp, when);
 }
 
@@ -175,7 +162,7 @@ static unsigned long long ms_stat_event(struct __test_metadata *_metadata,
 	struct md_file stats;
 	unsigned long long n;
 
-	ms_read(_metadata, &stats, "stats", md_stats_syntax);
+	md_read(_metadata, &stats, "stats", md_stats_syntax);
 	n = ms_val(&stats, "event", name, idx);
 	md_file_free(&stats);
 	return n;

@@ -86,17 +86,6 @@ static void __attribute__((constructor)) md_line_buffered(void)
 
 /* === Helpers that ASSERT === */
 
-static void md_read(struct __test_metadata *_metadata, struct md_file *mf,
-		    const char *name, const struct md_syntax *syn)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), MD_DEBUGFS "/%s", name);
-	ASSERT_EQ(0, md_file_read(mf, path, syn)) {
-		TH_LOG("%s", mf->err);
-	}
-}
-
 static void md_read_summary(struct __test_metadata *_metadata,
 			    struct md_file *mf)
 {

@@ -368,17 +368,6 @@ static int mt_offline(unsigned long nr)
 
 /* === debugfs === */
 
-static void mt_read(struct __test_metadata *_metadata, struct md_file *mf,
-		    const char *name, const struct md_syntax *syn)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), MD_DEBUGFS "/%s", name);
-	ASSERT_EQ(0, md_file_read(mf, path, syn)) {
-		TH_LOG("%s", mf->err);
-	}
-}
-
 /* The value of the one record @key [@name], field @idx; ASSERTs it. */
 static unsigned long long mt_val(struct __test_metadata *_metadata,
 				 const struct md_file *mf, const char *key,
@@ -400,7 +389,7 @@ static unsigned long long mt_stat(struct __test_metadata *_metadata,
 	unsigned long long v;
 	struct md_file st;
 
-	mt_read(_metadata, &st, "stats", md_stats_syntax);
+	md_read(_metadata, &st, "stats", md_stats_syntax);
 	v = mt_val(_metadata, &st, key, name, name ? 1 : 0);
 	md_file_free(&st);
 	return v;
@@ -448,7 +437,7 @@ static void mt_sections_read(struct __test_metadata *_metadata,
 	struct md_file mf;
 	size_t i;
 
-	mt_read(_metadata, &mf, "sections", md_sections_syntax);
+	md_read(_metadata, &mf, "sections", md_sections_syntax);
 	ss->nr = mf.nr;
 	ss->s = calloc(mf.nr ?: 1, sizeof(*ss->s));
 	ASSERT_NE(NULL, ss->s);
@@ -548,7 +537,7 @@ static void mt_check_listed(struct __test_metadata *_metadata,
 	}
 	EXPECT_EQ(0, mismatched);
 
-	mt_read(_metadata, &lay, "layout", md_layout_syntax);
+	md_read(_metadata, &lay, "layout", md_layout_syntax);
 	for (i = 0; i < lay.nr; i++) {
 		const struct md_rec *r = &lay.rec[i];
 		const struct mt_section *s;
@@ -616,7 +605,7 @@ static void mt_shadow_read(struct __test_metadata *_metadata,
 	struct md_file lay;
 	int fd, ret;
 
-	mt_read(_metadata, &lay, "layout", md_layout_syntax);
+	md_read(_metadata, &lay, "layout", md_layout_syntax);
 	fd = open(MD_DEBUGFS "/shadow", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ret = mt_shadow_words(&lay, fd, pfn, n, w);
@@ -753,7 +742,7 @@ static void mt_check_compare(struct __test_metadata *_metadata,
 	struct md_file cmp;
 	size_t i;
 
-	mt_read(_metadata, &cmp, "compare", md_compare_syntax);
+	md_read(_metadata, &cmp, "compare", md_compare_syntax);
 	c.compared = mt_val(_metadata, &cmp, "compared", NULL, 0);
 	c.unknown = mt_val(_metadata, &cmp, "unknown", NULL, 0);
 	c.untracked = mt_val(_metadata, &cmp, "untracked", NULL, 0);
@@ -971,7 +960,7 @@ TEST_F_TIMEOUT(topology, hotadd_new_node, MD_TIMEOUT(300))
 	ASSERT_STREQ("0-2", buf);
 
 	/* summary: node 2's zones hold its 512 MiB. */
-	mt_read(_metadata, &sum, "summary", md_summary_syntax);
+	md_read(_metadata, &sum, "summary", md_summary_syntax);
 	alloc0 = mt_node_allocated(&sum, MT_NEW_NODE, &pages);
 	md_file_free(&sum);
 	ksft_print_msg("figure node2_zone_pages %llu allocated %llu\n", pages,
@@ -986,7 +975,7 @@ TEST_F_TIMEOUT(topology, hotadd_new_node, MD_TIMEOUT(300))
 	EXPECT_EQ(512 * MD_MIB / MT_PAGE / MT_SECTION_PFNS,
 		  mt_sections_count(&ss, MT_NEW_NODE, 1));
 	free(ss.s);
-	mt_read(_metadata, &lay, "layout", md_layout_syntax);
+	md_read(_metadata, &lay, "layout", md_layout_syntax);
 	for (i = 0, pages = 0; i < lay.nr; i++)
 		if (lay.rec[i].v[0] == MT_NEW_NODE)
 			pages += lay.rec[i].v[2];
@@ -1012,7 +1001,7 @@ TEST_F_TIMEOUT(topology, hotadd_new_node, MD_TIMEOUT(300))
 	ASSERT_TRUE(pfn && w);
 	mt_pagemap(_metadata, p, n, pfn);
 
-	mt_read(_metadata, &lay, "layout", md_layout_syntax);
+	md_read(_metadata, &lay, "layout", md_layout_syntax);
 	fd = open(MD_DEBUGFS "/shadow", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	for (i = 0; i < n; i++) {
@@ -1026,7 +1015,7 @@ TEST_F_TIMEOUT(topology, hotadd_new_node, MD_TIMEOUT(300))
 	}
 	close(fd);
 	md_file_free(&lay);
-	mt_read(_metadata, &sum, "summary", md_summary_syntax);
+	md_read(_metadata, &sum, "summary", md_summary_syntax);
 	alloc1 = mt_node_allocated(&sum, MT_NEW_NODE, NULL);
 	md_file_free(&sum);
 	ksft_print_msg("figure node2_workload_pages %zu anon_on_node2 %zu\n",
@@ -1288,7 +1277,7 @@ TEST_F(topology, holes)
 		       (hi_start - lo_end) * MT_PAGE / MD_MIB, first_whole);
 	ASSERT_LT(lo_end, hi_start);
 
-	mt_read(_metadata, &lay, "layout", md_layout_syntax);
+	md_read(_metadata, &lay, "layout", md_layout_syntax);
 	for (i = 0; i < lay.nr; i++) {
 		s = lay.rec[i].v[1];
 		e = s + lay.rec[i].v[2];
@@ -1810,7 +1799,7 @@ static unsigned long long mt_summary_class(struct __test_metadata *_metadata,
 	unsigned long long v;
 	struct md_file sum;
 
-	mt_read(_metadata, &sum, "summary", md_summary_syntax);
+	md_read(_metadata, &sum, "summary", md_summary_syntax);
 	v = mt_val(_metadata, &sum, "class", name, 1);
 	md_file_free(&sum);
 	return v;

@@ -749,8 +749,27 @@ static inline int md_workload(struct md_workload *w, size_t anon_bytes,
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT	MD_TIMEOUT(30)
 
-/* === For harness programs: load the module if a test needs it === */
+/* === For harness programs: read a debugfs file, load the module === */
 
+/*
+ * Read and parse debugfs file @name of memdesc with syntax @syn, as one
+ * snapshot; a file that cannot be read or does not parse fails the test.
+ */
+static inline void md_read(struct __test_metadata *_metadata,
+			   struct md_file *mf, const char *name,
+			   const struct md_syntax *syn)
+{
+	char path[64];
+	int ret;
+
+	snprintf(path, sizeof(path), MD_DEBUGFS "/%s", name);
+	ret = md_file_read(mf, path, syn);
+	ASSERT_EQ(0, ret) {
+		TH_LOG("%s: %s %s", path, strerror(-ret), mf->err);
+	}
+}
+
+/* Load the module if a test needs it. */
 static inline void md_ensure_loaded(struct __test_metadata *_metadata)
 {
 	int ret;
