@@ -94,7 +94,7 @@ static void memdesc_census_words(struct memdesc_census *c, const u64 *words)
 
 	for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
 		w = READ_ONCE(words[i]);
-		c->class[memdesc_class(w)]++;
+		c->class[memdesc_word_class(w)]++;
 		if (!memdesc_word_is_page(w))
 			continue;
 		nz = memdesc_word_node(w) * MEMDESC_ZONE_SLOTS +
@@ -289,7 +289,7 @@ static unsigned int memdesc_diff(u64 shadow, u64 live, unsigned int *scope)
 
 	*scope |= BIT(MEMDESC_FIELD_TYPE) | BIT(MEMDESC_FIELD_ZONE) |
 		  BIT(MEMDESC_FIELD_NODE) | BIT(MEMDESC_FIELD_MAPPABLE);
-	if (memdesc_class(shadow) != memdesc_class(live))
+	if (memdesc_word_class(shadow) != memdesc_word_class(live))
 		diff |= BIT(MEMDESC_FIELD_TYPE);
 	if (memdesc_word_zone(shadow) != memdesc_word_zone(live))
 		diff |= BIT(MEMDESC_FIELD_ZONE);
@@ -314,7 +314,7 @@ static void memdesc_tally(struct memdesc_compare *c, u64 shadow, u64 live,
 {
 	int f;
 
-	c->matrix[memdesc_class(shadow)][memdesc_class(live)]++;
+	c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
 	for (f = 0; f < MEMDESC_NR_FIELDS; f++) {
 		if (!(scope & BIT(f)))
 			continue;
@@ -328,7 +328,7 @@ static void memdesc_tally(struct memdesc_compare *c, u64 shadow, u64 live,
 static void memdesc_add_example(struct memdesc_compare *c,
 				const struct memdesc_mismatch *mm)
 {
-	unsigned int s = memdesc_class(mm->shadow), l = memdesc_class(mm->live);
+	unsigned int s = memdesc_word_class(mm->shadow), l = memdesc_word_class(mm->live);
 
 	if (c->nr_examples[s][l] < MEMDESC_EXAMPLES)
 		c->examples[s][l][c->nr_examples[s][l]++] = mm->pfn;
@@ -344,11 +344,11 @@ static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
 	switch (memdesc_word_state(shadow)) {
 	case MEMDESC_STATE_UNKNOWN:
 		c->unknown++;
-		c->matrix[memdesc_class(shadow)][memdesc_class(live)]++;
+		c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
 		return;
 	case MEMDESC_STATE_UNTRACKED:
 		c->untracked++;
-		c->matrix[memdesc_class(shadow)][memdesc_class(live)]++;
+		c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
 		return;
 	}
 	diff = memdesc_diff(shadow, live, &scope);
@@ -640,16 +640,16 @@ void memdesc_report_mismatch(struct seq_file *m,
 	seq_printf(m, "mismatch %lu", mm->pfn);
 	memdesc_print_fields(m, mm->fields);
 	seq_printf(m, " 0x%016llx %s %u 0x%016llx %s %u\n", mm->shadow,
-		   memdesc_class_name(memdesc_class(mm->shadow)),
+		   memdesc_class_name(memdesc_word_class(mm->shadow)),
 		   memdesc_word_order(mm->shadow), mm->live,
-		   memdesc_class_name(memdesc_class(mm->live)),
+		   memdesc_class_name(memdesc_word_class(mm->live)),
 		   memdesc_word_order(mm->live));
 }
 
 static void memdesc_print_word(struct seq_file *m, const char *what, u64 w)
 {
 	seq_printf(m, "%s 0x%016llx %s order %u zone %u node %u head %d mappable %d\n",
-		   what, w, memdesc_class_name(memdesc_class(w)),
+		   what, w, memdesc_class_name(memdesc_word_class(w)),
 		   memdesc_word_order(w), memdesc_word_zone(w),
 		   memdesc_word_node(w), memdesc_word_head(w),
 		   memdesc_word_mappable(w));

@@ -192,9 +192,9 @@ void memdesc_stats_reset(void)
 }
 
 /*
- * memdesc_class() of every word, indexed by the bits it reads: type and
+ * memdesc_word_class() of every word, indexed by the bits it reads: type and
  * subtype (bits 0-7) and state (bits 9-10).  The probes count a transition
- * on every event, and memdesc_class()'s branches were about half of an
+ * on every event, and memdesc_word_class()'s branches were about half of an
  * order-0 event's instructions; this is one load.  Filled once at load.
  */
 #define MEMDESC_CLASS_INDEX_BITS	(8 + MEMDESC_STATE_BITS)
@@ -219,7 +219,7 @@ static void memdesc_class_table_init(void)
 		     MEMDESC_STATE_SHIFT < 8);
 	for (i = 0; i < ARRAY_SIZE(memdesc_class_of); i++) {
 		w = (u64)(i & 0xff) | (u64)(i >> 8) << MEMDESC_STATE_SHIFT;
-		memdesc_class_of[i] = memdesc_class(w);
+		memdesc_class_of[i] = memdesc_word_class(w);
 	}
 }
 

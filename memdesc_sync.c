@@ -37,7 +37,7 @@ static bool memdesc_live_may_be_freeing(unsigned long pfn, u64 live)
 	if (!memdesc_word_is_page(live) || memdesc_word_is_free(live))
 		return false;
 	/* A guard page has no reference either, and is out of use. */
-	if (memdesc_class(live) == MEMDESC_CLASS_GUARD)
+	if (memdesc_word_class(live) == MEMDESC_CLASS_GUARD)
 		return false;
 	page = pfn_to_online_page(pfn);
 	return page && !page_ref_count(compound_head(page));

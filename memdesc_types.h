@@ -309,7 +309,7 @@ static inline const char *memdesc_subtype_name(unsigned int subtype)
 /*
  * A class is what the census and the compare matrix count: a type, with MISC
  * split by subtype, plus the three states that are not pages.  One table, so a
- * renumbered design revision changes only memdesc_class().
+ * renumbered design revision changes only memdesc_word_class().
  */
 enum memdesc_class {
 	MEMDESC_CLASS_DRIVER,
@@ -341,7 +341,7 @@ enum memdesc_class {
  *
  * Return: enum memdesc_class.
  */
-static inline unsigned int memdesc_class(__u64 w)
+static inline unsigned int memdesc_word_class(__u64 w)
 {
 	unsigned int type = memdesc_word_type(w);
 	unsigned int sub = memdesc_word_subtype(w);

@@ -43,7 +43,7 @@ void census_summary(const struct snapshot *s, FILE *out)
 		r = &s->ranges[i];
 		for (j = 0; j < r->pfns; j++) {
 			w = snap_word(s, r->index + j);
-			class[memdesc_class(w)]++;
+			class[memdesc_word_class(w)]++;
 			if (!memdesc_word_is_page(w))
 				continue;
 			nz = memdesc_word_node(w) * SUMMARY_ZONES +
@@ -425,7 +425,7 @@ static unsigned int class_in(const struct snapshot *s,
 	if (!r)
 		return MEMDESC_CLASS_HOLE;
 	*w = snap_word(s, r->index + pfn - r->start);
-	return memdesc_class(*w);
+	return memdesc_word_class(*w);
 }
 
 /* PFNs @pfn to @end, which neither side's listing changes within. */

@@ -233,7 +233,7 @@ static unsigned int majority(const struct snapshot *s, uint64_t index,
 	uint64_t i;
 
 	for (i = 0; i < pfns; i++)
-		n[memdesc_class(snap_word(s, index + i))]++;
+		n[memdesc_word_class(snap_word(s, index + i))]++;
 	for (c = 0; c < MEMDESC_NR_CLASSES; c++) {
 		count[c] += n[c];
 		if (n[c] > n[best])

@@ -553,8 +553,8 @@ TEST(zero_word_is_unknown)
 	ASSERT_EQ((unsigned int)MEMDESC_STATE_UNKNOWN, memdesc_word_state(0));
 	ASSERT_FALSE(memdesc_word_is_page(0));
 	ASSERT_FALSE(memdesc_word_is_free(0));
-	ASSERT_EQ((unsigned int)MEMDESC_CLASS_UNKNOWN, memdesc_class(0));
-	ASSERT_STREQ("unknown", memdesc_class_name(memdesc_class(0)));
+	ASSERT_EQ((unsigned int)MEMDESC_CLASS_UNKNOWN, memdesc_word_class(0));
+	ASSERT_STREQ("unknown", memdesc_class_name(memdesc_word_class(0)));
 
 	/* All-zero fields encode to the all-zero word. */
 	ASSERT_EQ(0, memdesc_encode(&zero, &w));
@@ -586,8 +586,8 @@ static void assert_state_word(struct __test_metadata *_metadata,
 		assert_fields_eq(_metadata, &want, &f);
 		ASSERT_FALSE(memdesc_word_is_page(w));
 		ASSERT_FALSE(memdesc_word_is_free(w));
-		ASSERT_EQ(class, memdesc_class(w));
-		ASSERT_STREQ(name, memdesc_class_name(memdesc_class(w)));
+		ASSERT_EQ(class, memdesc_word_class(w));
+		ASSERT_STREQ(name, memdesc_class_name(memdesc_word_class(w)));
 
 		/* memdesc_encode() builds the same word. */
 		ASSERT_EQ(w, assert_roundtrip(_metadata, &want));
@@ -621,11 +621,11 @@ TEST(non_page_states_ignore_type_bits)
 	for (type = 0; type < 16; type++) {
 		__u64 t = type | (__u64)(type ? 0 : 3) << 4;
 
-		ASSERT_EQ((unsigned int)MEMDESC_CLASS_UNKNOWN, memdesc_class(t));
+		ASSERT_EQ((unsigned int)MEMDESC_CLASS_UNKNOWN, memdesc_word_class(t));
 		ASSERT_EQ((unsigned int)MEMDESC_CLASS_HOLE,
-			  memdesc_class(t | (__u64)MEMDESC_STATE_HOLE << 9));
+			  memdesc_word_class(t | (__u64)MEMDESC_STATE_HOLE << 9));
 		ASSERT_EQ((unsigned int)MEMDESC_CLASS_UNTRACKED,
-			  memdesc_class(t | (__u64)MEMDESC_STATE_UNTRACKED << 9));
+			  memdesc_word_class(t | (__u64)MEMDESC_STATE_UNTRACKED << 9));
 	}
 }
 
@@ -704,20 +704,20 @@ TEST(class_of_every_type_and_subtype)
 	for (sub = 0; sub < 16; sub++) {
 		__u64 w = page_word(MEMDESC_TYPE_MISC, sub);
 
-		ASSERT_EQ(misc[sub], memdesc_class(w)) TH_LOG("subtype %u", sub);
-		ASSERT_EQ(misc[sub], memdesc_class(w | noise));
+		ASSERT_EQ(misc[sub], memdesc_word_class(w)) TH_LOG("subtype %u", sub);
+		ASSERT_EQ(misc[sub], memdesc_word_class(w | noise));
 		if (sub <= MEMDESC_SUB_VMALLOC_UNMAP)
 			ASSERT_STREQ(memdesc_subtype_name(sub),
-				     memdesc_class_name(memdesc_class(w)));
+				     memdesc_class_name(memdesc_word_class(w)));
 	}
 	for (type = 1; type < 16; type++) {
 		__u64 w = page_word(type, 0);
 
-		ASSERT_EQ(typed[type], memdesc_class(w)) TH_LOG("type %u", type);
-		ASSERT_EQ(typed[type], memdesc_class(w | noise));
+		ASSERT_EQ(typed[type], memdesc_word_class(w)) TH_LOG("type %u", type);
+		ASSERT_EQ(typed[type], memdesc_word_class(w | noise));
 		/* Class names of typed pages are the type names. */
 		ASSERT_STREQ(memdesc_type_name(type),
-			     memdesc_class_name(memdesc_class(w)));
+			     memdesc_class_name(memdesc_word_class(w)));
 	}
 }
 

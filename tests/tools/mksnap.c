@@ -473,7 +473,7 @@ static void put_summary(FILE *f)
 
 	for (i = 0; i < nr_words; i++) {
 		w = words[i];
-		class[memdesc_class(w)]++;
+		class[memdesc_word_class(w)]++;
 		if (memdesc_word_state(w) != MEMDESC_STATE_PAGE)
 			continue;
 		node = memdesc_word_node(w);
@@ -674,7 +674,7 @@ static unsigned int class_at(enum variant v, uint64_t pfn, uint64_t *w)
 	if (listing(v, pfn) == UNLISTED)
 		return MEMDESC_CLASS_HOLE;
 	*w = word_at(v, pfn);
-	return memdesc_class(*w);
+	return memdesc_word_class(*w);
 }
 
 static void expect_pfn(struct expect *e, uint64_t pfn, FILE *runs)

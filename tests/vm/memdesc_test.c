@@ -943,9 +943,9 @@ TEST_F(memdesc, mismatches_parse)
 
 		sw = strtoull(r->f[2], NULL, 16);
 		lw = strtoull(r->f[5], NULL, 16);
-		EXPECT_STREQ(memdesc_class_name(memdesc_class(sw)), r->f[3]);
+		EXPECT_STREQ(memdesc_class_name(memdesc_word_class(sw)), r->f[3]);
 		EXPECT_EQ(memdesc_word_order(sw), r->v[4]);
-		EXPECT_STREQ(memdesc_class_name(memdesc_class(lw)), r->f[6]);
+		EXPECT_STREQ(memdesc_class_name(memdesc_word_class(lw)), r->f[6]);
 		EXPECT_EQ(memdesc_word_order(lw), r->v[7]);
 		fields = strdup(r->f[1]);
 		ASSERT_NE(NULL, fields);

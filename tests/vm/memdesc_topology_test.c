@@ -899,7 +899,7 @@ static void mt_class_tally(unsigned long long *counts, const __u64 *w,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		counts[memdesc_class(w[i])]++;
+		counts[memdesc_word_class(w[i])]++;
 }
 
 static void mt_class_print(const char *what, const unsigned long long *counts)
@@ -1010,7 +1010,7 @@ TEST_F_TIMEOUT(topology, hotadd_new_node, MD_TIMEOUT(300))
 			TH_LOG("PFN %llu of the workload is in no range",
 			       pfn[i]);
 		}
-		anon += memdesc_class(w[i]) == MEMDESC_CLASS_ANON &&
+		anon += memdesc_word_class(w[i]) == MEMDESC_CLASS_ANON &&
 			memdesc_word_node(w[i]) == MT_NEW_NODE;
 	}
 	close(fd);
@@ -1383,7 +1383,7 @@ static size_t mt_check_giga(const __u64 *w, size_t n, unsigned int cls,
 	size_t i, bad = 0;
 
 	for (i = 0; i < n; i++)
-		bad += memdesc_class(w[i]) != cls ||
+		bad += memdesc_word_class(w[i]) != cls ||
 		       memdesc_word_order(w[i]) != MT_GIGA_ORDER ||
 		       memdesc_word_head(w[i]) != !i ||
 		       memdesc_word_node(w[i]) != (unsigned int)nid ||
