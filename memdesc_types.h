@@ -336,7 +336,7 @@ enum memdesc_class {
 };
 
 /**
- * memdesc_class - the census class of a word
+ * memdesc_word_class - the census class of a word
  * @w:		the word
  *
  * Return: enum memdesc_class.
