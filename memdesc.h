@@ -96,9 +96,17 @@ unsigned long memdesc_stat_read(enum memdesc_stat stat);
 void memdesc_stats_reset(void);
 const char *memdesc_stat_name(enum memdesc_stat stat);
 
-/* === Module (memdesc_mod.c) === */
+/* === Allocations (memdesc_alloc.c) === */
 
 bool memdesc_fail_alloc(void);
+void memdesc_fail_alloc_clear(void);
+void *memdesc_kvmalloc(size_t n, size_t size, gfp_t gfp, int nid);
+void *memdesc_kvmalloc_near(size_t bytes, gfp_t gfp, int nid, bool anywhere);
+void memdesc_kvfree(const void *p);
+char *memdesc_kstrdup(const char *s, gfp_t gfp);
+void *memdesc_get_page(gfp_t gfp);
+void memdesc_put_page(void *p);
+void memdesc_alloc_report(void);
 
 /* === Shadow store (memdesc_shadow.c) === */
 

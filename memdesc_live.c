@@ -49,7 +49,6 @@
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
-#include <linux/slab.h>
 #include <linux/sort.h>
 
 #include "memdesc.h"
@@ -265,9 +264,8 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 	int nid, z, cpu, err;
 
 	memset(walk, 0, sizeof(*walk));
-	if (memdesc_fail_alloc())
-		return -ENOMEM;
-	walk->pcp = kvmalloc_array(cap, sizeof(*walk->pcp), GFP_KERNEL);
+	walk->pcp = memdesc_kvmalloc(cap, sizeof(*walk->pcp), GFP_KERNEL,
+				     NUMA_NO_NODE);
 	if (!walk->pcp)
 		return -ENOMEM;
 
@@ -309,7 +307,7 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk)
  */
 void memdesc_live_walk_end(struct memdesc_live_walk *walk)
 {
-	kvfree(walk->pcp);
+	memdesc_kvfree(walk->pcp);
 	walk->pcp = NULL;
 	walk->nr_pcp = 0;
 	memdesc_vmalloc_release(&walk->vmalloc);

@@ -431,9 +431,7 @@ static int memdesc_probes_skip(const char *list)
 
 	if (!list || !*list)
 		return 0;
-	if (memdesc_fail_alloc())
-		return -ENOMEM;
-	buf = kstrdup(list, GFP_KERNEL);
+	buf = memdesc_kstrdup(list, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	cur = buf;
@@ -456,7 +454,7 @@ static int memdesc_probes_skip(const char *list)
 			memdesc_probes[i].skip = true;
 		}
 	}
-	kfree(buf);
+	memdesc_kvfree(buf);
 	return err;
 }
 

@@ -223,7 +223,7 @@ int memdesc_report_projection(struct seq_file *m)
 	struct memdesc_census2 *c;
 	u64 desc, today, memdesc;
 
-	c = kvmalloc(sizeof(*c), GFP_KERNEL);
+	c = memdesc_kvmalloc(1, sizeof(*c), GFP_KERNEL, NUMA_NO_NODE);
 	if (!c)
 		return -ENOMEM;
 	memdesc_projection_count(c, c->buf);
@@ -248,6 +248,6 @@ int memdesc_report_projection(struct seq_file *m)
 	memdesc_print_buddy(m, c);
 	seq_puts(m, "# scattered misc-pages vmalloc-pages\n");
 	seq_printf(m, "scattered %lu %lu\n", c->misc, c->vmalloc);
-	kvfree(c);
+	memdesc_kvfree(c);
 	return 0;
 }

@@ -12,7 +12,6 @@
 
 #include <linux/math64.h>
 #include <linux/sched.h>
-#include <linux/slab.h>
 
 #include "memdesc.h"
 #include "memdesc_compat.h"
@@ -115,15 +114,18 @@ static int memdesc_census_run(struct memdesc_census *c)
 	u64 *buf;
 
 	memset(c, 0, sizeof(*c));
-	buf = kmalloc_array(MEMDESC_BLOCK_PFNS, sizeof(*buf), GFP_KERNEL);
-	c->zone_free = kvcalloc(MEMDESC_CENSUS_SLOTS, sizeof(*c->zone_free),
-				GFP_KERNEL);
-	c->zone_alloc = kvcalloc(MEMDESC_CENSUS_SLOTS, sizeof(*c->zone_alloc),
-				 GFP_KERNEL);
+	buf = memdesc_kvmalloc(MEMDESC_BLOCK_PFNS, sizeof(*buf), GFP_KERNEL,
+			       NUMA_NO_NODE);
+	c->zone_free = memdesc_kvmalloc(MEMDESC_CENSUS_SLOTS,
+					sizeof(*c->zone_free),
+					GFP_KERNEL | __GFP_ZERO, NUMA_NO_NODE);
+	c->zone_alloc = memdesc_kvmalloc(MEMDESC_CENSUS_SLOTS,
+					 sizeof(*c->zone_alloc),
+					 GFP_KERNEL | __GFP_ZERO, NUMA_NO_NODE);
 	if (!buf || !c->zone_free || !c->zone_alloc) {
-		kfree(buf);
-		kvfree(c->zone_free);
-		kvfree(c->zone_alloc);
+		memdesc_kvfree(buf);
+		memdesc_kvfree(c->zone_free);
+		memdesc_kvfree(c->zone_alloc);
 		return -ENOMEM;
 	}
 	memdesc_shadow_lock();
@@ -133,14 +135,14 @@ static int memdesc_census_run(struct memdesc_census *c)
 		cond_resched();
 	}
 	memdesc_shadow_unlock();
-	kfree(buf);
+	memdesc_kvfree(buf);
 	return 0;
 }
 
 static void memdesc_census_free(struct memdesc_census *c)
 {
-	kvfree(c->zone_free);
-	kvfree(c->zone_alloc);
+	memdesc_kvfree(c->zone_free);
+	memdesc_kvfree(c->zone_alloc);
 }
 
 /**
@@ -155,12 +157,12 @@ int memdesc_report_summary(struct seq_file *m)
 	unsigned long nz;
 	int i, err;
 
-	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	c = memdesc_kvmalloc(1, sizeof(*c), GFP_KERNEL, NUMA_NO_NODE);
 	if (!c)
 		return -ENOMEM;
 	err = memdesc_census_run(c);
 	if (err) {
-		kfree(c);
+		memdesc_kvfree(c);
 		return err;
 	}
 	seq_printf(m, "spanned %lu\n", c->pfns);
@@ -179,7 +181,7 @@ int memdesc_report_summary(struct seq_file *m)
 	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
 		seq_printf(m, "class %s %lu\n", memdesc_class_name(i), c->class[i]);
 	memdesc_census_free(c);
-	kfree(c);
+	memdesc_kvfree(c);
 	return 0;
 }
 
@@ -449,11 +451,11 @@ struct memdesc_compare *memdesc_compare_run(void)
 	struct memdesc_view v;
 	int err = -ENOMEM;
 
-	c = kvzalloc(sizeof(*c), GFP_KERNEL);
+	c = memdesc_kvmalloc(1, sizeof(*c), GFP_KERNEL | __GFP_ZERO, NUMA_NO_NODE);
 	if (!c)
 		return ERR_PTR(-ENOMEM);
-	c->mis = kvmalloc_array(MEMDESC_RECHECK_MAX, sizeof(*c->mis),
-				GFP_KERNEL);
+	c->mis = memdesc_kvmalloc(MEMDESC_RECHECK_MAX, sizeof(*c->mis),
+				 GFP_KERNEL, NUMA_NO_NODE);
 	if (!c->mis)
 		goto fail;
 	err = memdesc_live_walk_start(&walk);
@@ -481,8 +483,8 @@ void memdesc_compare_free(struct memdesc_compare *c)
 {
 	if (!c)
 		return;
-	kvfree(c->mis);
-	kvfree(c);
+	memdesc_kvfree(c->mis);
+	memdesc_kvfree(c);
 }
 
 static unsigned long memdesc_row(const struct memdesc_compare *c, int s)
@@ -711,7 +713,7 @@ int memdesc_report_transitions(struct seq_file *m)
 	struct memdesc_transitions *t;
 	int i, j;
 
-	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	t = memdesc_kvmalloc(1, sizeof(*t), GFP_KERNEL, NUMA_NO_NODE);
 	if (!t)
 		return -ENOMEM;
 	memdesc_transitions_read(t);
@@ -727,7 +729,7 @@ int memdesc_report_transitions(struct seq_file *m)
 	for (i = 0; i < MEMDESC_NR_EVENTS; i++)
 		seq_printf(m, "source %s %lu\n", memdesc_stat_name(i),
 			   t->by_source[i]);
-	kfree(t);
+	memdesc_kvfree(t);
 	return 0;
 }
 

@@ -264,9 +264,11 @@ static int memdesc_root_grow(unsigned long nr)
 	if (want <= old->nr_leaves)
 		return 0;
 	/* Sections beyond the physical address space are a caller's bug. */
-	if (WARN_ON_ONCE(nr >= NR_MEM_SECTIONS) || memdesc_fail_alloc())
+	if (WARN_ON_ONCE(nr >= NR_MEM_SECTIONS))
 		return -ENOMEM;
-	root = kvzalloc(struct_size(root, leaf, want), GFP_KERNEL | __GFP_NOWARN);
+	root = memdesc_kvmalloc(1, struct_size(root, leaf, want),
+				GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO,
+				NUMA_NO_NODE);
 	if (!root)
 		return -ENOMEM;
 	root->nr_leaves = want;
@@ -277,7 +279,7 @@ static int memdesc_root_grow(unsigned long nr)
 	rcu_assign_pointer(memdesc_root, root);
 	if (old != &memdesc_empty_root) {
 		synchronize_rcu();
-		kvfree(old);
+		memdesc_kvfree(old);
 	}
 	return 0;
 }
@@ -291,9 +293,10 @@ static struct memdesc_section *memdesc_section_make(unsigned long nr, int nid)
 
 	if (s)
 		return s;
-	if (memdesc_root_grow(nr) || memdesc_fail_alloc())
+	if (memdesc_root_grow(nr))
 		return NULL;
-	leaf = kzalloc_node(sizeof(*leaf), GFP_KERNEL | __GFP_NOWARN, nid);
+	leaf = memdesc_kvmalloc(1, sizeof(*leaf),
+				GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO, nid);
 	if (!leaf)
 		return NULL;
 	root = memdesc_root_locked();
@@ -331,14 +334,8 @@ static int memdesc_chunk_nid(const u64 *words)
 static u64 *memdesc_chunk_alloc(int nid, bool local_only)
 {
 	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO;
-	u64 *words;
 
-	if (memdesc_fail_alloc())
-		return NULL;
-	words = kvmalloc_node(MEMDESC_CHUNK_BYTES, gfp | __GFP_THISNODE, nid);
-	if (!words && !local_only)
-		words = kvmalloc_node(MEMDESC_CHUNK_BYTES, gfp, nid);
-	return words;
+	return memdesc_kvmalloc_near(MEMDESC_CHUNK_BYTES, gfp, nid, !local_only);
 }
 
 static void memdesc_chunk_account(const u64 *words, int nid, int sign)
@@ -487,7 +484,7 @@ static void memdesc_chunks_retire(u64 **retired, unsigned int *n)
 		return;
 	synchronize_rcu();
 	for (i = 0; i < *n; i++)
-		kvfree(retired[i]);
+		memdesc_kvfree(retired[i]);
 	*n = 0;
 }
 
@@ -599,11 +596,11 @@ void memdesc_shadow_destroy(void)
 		if (leaf == &memdesc_empty_leaf)
 			continue;
 		for (i = 0; i < MEMDESC_LEAF_SECTIONS; i++)
-			kvfree(memdesc_chunk_unpublish(&leaf->sec[i]));
-		kfree(leaf);
+			memdesc_kvfree(memdesc_chunk_unpublish(&leaf->sec[i]));
+		memdesc_kvfree(leaf);
 	}
 	if (root != &memdesc_empty_root)
-		kvfree(root);
+		memdesc_kvfree(root);
 	RCU_INIT_POINTER(memdesc_root, &memdesc_empty_root);
 	memdesc_nr_tracked = 0;
 	memdesc_nr_untracked = 0;
@@ -683,7 +680,7 @@ void memdesc_shadow_online_done(unsigned long start_pfn,
 		memdesc_chunk_publish(s, words);
 		memdesc_generation++;
 		synchronize_rcu();
-		kvfree(old);
+		memdesc_kvfree(old);
 		c.moved++;
 	}
 	memdesc_report_untracked("memory online", &c);
@@ -1059,7 +1056,7 @@ ssize_t memdesc_shadow_copy(char __user *ubuf, size_t count, loff_t *pos)
 
 	if (*pos < 0)
 		return -EINVAL;
-	buf = (__le64 *)__get_free_page(GFP_KERNEL);
+	buf = memdesc_get_page(GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	while (done < count) {
@@ -1078,7 +1075,7 @@ ssize_t memdesc_shadow_copy(char __user *ubuf, size_t count, loff_t *pos)
 		*pos += len;
 		cond_resched();
 	}
-	free_page((unsigned long)buf);
+	memdesc_put_page(buf);
 	return done;
 }
 

@@ -111,7 +111,6 @@
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/sched.h>
-#include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
 
@@ -260,12 +259,13 @@ static int memdesc_vmalloc_reserve(struct memdesc_vmalloc_walk *w,
 	if (w->nr + more <= w->cap)
 		return 0;
 	cap = max3(w->cap * 2, w->nr + more, MEMDESC_VMALLOC_MIN_ENTRIES);
-	entries = kvmalloc_array(cap, sizeof(*entries), GFP_KERNEL);
+	entries = memdesc_kvmalloc(cap, sizeof(*entries), GFP_KERNEL,
+				   NUMA_NO_NODE);
 	if (!entries)
 		return -ENOMEM;
 	if (w->nr)
 		memcpy(entries, w->entries, w->nr * sizeof(*entries));
-	kvfree(w->entries);
+	memdesc_kvfree(w->entries);
 	w->entries = entries;
 	w->cap = cap;
 	return 0;
@@ -383,8 +383,9 @@ static int memdesc_vmalloc_finish(struct memdesc_vmalloc_walk *w,
 			w->entries[n++] = e;
 	}
 
-	set->user = kvcalloc(BITS_TO_LONGS(max(n, 1UL)), sizeof(*set->user),
-			     GFP_KERNEL);
+	set->user = memdesc_kvmalloc(BITS_TO_LONGS(max(n, 1UL)),
+				     sizeof(*set->user),
+				     GFP_KERNEL | __GFP_ZERO, NUMA_NO_NODE);
 	if (!set->user)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -432,9 +433,7 @@ int memdesc_vmalloc_snapshot(struct memdesc_vmalloc_set *set)
 	int ret;
 
 	memset(set, 0, sizeof(*set));
-	if (memdesc_fail_alloc())
-		return -ENOMEM;
-	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	w = memdesc_kvmalloc(1, sizeof(*w), GFP_KERNEL | __GFP_ZERO, NUMA_NO_NODE);
 	if (!w)
 		return -ENOMEM;
 	w->set = set;
@@ -443,10 +442,10 @@ int memdesc_vmalloc_snapshot(struct memdesc_vmalloc_set *set)
 	if (!ret)
 		ret = memdesc_vmalloc_finish(w, set);
 	if (ret) {
-		kvfree(w->entries);
+		memdesc_kvfree(w->entries);
 		memset(set, 0, sizeof(*set));
 	}
-	kfree(w);
+	memdesc_kvfree(w);
 	return ret;
 }
 
@@ -498,7 +497,7 @@ bool memdesc_vmalloc_contains(const struct memdesc_vmalloc_set *set,
  */
 void memdesc_vmalloc_release(struct memdesc_vmalloc_set *set)
 {
-	kvfree(set->pfns);
-	kvfree(set->user);
+	memdesc_kvfree(set->pfns);
+	memdesc_kvfree(set->user);
 	memset(set, 0, sizeof(*set));
 }
