@@ -2,7 +2,8 @@
 /*
  * memdesc-stat: what the pieces of the tool share.
  *
- *   memdesc-stat.c	command line, subcommands, small helpers
+ *   memdesc-stat.c	command line, subcommands
+ *   util.c		small helpers every file calls (util.h)
  *   snapshot.c		the snapshot file: save from debugfs, load, check
  *   census.c		summary, projection and diff computed from words,
  *			printed in the module's own record format
@@ -24,36 +25,7 @@
 #include <stdio.h>
 
 #include "memdesc_types.h"
-
-#define MEMDESC_DEBUGFS		"/sys/kernel/debug/memdesc"
-#define MEMDESC_ZONEINFO	"/proc/zoneinfo"
-#define MEMDESC_BOOT_ID		"/proc/sys/kernel/random/boot_id"
-
-/* The kernel's attribute spellings, as tools/include/linux/compiler.h has them. */
-#define __noreturn		__attribute__((__noreturn__))
-#define __printf(a, b)		__attribute__((__format__(printf, a, b)))
-#define __maybe_unused		__attribute__((__unused__))
-
-/* === memdesc-stat.c: helpers === */
-
-extern const char *prog_name;
-
-__printf(1, 2) __noreturn void fatal(const char *fmt, ...);
-__printf(1, 2) void print_warning(const char *fmt, ...);
-void *xmalloc(size_t size);
-void *xcalloc(size_t nmemb, size_t size);
-void *xrealloc(void *ptr, size_t size);
-char *xstrdup(const char *s);
-int checked_open(const char *path, int flags);
-size_t pread_full(int fd, void *buf, size_t count, uint64_t offset,
-		  const char *path);
-char *read_text(const char *path, size_t *len, bool missing_ok);
-const char *env_or(const char *var, const char *dflt);
-const char *debugfs_dir(void);
-char *debugfs_path(const char *name);
-
-/* Bits to hold every value below @n, at least 1: the module's memdesc_bits(). */
-unsigned int bits_for(uint64_t n);
+#include "util.h"
 
 /* === snapshot.c === */
 

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memdesc-stat: small helpers for every part of the tool.
+ *
+ * Messages, allocation that cannot fail, reading files whole or in full,
+ * and where the live files are.  Any error here is the end of the program:
+ * the tool reads, computes and prints, and has nothing to unwind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+const char *prog_name = "memdesc-stat";
+
+/* Say what is wrong, after whatever stdout holds so far, and exit 1. */
+void fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void print_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: warning: ", prog_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		fatal("out of memory (%zu bytes)", size);
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		fatal("out of memory (%zu x %zu bytes)", nmemb, size);
+	return p;
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+
+	if (!p)
+		fatal("out of memory (%zu bytes)", size);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	return memcpy(xmalloc(len), s, len);
+}
+
+/* Why a debugfs file may be missing or closed, in a few words. */
+static const char *open_hint(const char *path, int err)
+{
+	if (strncmp(path, debugfs_dir(), strlen(debugfs_dir())))
+		return "";
+	if (err == ENOENT)
+		return " (is memdesc.ko loaded and debugfs mounted?)";
+	if (err == EACCES || err == EPERM)
+		return " (the memdesc files are root-only)";
+	return "";
+}
+
+int checked_open(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		fatal("%s: %s%s", path, strerror(errno), open_hint(path, errno));
+	return fd;
+}
+
+/*
+ * Read @count bytes at @offset, in as many reads as it takes: debugfs hands
+ * out less than asked.  Returns the bytes read, fewer only at end of file;
+ * an error is fatal.
+ */
+size_t pread_full(int fd, void *buf, size_t count, uint64_t offset,
+		  const char *path)
+{
+	size_t done = 0;
+	ssize_t ret;
+
+	while (done < count) {
+		ret = pread(fd, (char *)buf + done, count - done,
+			    (off_t)(offset + done));
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal("%s: read at byte %llu: %s", path,
+			      (unsigned long long)(offset + done),
+			      strerror(errno));
+		}
+		if (!ret)
+			break;
+		done += ret;
+	}
+	return done;
+}
+
+/*
+ * read_text - a whole text file, NUL-terminated
+ *
+ * debugfs and /proc files say size 0, so read until EOF.  With @missing_ok,
+ * a file that does not exist returns NULL; any other error is fatal.
+ */
+char *read_text(const char *path, size_t *len, bool missing_ok)
+{
+	size_t size = 65536, done = 0;
+	char *buf;
+	ssize_t ret;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (missing_ok && errno == ENOENT)
+			return NULL;
+		fatal("%s: %s%s", path, strerror(errno), open_hint(path, errno));
+	}
+	buf = xmalloc(size);
+	for (;;) {
+		if (done + 1 >= size)
+			buf = xrealloc(buf, size *= 2);
+		ret = read(fd, buf + done, size - done - 1);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal("%s: %s%s", path, strerror(errno),
+			      open_hint(path, errno));
+		}
+		if (!ret)
+			break;
+		done += ret;
+	}
+	close(fd);
+	if (memchr(buf, '\0', done))
+		fatal("%s: not a text file", path);
+	buf[done] = '\0';
+	if (len)
+		*len = done;
+	return buf;
+}
+
+/* The value of environment variable @var, or @dflt if it is unset or empty. */
+const char *env_or(const char *var, const char *dflt)
+{
+	const char *v = getenv(var);
+
+	return v && *v ? v : dflt;
+}
+
+/* The module's debugfs directory: MEMDESC_DEBUGFS, or where the tests say. */
+const char *debugfs_dir(void)
+{
+	return env_or("MEMDESC_DEBUGFS", MEMDESC_DEBUGFS);
+}
+
+/* The path of debugfs file @name, to be freed by the caller. */
+char *debugfs_path(const char *name)
+{
+	const char *dir = debugfs_dir();
+	char *path = xmalloc(strlen(dir) + strlen(name) + 2);
+
+	sprintf(path, "%s/%s", dir, name);
+	return path;
+}
+
+unsigned int bits_for(uint64_t n)
+{
+	unsigned int bits = 0;
+
+	if (n <= 2)
+		return 1;
+	/* order_base_2(n): the smallest b with 2^b >= n */
+	while (bits < 64 && ((uint64_t)1 << bits) < n)
+		bits++;
+	return bits;
+}
+
