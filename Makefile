@@ -6,7 +6,8 @@
 #   make deps			install the Debian packages (root)
 #   make check			host tests, static checks, dkms, VM tests on
 #				every installed kernel; ends "N passed, N failed"
-#   make check-debug		the VM suite on a 6.12 built here with KASAN,
+#   make check-debug		the VM suite on two 6.12 kernels built here,
+#				one with KASAN, one with KCSAN, both with
 #				PROVE_LOCKING, DEBUG_ATOMIC_SLEEP, DEBUG_VM
 #				(cached in .cache/debug; not part of check)
 #   make demo [DEMO_KVER=...]	boot a VM with the module, run a workload,
@@ -15,8 +16,9 @@
 #				without memdesc, beside ftrace and page-types,
 #				on every kernel (docs/BENCHMARKS.md)
 #   make bench-irqsoff		the longest stretch with interrupts off, with
-#				and without memdesc, on the debug kernel's
-#				irqsoff tracer (not part of check or bench)
+#				and without memdesc, on the KASAN debug
+#				kernel's irqsoff tracer (not part of check
+#				or bench)
 #   make checkpatch / sparse	the static checks alone
 #   make tools			build tools/memdesc-stat
 #   make install [PREFIX=/usr/local] [DESTDIR=]
@@ -52,7 +54,8 @@ deps:
 check:
 	tests/run.sh
 
-# Not part of check: the first kernel build takes half an hour.
+# Not part of check: the first build of each of the two kernels takes
+# half an hour.
 check-debug:
 	tests/debug/run.sh
 
@@ -64,7 +67,7 @@ demo:
 bench:
 	scripts/bench.sh
 
-# Not part of bench: the debug kernel (built as for check-debug) and a
+# Not part of bench: the KASAN debug kernel (built as for check-debug) and a
 # 32 GiB guest with 8 vCPUs.
 bench-irqsoff:
 	tests/debug/irqsoff.sh

@@ -4,9 +4,11 @@
 # irqsoff.sh - make bench-irqsoff: the longest stretch with interrupts off,
 # with memdesc and without it, by the kernel's irqsoff tracer.
 #
-# Debian's kernels have no irqsoff tracer; the debug tier's kernel has one
-# (tests/debug/kernel.config: CONFIG_IRQSOFF_TRACER), so this boots that
-# kernel (tests/debug/build-kernel.sh, cached in .cache/debug/build) once,
+# Debian's kernels have no irqsoff tracer; the debug tier's kernels have
+# one (tests/debug/common.config: CONFIG_IRQSOFF_TRACER), so this boots the
+# KASAN tier's (tests/debug/build-kernel.sh kasan, cached in
+# .cache/debug/kasan/build; the figures in docs/BENCHMARKS.md are from
+# it) once,
 # in bench mode with tests/vm/bench.sh's irqsoff part, on a guest of
 # MEMDESC_IRQSOFF_MEM (default 32G) over two nodes with
 # MEMDESC_IRQSOFF_CPUS vCPUs (default 8) and 1 GiB pages.  Two scenarios,
@@ -45,13 +47,13 @@ cpus=${MEMDESC_IRQSOFF_CPUS:-8}
 icount=${MEMDESC_BENCH_ICOUNT:-0}
 [ "$icount" = off ] && icount=
 
-# One build at a time in .cache/debug/build: make check-debug may be
-# building it now.
-if pgrep -f 'tests/debug/build-kernel\.sh' >/dev/null; then
-	echo "irqsoff.sh: a debug kernel build is running; try again when it ends" >&2
+# One build at a time in .cache/debug/kasan/build: make check-debug may
+# be building it now.
+if pgrep -f 'tests/debug/build-kernel\.sh kasan' >/dev/null; then
+	echo "irqsoff.sh: a KASAN tier kernel build is running; try again when it ends" >&2
 	exit 1
 fi
-kdir=$(tests/debug/build-kernel.sh) || {
+kdir=$(tests/debug/build-kernel.sh kasan) || {
 	echo "irqsoff.sh: no debug kernel (tests/debug/build-kernel.sh failed)" >&2
 	exit 1
 }
@@ -88,7 +90,7 @@ fi
 
 {
 	echo "<!-- tests/debug/irqsoff.sh (make bench-irqsoff), $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- 2>/dev/null || echo ' + uncommitted changes') -->"
-	echo "<!-- kernel: $kver (tests/debug/kernel.config: KASAN, lockdep); guest $mem, $cpus vCPUs, 2 nodes, 1 GiB pages; QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') TCG -->"
+	echo "<!-- kernel: $kver (tests/debug/common.config + kasan.config: KASAN, lockdep); guest $mem, $cpus vCPUs, 2 nodes, 1 GiB pages; QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') TCG -->"
 	echo "<!-- clock: $clock; host $(nproc) CPUs; wall $(($(date +%s) - start)) s -->"
 	scripts/bench.sh --report "$out"
 } >"$out/results.md"
