@@ -5,20 +5,44 @@
  * summary and projection print exactly what the module's debugfs files
  * print for the same words (memdesc_report.c, memdesc_projection.c), so a
  * snapshot taken while the shadow holds still reads the same as the live
- * files.  What the words cannot tell - zone names, the kernel's descriptor
- * sizes, node and zone counts, section size - comes from the zones section
- * and from the projection the module printed at save time.
+ * files: both count with memdesc_census_add() from memdesc_census.h.  What
+ * the words cannot tell - zone names, the kernel's descriptor sizes, node
+ * and zone counts, section size - comes from the zones section and from the
+ * projection the module printed at save time.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "memdesc_census.h"
 #include "memdesc_stat.h"
 
-/* === summary === */
+/* === the census of a snapshot === */
 
-/* Zone lines, per node and zone, in that order: index node * ZONES + zone. */
-#define SUMMARY_ZONES	(MEMDESC_ZONE_MAX + 1)
-#define SUMMARY_SLOTS	((MEMDESC_NODE_MAX + 1) * SUMMARY_ZONES)
+/*
+ * The census of every word the snapshot lists, counted as the module counts
+ * its shadow; @max_pfn is set to one past the last PFN listed.  The caller
+ * frees it.
+ */
+static struct memdesc_census *census_count(const struct snapshot *s,
+					   uint64_t *max_pfn)
+{
+	struct memdesc_census *c = xcalloc(1, sizeof(*c));
+	const struct snap_range *r;
+	unsigned int i;
+	uint64_t j;
+
+	*max_pfn = 0;
+	for (i = 0; i < s->nr_ranges; i++) {
+		r = &s->ranges[i];
+		if (r->start + r->pfns > *max_pfn)
+			*max_pfn = r->start + r->pfns;
+		for (j = 0; j < r->pfns; j++)
+			memdesc_census_add(c, snap_word(s, r->index + j));
+	}
+	return c;
+}
+
+/* === summary === */
 
 /**
  * census_summary - the module's summary, from a snapshot's words
@@ -31,47 +55,30 @@
  */
 void census_summary(const struct snapshot *s, FILE *out)
 {
-	uint64_t class[MEMDESC_NR_CLASSES] = { 0 };
-	uint64_t *zfree = xcalloc(SUMMARY_SLOTS, sizeof(*zfree));
-	uint64_t *zalloc = xcalloc(SUMMARY_SLOTS, sizeof(*zalloc));
-	const struct snap_range *r;
-	unsigned int i, nz;
+	unsigned int i, node, zone;
+	struct memdesc_census *c;
+	uint64_t max_pfn;
 	char buf[16];
-	uint64_t j, w;
 
-	for (i = 0; i < s->nr_ranges; i++) {
-		r = &s->ranges[i];
-		for (j = 0; j < r->pfns; j++) {
-			w = snap_word(s, r->index + j);
-			class[memdesc_word_class(w)]++;
-			if (!memdesc_word_is_page(w))
-				continue;
-			nz = memdesc_word_node(w) * SUMMARY_ZONES +
-			     memdesc_word_zone(w);
-			if (memdesc_word_type(w) == MEMDESC_TYPE_FREE)
-				zfree[nz]++;
-			else
-				zalloc[nz]++;
-		}
-	}
-	fprintf(out, "spanned %llu\n", (unsigned long long)s->nr_words);
+	c = census_count(s, &max_pfn);
+	fprintf(out, "spanned %llu\n", (unsigned long long)c->words);
 	fputs("# node zone pages free allocated\n", out);
-	for (nz = 0; nz < SUMMARY_SLOTS; nz++) {
-		if (!zfree[nz] && !zalloc[nz])
+	for (i = 0; i < MEMDESC_CENSUS_SLOTS; i++) {
+		if (!c->zone_free[i] && !c->zone_alloc[i])
 			continue;
-		fprintf(out, "zone %u %s %llu %llu %llu\n", nz / SUMMARY_ZONES,
-			snap_zone_name(s, nz / SUMMARY_ZONES, nz % SUMMARY_ZONES,
-				       buf, sizeof(buf)),
-			(unsigned long long)(zfree[nz] + zalloc[nz]),
-			(unsigned long long)zfree[nz],
-			(unsigned long long)zalloc[nz]);
+		node = i / MEMDESC_CENSUS_ZONES;
+		zone = i % MEMDESC_CENSUS_ZONES;
+		fprintf(out, "zone %u %s %llu %llu %llu\n", node,
+			snap_zone_name(s, node, zone, buf, sizeof(buf)),
+			(unsigned long long)(c->zone_free[i] + c->zone_alloc[i]),
+			(unsigned long long)c->zone_free[i],
+			(unsigned long long)c->zone_alloc[i]);
 	}
 	fputs("# class pages\n", out);
 	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
 		fprintf(out, "class %s %llu\n", memdesc_class_name(i),
-			(unsigned long long)class[i]);
-	free(zfree);
-	free(zalloc);
+			(unsigned long long)c->class[i]);
+	free(c);
 }
 
 /* === projection === */
@@ -189,48 +196,23 @@ static void kernel_sizes(const struct snapshot *s, struct kernel_sizes *k)
  */
 void census_projection(const struct snapshot *s, FILE *out)
 {
-	uint64_t heads[MEMDESC_NR_TYPES] = { 0 };
-	uint64_t pfns = 0, misc = 0, vmalloc = 0, max_pfn = 0;
-	uint64_t desc = 0, bytes, today, memdesc, milli, part;
-	unsigned int max_order = 0, type, sub, i, order, word, zb, ab;
-	const struct snap_range *r;
+	uint64_t desc = 0, bytes, today, memdesc, milli, part, max_pfn;
+	unsigned int i, order, word, zb, ab;
+	struct memdesc_census *c;
 	struct kernel_sizes k;
-	uint64_t j, w;
 
 	kernel_sizes(s, &k);
-	for (i = 0; i < s->nr_ranges; i++) {
-		r = &s->ranges[i];
-		if (r->start + r->pfns > max_pfn)
-			max_pfn = r->start + r->pfns;
-		for (j = 0; j < r->pfns; j++) {
-			w = snap_word(s, r->index + j);
-			if (!memdesc_word_is_page(w))
-				continue;
-			pfns++;
-			if (memdesc_word_order(w) > max_order)
-				max_order = memdesc_word_order(w);
-			type = memdesc_word_type(w);
-			sub = memdesc_word_subtype(w);
-			if (memdesc_word_head(w))
-				heads[type]++;
-			if (type != MEMDESC_TYPE_MISC)
-				continue;
-			misc++;
-			if (sub == MEMDESC_SUB_VMALLOC_MAP ||
-			    sub == MEMDESC_SUB_VMALLOC_UNMAP)
-				vmalloc++;
-		}
-	}
+	c = census_count(s, &max_pfn);
 
-	fprintf(out, "pfns %llu\n", (unsigned long long)pfns);
+	fprintf(out, "pfns %llu\n", (unsigned long long)c->pages);
 	fprintf(out, "struct_page_bytes %llu\n",
 		(unsigned long long)k.page_bytes);
 	fputs("# descriptor type count bytes-each bytes source\n", out);
 	for (i = 0; i < k.nr_desc; i++) {
-		bytes = heads[k.desc[i].type] * k.desc[i].each;
+		bytes = c->heads[k.desc[i].type] * k.desc[i].each;
 		fprintf(out, "descriptor %s %llu %llu %llu %s\n",
 			memdesc_type_name(k.desc[i].type),
-			(unsigned long long)heads[k.desc[i].type],
+			(unsigned long long)c->heads[k.desc[i].type],
 			(unsigned long long)k.desc[i].each,
 			(unsigned long long)bytes, k.desc[i].source);
 		desc += bytes;
@@ -242,15 +224,15 @@ void census_projection(const struct snapshot *s, FILE *out)
 		/* "today" is struct page alone: no descriptors beside it. */
 		uint64_t d = strcmp(k.layout[i].name, "today") ? desc : 0;
 
-		bytes = k.layout[i].per_page * pfns;
+		bytes = k.layout[i].per_page * c->pages;
 		fprintf(out, "memory %s %llu %llu %llu %llu\n",
 			k.layout[i].name,
 			(unsigned long long)k.layout[i].per_page,
 			(unsigned long long)bytes, (unsigned long long)d,
 			(unsigned long long)(bytes + d));
 	}
-	today = k.page_bytes * pfns;
-	memdesc = 8 * pfns + desc;
+	today = k.page_bytes * c->pages;
+	memdesc = 8 * c->pages + desc;
 	part = today > memdesc ? today - memdesc : 0;
 	milli = today ? part * 100000 / today : 0;
 	fputs("# saving bytes percent-of-today\n", out);
@@ -258,7 +240,7 @@ void census_projection(const struct snapshot *s, FILE *out)
 		(unsigned long long)(milli / 1000),
 		(unsigned long long)(milli % 1000));
 
-	order = bits_for(max_order + 1);
+	order = bits_for(c->max_order + 1);
 	word = MEMDESC_TYPE_BITS + MEMDESC_SUBTYPE_BITS + 1 + order +
 	       k.zone_bits + k.node_bits + k.section_bits;
 	fputs("# bits field bits\n", out);
@@ -268,7 +250,7 @@ void census_projection(const struct snapshot *s, FILE *out)
 		(unsigned long long)k.section_bits);
 	fprintf(out, "bits order %u\n", order);
 	fprintf(out, "bits word %u\n", word);
-	fprintf(out, "max_order %u\n", max_order);
+	fprintf(out, "max_order %u\n", c->max_order);
 
 	zb = bits_for(k.zone_pfns);
 	ab = bits_for(max_pfn);
@@ -280,8 +262,9 @@ void census_projection(const struct snapshot *s, FILE *out)
 		(unsigned long long)max_pfn, ab, 2 * ab + MEMDESC_TYPE_BITS,
 		2 * ab + MEMDESC_TYPE_BITS <= 64);
 	fputs("# scattered misc-pages vmalloc-pages\n", out);
-	fprintf(out, "scattered %llu %llu\n", (unsigned long long)misc,
-		(unsigned long long)vmalloc);
+	fprintf(out, "scattered %llu %llu\n", (unsigned long long)c->misc,
+		(unsigned long long)c->vmalloc);
+	free(c);
 }
 
 /* === diff === */

@@ -1,16 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [HARNESS-ARGS...] - host unit tests of memdesc_types.h, as TAP.
+# run.sh [HARNESS-ARGS...] - host unit tests of the shared headers, as TAP.
 #
-# First checks that the header stands alone in user space (it is shared with
-# the user tools, so it may include nothing kernel-only), then builds
-# memdesc_types_test.c with the kselftest harness from linux-source-6.12 and
-# runs it.  The harness prints its own "TAP version", plan and numbered
+# First checks that each header shared with user space (memdesc_types.h,
+# memdesc_census.h: the user tools include them) stands alone there: it
+# compiles by itself and includes nothing kernel-only and nothing of this
+# tree but the other shared headers.  Then builds every tests/host/*_test.c
+# as a program of its own with the kselftest harness from linux-source-6.12
+# and runs it.  The harness prints its own "TAP version", plan and numbered
 # result lines; they are folded into this script's single TAP stream:
 # result lines renumbered after ours, its header and plan dropped, anything
 # else turned into a "#" comment, so stdout holds exactly one result line per
-# test.  HARNESS-ARGS go to the test program (e.g. -t zero_word_is_unknown).
+# test.  HARNESS-ARGS go to every test program (e.g. -t zero_word_is_unknown;
+# a program with no test of that name runs none).
 #
 # Build outputs go to .cache/host/.  Exits non-zero only if the tests could
 # not run at all (no compiler, no harness headers).
@@ -19,8 +22,10 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/.cache/host
-hdr=$top/memdesc_types.h
 n=0
+
+# The headers shared with user space, relative to $top.
+shared_headers=(memdesc_types.h memdesc_census.h)
 
 # Warnings for the standalone header check: what a user tool including it
 # might well build with.
@@ -66,51 +71,72 @@ mkdir -p "$out" || exit 1
 
 echo "TAP version 13"
 
-# --- The header on its own ---------------------------------------------------
+# --- The shared headers on their own -----------------------------------------
 
-# A translation unit with nothing but the header: no -D__KERNEL__, no kernel
-# include path, only /usr/include (linux-libc-dev provides <linux/types.h>).
-printf '#include "memdesc_types.h"\n' > "$out/header_alone.c"
+# header_alone HEADER: a translation unit with nothing but HEADER, compiled
+# with no -D__KERNEL__, no kernel include path, only /usr/include
+# (linux-libc-dev provides <linux/types.h>).
+header_alone()
+{
+	local h=$1 src=$out/alone_${1%.h}.c obj=$out/alone_${1%.h}.o
+	local deps allowed=() s
 
-gcc -std=gnu11 "${hdr_warn[@]}" -I"$top" -c "$out/header_alone.c" \
-	-o "$out/header_alone.o" > "$out/log" 2>&1
-tap_result $? "memdesc_types.h compiles alone in user space (gcc -std=gnu11 ${hdr_warn[*]})" "$out/log"
+	printf '#include "%s"\n' "$h" > "$src"
 
-gcc -std=c99 -pedantic-errors -Wall -Wextra -Werror -I"$top" \
-	-c "$out/header_alone.c" -o "$out/header_alone.o" > "$out/log" 2>&1
-tap_result $? "memdesc_types.h compiles alone as strict C99 (gcc -std=c99 -pedantic-errors)" "$out/log"
+	gcc -std=gnu11 "${hdr_warn[@]}" -I"$top" -c "$src" -o "$obj" \
+		> "$out/log" 2>&1
+	tap_result $? "$h compiles alone in user space (gcc -std=gnu11 ${hdr_warn[*]})" "$out/log"
 
-if command -v clang >/dev/null; then
-	clang -std=gnu11 "${hdr_warn[@]}" -I"$top" -c "$out/header_alone.c" \
-		-o "$out/header_alone.o" > "$out/log" 2>&1
-	tap_result $? "memdesc_types.h compiles alone with clang" "$out/log"
-else
-	n=$((n + 1))
-	echo "ok $n memdesc_types.h compiles alone with clang # SKIP clang not installed"
-fi
+	gcc -std=c99 -pedantic-errors -Wall -Wextra -Werror -I"$top" \
+		-c "$src" -o "$obj" > "$out/log" 2>&1
+	tap_result $? "$h compiles alone as strict C99 (gcc -std=c99 -pedantic-errors)" "$out/log"
 
-# Besides system headers, the header must pull in no file of this tree, so a
-# tool can carry a copy of it alone.  gcc -MM lists exactly those.
-deps=$(gcc -MM -I"$top" "$out/header_alone.c" 2>&1 |
-       tr -d '\\\n' | tr -s ' ' '\n' | sed 1d |
-       grep -vxF -e "$out/header_alone.c" -e "$hdr" -e "$top/memdesc_types.h")
-printf '%s\n' "$deps" | sed '/^$/d; s/^/extra dependency: /' > "$out/log"
-[ -z "$deps" ]
-tap_result $? "memdesc_types.h includes only system headers" "$out/log"
+	if command -v clang >/dev/null; then
+		clang -std=gnu11 "${hdr_warn[@]}" -I"$top" -c "$src" \
+			-o "$obj" > "$out/log" 2>&1
+		tap_result $? "$h compiles alone with clang" "$out/log"
+	else
+		n=$((n + 1))
+		echo "ok $n $h compiles alone with clang # SKIP clang not installed"
+	fi
+
+	# Besides system headers, it may pull in only shared headers, so a
+	# tool can carry copies of those alone.  gcc -MM lists exactly the
+	# files it reads that are not system headers.
+	for s in "${shared_headers[@]}"; do
+		allowed+=(-e "$top/$s")
+	done
+	deps=$(gcc -MM -I"$top" "$src" 2>&1 |
+	       tr -d '\\\n' | tr -s ' ' '\n' | sed 1d |
+	       grep -vxF -e "$src" "${allowed[@]}")
+	printf '%s\n' "$deps" | sed '/^$/d; s/^/extra dependency: /' > "$out/log"
+	[ -z "$deps" ]
+	tap_result $? "$h includes only system headers and shared headers" "$out/log"
+}
+
+for h in "${shared_headers[@]}"; do
+	header_alone "$h"
+done
 
 # --- The harness tests -------------------------------------------------------
 
-gcc "${test_cflags[@]}" -I"$selftests" -I"$top" \
-	"$top/tests/host/memdesc_types_test.c" -o "$out/memdesc_types_test" \
-	> "$out/log" 2>&1
-build=$?
-tap_result $build "memdesc_types_test builds (-Wall -Wextra -Werror, ASan, UBSan)" "$out/log"
+# harness_test NAME [HARNESS-ARGS...]: build tests/host/NAME.c, run it and
+# fold its TAP lines into ours.
+harness_test()
+{
+	local name=$1 bin=$out/$1 rc planned reported line
 
-if [ "$build" -eq 0 ]; then
-	"$out/memdesc_types_test" "$@" > "$out/harness.out" 2>&1
+	shift
+	gcc "${test_cflags[@]}" -I"$selftests" -I"$top" \
+		"$top/tests/host/$name.c" -o "$bin" > "$out/log" 2>&1
+	rc=$?
+	tap_result $rc "$name builds (-Wall -Wextra -Werror, ASan, UBSan)" "$out/log"
+	[ "$rc" -eq 0 ] || return
+
+	"$bin" "$@" > "$out/$name.out" 2>&1
 	rc=$?
 
-	planned=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$out/harness.out" | head -n 1)
+	planned=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$out/$name.out" | head -n 1)
 	reported=0
 	while IFS= read -r line; do
 		case $line in
@@ -130,15 +156,21 @@ if [ "$build" -eq 0 ]; then
 			echo "# $line"
 			;;
 		esac
-	done < "$out/harness.out"
+	done < "$out/$name.out"
 
 	# A crash of the harness itself (not of a test: those run in children)
 	# leaves planned tests unreported.
 	if [ -z "$planned" ] || [ "$reported" -ne "$planned" ]; then
 		n=$((n + 1))
-		echo "not ok $n memdesc_types_test reported $reported of ${planned:-?} planned tests (exit $rc)"
+		echo "not ok $n $name reported $reported of ${planned:-?} planned tests (exit $rc)"
 	fi
-fi
+}
+
+for t in "$top"/tests/host/*_test.c; do
+	[ -f "$t" ] || continue
+	t=${t##*/}
+	harness_test "${t%.c}" "$@"
+done
 
 echo "1..$n"
 exit 0

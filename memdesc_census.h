@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The census of shadow words: what the summary and projection reports count.
+ *
+ * The module counts its live shadow (memdesc_report.c, memdesc_projection.c)
+ * and memdesc-stat counts the words of a snapshot (tools/census.c); both
+ * count with memdesc_census_add(), so the same words give the same report
+ * on either side.  Each side walks its words its own way - the module's
+ * chunks change under it and are read with READ_ONCE(), a snapshot's words
+ * are little-endian bytes in a file - and hands them over one at a time.
+ *
+ * Like memdesc_types.h, shared with user space: it includes only that
+ * header, and uses only what both sides have.
+ */
+#ifndef _MEMDESC_CENSUS_H
+#define _MEMDESC_CENSUS_H
+
+#include "memdesc_types.h"
+
+/*
+ * The zone tables have a slot for every node and zone a word can name, not
+ * only those the kernel has: struct page can hold nonsense too (6.12 leaves
+ * two pages after a QEMU guest's last node reading zone 5), and the census
+ * counts a word where the word says.  Slot node * MEMDESC_CENSUS_ZONES + zone.
+ */
+#define MEMDESC_CENSUS_ZONES	(MEMDESC_ZONE_MAX + 1)
+#define MEMDESC_CENSUS_SLOTS	((MEMDESC_NODE_MAX + 1) * MEMDESC_CENSUS_ZONES)
+
+/**
+ * struct memdesc_census - counts over a set of shadow words
+ * @words:	words counted, of every state: what the summary calls spanned
+ * @class:	words per enum memdesc_class; they sum to @words
+ * @zone_free:	free page words per node and zone slot
+ * @zone_alloc:	page words that are not free, per node and zone slot
+ * @pages:	words that describe a page (MEMDESC_STATE_PAGE): the sum of
+ *		@zone_free and @zone_alloc
+ * @heads:	head page words per enum memdesc_type: one descriptor each
+ * @misc:	page words of type misc: no descriptor, so node and zone stay
+ *		in every word
+ * @vmalloc:	of those, the vmalloc subtypes (the design's scattered memory)
+ * @max_order:	largest order of any page word
+ *
+ * 128 KiB and a little: allocate it, zeroed, before the first
+ * memdesc_census_add().
+ */
+struct memdesc_census {
+	__u64 words;
+	__u64 class[MEMDESC_NR_CLASSES];
+	__u64 zone_free[MEMDESC_CENSUS_SLOTS];
+	__u64 zone_alloc[MEMDESC_CENSUS_SLOTS];
+	__u64 pages;
+	__u64 heads[MEMDESC_NR_TYPES];
+	__u64 misc;
+	__u64 vmalloc;
+	unsigned int max_order;
+};
+
+/**
+ * memdesc_census_slot - the zone table slot of a node and zone
+ * @node:	node id, at most MEMDESC_NODE_MAX
+ * @zone:	zone index, at most MEMDESC_ZONE_MAX
+ *
+ * Return: an index below MEMDESC_CENSUS_SLOTS.
+ */
+static inline unsigned int memdesc_census_slot(unsigned int node,
+					       unsigned int zone)
+{
+	return node * MEMDESC_CENSUS_ZONES + zone;
+}
+
+/**
+ * memdesc_census_add - count one word
+ * @c:		the census
+ * @w:		the word
+ *
+ * Every word counts in @c->words and in its class.  Only words that
+ * describe a page count further: in the zone table, by the word's own node
+ * and zone fields (a section holding pages of two nodes counts each page
+ * where it belongs), and in what the projection needs.  Unknown, hole and
+ * untracked words have no page behind them to place or to cost.
+ */
+static inline void memdesc_census_add(struct memdesc_census *c, __u64 w)
+{
+	unsigned int slot, type, sub, order;
+
+	c->words++;
+	c->class[memdesc_word_class(w)]++;
+	if (!memdesc_word_is_page(w))
+		return;
+
+	c->pages++;
+	slot = memdesc_census_slot(memdesc_word_node(w), memdesc_word_zone(w));
+	type = memdesc_word_type(w);
+	if (type == MEMDESC_TYPE_FREE)
+		c->zone_free[slot]++;
+	else
+		c->zone_alloc[slot]++;
+
+	order = memdesc_word_order(w);
+	if (order > c->max_order)
+		c->max_order = order;
+	if (memdesc_word_head(w))
+		c->heads[type]++;
+	if (type != MEMDESC_TYPE_MISC)
+		return;
+	c->misc++;
+	sub = memdesc_word_subtype(w);
+	if (sub == MEMDESC_SUB_VMALLOC_MAP || sub == MEMDESC_SUB_VMALLOC_UNMAP)
+		c->vmalloc++;
+}
+
+#endif /* _MEMDESC_CENSUS_H */
