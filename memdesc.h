@@ -1,17 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Interfaces between the parts of the memdesc module.
+ * Interfaces between the parts of the memdesc module, bottom up.  Each unit
+ * calls only those above it in this list (tests/static.sh checks it):
  *
+ *   memdesc_types.h	the word: encoding and classes (shared with user space)
+ *   memdesc_diff.h	which fields of two words disagree (likewise)
+ *   memdesc_alloc.c	every allocation: fault injection and accounting
+ *   memdesc_stats.c	per-cpu counters and class transitions, with names
  *   memdesc_shadow.c	the shadow store: a chunk of u64 words per online
  *			memory section, found through a section-indexed table
+ *   memdesc_vmalloc.c	which pages vmalloc space maps: a page-table walk
+ *   memdesc_live.c	the live classifier: a PFN's word from struct page
+ *   memdesc_probes.c	tracepoint probes that keep the shadow current
+ *   memdesc_hooks.c	kprobes where no tracepoint is
+ *   memdesc_events.c	every event source: attach, skip, names
  *   memdesc_sync.c	seeding, resync and memory hotplug: the live state
  *			copied into the store
- *   memdesc_probes.c	tracepoint probes that keep the shadow current
- *   memdesc_live.c	the live classifier: a PFN's word from struct page
- *   memdesc_vmalloc.c	which pages vmalloc space maps: a page-table walk
+ *   memdesc_compare.c	the compare engine: shadow against live, rechecked
  *   memdesc_report.c	census, compare and stats, formatted for seq_file
  *   memdesc_projection.c	what memdesc would cost, from the shadow
- *   debugfs.c		the debugfs skin over memdesc_report.c
+ *   debugfs.c		the debugfs skin over the reports
  *   memdesc_mod.c	module init/exit and parameters
  */
 #ifndef _MEMDESC_H
@@ -22,6 +30,7 @@
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
 
+#include "memdesc_diff.h"
 #include "memdesc_types.h"
 
 /* === Counters === */
@@ -71,6 +80,8 @@ enum memdesc_stat {
 	MEMDESC_NR_STATS,
 };
 
+/* === Statistics (memdesc_stats.c) === */
+
 DECLARE_PER_CPU(unsigned long, memdesc_stats[MEMDESC_NR_STATS]);
 
 /**
@@ -85,16 +96,35 @@ struct memdesc_transitions {
 
 DECLARE_PER_CPU(struct memdesc_transitions, memdesc_transitions);
 
-void memdesc_transitions_read(struct memdesc_transitions *sum);
+/* memdesc_word_class() by memdesc_class_index(); see memdesc_stats.c. */
+extern u8 memdesc_class_of[MEMDESC_CLASS_INDEX_SIZE];
 
 static inline void memdesc_count(enum memdesc_stat stat)
 {
 	this_cpu_inc(memdesc_stats[stat]);
 }
 
+/*
+ * A change of class, counted once per block (allocation or free chunk) at
+ * its head, by the event that made it.
+ */
+static __always_inline void memdesc_count_transition(u64 old, u64 new,
+						     enum memdesc_stat source)
+{
+	unsigned int from = memdesc_class_of[memdesc_class_index(old)];
+	unsigned int to = memdesc_class_of[memdesc_class_index(new)];
+
+	if (from == to)
+		return;
+	this_cpu_inc(memdesc_transitions.matrix[from][to]);
+	this_cpu_inc(memdesc_transitions.by_source[source]);
+}
+
+void memdesc_stats_init(void);
 unsigned long memdesc_stat_read(enum memdesc_stat stat);
 void memdesc_stats_reset(void);
-const char *memdesc_stat_name(enum memdesc_stat stat);
+const char *memdesc_counter_name(enum memdesc_stat stat);
+void memdesc_transitions_read(struct memdesc_transitions *sum);
 
 /* === Allocations (memdesc_alloc.c) === */
 
@@ -186,15 +216,6 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 	for (memdesc_shadow_first(v); (v)->nr != MEMDESC_VIEW_END;	\
 	     memdesc_shadow_next(v))
 
-/* === Sync (memdesc_sync.c) === */
-
-int memdesc_sync_seed(void);
-int memdesc_sync_resync(void);
-bool memdesc_sync_seeded(void);
-int memdesc_sync_hotplug_register(void);
-void memdesc_sync_hotplug_unregister(void);
-void memdesc_sync_enable(void);
-
 /* === Probes (memdesc_probes.c) === */
 
 /* Tracking on or off (control file); patched out of the probes when on. */
@@ -215,7 +236,8 @@ void memdesc_set_type(struct page *page, unsigned int type, bool mappable,
 void memdesc_mark_free(struct page *page, unsigned int order,
 		       enum memdesc_stat source);
 
-int memdesc_probes_register(const char *skip_events);
+int memdesc_probe_skip(enum memdesc_stat event);
+int memdesc_probes_register(void);
 void memdesc_probes_unregister(void);
 void memdesc_probes_track(bool on);
 bool memdesc_probes_tracking(void);
@@ -230,6 +252,22 @@ const char *memdesc_hook_name(enum memdesc_stat event);
 bool memdesc_hook_attached(enum memdesc_stat event);
 void memdesc_hook_skip(enum memdesc_stat event);
 unsigned long memdesc_hooks_missed(void);
+
+/* === Event sources (memdesc_events.c) === */
+
+int memdesc_events_register(const char *skip_events);
+void memdesc_events_unregister(void);
+const char *memdesc_event_name(enum memdesc_stat event);
+bool memdesc_event_attached(enum memdesc_stat event);
+
+/* === Sync (memdesc_sync.c) === */
+
+int memdesc_sync_seed(void);
+int memdesc_sync_resync(void);
+bool memdesc_sync_seeded(void);
+int memdesc_sync_hotplug_register(void);
+void memdesc_sync_hotplug_unregister(void);
+void memdesc_sync_enable(void);
 
 /* === vmalloc snapshot (memdesc_vmalloc.c) === */
 
@@ -307,9 +345,67 @@ u64 memdesc_live_kind_word(struct page *head);
 u64 memdesc_live_lru_word(struct folio *folio);
 const char *memdesc_zone_name(int nid, unsigned int zone);
 
-/* === Reports (memdesc_report.c) === */
+/* === Compare (memdesc_compare.c) === */
 
-struct memdesc_compare;
+/* Mismatches looked at again after the walk; past this, unchecked. */
+#define MEMDESC_RECHECK_MAX	65536
+/* Example PFNs kept per off-diagonal matrix cell. */
+#define MEMDESC_EXAMPLES	4
+
+/**
+ * struct memdesc_mismatch - a PFN whose shadow and live words disagree
+ * @pfn:	the PFN
+ * @shadow:	shadow word
+ * @live:	live word
+ * @fields:	MEMDESC_CMP_BIT()s of the fields that disagree
+ */
+struct memdesc_mismatch {
+	unsigned long pfn;
+	u64 shadow;
+	u64 live;
+	unsigned int fields;
+};
+
+/**
+ * struct memdesc_compare - result of one compare
+ * @compared:	online PFNs walked
+ * @unknown:	of those, shadow words still UNKNOWN
+ * @untracked:	of those, PFNs whose section has no chunk
+ * @rechecked:	PFNs that disagreed in the walk and were looked at again
+ * @unchecked:	disagreements past MEMDESC_RECHECK_MAX, counted persistent
+ * @agree:	per field, PFNs that agree in the end
+ * @disagree:	per field, PFNs that disagree in the end (persistent)
+ * @transient:	per field, PFNs that disagreed in the walk, not on recheck
+ * @matrix:	PFNs per shadow class (row) and live class (column), final
+ * @examples:	up to MEMDESC_EXAMPLES persistent PFNs per matrix cell
+ * @nr_examples: how many of @examples are set
+ * @mis:	the disagreements; after the recheck, the persistent ones
+ * @nr_mis:	entries in @mis
+ * @buf:	a block of shadow words, for the walk
+ */
+struct memdesc_compare {
+	unsigned long compared;
+	unsigned long unknown;
+	unsigned long untracked;
+	unsigned long rechecked;
+	unsigned long unchecked;
+	unsigned long agree[MEMDESC_NR_CMP_FIELDS];
+	unsigned long disagree[MEMDESC_NR_CMP_FIELDS];
+	unsigned long transient[MEMDESC_NR_CMP_FIELDS];
+	unsigned long matrix[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
+	unsigned long examples[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES]
+			      [MEMDESC_EXAMPLES];
+	u8 nr_examples[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
+	struct memdesc_mismatch *mis;
+	unsigned long nr_mis;
+	u64 buf[MEMDESC_BLOCK_PFNS];
+};
+
+struct memdesc_compare *memdesc_compare_run(void);
+void memdesc_compare_free(struct memdesc_compare *c);
+unsigned long memdesc_compare_nr_mismatches(const struct memdesc_compare *c);
+
+/* === Reports (memdesc_report.c, memdesc_projection.c) === */
 
 int memdesc_report_summary(struct seq_file *m);
 int memdesc_report_compare(struct seq_file *m);
@@ -319,10 +415,7 @@ int memdesc_report_transitions(struct seq_file *m);
 int memdesc_report_layout(struct seq_file *m);
 int memdesc_report_sections(struct seq_file *m);
 int memdesc_report_projection(struct seq_file *m);
-struct memdesc_compare *memdesc_compare_run(void);
-void memdesc_compare_free(struct memdesc_compare *c);
 void memdesc_compare_print(struct seq_file *m, const struct memdesc_compare *c);
-unsigned long memdesc_compare_nr_mismatches(const struct memdesc_compare *c);
 void memdesc_report_mismatch(struct seq_file *m,
 			     const struct memdesc_compare *c, unsigned long i);
 

@@ -28,10 +28,11 @@ static int __init memdesc_init(void)
 {
 	int err;
 
+	memdesc_stats_init();
 	err = memdesc_shadow_init();
 	if (err)
 		goto out;
-	err = memdesc_probes_register(skip_events);
+	err = memdesc_events_register(skip_events);
 	if (err)
 		goto out_shadow;
 	err = memdesc_sync_hotplug_register();
@@ -57,7 +58,7 @@ static int __init memdesc_init(void)
 out_hotplug:
 	memdesc_sync_hotplug_unregister();
 out_probes:
-	memdesc_probes_unregister();
+	memdesc_events_unregister();
 out_shadow:
 	memdesc_shadow_destroy();
 out:
@@ -70,7 +71,7 @@ static void __exit memdesc_exit(void)
 {
 	memdesc_debugfs_exit();
 	memdesc_sync_hotplug_unregister();
-	memdesc_probes_unregister();
+	memdesc_events_unregister();
 	memdesc_shadow_destroy();
 	memdesc_alloc_report();
 }

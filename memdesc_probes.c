@@ -420,42 +420,18 @@ static void memdesc_probes_check_types(void)
 #endif
 }
 
-/*
- * Mark the optional probes named in @list (comma-separated) to stay
- * detached, so a test or a user can measure what each event contributes.
+/**
+ * memdesc_probe_skip - leave an optional probe detached at registration
+ * @event:	below MEMDESC_EV_FIRST_HOOK
+ *
+ * Return: 0, or -EINVAL if the probe is required.
  */
-static int memdesc_probes_skip(const char *list)
+int memdesc_probe_skip(enum memdesc_stat event)
 {
-	char *buf, *cur, *name;
-	int i, err = 0;
-
-	if (!list || !*list)
-		return 0;
-	buf = memdesc_kstrdup(list, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	cur = buf;
-	while (!err && (name = strsep(&cur, ",")) != NULL) {
-		if (!*name)
-			continue;
-		for (i = 0; i < MEMDESC_NR_EVENTS; i++)
-			if (!strcmp(name, memdesc_probe_name(i)))
-				break;
-		if (i == MEMDESC_NR_EVENTS) {
-			pr_err("skip_events: no tracepoint or hook '%s'\n",
-			       name);
-			err = -EINVAL;
-		} else if (i >= MEMDESC_EV_FIRST_HOOK) {
-			memdesc_hook_skip(i);
-		} else if (memdesc_probes[i].required) {
-			pr_err("skip_events: %s is required\n", name);
-			err = -EINVAL;
-		} else {
-			memdesc_probes[i].skip = true;
-		}
-	}
-	memdesc_kvfree(buf);
-	return err;
+	if (memdesc_probes[event].required)
+		return -EINVAL;
+	memdesc_probes[event].skip = true;
+	return 0;
 }
 
 static void memdesc_probes_find(struct tracepoint *tp, void *priv)
@@ -468,27 +444,21 @@ static void memdesc_probes_find(struct tracepoint *tp, void *priv)
 }
 
 /**
- * memdesc_probes_register - attach every probe whose tracepoint exists, and
- *	every function hook whose function does
- * @skip_events: comma-separated optional tracepoints and hooks to leave
- *		detached, or NULL
+ * memdesc_probes_register - attach every probe whose tracepoint exists
  *
- * A missing or skipped optional tracepoint disables only what it feeds;
- * stats shows it detached.  On error nothing stays attached.
+ * A missing or skipped (memdesc_probe_skip()) optional tracepoint disables
+ * only what it feeds; stats shows it detached.  On error nothing stays
+ * attached.
  *
- * Return: 0; -EINVAL if @skip_events names an unknown or required
- * tracepoint; -ENOENT if a required tracepoint is missing; or the error of a
+ * Return: 0; -ENOENT if a required tracepoint is missing; or the error of a
  * failed registration of a required one.
  */
-int memdesc_probes_register(const char *skip_events)
+int memdesc_probes_register(void)
 {
 	struct memdesc_probe *p;
-	int i, err;
+	int i, err = 0;
 
 	memdesc_probes_check_types();
-	err = memdesc_probes_skip(skip_events);
-	if (err)
-		goto fail;
 	for_each_kernel_tracepoint(memdesc_probes_find, NULL);
 
 	for (i = 0; i < MEMDESC_EV_FIRST_HOOK; i++) {
@@ -517,7 +487,6 @@ int memdesc_probes_register(const char *skip_events)
 		}
 		p->attached = true;
 	}
-	memdesc_hooks_register();
 	return 0;
 
 fail:
@@ -535,7 +504,6 @@ void memdesc_probes_unregister(void)
 	struct memdesc_probe *p;
 	int i;
 
-	memdesc_hooks_unregister();
 	for (i = 0; i < MEMDESC_EV_FIRST_HOOK; i++) {
 		p = &memdesc_probes[i];
 		if (p->attached)
@@ -574,26 +542,22 @@ bool memdesc_probes_tracking(void)
 
 /**
  * memdesc_probe_name - the tracepoint behind an event counter
- * @event:	below MEMDESC_NR_EVENTS
+ * @event:	below MEMDESC_EV_FIRST_HOOK
  *
  * Return: its name.
  */
 const char *memdesc_probe_name(enum memdesc_stat event)
 {
-	if (event >= MEMDESC_EV_FIRST_HOOK)
-		return memdesc_hook_name(event);
 	return memdesc_probes[event].name;
 }
 
 /**
  * memdesc_probe_attached - whether the event's probe is registered
- * @event:	below MEMDESC_NR_EVENTS
+ * @event:	below MEMDESC_EV_FIRST_HOOK
  *
  * Return: true if attached.
  */
 bool memdesc_probe_attached(enum memdesc_stat event)
 {
-	if (event >= MEMDESC_EV_FIRST_HOOK)
-		return memdesc_hook_attached(event);
 	return READ_ONCE(memdesc_probes[event].attached);
 }

@@ -16,33 +16,6 @@
 #include "memdesc.h"
 #include "memdesc_compat.h"
 
-static const char * const memdesc_stat_names[] = {
-	[MEMDESC_STAT_ALLOC_FAILED]	= "alloc_failed",
-	[MEMDESC_STAT_OUT_OF_RANGE]	= "out_of_range",
-	[MEMDESC_STAT_BAD_BLOCK]	= "bad_block",
-	[MEMDESC_STAT_SEEDED]		= "seeded",
-	[MEMDESC_STAT_SEED_RACED]	= "seed_raced",
-	[MEMDESC_STAT_PCP_TRUNCATED]	= "pcp_truncated",
-	[MEMDESC_STAT_RESYNCED]		= "resynced",
-	[MEMDESC_STAT_HOTPLUG]		= "hotplug",
-	[MEMDESC_STAT_HOOK_TRUNCATED]	= "hook_truncated",
-};
-
-static_assert(ARRAY_SIZE(memdesc_stat_names) == MEMDESC_NR_STATS);
-
-/**
- * memdesc_stat_name - the name stats prints for a counter
- * @stat:	the counter
- *
- * Return: the tracepoint name for an event, else the counter's name.
- */
-const char *memdesc_stat_name(enum memdesc_stat stat)
-{
-	if (stat < MEMDESC_NR_EVENTS)
-		return memdesc_probe_name(stat);
-	return memdesc_stat_names[stat];
-}
-
 /* "99.987": thousandths, rounded down, so 100.000 means every PFN agreed. */
 static void memdesc_print_ratio(struct seq_file *m, unsigned long agree,
 				unsigned long disagree)
@@ -187,306 +160,6 @@ int memdesc_report_summary(struct seq_file *m)
 
 /* === compare: shadow against the live state === */
 
-enum memdesc_field {
-	MEMDESC_FIELD_STATE,		/* allocated or free */
-	MEMDESC_FIELD_TYPE,		/* class, i.e. type and misc subtype */
-	MEMDESC_FIELD_ORDER,		/* PFNs allocated on both sides */
-	MEMDESC_FIELD_FREE_ORDER,	/* PFNs free on both sides */
-	MEMDESC_FIELD_ZONE,
-	MEMDESC_FIELD_NODE,
-	MEMDESC_FIELD_MAPPABLE,
-	MEMDESC_NR_FIELDS,
-};
-
-static const char * const memdesc_field_names[] = {
-	[MEMDESC_FIELD_STATE]		= "state",
-	[MEMDESC_FIELD_TYPE]		= "type",
-	[MEMDESC_FIELD_ORDER]		= "order",
-	[MEMDESC_FIELD_FREE_ORDER]	= "free_order",
-	[MEMDESC_FIELD_ZONE]		= "zone",
-	[MEMDESC_FIELD_NODE]		= "node",
-	[MEMDESC_FIELD_MAPPABLE]	= "mappable",
-};
-
-static_assert(ARRAY_SIZE(memdesc_field_names) == MEMDESC_NR_FIELDS);
-
-/*
- * Free chunks merge and split in the buddy allocator with no event, so a
- * free order that differs is expected: it is reported, never rechecked.
- */
-#define MEMDESC_FIELDS_CHECKED	(~BIT(MEMDESC_FIELD_FREE_ORDER) & \
-				 (BIT(MEMDESC_NR_FIELDS) - 1))
-
-/* Mismatches looked at again after the walk; past this, unchecked. */
-#define MEMDESC_RECHECK_MAX	65536
-/* Example PFNs kept per off-diagonal matrix cell. */
-#define MEMDESC_EXAMPLES	4
-
-/**
- * struct memdesc_mismatch - a PFN whose shadow and live words disagree
- * @pfn:	the PFN
- * @shadow:	shadow word
- * @live:	live word
- * @fields:	BIT(enum memdesc_field) of the fields that disagree
- */
-struct memdesc_mismatch {
-	unsigned long pfn;
-	u64 shadow;
-	u64 live;
-	unsigned int fields;
-};
-
-/**
- * struct memdesc_compare - result of one compare
- * @compared:	online PFNs walked
- * @unknown:	of those, shadow words still UNKNOWN
- * @untracked:	of those, PFNs whose section has no chunk
- * @rechecked:	PFNs that disagreed in the walk and were looked at again
- * @unchecked:	disagreements past MEMDESC_RECHECK_MAX, counted persistent
- * @agree:	per field, PFNs that agree in the end
- * @disagree:	per field, PFNs that disagree in the end (persistent)
- * @transient:	per field, PFNs that disagreed in the walk, not on recheck
- * @matrix:	PFNs per shadow class (row) and live class (column), final
- * @examples:	up to MEMDESC_EXAMPLES persistent PFNs per matrix cell
- * @nr_examples: how many of @examples are set
- * @mis:	the disagreements; after the recheck, the persistent ones
- * @nr_mis:	entries in @mis
- * @buf:	a block of shadow words, for the walk
- */
-struct memdesc_compare {
-	unsigned long compared;
-	unsigned long unknown;
-	unsigned long untracked;
-	unsigned long rechecked;
-	unsigned long unchecked;
-	unsigned long agree[MEMDESC_NR_FIELDS];
-	unsigned long disagree[MEMDESC_NR_FIELDS];
-	unsigned long transient[MEMDESC_NR_FIELDS];
-	unsigned long matrix[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
-	unsigned long examples[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES]
-			      [MEMDESC_EXAMPLES];
-	u8 nr_examples[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
-	struct memdesc_mismatch *mis;
-	unsigned long nr_mis;
-	u64 buf[MEMDESC_BLOCK_PFNS];
-};
-
-/*
- * The fields that disagree, and in @scope those that apply: all fields need
- * a shadow word that describes a page; the order fields need both sides
- * allocated, or both free.
- */
-static unsigned int memdesc_diff(u64 shadow, u64 live, unsigned int *scope)
-{
-	bool sfree = memdesc_word_is_free(shadow);
-	bool lfree = memdesc_word_is_free(live);
-	unsigned int diff = 0;
-
-	*scope = BIT(MEMDESC_FIELD_STATE);
-	if (sfree != lfree)
-		diff |= BIT(MEMDESC_FIELD_STATE);
-	/* A shadow hole over an online page has no other field to check. */
-	if (!memdesc_word_is_page(shadow))
-		return diff;
-
-	*scope |= BIT(MEMDESC_FIELD_TYPE) | BIT(MEMDESC_FIELD_ZONE) |
-		  BIT(MEMDESC_FIELD_NODE) | BIT(MEMDESC_FIELD_MAPPABLE);
-	if (memdesc_word_class(shadow) != memdesc_word_class(live))
-		diff |= BIT(MEMDESC_FIELD_TYPE);
-	if (memdesc_word_zone(shadow) != memdesc_word_zone(live))
-		diff |= BIT(MEMDESC_FIELD_ZONE);
-	if (memdesc_word_node(shadow) != memdesc_word_node(live))
-		diff |= BIT(MEMDESC_FIELD_NODE);
-	if (memdesc_word_mappable(shadow) != memdesc_word_mappable(live))
-		diff |= BIT(MEMDESC_FIELD_MAPPABLE);
-	if (sfree == lfree) {
-		enum memdesc_field f = sfree ? MEMDESC_FIELD_FREE_ORDER :
-					       MEMDESC_FIELD_ORDER;
-
-		*scope |= BIT(f);
-		if (memdesc_word_order(shadow) != memdesc_word_order(live))
-			diff |= BIT(f);
-	}
-	return diff;
-}
-
-/* Count one PFN's final verdict. */
-static void memdesc_tally(struct memdesc_compare *c, u64 shadow, u64 live,
-			  unsigned int diff, unsigned int scope)
-{
-	int f;
-
-	c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
-	for (f = 0; f < MEMDESC_NR_FIELDS; f++) {
-		if (!(scope & BIT(f)))
-			continue;
-		if (diff & BIT(f))
-			c->disagree[f]++;
-		else
-			c->agree[f]++;
-	}
-}
-
-static void memdesc_add_example(struct memdesc_compare *c,
-				const struct memdesc_mismatch *mm)
-{
-	unsigned int s = memdesc_word_class(mm->shadow), l = memdesc_word_class(mm->live);
-
-	if (c->nr_examples[s][l] < MEMDESC_EXAMPLES)
-		c->examples[s][l][c->nr_examples[s][l]++] = mm->pfn;
-}
-
-/* Walk pass: count agreements, keep disagreements for the recheck. */
-static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
-				u64 shadow, u64 live)
-{
-	unsigned int scope, diff;
-
-	c->compared++;
-	switch (memdesc_word_state(shadow)) {
-	case MEMDESC_STATE_UNKNOWN:
-		c->unknown++;
-		c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
-		return;
-	case MEMDESC_STATE_UNTRACKED:
-		c->untracked++;
-		c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
-		return;
-	}
-	diff = memdesc_diff(shadow, live, &scope);
-	if (!(diff & MEMDESC_FIELDS_CHECKED)) {
-		memdesc_tally(c, shadow, live, diff, scope);
-		return;
-	}
-	if (c->nr_mis == MEMDESC_RECHECK_MAX) {
-		struct memdesc_mismatch mm = { pfn, shadow, live, diff };
-
-		c->unchecked++;
-		memdesc_tally(c, shadow, live, diff, scope);
-		memdesc_add_example(c, &mm);
-		return;
-	}
-	c->mis[c->nr_mis++] = (struct memdesc_mismatch){
-		pfn, shadow, live, diff };
-}
-
-/* Every online PFN of one listed section; @buf holds a block of words. */
-static void memdesc_compare_section(struct memdesc_compare *c,
-				    struct memdesc_live_walk *walk,
-				    const struct memdesc_view *v, u64 *buf)
-{
-	unsigned long pfn = v->start_pfn;
-	const u64 *words;
-	unsigned int b, i;
-	u64 live;
-
-	for (b = 0; b < MEMDESC_BLOCKS; b++) {
-		words = memdesc_view_block(v, b, buf);
-		for (i = 0; i < MEMDESC_BLOCK_PFNS; i++, pfn++) {
-			live = memdesc_live_walk_word(walk, pfn);
-			if (memdesc_word_state(live) != MEMDESC_STATE_HOLE)
-				memdesc_compare_pfn(c, pfn, READ_ONCE(words[i]),
-						    live);
-		}
-		cond_resched();
-	}
-}
-
-/*
- * Look at every disagreement again, once the walk is over: an event or an
- * allocator step in flight during the walk (a page between free and the
- * free lists, a per-cpu refill) has settled by now.  What still disagrees
- * is persistent and stays in c->mis.
- */
-static int memdesc_compare_recheck(struct memdesc_compare *c)
-{
-	struct memdesc_live_walk walk;
-	unsigned long i, kept = 0;
-	unsigned int scope, diff;
-	int err, f;
-
-	err = memdesc_live_walk_start(&walk);
-	if (err)
-		return err;
-	memdesc_shadow_lock();
-	for (i = 0; i < c->nr_mis; i++) {
-		struct memdesc_mismatch *mm = &c->mis[i];
-
-		/* A PFN whose memory went offline since reads as a hole. */
-		memdesc_shadow_word_at(mm->pfn, &mm->shadow);
-		mm->live = memdesc_live_walk_word(&walk, mm->pfn);
-		diff = memdesc_diff(mm->shadow, mm->live, &scope);
-		for (f = 0; f < MEMDESC_NR_FIELDS; f++)
-			if ((mm->fields & BIT(f)) && !(diff & BIT(f)))
-				c->transient[f]++;
-		memdesc_tally(c, mm->shadow, mm->live, diff, scope);
-		mm->fields = diff;
-		if (diff & MEMDESC_FIELDS_CHECKED) {
-			memdesc_add_example(c, mm);
-			c->mis[kept++] = *mm;
-		}
-		if (!(i % 1024))
-			cond_resched();
-	}
-	memdesc_shadow_unlock();
-	memdesc_live_walk_end(&walk);
-	c->rechecked = c->nr_mis;
-	c->nr_mis = kept;
-	return 0;
-}
-
-/**
- * memdesc_compare_run - compare every online PFN, shadow against live
- *
- * Walks every PFN, then looks again at those that disagreed.  Sleeps; takes
- * each per-cpu list lock briefly for the snapshots.
- *
- * Return: the result, for memdesc_compare_print() and the mismatch report,
- * to be freed with memdesc_compare_free(); or an ERR_PTR.
- */
-struct memdesc_compare *memdesc_compare_run(void)
-{
-	struct memdesc_live_walk walk;
-	struct memdesc_compare *c;
-	struct memdesc_view v;
-	int err = -ENOMEM;
-
-	c = memdesc_kvmalloc(1, sizeof(*c), GFP_KERNEL | __GFP_ZERO, NUMA_NO_NODE);
-	if (!c)
-		return ERR_PTR(-ENOMEM);
-	c->mis = memdesc_kvmalloc(MEMDESC_RECHECK_MAX, sizeof(*c->mis),
-				 GFP_KERNEL, NUMA_NO_NODE);
-	if (!c->mis)
-		goto fail;
-	err = memdesc_live_walk_start(&walk);
-	if (err)
-		goto fail;
-	memdesc_shadow_lock();
-	memdesc_for_each_section(&v)
-		memdesc_compare_section(c, &walk, &v, c->buf);
-	memdesc_shadow_unlock();
-	memdesc_live_walk_end(&walk);
-	err = memdesc_compare_recheck(c);
-	if (err)
-		goto fail;
-	return c;
-fail:
-	memdesc_compare_free(c);
-	return ERR_PTR(err);
-}
-
-/**
- * memdesc_compare_free - free a compare result
- * @c:		the result; NULL is fine
- */
-void memdesc_compare_free(struct memdesc_compare *c)
-{
-	if (!c)
-		return;
-	memdesc_kvfree(c->mis);
-	memdesc_kvfree(c);
-}
-
 static unsigned long memdesc_row(const struct memdesc_compare *c, int s)
 {
 	unsigned long sum = 0;
@@ -567,8 +240,8 @@ void memdesc_compare_print(struct seq_file *m, const struct memdesc_compare *c)
 	seq_printf(m, "rechecked %lu\n", c->rechecked);
 	seq_printf(m, "unchecked %lu\n", c->unchecked);
 	seq_puts(m, "# field name agree disagree percent transient\n");
-	for (i = 0; i < MEMDESC_NR_FIELDS; i++) {
-		seq_printf(m, "field %s %lu %lu", memdesc_field_names[i],
+	for (i = 0; i < MEMDESC_NR_CMP_FIELDS; i++) {
+		seq_printf(m, "field %s %lu %lu", memdesc_cmp_field_name(i),
 			   c->agree[i], c->disagree[i]);
 		memdesc_print_ratio(m, c->agree[i], c->disagree[i]);
 		seq_printf(m, " %lu\n", c->transient[i]);
@@ -609,23 +282,12 @@ static void memdesc_print_fields(struct seq_file *m, unsigned int fields)
 	const char *sep = " ";
 	int f;
 
-	for (f = 0; f < MEMDESC_NR_FIELDS; f++) {
-		if (fields & BIT(f)) {
-			seq_printf(m, "%s%s", sep, memdesc_field_names[f]);
+	for (f = 0; f < MEMDESC_NR_CMP_FIELDS; f++) {
+		if (fields & MEMDESC_CMP_BIT(f)) {
+			seq_printf(m, "%s%s", sep, memdesc_cmp_field_name(f));
 			sep = ",";
 		}
 	}
-}
-
-/**
- * memdesc_compare_nr_mismatches - persistent disagreements in a result
- * @c:		a result of memdesc_compare_run()
- *
- * Return: how many memdesc_report_mismatch() can print.
- */
-unsigned long memdesc_compare_nr_mismatches(const struct memdesc_compare *c)
-{
-	return c->nr_mis;
 }
 
 /**
@@ -727,7 +389,7 @@ int memdesc_report_transitions(struct seq_file *m)
 					   t->matrix[i][j]);
 	seq_puts(m, "# source tracepoint changes\n");
 	for (i = 0; i < MEMDESC_NR_EVENTS; i++)
-		seq_printf(m, "source %s %lu\n", memdesc_stat_name(i),
+		seq_printf(m, "source %s %lu\n", memdesc_event_name(i),
 			   t->by_source[i]);
 	memdesc_kvfree(t);
 	return 0;
@@ -814,11 +476,11 @@ int memdesc_report_stats(struct seq_file *m)
 
 	seq_puts(m, "# event tracepoint-or-hook attached count\n");
 	for (i = 0; i < MEMDESC_NR_EVENTS; i++)
-		seq_printf(m, "event %s %d %lu\n", memdesc_stat_name(i),
-			   memdesc_probe_attached(i), memdesc_stat_read(i));
+		seq_printf(m, "event %s %d %lu\n", memdesc_event_name(i),
+			   memdesc_event_attached(i), memdesc_stat_read(i));
 	seq_puts(m, "# counter name value\n");
 	for (i = MEMDESC_NR_EVENTS; i < MEMDESC_NR_STATS; i++)
-		seq_printf(m, "counter %s %lu\n", memdesc_stat_name(i),
+		seq_printf(m, "counter %s %lu\n", memdesc_counter_name(i),
 			   memdesc_stat_read(i));
 	chunks = memdesc_shadow_chunks(&remote, &vmalloc);
 	seq_printf(m, "pfns %lu\n", memdesc_shadow_pfns());

@@ -133,96 +133,6 @@ static unsigned long memdesc_nr_unlisted;	/* online, no entry at all */
 /* Bumped whenever the listed set changes; the raw file's cursor checks it. */
 static unsigned long memdesc_generation;
 
-DEFINE_PER_CPU(unsigned long, memdesc_stats[MEMDESC_NR_STATS]);
-DEFINE_PER_CPU(struct memdesc_transitions, memdesc_transitions);
-
-/* === Counters === */
-
-/**
- * memdesc_transitions_read - fold the per-cpu transition counts
- * @sum:	filled in
- */
-void memdesc_transitions_read(struct memdesc_transitions *sum)
-{
-	const struct memdesc_transitions *t;
-	int cpu, i, j;
-
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		t = per_cpu_ptr(&memdesc_transitions, cpu);
-		for (i = 0; i < MEMDESC_NR_CLASSES; i++)
-			for (j = 0; j < MEMDESC_NR_CLASSES; j++)
-				sum->matrix[i][j] += READ_ONCE(t->matrix[i][j]);
-		for (i = 0; i < MEMDESC_NR_EVENTS; i++)
-			sum->by_source[i] += READ_ONCE(t->by_source[i]);
-	}
-}
-
-/**
- * memdesc_stat_read - fold a per-cpu counter
- * @stat:	the counter
- *
- * Return: its sum over all possible CPUs.
- */
-unsigned long memdesc_stat_read(enum memdesc_stat stat)
-{
-	unsigned long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(memdesc_stats[stat], cpu);
-	return sum;
-}
-
-/**
- * memdesc_stats_reset - zero every counter and transition count
- *
- * Racing increments may survive; the counters are statistics.
- */
-void memdesc_stats_reset(void)
-{
-	int cpu, i;
-
-	for_each_possible_cpu(cpu) {
-		for (i = 0; i < MEMDESC_NR_STATS; i++)
-			per_cpu(memdesc_stats[i], cpu) = 0;
-		memset(per_cpu_ptr(&memdesc_transitions, cpu), 0,
-		       sizeof(struct memdesc_transitions));
-	}
-}
-
-/*
- * memdesc_word_class() of every word, indexed by the bits it reads: type and
- * subtype (bits 0-7) and state (bits 9-10).  The probes count a transition
- * on every event, and memdesc_word_class()'s branches were about half of an
- * order-0 event's instructions; this is one load.  Filled once at load.
- */
-#define MEMDESC_CLASS_INDEX_BITS	(8 + MEMDESC_STATE_BITS)
-
-static u8 memdesc_class_of[1 << MEMDESC_CLASS_INDEX_BITS];
-
-static unsigned int memdesc_class_index(u64 w)
-{
-	return (w & 0xff) | ((w >> (MEMDESC_STATE_SHIFT - 8)) &
-			     (MEMDESC_NR_STATES - 1) << 8);
-}
-
-/* At load, before any probe is attached (memdesc_shadow_init()). */
-static void memdesc_class_table_init(void)
-{
-	unsigned int i;
-	u64 w;
-
-	BUILD_BUG_ON(MEMDESC_NR_CLASSES > U8_MAX);
-	BUILD_BUG_ON(MEMDESC_TYPE_SHIFT != 0 ||
-		     MEMDESC_SUBTYPE_SHIFT + MEMDESC_SUBTYPE_BITS != 8 ||
-		     MEMDESC_STATE_SHIFT < 8);
-	for (i = 0; i < ARRAY_SIZE(memdesc_class_of); i++) {
-		w = (u64)(i & 0xff) | (u64)(i >> 8) << MEMDESC_STATE_SHIFT;
-		memdesc_class_of[i] = memdesc_word_class(w);
-	}
-}
-
 /* === The table === */
 
 static struct memdesc_root *memdesc_root_locked(void)
@@ -565,7 +475,6 @@ int memdesc_shadow_init(void)
 	struct memdesc_section_change c = { };
 	int err;
 
-	memdesc_class_table_init();
 	mutex_lock(&memdesc_shadow_mutex);
 	err = memdesc_table_init();
 	if (!err) {
@@ -1216,22 +1125,6 @@ u64 memdesc_shadow_get(struct page *page)
 	if (likely(!READ_ONCE(s->coarse)))
 		return READ_ONCE(words[idx]);
 	return memdesc_read_coarse(s, words, idx);
-}
-
-/*
- * A change of class, counted once per block (allocation or free chunk) at
- * its head, by the event that made it.
- */
-static __always_inline void memdesc_count_transition(u64 old, u64 new,
-						     enum memdesc_stat source)
-{
-	unsigned int from = memdesc_class_of[memdesc_class_index(old)];
-	unsigned int to = memdesc_class_of[memdesc_class_index(new)];
-
-	if (from == to)
-		return;
-	this_cpu_inc(memdesc_transitions.matrix[from][to]);
-	this_cpu_inc(memdesc_transitions.by_source[source]);
 }
 
 /*

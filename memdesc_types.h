@@ -364,6 +364,43 @@ static inline unsigned int memdesc_word_class(__u64 w)
 	return MEMDESC_CLASS_UNASSIGNED;
 }
 
+/*
+ * memdesc_word_class() reads only the type and subtype (bits 0-7) and the
+ * state: those bits, packed, index a table of classes, so that a hot path
+ * classifies a word with one load.
+ */
+#define MEMDESC_CLASS_INDEX_BITS	(8 + MEMDESC_STATE_BITS)
+#define MEMDESC_CLASS_INDEX_SIZE	(1u << MEMDESC_CLASS_INDEX_BITS)
+
+#if MEMDESC_TYPE_SHIFT != 0 || MEMDESC_SUBTYPE_SHIFT + MEMDESC_SUBTYPE_BITS != 8 || \
+	MEMDESC_STATE_SHIFT < 8
+#error "memdesc_class_index() assumes type and subtype in bits 0-7"
+#endif
+
+/**
+ * memdesc_class_index - the bits of a word its class depends on, packed
+ * @w:		the word
+ *
+ * Return: an index below MEMDESC_CLASS_INDEX_SIZE.
+ */
+static inline unsigned int memdesc_class_index(__u64 w)
+{
+	return (unsigned int)(w & 0xff) |
+	       (unsigned int)((w >> (MEMDESC_STATE_SHIFT - 8)) &
+			      ((MEMDESC_NR_STATES - 1) << 8));
+}
+
+/**
+ * memdesc_class_index_word - a word with the class an index stands for
+ * @i:		an index below MEMDESC_CLASS_INDEX_SIZE
+ *
+ * Return: the word whose memdesc_class_index() is @i, its other bits zero.
+ */
+static inline __u64 memdesc_class_index_word(unsigned int i)
+{
+	return (__u64)(i & 0xff) | (__u64)(i >> 8) << MEMDESC_STATE_SHIFT;
+}
+
 /**
  * memdesc_class_name - the class's name, as debugfs and the tools print it
  * @class:	enum memdesc_class

@@ -5,15 +5,18 @@
 #
 #   sparse	make C=2 for every kernel: one result per kernel and module
 #		(memdesc.ko, the test helper tests/truth/memdesc_truth.ko and
-#		the bench helper tests/bench/memdesc_bench.ko)
+#		the bench helper tests/bench/memdesc_benchmod.ko)
 #   w1		make W=1 for every kernel, warning-free: one result per kernel
 #		and module
 #   checkpatch	checkpatch.pl -f over the module and test sources: one result
 #		per file
 #   syntax	bash -n / sh -n of every shell script: one result; and
 #		scripts/load.sh --help: one result
+#   layers	tests/layers.sh on a build for every kernel: no unit calls one
+#		above it in memdesc.h's list, and only memdesc_alloc.o calls
+#		the kernel's allocators; one result per kernel
 #
-# No argument runs all four.  Kernels come from scripts/kernels.sh, or
+# No argument runs all five.  Kernels come from scripts/kernels.sh, or
 # MEMDESC_KERNELS.  Kbuild writes objects beside the sources, so each build
 # gets its own copy of the module sources under .cache/static/, as
 # scripts/build-module.sh does.  Exits non-zero only on a usage error.
@@ -62,7 +65,7 @@ cp_ignore_user=$cp_ignore,SSCANF_TO_KSTRTO,CONSIDER_KSTRTO,STRCPY,STRLCPY,STRNCP
 
 # copy_tree DIR [SRC]: fresh copy in DIR of the module sources in SRC (the
 # top directory: memdesc.ko; tests/truth: the test helper memdesc_truth.ko;
-# tests/bench: the bench helper memdesc_bench.ko, which has no header).
+# tests/bench: the bench helper memdesc_benchmod.ko, which has no header).
 copy_tree()
 {
 	local src=${2:-$top} h
@@ -228,12 +231,35 @@ do_syntax()
 	[ "$bad" -eq 0 ] || comment "$log"
 }
 
-steps=${*:-"sparse w1 checkpatch syntax"}
+do_layers()
+{
+	local k dir log
+
+	for k in $kernels; do
+		dir=$cache/layers/$k
+		log=$dir.log
+		rm -rf "$dir"
+		mkdir -p "$cache/layers"
+		if ! "$top"/scripts/build-module.sh "$k" "$dir" > "$log" 2>&1; then
+			result 1 "layers $k: build failed"
+			comment "$log"
+			continue
+		fi
+		if "$top"/tests/layers.sh "$dir" > "$log" 2>&1; then
+			result 0 "layers $k: every unit calls only those below it"
+		else
+			result 1 "layers $k: $(grep -c . "$log") violation(s)"
+			comment "$log"
+		fi
+	done
+}
+
+steps=${*:-"sparse w1 checkpatch syntax layers"}
 for s in $steps; do
 	case $s in
-	sparse|w1|checkpatch|syntax) ;;
+	sparse|w1|checkpatch|syntax|layers) ;;
 	*)
-		echo "usage: static.sh [sparse|w1|checkpatch|syntax]..." >&2
+		echo "usage: static.sh [sparse|w1|checkpatch|syntax|layers]..." >&2
 		exit 2
 		;;
 	esac
@@ -241,7 +267,7 @@ done
 
 echo "TAP version 13"
 case " $steps " in
-*" sparse "*|*" w1 "*)
+*" sparse "*|*" w1 "*|*" layers "*)
 	if [ -z "$kernels" ]; then
 		result 1 "no kernel with headers to build against (make deps)"
 	fi
@@ -253,6 +279,7 @@ for s in $steps; do
 	w1)		do_w1 ;;
 	checkpatch)	do_checkpatch ;;
 	syntax)		do_syntax ;;
+	layers)		do_layers ;;
 	esac
 done
 echo "1..$n"

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The compare engine: every online PFN's shadow word against the word the
+ * live classifier makes of its struct page, then the disagreements looked
+ * at again once the walk is over.  memdesc_diff.h says which fields of one
+ * pair disagree; memdesc_report.c prints the result.
+ */
+#include <linux/sched.h>
+
+#include "memdesc.h"
+
+/* Count one PFN's final verdict. */
+static void memdesc_tally(struct memdesc_compare *c, u64 shadow, u64 live,
+			  unsigned int diff, unsigned int scope)
+{
+	int f;
+
+	c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
+	for (f = 0; f < MEMDESC_NR_CMP_FIELDS; f++) {
+		if (!(scope & MEMDESC_CMP_BIT(f)))
+			continue;
+		if (diff & MEMDESC_CMP_BIT(f))
+			c->disagree[f]++;
+		else
+			c->agree[f]++;
+	}
+}
+
+static void memdesc_add_example(struct memdesc_compare *c,
+				const struct memdesc_mismatch *mm)
+{
+	unsigned int s = memdesc_word_class(mm->shadow);
+	unsigned int l = memdesc_word_class(mm->live);
+
+	if (c->nr_examples[s][l] < MEMDESC_EXAMPLES)
+		c->examples[s][l][c->nr_examples[s][l]++] = mm->pfn;
+}
+
+/* Walk pass: count agreements, keep disagreements for the recheck. */
+static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
+				u64 shadow, u64 live)
+{
+	unsigned int scope, diff;
+
+	c->compared++;
+	switch (memdesc_word_state(shadow)) {
+	case MEMDESC_STATE_UNKNOWN:
+		c->unknown++;
+		c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
+		return;
+	case MEMDESC_STATE_UNTRACKED:
+		c->untracked++;
+		c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
+		return;
+	}
+	diff = memdesc_word_diff(shadow, live, &scope);
+	if (!(diff & MEMDESC_CMP_CHECKED)) {
+		memdesc_tally(c, shadow, live, diff, scope);
+		return;
+	}
+	if (c->nr_mis == MEMDESC_RECHECK_MAX) {
+		struct memdesc_mismatch mm = { pfn, shadow, live, diff };
+
+		c->unchecked++;
+		memdesc_tally(c, shadow, live, diff, scope);
+		memdesc_add_example(c, &mm);
+		return;
+	}
+	c->mis[c->nr_mis++] = (struct memdesc_mismatch){
+		pfn, shadow, live, diff };
+}
+
+/* Every online PFN of one listed section; @buf holds a block of words. */
+static void memdesc_compare_section(struct memdesc_compare *c,
+				    struct memdesc_live_walk *walk,
+				    const struct memdesc_view *v, u64 *buf)
+{
+	unsigned long pfn = v->start_pfn;
+	const u64 *words;
+	unsigned int b, i;
+	u64 live;
+
+	for (b = 0; b < MEMDESC_BLOCKS; b++) {
+		words = memdesc_view_block(v, b, buf);
+		for (i = 0; i < MEMDESC_BLOCK_PFNS; i++, pfn++) {
+			live = memdesc_live_walk_word(walk, pfn);
+			if (memdesc_word_state(live) != MEMDESC_STATE_HOLE)
+				memdesc_compare_pfn(c, pfn, READ_ONCE(words[i]),
+						    live);
+		}
+		cond_resched();
+	}
+}
+
+/*
+ * Look at every disagreement again, once the walk is over: an event or an
+ * allocator step in flight during the walk (a page between free and the
+ * free lists, a per-cpu refill) has settled by now.  What still disagrees
+ * is persistent and stays in c->mis.
+ */
+static int memdesc_compare_recheck(struct memdesc_compare *c)
+{
+	struct memdesc_live_walk walk;
+	unsigned long i, kept = 0;
+	unsigned int scope, diff;
+	int err, f;
+
+	err = memdesc_live_walk_start(&walk);
+	if (err)
+		return err;
+	memdesc_shadow_lock();
+	for (i = 0; i < c->nr_mis; i++) {
+		struct memdesc_mismatch *mm = &c->mis[i];
+
+		/* A PFN whose memory went offline since reads as a hole. */
+		memdesc_shadow_word_at(mm->pfn, &mm->shadow);
+		mm->live = memdesc_live_walk_word(&walk, mm->pfn);
+		diff = memdesc_word_diff(mm->shadow, mm->live, &scope);
+		for (f = 0; f < MEMDESC_NR_CMP_FIELDS; f++)
+			if ((mm->fields & ~diff) & MEMDESC_CMP_BIT(f))
+				c->transient[f]++;
+		memdesc_tally(c, mm->shadow, mm->live, diff, scope);
+		mm->fields = diff;
+		if (diff & MEMDESC_CMP_CHECKED) {
+			memdesc_add_example(c, mm);
+			c->mis[kept++] = *mm;
+		}
+		if (!(i % 1024))
+			cond_resched();
+	}
+	memdesc_shadow_unlock();
+	memdesc_live_walk_end(&walk);
+	c->rechecked = c->nr_mis;
+	c->nr_mis = kept;
+	return 0;
+}
+
+/**
+ * memdesc_compare_run - compare every online PFN, shadow against live
+ *
+ * Walks every PFN, then looks again at those that disagreed.  Sleeps; takes
+ * each per-cpu list lock briefly for the snapshots.
+ *
+ * Return: the result, for memdesc_compare_print() and the mismatch report,
+ * to be freed with memdesc_compare_free(); or an ERR_PTR.
+ */
+struct memdesc_compare *memdesc_compare_run(void)
+{
+	struct memdesc_live_walk walk;
+	struct memdesc_compare *c;
+	struct memdesc_view v;
+	int err = -ENOMEM;
+
+	c = memdesc_kvmalloc(1, sizeof(*c), GFP_KERNEL | __GFP_ZERO, NUMA_NO_NODE);
+	if (!c)
+		return ERR_PTR(-ENOMEM);
+	c->mis = memdesc_kvmalloc(MEMDESC_RECHECK_MAX, sizeof(*c->mis),
+				 GFP_KERNEL, NUMA_NO_NODE);
+	if (!c->mis)
+		goto fail;
+	err = memdesc_live_walk_start(&walk);
+	if (err)
+		goto fail;
+	memdesc_shadow_lock();
+	memdesc_for_each_section(&v)
+		memdesc_compare_section(c, &walk, &v, c->buf);
+	memdesc_shadow_unlock();
+	memdesc_live_walk_end(&walk);
+	err = memdesc_compare_recheck(c);
+	if (err)
+		goto fail;
+	return c;
+fail:
+	memdesc_compare_free(c);
+	return ERR_PTR(err);
+}
+
+/**
+ * memdesc_compare_free - free a compare result
+ * @c:		the result; NULL is fine
+ */
+void memdesc_compare_free(struct memdesc_compare *c)
+{
+	if (!c)
+		return;
+	memdesc_kvfree(c->mis);
+	memdesc_kvfree(c);
+}
+
+/**
+ * memdesc_compare_nr_mismatches - persistent disagreements in a result
+ * @c:		a result of memdesc_compare_run()
+ *
+ * Return: how many memdesc_report_mismatch() can print.
+ */
+unsigned long memdesc_compare_nr_mismatches(const struct memdesc_compare *c)
+{
+	return c->nr_mis;
+}
