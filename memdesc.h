@@ -5,6 +5,7 @@
  *
  *   memdesc_types.h	the word: encoding and classes (shared with user space)
  *   memdesc_diff.h	which fields of two words disagree (likewise)
+ *   memdesc_pcp.h	the per-cpu free chunk lookup (likewise)
  *   memdesc_alloc.c	every allocation: fault injection and accounting
  *   memdesc_stats.c	per-cpu counters and class transitions, with names
  *   memdesc_shadow.c	the shadow store: a chunk of u64 words per online
@@ -31,6 +32,7 @@
 #include <linux/seq_file.h>
 
 #include "memdesc_diff.h"
+#include "memdesc_pcp.h"
 #include "memdesc_types.h"
 
 /* === Counters === */
@@ -304,16 +306,6 @@ bool memdesc_vmalloc_contains(const struct memdesc_vmalloc_set *set,
 void memdesc_vmalloc_release(struct memdesc_vmalloc_set *set);
 
 /* === Live classifier (memdesc_live.c) === */
-
-/**
- * struct memdesc_pcp_chunk - a free chunk found on a per-cpu list
- * @pfn:	first PFN
- * @order:	its order
- */
-struct memdesc_pcp_chunk {
-	unsigned long pfn;
-	unsigned int order;
-};
 
 /**
  * struct memdesc_live_walk - state of one ascending walk over the PFNs

@@ -220,36 +220,6 @@ static void memdesc_pcp_collect(struct memdesc_live_walk *walk,
 		this_cpu_add(memdesc_stats[MEMDESC_STAT_PCP_TRUNCATED], cur.lost);
 }
 
-static int memdesc_pcp_cmp(const void *a, const void *b)
-{
-	const struct memdesc_pcp_chunk *x = a, *y = b;
-
-	if (x->pfn == y->pfn)
-		return 0;
-	return x->pfn < y->pfn ? -1 : 1;
-}
-
-/* The snapshot chunk holding @pfn, or NULL. */
-static const struct memdesc_pcp_chunk *
-memdesc_pcp_find(const struct memdesc_live_walk *walk, unsigned long pfn)
-{
-	unsigned long lo = 0, hi = walk->nr_pcp, mid;
-	const struct memdesc_pcp_chunk *c;
-
-	/* The last chunk starting at or below @pfn. */
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (walk->pcp[mid].pfn <= pfn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return NULL;
-	c = &walk->pcp[lo - 1];
-	return pfn - c->pfn < (1UL << c->order) ? c : NULL;
-}
-
 /**
  * memdesc_live_walk_start - prepare an ascending walk over the PFNs
  * @walk:	the walk state
@@ -487,7 +457,7 @@ static bool memdesc_live_unreferenced_free(struct memdesc_live_walk *walk,
 		*word = memdesc_live_free(walk, page, pfn, nid, start, order);
 		return true;
 	}
-	c = memdesc_pcp_find(walk, pfn);
+	c = memdesc_pcp_find(walk->pcp, walk->nr_pcp, pfn);
 	if (c) {
 		*word = memdesc_live_pack(MEMDESC_TYPE_FREE, 0, c->order, page,
 					  nid, pfn == c->pfn);
