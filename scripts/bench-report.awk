@@ -269,7 +269,7 @@ END {
 		print "*not loaded*: memdesc absent; *tracepoints only*: memdesc loaded with `skip_events`"
 		print "naming every function hook, so only its tracepoint probes are attached; *with hooks*:"
 		print "memdesc loaded as it ships, every hook attached.  `vmallocN` is one vmalloc()/vfree() pair"
-		print "of N pages (`memdesc_bench.ko`), which calls `__vmalloc_node_range` and the bulk page"
+		print "of N pages (`memdesc_benchmod.ko`), which calls `__vmalloc_node_range` and the bulk page"
 		print "allocator once each; `fault` and `alloc0` are the workloads of the probe cost table, where"
 		print "no hook should fire.  *hook events/op*: the hook events' counts in `stats` per operation"
 		print "(a kretprobe counts a call once, at its return).  *ns per hook event*: (with hooks -"

@@ -57,7 +57,7 @@
 
 MEMDESC_KO=${MEMDESC_KO:-/memdesc.ko}
 PREV_KO=${PREV_KO:-/memdesc-prev.ko}
-BENCH_KO=${BENCH_KO:-/memdesc_bench.ko}
+BENCH_KO=${BENCH_KO:-/memdesc_benchmod.ko}
 parts=${BENCH_PARTS:-cost scan mem hooks}
 reps=${BENCH_REPS:-5}
 fault_mib=${BENCH_FAULT_MIB:-256}
@@ -71,7 +71,7 @@ irqsoff_scenarios=${BENCH_IRQSOFF_SCENARIOS:-compare hugetlb}
 
 dbg=/sys/kernel/debug/memdesc
 tr=/sys/kernel/tracing
-bench_ctl=/sys/kernel/debug/memdesc_bench/alloc
+bench_ctl=/sys/kernel/debug/memdesc_benchmod/alloc
 
 # Tracepoint names memdesc attached, one a line.  Set while loaded.
 tracepoints=
@@ -244,7 +244,7 @@ cost_part()
 		measure ftrace "$rep"
 		rep=$((rep + 1))
 	done
-	rmmod memdesc_bench
+	rmmod memdesc_benchmod
 }
 
 # === hooks: what the function hooks cost beside the tracepoints ===
@@ -338,7 +338,7 @@ hooks_part()
 		memdesc_unload
 		rep=$((rep + 1))
 	done
-	rmmod memdesc_bench
+	rmmod memdesc_benchmod
 }
 
 # The PFNs page-types reads: up to the end of the last range memdesc spans.

@@ -45,19 +45,6 @@ struct md_mixed {
 	struct md_workload base;
 };
 
-static inline unsigned long md_read_ulong(const char *path)
-{
-	unsigned long v = 0;
-	FILE *f = fopen(path, "re");
-
-	if (f) {
-		if (fscanf(f, "%lu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
-
 /* A 2 MiB-aligned anonymous region with THP asked for, touched. */
 static inline char *md_thp_region(size_t bytes)
 {
@@ -95,7 +82,7 @@ static inline char *md_ksm_region(unsigned long *sharing)
 	md_write_file("/sys/kernel/mm/ksm/sleep_millisecs", "10");
 	md_write_file("/sys/kernel/mm/ksm/run", "1");
 	for (tries = 0; tries < 100; tries++) {
-		*sharing = md_read_ulong("/sys/kernel/mm/ksm/pages_sharing");
+		*sharing = md_read_ulong("/sys/kernel/mm/ksm/pages_sharing", 10);
 		if (*sharing >= MD_KSM_PAGES / 2)
 			break;
 		usleep(200 * 1000);
@@ -111,7 +98,7 @@ static inline char *md_hugetlb_region(unsigned long *reserved)
 	char *p;
 
 	md_write_file("/proc/sys/vm/nr_hugepages", "16");
-	*reserved = md_read_ulong("/proc/sys/vm/nr_hugepages");
+	*reserved = md_read_ulong("/proc/sys/vm/nr_hugepages", 10);
 	if (*reserved < MD_HUGETLB)
 		return NULL;
 	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
@@ -223,7 +210,9 @@ static inline int md_mixed_workload(struct md_mixed *m)
 	if (err)
 		return err;
 	m->thp = md_thp_region(MD_THP_BYTES);
-	m->thp_kb = md_meminfo_kb("AnonHugePages");
+	/* No THP (PREEMPT_RT): no AnonHugePages line. */
+	m->thp_kb = md_meminfo_kb("AnonHugePages") > 0 ?
+		     md_meminfo_kb("AnonHugePages") : 0;
 	m->ksm = md_ksm_region(&m->ksm_sharing);
 	m->hugetlb = md_hugetlb_region(&m->hugetlb_pages);
 	m->blocks = md_memory_blocks(2);

@@ -31,18 +31,8 @@
 #define MS_ZSWAP_DEBUGFS "/sys/kernel/debug/zswap"
 #define MS_PAGE		4096UL
 
-/* Agreement the compare must reach, in thousandths of a percent. */
-#define MS_AGREE	99900ULL
 /* Precision and recall of the class a test made. */
 #define MS_CLASS_AGREE	99000ULL
-
-static double ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Field @idx of the record @key @name, or 0 if there is none. */
 static unsigned long long ms_val(const struct md_file *mf, const char *key,
@@ -79,46 +69,6 @@ static void ms_print_compare(const struct md_file *cmp, const char *when)
 }
 
 /*
- * The agreement every test asks for, whatever it built: state and type
- * at 99.9% or better, zone and node everywhere.  Pages a hook left to a
- * resync (stats: hook_truncated; a hook stores at most 2,048 words a call)
- * are left out of the 99.9%, as many as it says, no more: the debug
- * kernel's lockdep makes zram's table of a 512 MiB disk 2,560 pages.
- */
-static void ms_check_fields(struct __test_metadata *_metadata,
-			    const struct md_file *cmp)
-{
-	static const char * const strict[] = { "zone", "node" };
-	static const char * const high[] = { "state", "type" };
-	unsigned long long agree, disagree, left, v;
-	struct md_file stats;
-	size_t i;
-
-	md_read(_metadata, &stats, "stats", md_stats_syntax);
-	left = ms_val(&stats, "counter", "hook_truncated", 1);
-	md_file_free(&stats);
-	if (left)
-		ksft_print_msg("hook_truncated %llu: left out of state and type\n",
-			       left);
-	for (i = 0; i < ARRAY_SIZE(high); i++) {
-		agree = ms_val(cmp, "field", high[i], 1);
-		disagree = ms_val(cmp, "field", high[i], 2);
-		disagree -= disagree < left ? disagree : left;
-		v = agree + disagree ? agree * 100000 / (agree + disagree) : 0;
-		EXPECT_LE(MS_AGREE, v) {
-			TH_LOG("field %s agrees on %llu.%03llu%%, want 99.9%%",
-			       high[i], v / 1000, v % 1000);
-		}
-	}
-	for (i = 0; i < ARRAY_SIZE(strict); i++) {
-		v = ms_val(cmp, "field", strict[i], 2);
-		EXPECT_EQ(0, v) {
-			TH_LOG("field %s: %llu PFNs disagree", strict[i], v);
-		}
-	}
-}
-
-/*
  * Class @class on both sides: at least @min pages live and in the shadow,
  * precision and recall at MS_CLASS_AGREE or better.
  */
@@ -148,11 +98,17 @@ static void ms_check_class(struct __test_metadata *_metadata,
 	}
 }
 
+/*
+ * Read compare, print it, and judge it as every test of the suite does
+ * (md_check_compare(): state and type at 99.9% or better, pages a hook
+ * left to a resync left out, zone and node everywhere).
+ */
 static void ms_compare(struct __test_metadata *_metadata, struct md_file *cmp,
 		       const char *when)
 {
 	md_read(_metadata, cmp, "compare", md_compare_syntax);
 	ms_print_compare(cmp, when);
+	md_check_compare(_metadata, cmp, when, 0);
 }
 
 /* Field @idx (1 attached, 2 count) of the stats line of event @name. */
@@ -365,7 +321,7 @@ static void ms_balloon(struct __test_metadata *_metadata, unsigned int mib)
  */
 static unsigned long ms_wait_memtotal(unsigned long want_kb, double timeout)
 {
-	double end = ms_now() + timeout;
+	double end = md_now() + timeout;
 	unsigned long kb;
 
 	do {
@@ -373,7 +329,7 @@ static unsigned long ms_wait_memtotal(unsigned long want_kb, double timeout)
 		if (kb + 8192 >= want_kb && kb <= want_kb + 8192)
 			break;
 		usleep(200 * 1000);
-	} while (ms_now() < end);
+	} while (md_now() < end);
 	return kb;
 }
 
@@ -424,7 +380,6 @@ TEST_F_TIMEOUT(guard, pages, MD_TIMEOUT(600))
 		       ms_event(_metadata, "__clear_page_guard"));
 	EXPECT_LT(0ULL, set);
 	ms_compare(_metadata, &cmp, "guard");
-	ms_check_fields(_metadata, &cmp);
 	ms_check_class(_metadata, &cmp, "guard", 1);
 	md_file_free(&cmp);
 }
@@ -461,18 +416,17 @@ TEST_F_TIMEOUT(swap, balloon, MD_TIMEOUT(900))
 	unsigned long total = md_meminfo_kb("MemTotal"), kb, pages;
 	unsigned long long moved;
 	struct md_file cmp;
-	double t0 = ms_now();
+	double t0 = md_now();
 
 	ms_balloon(_metadata, 1200);
 	kb = ms_wait_memtotal(total - (848UL << 10), MD_TIMEOUT(600));
 	pages = (total - kb) / 4;
 	ksft_print_msg("figure balloon_inflated_pages %lu in %.0f s\n", pages,
-		       ms_now() - t0);
+		       md_now() - t0);
 	ASSERT_LE(800UL << 8, pages) {
 		TH_LOG("MemTotal went from %lu to %lu kB only", total, kb);
 	}
 	ms_compare(_metadata, &cmp, "inflated");
-	ms_check_fields(_metadata, &cmp);
 	ms_check_class(_metadata, &cmp, "offline", pages * 99 / 100);
 	md_file_free(&cmp);
 
@@ -481,18 +435,16 @@ TEST_F_TIMEOUT(swap, balloon, MD_TIMEOUT(900))
 	moved = ms_event(_metadata, "__SetPageMovable") - moved;
 	ksft_print_msg("figure balloon_pages_migrated %llu\n", moved);
 	ms_compare(_metadata, &cmp, "compacted");
-	ms_check_fields(_metadata, &cmp);
 	ms_check_class(_metadata, &cmp, "offline", pages * 99 / 100);
 	md_file_free(&cmp);
 
-	t0 = ms_now();
+	t0 = md_now();
 	ms_balloon(_metadata, 2048);
 	kb = ms_wait_memtotal(total, MD_TIMEOUT(600));
 	ksft_print_msg("figure balloon_deflated MemTotal %lu kB in %.0f s\n",
-		       kb, ms_now() - t0);
+		       kb, md_now() - t0);
 	ASSERT_LE(total - 8192, kb);
 	ms_compare(_metadata, &cmp, "deflated");
-	ms_check_fields(_metadata, &cmp);
 	EXPECT_EQ(0, ms_val(&cmp, "class", "offline", 2));
 	EXPECT_EQ(0, ms_val(&cmp, "class", "offline", 1));
 	md_file_free(&cmp);
@@ -516,19 +468,18 @@ TEST_F_TIMEOUT(swap, zram, MD_TIMEOUT(900))
 	ms_cgroup(_metadata, 96);
 	added = ms_event(_metadata, "add_to_swap_cache");
 	deleted = ms_event(_metadata, "delete_from_swap_cache");
-	t0 = ms_now();
+	t0 = md_now();
 	pid = ms_workload(_metadata, 160, 64);
 	swapped = ms_swap_used();
 	zs = ms_zram_pages();
 	ksft_print_msg("figure zram_workload_s %.0f swapped_pages %llu zsmalloc_pages %llu\n",
-		       ms_now() - t0, swapped, zs);
+		       md_now() - t0, swapped, zs);
 	ksft_print_msg("figure swap_cache_add %llu delete %llu\n",
 		       ms_event(_metadata, "add_to_swap_cache") - added,
 		       ms_event(_metadata, "delete_from_swap_cache") - deleted);
 	EXPECT_LE(16384ULL, swapped);
 	EXPECT_LT(0ULL, zs);
 	ms_compare(_metadata, &cmp, "zram");
-	ms_check_fields(_metadata, &cmp);
 	ms_check_class(_metadata, &cmp, "movable", zs * 9 / 10);
 	/*
 	 * What came back in: anonymous pages (through the swap cache, or
@@ -569,7 +520,6 @@ TEST_F_TIMEOUT(swap, zswap, MD_TIMEOUT(900))
 	EXPECT_LT(0ULL, stored);
 	EXPECT_LT(0ULL, pool);
 	ms_compare(_metadata, &cmp, "zswap");
-	ms_check_fields(_metadata, &cmp);
 	/* zswap's pool and zram's: every page zsmalloc holds. */
 	ms_check_class(_metadata, &cmp, "movable",
 		       (pool + ms_zram_pages()) * 9 / 10);

@@ -12,7 +12,6 @@
  * Fixtures, in the order they run: "tool" (module loaded), "tool_unload".
  */
 #define _GNU_SOURCE
-#include <grp.h>
 
 #include "kselftest_harness.h"
 #include "memdesc_vm.h"
@@ -80,18 +79,6 @@ static void mds_log(struct __test_metadata *_metadata)
 	TH_LOG("stderr: %.600s", err ? err : "(none)");
 	free(out);
 	free(err);
-}
-
-static int mds_control(const char *cmd)
-{
-	int fd = open(MD_DEBUGFS "/control", O_WRONLY | O_CLOEXEC);
-	ssize_t ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, cmd, strlen(cmd));
-	close(fd);
-	return ret == (ssize_t)strlen(cmd) ? 0 : -EIO;
 }
 
 /* The syntax table for @report's raw records, as memdesc_vm.h has them. */
@@ -164,7 +151,7 @@ FIXTURE_TEARDOWN(tool)
 {
 	if (self->map)
 		munmap(self->map, self->map_len);
-	mds_control("enable");
+	md_write_file(MD_DEBUGFS "/control", "enable");
 }
 
 /*
@@ -227,7 +214,7 @@ TEST_F(tool, snapshot_matches_module)
 	char *want[ARRAY_SIZE(reports)], *got, path[128], args[128];
 	size_t i;
 
-	ASSERT_EQ(0, mds_control("disable"));
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "disable"));
 	for (i = 0; i < ARRAY_SIZE(reports); i++) {
 		snprintf(path, sizeof(path), MD_DEBUGFS "/%s", reports[i]);
 		want[i] = mds_slurp(path);
@@ -236,7 +223,7 @@ TEST_F(tool, snapshot_matches_module)
 	EXPECT_EQ(0, mds_run("save " MDS_SNAP_A)) {
 		mds_log(_metadata);
 	}
-	ASSERT_EQ(0, mds_control("enable"));
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "enable"));
 
 	for (i = 0; i < ARRAY_SIZE(reports); i++) {
 		snprintf(args, sizeof(args), "%s --raw " MDS_SNAP_A,
@@ -356,34 +343,6 @@ TEST_F(tool, map)
 		     head[18] << 8 | head[19]);
 	EXPECT_EQ(h, (unsigned long long)head[20] << 24 | head[21] << 16 |
 		     head[22] << 8 | head[23]);
-}
-
-/* Read by nobody: refused, and the message says why. */
-TEST_F(tool, not_root)
-{
-	char *err;
-	int status;
-	pid_t pid;
-
-	/* Root's output files would stop nobody's shell redirections. */
-	unlink(MDS_OUT);
-	unlink(MDS_ERR);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
-			_exit(99);
-		_exit(mds_run("summary"));
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(1, WEXITSTATUS(status));
-	err = mds_slurp(MDS_ERR);
-	ASSERT_NE(NULL, err);
-	EXPECT_NE(NULL, strstr(err, "root-only")) {
-		TH_LOG("stderr: %s", err);
-	}
-	free(err);
 }
 
 /* === tool_unload: last === */

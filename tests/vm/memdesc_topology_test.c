@@ -37,7 +37,6 @@
 #define MT_NODE		"/sys/devices/system/node"
 #define MT_HUGE_1G	"/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages"
 #define MT_FAIL_NTH	MD_SYSFS "/parameters/fail_nth"
-#define MT_STRESS_BIN	"/bin/stress-ng"
 #define MT_STRESS_LOG	"/tmp/memdesc-topology-stress.log"
 #define MT_STRESS_YAML	"/tmp/memdesc-topology-stress.yaml"
 
@@ -54,19 +53,6 @@
 #define MT_OLD_NODE		1
 #define MT_STRESS_SECONDS	30
 #define MT_NODE2_WORKLOAD	(64 * MD_MIB)
-
-static void __attribute__((constructor)) mt_line_buffered(void)
-{
-	setvbuf(stdout, NULL, _IOLBF, 0);
-}
-
-static double mt_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* === Small files === */
 
@@ -275,7 +261,7 @@ static bool mt_wait_memtotal(int nid, unsigned long long want_kb,
 			     unsigned int seconds, const char *what)
 {
 	bool online = !mt_kernel_onlines();
-	double t0 = mt_now();
+	double t0 = md_now();
 	unsigned int onlined = 0;
 	unsigned long long kb;
 
@@ -285,7 +271,7 @@ static bool mt_wait_memtotal(int nid, unsigned long long want_kb,
 		kb = mt_node_memtotal_kb(nid);
 		if (kb == want_kb)
 			break;
-		if (mt_now() - t0 > seconds) {
+		if (md_now() - t0 > seconds) {
 			ksft_print_msg("%s: node %d MemTotal %llu kB, want %llu kB, after %u s\n",
 				       what, nid, kb, want_kb, seconds);
 			/* Where is it stuck: blocked tasks into the kernel log. */
@@ -296,7 +282,7 @@ static bool mt_wait_memtotal(int nid, unsigned long long want_kb,
 		usleep(100000);
 	}
 	ksft_print_msg("figure %s_wait_seconds %.1f (node %d MemTotal %llu kB, %u blocks onlined by hand)\n",
-		       what, mt_now() - t0, nid, kb, onlined);
+		       what, md_now() - t0, nid, kb, onlined);
 	return true;
 }
 
@@ -327,21 +313,21 @@ static unsigned long long mt_blocks_digest(int nid)
 static bool mt_wait_settled(int nid, unsigned int seconds, const char *what)
 {
 	unsigned long long d, last = ~0ULL;
-	double t0 = mt_now();
+	double t0 = md_now();
 	unsigned int same = 0;
 
 	while (same < 5) {
 		d = mt_blocks_digest(nid);
 		same = d != ~0ULL && d == last ? same + 1 : 0;
 		last = d;
-		if (mt_now() - t0 > seconds) {
+		if (md_now() - t0 > seconds) {
 			ksft_print_msg("%s: node %d's blocks still changing after %u s\n",
 				       what, nid, seconds);
 			return false;
 		}
 		usleep(200000);
 	}
-	ksft_print_msg("figure %s_settle_seconds %.1f\n", what, mt_now() - t0);
+	ksft_print_msg("figure %s_settle_seconds %.1f\n", what, md_now() - t0);
 	return true;
 }
 
@@ -367,33 +353,6 @@ static int mt_offline(unsigned long nr)
 }
 
 /* === debugfs === */
-
-/* The value of the one record @key [@name], field @idx; ASSERTs it. */
-static unsigned long long mt_val(struct __test_metadata *_metadata,
-				 const struct md_file *mf, const char *key,
-				 const char *name, unsigned int idx)
-{
-	const struct md_rec *r = md_find(mf, key, name);
-
-	ASSERT_EQ(1, md_count(mf, key, name)) {
-		TH_LOG("%s: want one '%s %s' record", mf->path, key,
-		       name ?: "");
-	}
-	ASSERT_LT(idx, r->nf);
-	return r->v[idx];
-}
-
-static unsigned long long mt_stat(struct __test_metadata *_metadata,
-				  const char *key, const char *name)
-{
-	unsigned long long v;
-	struct md_file st;
-
-	md_read(_metadata, &st, "stats", md_stats_syntax);
-	v = mt_val(_metadata, &st, key, name, name ? 1 : 0);
-	md_file_free(&st);
-	return v;
-}
 
 /* Allocated pages of node @nid in summary, over its zones. */
 static unsigned long long mt_node_allocated(const struct md_file *sum,
@@ -743,13 +702,13 @@ static void mt_check_compare(struct __test_metadata *_metadata,
 	size_t i;
 
 	md_read(_metadata, &cmp, "compare", md_compare_syntax);
-	c.compared = mt_val(_metadata, &cmp, "compared", NULL, 0);
-	c.unknown = mt_val(_metadata, &cmp, "unknown", NULL, 0);
-	c.untracked = mt_val(_metadata, &cmp, "untracked", NULL, 0);
-	c.state_agree = mt_val(_metadata, &cmp, "field", "state", 1);
-	c.state_disagree = mt_val(_metadata, &cmp, "field", "state", 2);
-	zone = mt_val(_metadata, &cmp, "field", "zone", 2);
-	node = mt_val(_metadata, &cmp, "field", "node", 2);
+	c.compared = md_val(_metadata, &cmp, "compared", NULL, 0);
+	c.unknown = md_val(_metadata, &cmp, "unknown", NULL, 0);
+	c.untracked = md_val(_metadata, &cmp, "untracked", NULL, 0);
+	c.state_agree = md_val(_metadata, &cmp, "field", "state", 1);
+	c.state_disagree = md_val(_metadata, &cmp, "field", "state", 2);
+	zone = md_val(_metadata, &cmp, "field", "zone", 2);
+	node = md_val(_metadata, &cmp, "field", "node", 2);
 	for (i = 0; i < cmp.nr; i++) {
 		const struct md_rec *r = &cmp.rec[i];
 
@@ -873,25 +832,6 @@ static int mt_mbind(void *p, size_t len, int nid, unsigned int flags)
 		       sizeof(mask) * 8, flags) ? -errno : 0;
 }
 
-/* PFNs of @n pages at @p from pagemap; 0 for a page not present. */
-static void mt_pagemap(struct __test_metadata *_metadata, const void *p,
-		       size_t n, unsigned long long *pfns)
-{
-	__u64 *ent = calloc(n, sizeof(*ent));
-	size_t i;
-	int fd;
-
-	ASSERT_NE(NULL, ent);
-	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ((ssize_t)(n * 8),
-		  pread(fd, ent, n * 8, (uintptr_t)p / MT_PAGE * 8));
-	close(fd);
-	for (i = 0; i < n; i++)
-		pfns[i] = ent[i] >> 63 ? ent[i] & ((1ULL << 55) - 1) : 0;
-	free(ent);
-}
-
 /* Add @n words to @counts, per class. */
 static void mt_class_tally(unsigned long long *counts, const __u64 *w,
 			   size_t n)
@@ -947,7 +887,7 @@ TEST_F_TIMEOUT(topology, hotadd_new_node, MD_TIMEOUT(300))
 	snprintf(info, sizeof(info), "topology_cpus %s", buf);
 	md_console("INFO", info);
 	ASSERT_EQ(MT_CPUS, sysconf(_SC_NPROCESSORS_ONLN));
-	pfns0 = mt_stat(_metadata, "pfns", NULL);
+	pfns0 = md_stat(_metadata, "pfns", NULL);
 
 	mt_request(_metadata, "vm0", 512);
 	mt_load_virtio(_metadata);
@@ -982,7 +922,7 @@ TEST_F_TIMEOUT(topology, hotadd_new_node, MD_TIMEOUT(300))
 	md_file_free(&lay);
 	EXPECT_EQ(512 * MD_MIB / MT_PAGE, pages);
 	EXPECT_EQ(pfns0 + 512 * MD_MIB / MT_PAGE,
-		  mt_stat(_metadata, "pfns", NULL));
+		  md_stat(_metadata, "pfns", NULL));
 	mt_check_listed(_metadata, "node2_online");
 	mt_check_compare(_metadata, "node2_online", NULL);
 
@@ -999,7 +939,7 @@ TEST_F_TIMEOUT(topology, hotadd_new_node, MD_TIMEOUT(300))
 	pfn = calloc(n, sizeof(*pfn));
 	w = calloc(n, sizeof(*w));
 	ASSERT_TRUE(pfn && w);
-	mt_pagemap(_metadata, p, n, pfn);
+	md_pagemap(_metadata, p, n, pfn);
 
 	md_read(_metadata, &lay, "layout", md_layout_syntax);
 	fd = open(MD_DEBUGFS "/shadow", O_RDONLY | O_CLOEXEC);
@@ -1191,11 +1131,11 @@ TEST_F_TIMEOUT(topology, grow_shrink, MD_TIMEOUT(300))
 	size_t online;
 
 	mt_load_virtio(_metadata);
-	pfns0 = mt_stat(_metadata, "pfns", NULL);
+	pfns0 = md_stat(_metadata, "pfns", NULL);
 	mt_request(_metadata, "vm0", 1024);
 	ASSERT_TRUE(mt_wait_memtotal(MT_NEW_NODE, 1024 * 1024,
 				     MD_TIMEOUT(60), "node2_grow"));
-	pfns1 = mt_stat(_metadata, "pfns", NULL);
+	pfns1 = md_stat(_metadata, "pfns", NULL);
 	ksft_print_msg("figure grow_pfns %llu -> %llu\n", pfns0, pfns1);
 	EXPECT_EQ(pfns0 + 512 * MD_MIB / MT_PAGE, pfns1);
 	mt_check_listed(_metadata, "node2_grow");
@@ -1219,7 +1159,7 @@ TEST_F_TIMEOUT(topology, grow_shrink, MD_TIMEOUT(300))
 	mt_check_shrunk(_metadata, &before, "node2_shrink_256");
 	free(before.b);
 	/* The shadow gave back what went away, and holds what is left. */
-	pfns2 = mt_stat(_metadata, "pfns", NULL);
+	pfns2 = md_stat(_metadata, "pfns", NULL);
 	ASSERT_EQ(0, mt_blocks_read(&before));
 	online = mt_blocks_online(&before, -1);
 	ksft_print_msg("figure shrink_pfns %llu -> %llu (node 2 blocks %zu)\n",
@@ -1228,7 +1168,7 @@ TEST_F_TIMEOUT(topology, grow_shrink, MD_TIMEOUT(300))
 	EXPECT_GT(pfns1, pfns2);
 	free(before.b);
 	/* Every event of all that hit a listed section. */
-	oor = mt_stat(_metadata, "counter", "out_of_range");
+	oor = md_stat(_metadata, "counter", "out_of_range");
 	ksft_print_msg("figure out_of_range %llu\n", oor);
 	EXPECT_EQ(0, oor);
 }
@@ -1300,7 +1240,7 @@ TEST_F(topology, holes)
 		EXPECT_FALSE(ss.s[i].pfn >= first_whole &&
 			     ss.s[i].pfn < hi_start);
 	free(ss.s);
-	s = mt_stat(_metadata, "shadow_word_bytes", NULL);
+	s = md_stat(_metadata, "shadow_word_bytes", NULL);
 	ksft_print_msg("figure shadow_word_bytes %llu tracked_sections %llu\n",
 		       s, tracked);
 	EXPECT_EQ(8 * tracked * MT_SECTION_PFNS, s);
@@ -1431,10 +1371,10 @@ TEST_F_TIMEOUT(topology, gigantic_page, MD_TIMEOUT(300))
 	ASSERT_NE(MAP_FAILED, p);
 	for (i = 0; i < (1ULL << 30); i += 64 * MD_MIB)
 		p[i] = 1;
-	mt_pagemap(_metadata, p, 1, &head);
+	md_pagemap(_metadata, p, 1, &head);
 	ASSERT_NE(0, head);
 	EXPECT_EQ(0, head % MT_GIGA_PFNS);
-	mt_pagemap(_metadata, p + (1ULL << 30) - MT_PAGE, 1, &pfn);
+	md_pagemap(_metadata, p + (1ULL << 30) - MT_PAGE, 1, &pfn);
 	EXPECT_EQ(head + MT_GIGA_PFNS - 1, pfn);
 
 	/* Node from the memory block, zone from zoneinfo; live agrees. */
@@ -1505,86 +1445,6 @@ TEST_F_TIMEOUT(topology, gigantic_page, MD_TIMEOUT(300))
 
 /* === stress-ng === */
 
-/* /dev/shm for POSIX shm: the guest's devtmpfs has none. */
-static void mt_dev_shm(void)
-{
-	struct statfs sfs;
-
-	mkdir("/dev/shm", 01777);
-	if (statfs("/dev/shm", &sfs) || sfs.f_type != TMPFS_MAGIC)
-		mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
-}
-
-/*
- * stress-ng, one instance of each stressor per online CPU, for @seconds:
- * the allocator busy on every CPU without pinning much memory (as
- * memdesc_stress_test.c's hotplug load).  Return: the pid, or -errno.
- */
-static pid_t mt_stress_start(unsigned int seconds)
-{
-	char timeout[32];
-	pid_t pid;
-
-	snprintf(timeout, sizeof(timeout), "%us", seconds);
-	mt_dev_shm();
-	unlink(MT_STRESS_YAML);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		int fd = open("/dev/null", O_RDWR);
-
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execl(MT_STRESS_BIN, "stress-ng",
-		      "--vm", "0", "--vm-bytes", "8%",
-		      "--fork", "0",
-		      "--malloc", "0", "--malloc-bytes", "1M",
-		      "--malloc-max", "32",
-		      "--tmpfs", "0",
-		      "--temp-path", "/tmp", "--oom-avoid",
-		      "--timeout", timeout, "--metrics-brief",
-		      "--log-file", MT_STRESS_LOG,
-		      "--yaml", MT_STRESS_YAML, NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Bogo ops of all stressors from the YAML, and how many ran. */
-static unsigned long long mt_stress_ops(unsigned int *stressors)
-{
-	unsigned long long ops, total = 0;
-	char line[256];
-	FILE *f = fopen(MT_STRESS_YAML, "re");
-
-	*stressors = 0;
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " bogo-ops: %llu", &ops) == 1) {
-			total += ops;
-			(*stressors)++;
-		}
-	}
-	fclose(f);
-	return total;
-}
-
-static void mt_stress_log(void)
-{
-	char line[512];
-	FILE *f = fopen(MT_STRESS_LOG, "re");
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		fprintf(stderr, "# stress-ng: %s", line);
-	fclose(f);
-}
-
 /* Busy and total jiffies of each CPU from /proc/stat; return: CPUs. */
 static unsigned int mt_cpu_times(unsigned long long *busy,
 				 unsigned long long *total, unsigned int max)
@@ -1630,11 +1490,12 @@ TEST_F_TIMEOUT(topology, many_cpus, MD_TIMEOUT(600))
 	int rc, status = 0;
 
 	ASSERT_EQ(MT_CPUS, sysconf(_SC_NPROCESSORS_ONLN));
-	if (access(MT_STRESS_BIN, X_OK))
-		SKIP(return, "%s: %s", MT_STRESS_BIN, strerror(errno));
+	if (access(MD_STRESS_BIN, X_OK))
+		SKIP(return, "%s: %s", MD_STRESS_BIN, strerror(errno));
 	ASSERT_EQ(MT_CPUS, mt_cpu_times(busy0, total0, MT_CPUS));
-	t0 = mt_now();
-	stress = mt_stress_start(MT_STRESS_SECONDS);
+	t0 = md_now();
+	stress = md_stress_start(MT_STRESS_LOG, MT_STRESS_YAML,
+				 MT_STRESS_SECONDS, MD_STRESS_LIGHT);
 	ASSERT_LT(0, stress);
 	while (!(done = waitpid(stress, &status, WNOHANG))) {
 		if (md_file_read(&mf, MD_DEBUGFS "/compare",
@@ -1653,18 +1514,18 @@ TEST_F_TIMEOUT(topology, many_cpus, MD_TIMEOUT(600))
 		}
 		reads += 2;
 	}
-	t1 = mt_now();
+	t1 = md_now();
 	ASSERT_EQ(MT_CPUS, mt_cpu_times(busy1, total1, MT_CPUS));
 	ASSERT_EQ(stress, done);
 	rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	ops = mt_stress_ops(&stressors);
+	ops = md_stress_ops(MT_STRESS_YAML, NULL, &stressors);
 	ksft_print_msg("figure many_cpus_seconds %.1f reads %lu failed %lu\n",
 		       t1 - t0, reads, failed);
 	ksft_print_msg("figure many_cpus_stressors %u ops_total %llu\n",
 		       stressors, ops);
 	EXPECT_EQ(0, rc) {
 		TH_LOG("stress-ng exited %d", rc);
-		mt_stress_log();
+		md_stress_log(MT_STRESS_LOG);
 	}
 	EXPECT_EQ(0, failed);
 	EXPECT_LT(0, ops);
@@ -1764,9 +1625,9 @@ TEST_F(topology, node_locality)
 		       direct, vmal, areas, remote);
 	EXPECT_EQ(vmal, areas);
 	EXPECT_EQ(0, memcmp(by_node, by_area, sizeof(by_node)));
-	EXPECT_EQ(vmal, mt_stat(_metadata, "chunks_vmalloc", NULL));
-	EXPECT_EQ(0, mt_stat(_metadata, "chunks_remote", NULL));
-	EXPECT_EQ(direct + vmal, mt_stat(_metadata, "chunks", NULL));
+	EXPECT_EQ(vmal, md_stat(_metadata, "chunks_vmalloc", NULL));
+	EXPECT_EQ(0, md_stat(_metadata, "chunks_remote", NULL));
+	EXPECT_EQ(direct + vmal, md_stat(_metadata, "chunks", NULL));
 }
 
 /* Whether the kernel log has a line with both @a and @b. */
@@ -1800,7 +1661,7 @@ static unsigned long long mt_summary_class(struct __test_metadata *_metadata,
 	struct md_file sum;
 
 	md_read(_metadata, &sum, "summary", md_summary_syntax);
-	v = mt_val(_metadata, &sum, "class", name, 1);
+	v = md_val(_metadata, &sum, "class", name, 1);
 	md_file_free(&sum);
 	return v;
 }
@@ -1855,7 +1716,7 @@ TEST_F_TIMEOUT(topology, untracked, MD_TIMEOUT(300))
 
 	untracked_pfns = new * MT_SECTION_PFNS;
 	EXPECT_EQ(untracked_pfns, mt_summary_class(_metadata, "untracked"));
-	EXPECT_EQ(untracked_pfns, mt_stat(_metadata, "untracked_pfns", NULL));
+	EXPECT_EQ(untracked_pfns, md_stat(_metadata, "untracked_pfns", NULL));
 	mt_check_compare(_metadata, "untracked", &c);
 	EXPECT_EQ(untracked_pfns, c.untracked);
 	EXPECT_TRUE(mt_dmesg_has("memdesc:", "untracked")) {
@@ -1877,7 +1738,7 @@ TEST_F_TIMEOUT(topology, untracked, MD_TIMEOUT(300))
 		       v.shadow_class, v.live_class);
 	EXPECT_STREQ("hole", v.shadow_class);
 	EXPECT_STREQ("hole", v.live_class);
-	EXPECT_EQ(0, mt_stat(_metadata, "untracked_pfns", NULL));
+	EXPECT_EQ(0, md_stat(_metadata, "untracked_pfns", NULL));
 	mt_check_listed(_metadata, "untracked_offline");
 	snprintf(path, sizeof(path), MT_MEMORY "/memory%llu/state",
 		 pfn * MT_PAGE / mt_block_bytes());
@@ -1889,7 +1750,7 @@ TEST_F_TIMEOUT(topology, untracked, MD_TIMEOUT(300))
 		    mt_section_find(&s1, pfn)->chunk_node == MT_OLD_NODE);
 	free(s1.s);
 	EXPECT_EQ(0, mt_summary_class(_metadata, "untracked"));
-	EXPECT_EQ(0, mt_stat(_metadata, "untracked_pfns", NULL));
+	EXPECT_EQ(0, md_stat(_metadata, "untracked_pfns", NULL));
 	mt_check_listed(_metadata, "retracked");
 	mt_check_compare(_metadata, "retracked", &c);
 	EXPECT_EQ(0, c.untracked);

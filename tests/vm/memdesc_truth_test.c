@@ -50,12 +50,6 @@
 #define MADV_HWPOISON	100
 #endif
 
-/* Pipe to the host: keep stdout in order with the harness's stderr. */
-static void __attribute__((constructor)) mdt_line_buffered(void)
-{
-	setvbuf(stdout, NULL, _IOLBF, 0);
-}
-
 /* === Files and modules === */
 
 static const char *mdt_ko_path(void)
@@ -67,50 +61,12 @@ static const char *mdt_ko_path(void)
 
 static bool mdt_loaded(void)
 {
-	return access("/sys/module/" MDT_MODNAME, F_OK) == 0;
+	return md_module_loaded(MDT_MODNAME);
 }
 
 static int mdt_ctl(const char *cmd)
 {
 	return md_write_file(MDT_DEBUGFS "/ctl", cmd);
-}
-
-/* A small file, NUL-terminated: its length or -errno. */
-static ssize_t mdt_read_text(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	n = n < 0 ? -errno : (ssize_t)len;
-	close(fd);
-	buf[len] = '\0';
-	return n;
-}
-
-static unsigned long mdt_read_ulong(const char *path, int base)
-{
-	char buf[64];
-
-	if (mdt_read_text(path, buf, sizeof(buf)) <= 0)
-		return 0;
-	return strtoul(buf, NULL, base);
-}
-
-/* Kernel release at least @major.@minor? */
-static bool mdt_kernel_at_least(unsigned int major, unsigned int minor)
-{
-	unsigned int ma = 0, mi = 0;
-	struct utsname u;
-
-	if (uname(&u) || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi >= minor);
 }
 
 /* === memdesc's pfn file === */
@@ -166,7 +122,7 @@ static void mdt_read_pfn(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, err) {
 		TH_LOG("select pfn %llu: %s", pfn, strerror(-err));
 	}
-	ASSERT_LT(0, mdt_read_text(MD_DEBUGFS "/pfn", p->text,
+	ASSERT_LT(0, md_read_text(MD_DEBUGFS "/pfn", p->text,
 				   sizeof(p->text)));
 	memcpy(copy, p->text, sizeof(copy));
 	for (line = strtok_r(copy, "\n", &save); line && ok;
@@ -392,23 +348,6 @@ static size_t mdt_count_kind(const struct mdt_recs *recs, const char *kind)
 
 /* === User-space pages === */
 
-static unsigned long long mdt_pagemap(struct __test_metadata *_metadata,
-				      const void *addr)
-{
-	unsigned long long ent;
-	int fd;
-
-	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(sizeof(ent), pread(fd, &ent, sizeof(ent),
-				     (uintptr_t)addr / MDT_PAGE * 8));
-	close(fd);
-	ASSERT_TRUE(ent >> 63) {		/* present */
-		TH_LOG("%p: not present", addr);
-	}
-	return ent & ((1ULL << 55) - 1);
-}
-
 static unsigned long long mdt_kpageflags(struct __test_metadata *_metadata,
 					 unsigned long long pfn)
 {
@@ -488,22 +427,11 @@ static char *mdt_anon(struct __test_metadata *_metadata, size_t pages)
 
 /* === truth: the kernel's kinds, from memdesc_truth.ko === */
 
+/* memdesc, then memdesc_truth, loaded if they are not. */
 static void mdt_ensure_loaded(struct __test_metadata *_metadata)
 {
-	int ret;
-
-	if (!md_loaded()) {
-		ret = md_load(md_ko_path(), "");
-		ASSERT_EQ(0, ret) {
-			TH_LOG("load %s: %s", md_ko_path(), strerror(-ret));
-		}
-	}
-	if (!mdt_loaded()) {
-		ret = md_load(mdt_ko_path(), "");
-		ASSERT_EQ(0, ret) {
-			TH_LOG("load %s: %s", mdt_ko_path(), strerror(-ret));
-		}
-	}
+	md_ensure_loaded(_metadata);
+	md_ensure_module(_metadata, MDT_MODNAME, mdt_ko_path());
 }
 
 FIXTURE(truth) {
@@ -732,7 +660,7 @@ TEST_F(truth, vmalloc_mmap)
 			continue;
 		EXPECT_STREQ("vmalloc_map", recs.r[i].class);
 		EXPECT_EQ(recs.r[i].pfn,
-			  mdt_pagemap(_metadata, self->map + n * MDT_PAGE));
+			  md_pagemap_pfn(_metadata, self->map + n * MDT_PAGE));
 		n++;
 	}
 	EXPECT_EQ(MEMDESC_TRUTH_VMALLOC_MMAP_PAGES, n);
@@ -881,7 +809,7 @@ FIXTURE_SETUP(truth_user)
 	mdt_ensure_loaded(_metadata);
 	mdt_pin_cpu(_metadata);
 	/* NUMA balancing would migrate our pages between the nodes. */
-	if (mdt_read_text("/proc/sys/kernel/numa_balancing",
+	if (md_read_text("/proc/sys/kernel/numa_balancing",
 			  self->numa_balancing,
 			  sizeof(self->numa_balancing)) > 0)
 		md_write_file("/proc/sys/kernel/numa_balancing", "0");
@@ -914,9 +842,9 @@ TEST_F(truth_user, anon)
 	self->map = mdt_anon(_metadata, 4);
 	mdt_lru_drain(_metadata);
 	mdt_check_pfn(_metadata, &t, "anon",
-		      mdt_pagemap(_metadata, self->map), &want);
+		      md_pagemap_pfn(_metadata, self->map), &want);
 	mdt_check_pfn(_metadata, &t, "anon",
-		      mdt_pagemap(_metadata, self->map + 3 * MDT_PAGE), &want);
+		      md_pagemap_pfn(_metadata, self->map + 3 * MDT_PAGE), &want);
 	mdt_tally_end(_metadata, &t, "anon", 2);
 }
 
@@ -929,9 +857,9 @@ static void mdt_check_two_pages(struct __test_metadata *_metadata, char *map,
 	map[0] = 1;
 	map[MDT_PAGE] = 1;
 	mdt_lru_drain(_metadata);
-	mdt_check_pfn(_metadata, &t, what, mdt_pagemap(_metadata, map), want);
+	mdt_check_pfn(_metadata, &t, what, md_pagemap_pfn(_metadata, map), want);
 	mdt_check_pfn(_metadata, &t, what,
-		      mdt_pagemap(_metadata, map + MDT_PAGE), want);
+		      md_pagemap_pfn(_metadata, map + MDT_PAGE), want);
 	mdt_tally_end(_metadata, &t, what, 2);
 }
 
@@ -1001,7 +929,7 @@ TEST_F_TIMEOUT(truth_user, thp, MD_TIMEOUT(180))
 			     ~(uintptr_t)(MDT_THP - 1));
 		ASSERT_EQ(0, madvise(p, MDT_THP, MADV_HUGEPAGE));
 		p[0] = 1;
-		head = mdt_pagemap(_metadata, p);
+		head = md_pagemap_pfn(_metadata, p);
 		flags = mdt_kpageflags(_metadata, head);
 		if ((flags & (1ULL << KPF_THP)) &&
 		    (flags & (1ULL << KPF_COMPOUND_HEAD)))
@@ -1016,7 +944,7 @@ TEST_F_TIMEOUT(truth_user, thp, MD_TIMEOUT(180))
 	mdt_lru_drain(_metadata);
 
 	for (i = 0; i < 512; i++) {
-		unsigned long long pfn = mdt_pagemap(_metadata, p + i * MDT_PAGE);
+		unsigned long long pfn = md_pagemap_pfn(_metadata, p + i * MDT_PAGE);
 
 		EXPECT_EQ(head + i, pfn);
 		want.shadow_head = want.live_head = i == 0;
@@ -1034,7 +962,7 @@ TEST_F_TIMEOUT(truth_user, thp, MD_TIMEOUT(180))
  */
 TEST_F_TIMEOUT(truth_user, ksm, MD_TIMEOUT(120))
 {
-	const bool ksm_events = mdt_kernel_at_least(6, 4);
+	const bool ksm_events = md_kernel_at_least(6, 4);
 	const unsigned int pages = 16;
 	struct mdt_want want = { NULL, 0, 1, "ksm", 0, 1 };
 	unsigned long long pfn0 = 0, pfn1 = 0, flags = 0;
@@ -1064,14 +992,14 @@ TEST_F_TIMEOUT(truth_user, ksm, MD_TIMEOUT(120))
 	mdt_lru_drain(_metadata);
 	ASSERT_EQ(0, madvise(self->map, self->map_len, MADV_MERGEABLE));
 
-	ASSERT_LT(0, mdt_read_text(MDT_KSM "/run", self->ksm_run,
+	ASSERT_LT(0, md_read_text(MDT_KSM "/run", self->ksm_run,
 				   sizeof(self->ksm_run)));
 	ASSERT_EQ(0, md_write_file(MDT_KSM "/pages_to_scan", "5000"));
 	ASSERT_EQ(0, md_write_file(MDT_KSM "/sleep_millisecs", "10"));
 	ASSERT_EQ(0, md_write_file(MDT_KSM "/run", "1"));
 	for (waited = 0; waited < 200; waited++) {
-		pfn0 = mdt_pagemap(_metadata, self->map);
-		pfn1 = mdt_pagemap(_metadata, self->map + MDT_PAGE);
+		pfn0 = md_pagemap_pfn(_metadata, self->map);
+		pfn1 = md_pagemap_pfn(_metadata, self->map + MDT_PAGE);
 		flags = mdt_kpageflags(_metadata, pfn0);
 		if (pfn0 == pfn1 && (flags & (1ULL << KPF_KSM)))
 			break;
@@ -1081,12 +1009,12 @@ TEST_F_TIMEOUT(truth_user, ksm, MD_TIMEOUT(120))
 	md_write_file(MDT_KSM "/run", "0");
 	if (waited == 200)
 		SKIP(return, "KSM merged none of our pages in 20 s (pages_sharing %lu, full_scans %lu)",
-		     mdt_read_ulong(MDT_KSM "/pages_sharing", 10),
-		     mdt_read_ulong(MDT_KSM "/full_scans", 10));
+		     md_read_ulong(MDT_KSM "/pages_sharing", 10),
+		     md_read_ulong(MDT_KSM "/full_scans", 10));
 	ksft_print_msg("KSM merged after %u ms\n", waited * 100);
 
 	for (i = 0; i < pages; i++) {
-		unsigned long long pfn = mdt_pagemap(_metadata,
+		unsigned long long pfn = md_pagemap_pfn(_metadata,
 						     self->map + i * MDT_PAGE);
 
 		/* All the same content: one KSM page, or some still apart. */
@@ -1128,7 +1056,7 @@ TEST_F_TIMEOUT(truth_user, memory_block, MD_TIMEOUT(180))
 	struct dirent *de;
 	DIR *d;
 
-	block_bytes = mdt_read_ulong(MDT_MEMORY "/block_size_bytes", 16);
+	block_bytes = md_read_ulong(MDT_MEMORY "/block_size_bytes", 16);
 	ASSERT_LT(0, block_bytes);
 	nr = block_bytes / MDT_PAGE;
 	d = opendir(MDT_MEMORY);
@@ -1141,11 +1069,11 @@ TEST_F_TIMEOUT(truth_user, memory_block, MD_TIMEOUT(180))
 	for (block = top; block > 0 && tried < 16; block--) {
 		snprintf(path, sizeof(path), MDT_MEMORY "/memory%d/removable",
 			 block);
-		if (!access(path, F_OK) && mdt_read_ulong(path, 10) != 1)
+		if (!access(path, F_OK) && md_read_ulong(path, 10) != 1)
 			continue;
 		snprintf(path, sizeof(path), MDT_MEMORY "/memory%d/online",
 			 block);
-		if (mdt_read_ulong(path, 10) != 1)
+		if (md_read_ulong(path, 10) != 1)
 			continue;
 		tried++;
 		ret = md_write_file(path, "0");
@@ -1222,7 +1150,7 @@ TEST_F(truth_user, hwpoison)
 	self->map_len = MDT_PAGE;
 	self->map = mdt_anon(_metadata, 1);
 	mdt_lru_drain(_metadata);
-	pfn = mdt_pagemap(_metadata, self->map);
+	pfn = md_pagemap_pfn(_metadata, self->map);
 	mdt_check_pfn(_metadata, &t, "before", pfn, &anon);
 
 	ret = mdt_madv_hwpoison(self->map, &sigbus);
@@ -1248,6 +1176,12 @@ FIXTURE_SETUP(truth_unload)
 {
 	if (geteuid())
 		SKIP(return, "needs root");
+	/* The tests above leave both loaded: gone means one of them broke. */
+	ASSERT_TRUE(mdt_loaded() && md_loaded()) {
+		TH_LOG("memdesc_truth %s, memdesc %s: a test above unloaded it or failed to load it",
+		       mdt_loaded() ? "loaded" : "not loaded",
+		       md_loaded() ? "loaded" : "not loaded");
+	}
 }
 
 FIXTURE_TEARDOWN(truth_unload)
@@ -1262,12 +1196,10 @@ TEST_F(truth_unload, both)
 {
 	struct stat st;
 
-	if (mdt_loaded())
-		ASSERT_EQ(0, md_unload_module(MDT_MODNAME));
+	ASSERT_EQ(0, md_unload_module(MDT_MODNAME));
 	EXPECT_FALSE(mdt_loaded());
 	EXPECT_EQ(-1, stat(MDT_DEBUGFS, &st));
-	if (md_loaded())
-		ASSERT_EQ(0, md_unload());
+	ASSERT_EQ(0, md_unload());
 	EXPECT_FALSE(md_loaded());
 	EXPECT_EQ(-1, stat(MD_DEBUGFS, &st));
 }

@@ -76,7 +76,10 @@
 # MEMDESC_VM_ICOUNT=SHIFT runs the guest clock off QEMU's instruction count
 # (-icount shift=SHIFT,sleep=off: one instruction is 2^SHIFT ns), so guest
 # timings repeat exactly whatever else loads the host; make bench uses it.
-# MEMDESC_VM_TESTS="prog ..." runs only those guest programs.
+# MEMDESC_VM_TESTS="prog ..." runs only those guest programs; a program
+# written prog:ARG,ARG... gets those arguments, the harness's filters
+# (-t TEST, -f FIXTURE, -r FIXTURE.TEST), e.g.
+# MEMDESC_VM_TESTS="memdesc_stress_test:-r,stress.load_alloc_failure".
 # MEMDESC_VM_APPEND adds to the guest kernel's command line.
 # MEMDESC_VM_KO=PATH tests a prebuilt module instead of building one, and
 # MEMDESC_VM_TRUTH_KO=PATH a prebuilt memdesc_truth.ko.  In test mode a
@@ -275,10 +278,19 @@ if [ "$mode" != boot ]; then
 	progs="memdesc_test memdesc_truth_test memdesc_tool_test"
 	progs+=" memdesc_stress_test memdesc_swap_test memdesc_workload"
 	[ -n "$topology" ] && progs=memdesc_topology_test
+	# Each program is its own .c linked with memdesc_vm.c, what they
+	# share (as selftests/mm links vm_util.c).
+	cflags=(-static -O2 -Wall -I"$harness" -I"$top" -I"$here"
+		-I"$top/tests/truth" -DMD_TIMEOUT_SCALE="$timeout_scale")
+	if ! gcc "${cflags[@]}" -c -o "$work/memdesc_vm.o" \
+	     "$here/memdesc_vm.c" 2>"$work/gcc.log"; then
+		sed 's/^/# /' "$work/gcc.log"
+		cannot_run "build memdesc_vm.o"
+	fi
+	sed 's/^/# gcc: /' "$work/gcc.log"
 	for prog in $progs; do
-		if ! gcc -static -O2 -Wall -I"$harness" -I"$top" -I"$here" \
-		     -I"$top/tests/truth" -DMD_TIMEOUT_SCALE="$timeout_scale" \
-		     -o "$root/bin/$prog" "$here/$prog.c" 2>"$work/gcc.log"; then
+		if ! gcc "${cflags[@]}" -o "$root/bin/$prog" "$here/$prog.c" \
+		     "$work/memdesc_vm.o" 2>"$work/gcc.log"; then
 			sed 's/^/# /' "$work/gcc.log"
 			cannot_run "build $prog"
 		fi
@@ -346,9 +358,9 @@ if [ "$mode" = bench ]; then
 	mkdir -p "$work/bench" && cp "$top"/tests/bench/* "$work/bench"/
 	if ! make -s -C "$kdir" M="$work/bench" \
 		modules >"$work/bench.log" 2>&1 ||
-	   ! cp "$work/bench/memdesc_bench.ko" "$root/memdesc_bench.ko"; then
+	   ! cp "$work/bench/memdesc_benchmod.ko" "$root/memdesc_benchmod.ko"; then
 		sed 's/^/# /' "$work/bench.log"
-		cannot_run "build memdesc_bench.ko"
+		cannot_run "build memdesc_benchmod.ko"
 	fi
 	gcc -static -O2 -Wall -o "$root/bin/memdesc_bench" \
 		"$here/memdesc_bench.c" || cannot_run "build memdesc_bench"
@@ -362,7 +374,7 @@ if [ "$mode" = bench ]; then
 		sed 's/^/# /' "$work/pt.log"
 		cannot_run "build page-types (tools/mm, static)"
 	fi
-	result OK "build memdesc_bench.ko, memdesc_bench, page-types"
+	result OK "build memdesc_benchmod.ko, memdesc_bench, page-types"
 fi
 
 # copy_stress: stress-ng for memdesc_stress_test.  Debian's is dynamically
@@ -834,29 +846,43 @@ agent_check()
 [ -n "$topology$swap" ] && agent_check
 
 # Guest results: renumber the harness's TAP lines, keep its diagnostics as
-# comments, and check that every program printed its plan, every planned
-# test reported and every program exited.
+# comments, and check each program: it printed its plan, reported every
+# test it planned, and exited 0.  A program that crashes after its plan
+# (fewer results, a signal's status) or exits non-zero fails the run,
+# whatever its "ok" lines said.  Each program's output ends with its
+# "@@exit" line (init).
 if [ "$mode" = test ]; then
-	planned=0
-	plans=0
+	# prog_check NAME PLANNED SEEN STATUS: the TAP line for one program.
+	prog_check()
+	{
+		if [ "$2" != none ] && [ "$3" = "$2" ] && [ "$4" = 0 ]; then
+			result OK "guest program $1 ($3 tests, exit 0)"
+		else
+			result NOTOK "guest program $1 (planned ${2}, reported $3, exit $4)"
+		fi
+	}
+	set -f
+	# shellcheck disable=SC2086	# one program a word
+	set -- $tests
+	set +f
+	programs=$#
+	checked=0
+	planned=none
 	seen=0
-	exited=
-	exits=0
-	programs=0
-	for _ in $tests; do
-		programs=$((programs + 1))
-	done
 	while IFS= read -r line; do
 		case $line in
 		"TAP version"*)
 			;;
 		1..*)
-			planned=$((planned + ${line#1..}))
-			plans=$((plans + 1))
+			planned=${line#1..}
 			;;
 		"@@exit "*)
-			exited="${exited:+$exited }${line#@@exit }"
-			exits=$((exits + 1))
+			prog=${1:-unknown}
+			[ $# -gt 0 ] && shift
+			prog_check "${prog%%:*}" "$planned" "$seen" "${line#@@exit }"
+			checked=$((checked + 1))
+			planned=none
+			seen=0
 			;;
 		"ok "*|"not ok "*)
 			seen=$((seen + 1))
@@ -874,12 +900,15 @@ if [ "$mode" = test ]; then
 			;;
 		esac
 	done < <(tagged T)
-	if [ "$plans" = "$programs" ] && [ "$seen" = "$planned" ] &&
-	   [ "$exits" = "$programs" ]; then
-		result OK "guest test suite complete ($seen tests, exit $exited)"
-	else
-		result NOTOK "guest test suite complete ($plans of $programs programs planned $planned, reported $seen, exit ${exited:-none})"
-	fi
+	# Programs that never got to exit (the guest died first).
+	while [ "$checked" -lt "$programs" ]; do
+		prog=$1
+		shift
+		prog_check "${prog%%:*}" "$planned" "$seen" none
+		checked=$((checked + 1))
+		planned=none
+		seen=0
+	done
 elif [ "$mode" = bench ]; then
 	tagged B | grep -v '^@@exit ' >"$cache/$kver.bench"
 	sed 's/^/# bench: /' "$cache/$kver.bench"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memdesc_bench.c - time alloc_pages()/__free_pages() and vmalloc()/vfree()
+ * memdesc_benchmod.c - time alloc_pages()/__free_pages() and vmalloc()/vfree()
  * pairs, for make bench.
  *
  * The page allocator is what memdesc's probes sit on: every pair here fires
@@ -15,7 +15,7 @@
  * allocator, so each pair fires both kretprobes memdesc puts there, beside
  * the tracepoints of the pages' free and of the area's bookkeeping.
  *
- * One debugfs file, memdesc_bench/alloc (0600):
+ * One debugfs file, memdesc_benchmod/alloc (0600):
  *
  *   write "<order> <pairs>"		alloc_pages()/__free_pages() pairs
  *   write "vmalloc <pages> <pairs>"	vmalloc(pages * PAGE_SIZE)/vfree() pairs
@@ -26,7 +26,7 @@
  *
  * Bench-only: nothing is kept between writes but the last result.
  */
-#define pr_fmt(fmt) "memdesc_bench: " fmt
+#define pr_fmt(fmt) "memdesc_benchmod: " fmt
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -45,18 +45,18 @@
 #define MEMDESC_BENCH_MAX_ORDER	10		/* order 9 is what we time */
 #define MEMDESC_BENCH_MAX_VPAGES	1024		/* 4 MiB a vmalloc() */
 
-enum memdesc_bench_kind {
+enum memdesc_benchmod_kind {
 	MEMDESC_BENCH_ALLOC_PAGES,
 	MEMDESC_BENCH_VMALLOC,
 };
 
-static const char * const memdesc_bench_kind_name[] = {
+static const char * const memdesc_benchmod_kind_name[] = {
 	[MEMDESC_BENCH_ALLOC_PAGES]	= "alloc_pages",
 	[MEMDESC_BENCH_VMALLOC]		= "vmalloc",
 };
 
 /**
- * struct memdesc_bench_result - the last loop run
+ * struct memdesc_benchmod_result - the last loop run
  * @kind:	which loop
  * @order:	allocation order (0 for vmalloc)
  * @pages:	pages per allocation
@@ -64,8 +64,8 @@ static const char * const memdesc_bench_kind_name[] = {
  * @ns:		wall time of the loop
  * @failed:	allocations that returned NULL (then nothing was freed)
  */
-struct memdesc_bench_result {
-	enum memdesc_bench_kind kind;
+struct memdesc_benchmod_result {
+	enum memdesc_benchmod_kind kind;
 	unsigned int order;
 	unsigned int pages;
 	unsigned long pairs;
@@ -73,9 +73,9 @@ struct memdesc_bench_result {
 	unsigned long failed;
 };
 
-static struct dentry *memdesc_bench_dir;
-static DEFINE_MUTEX(memdesc_bench_lock);	/* serialises runs and reads */
-static struct memdesc_bench_result memdesc_bench_last;
+static struct dentry *memdesc_benchmod_dir;
+static DEFINE_MUTEX(memdesc_benchmod_lock);	/* serialises runs and reads */
+static struct memdesc_benchmod_result memdesc_benchmod_last;
 
 /*
  * __GFP_NORETRY: a failing high-order allocation must not push the guest
@@ -84,8 +84,8 @@ static struct memdesc_bench_result memdesc_bench_last;
  * events, not the pages.  cond_resched() every 1024 pairs: with no
  * preemption a long loop would otherwise stall the other work on this CPU.
  */
-static void memdesc_bench_run(unsigned int order, unsigned long pairs,
-			      struct memdesc_bench_result *r)
+static void memdesc_benchmod_run(unsigned int order, unsigned long pairs,
+			      struct memdesc_benchmod_result *r)
 {
 	unsigned long i;
 	u64 start;
@@ -118,8 +118,8 @@ static void memdesc_bench_run(unsigned int order, unsigned long pairs,
  * now and then inside the loop, as it would for any vmalloc() user, and
  * its share is in the figure.
  */
-static void memdesc_bench_vmalloc(unsigned int pages, unsigned long pairs,
-				  struct memdesc_bench_result *r)
+static void memdesc_benchmod_vmalloc(unsigned int pages, unsigned long pairs,
+				  struct memdesc_benchmod_result *r)
 {
 	unsigned long i;
 	u64 start;
@@ -144,7 +144,7 @@ static void memdesc_bench_vmalloc(unsigned int pages, unsigned long pairs,
 }
 
 /* "vmalloc <pages> <pairs>": false if @buf is not that, or out of bounds. */
-static bool memdesc_bench_parse_vmalloc(const char *buf, unsigned int *pages,
+static bool memdesc_benchmod_parse_vmalloc(const char *buf, unsigned int *pages,
 					unsigned long *pairs)
 {
 	return sscanf(buf, "vmalloc %u %lu", pages, pairs) == 2 &&
@@ -153,7 +153,7 @@ static bool memdesc_bench_parse_vmalloc(const char *buf, unsigned int *pages,
 }
 
 /* "<order> <pairs>": false if @buf is not that, or out of bounds. */
-static bool memdesc_bench_parse_alloc(const char *buf, unsigned int *order,
+static bool memdesc_benchmod_parse_alloc(const char *buf, unsigned int *order,
 				      unsigned long *pairs)
 {
 	return sscanf(buf, "%u %lu", order, pairs) == 2 &&
@@ -161,7 +161,7 @@ static bool memdesc_bench_parse_alloc(const char *buf, unsigned int *order,
 	       *pairs && *pairs <= MEMDESC_BENCH_MAX_PAIRS;
 }
 
-static ssize_t memdesc_bench_write(struct file *file, const char __user *ubuf,
+static ssize_t memdesc_benchmod_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
 	char buf[MEMDESC_BENCH_CMD_MAX];
@@ -174,62 +174,62 @@ static ssize_t memdesc_bench_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	buf[count] = '\0';
 
-	if (memdesc_bench_parse_vmalloc(buf, &n, &pairs)) {
-		mutex_lock(&memdesc_bench_lock);
-		memdesc_bench_vmalloc(n, pairs, &memdesc_bench_last);
-		mutex_unlock(&memdesc_bench_lock);
-	} else if (memdesc_bench_parse_alloc(buf, &n, &pairs)) {
-		mutex_lock(&memdesc_bench_lock);
-		memdesc_bench_run(n, pairs, &memdesc_bench_last);
-		mutex_unlock(&memdesc_bench_lock);
+	if (memdesc_benchmod_parse_vmalloc(buf, &n, &pairs)) {
+		mutex_lock(&memdesc_benchmod_lock);
+		memdesc_benchmod_vmalloc(n, pairs, &memdesc_benchmod_last);
+		mutex_unlock(&memdesc_benchmod_lock);
+	} else if (memdesc_benchmod_parse_alloc(buf, &n, &pairs)) {
+		mutex_lock(&memdesc_benchmod_lock);
+		memdesc_benchmod_run(n, pairs, &memdesc_benchmod_last);
+		mutex_unlock(&memdesc_benchmod_lock);
 	} else {
 		return -EINVAL;
 	}
 	return count;
 }
 
-static int memdesc_bench_show(struct seq_file *m, void *v)
+static int memdesc_benchmod_show(struct seq_file *m, void *v)
 {
-	struct memdesc_bench_result r;
+	struct memdesc_benchmod_result r;
 
-	mutex_lock(&memdesc_bench_lock);
-	r = memdesc_bench_last;
-	mutex_unlock(&memdesc_bench_lock);
+	mutex_lock(&memdesc_benchmod_lock);
+	r = memdesc_benchmod_last;
+	mutex_unlock(&memdesc_benchmod_lock);
 	seq_printf(m, "order %u pairs %lu ns %llu failed %lu kind %s pages %u\n",
 		   r.order, r.pairs, r.ns, r.failed,
-		   memdesc_bench_kind_name[r.kind], r.pages);
+		   memdesc_benchmod_kind_name[r.kind], r.pages);
 	return 0;
 }
 
-static int memdesc_bench_open(struct inode *inode, struct file *file)
+static int memdesc_benchmod_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, memdesc_bench_show, NULL);
+	return single_open(file, memdesc_benchmod_show, NULL);
 }
 
-static const struct file_operations memdesc_bench_fops = {
+static const struct file_operations memdesc_benchmod_fops = {
 	.owner		= THIS_MODULE,
-	.open		= memdesc_bench_open,
+	.open		= memdesc_benchmod_open,
 	.read		= seq_read,
-	.write		= memdesc_bench_write,
+	.write		= memdesc_benchmod_write,
 	.llseek		= seq_lseek,
 	.release	= single_release,
 };
 
-static int __init memdesc_bench_init(void)
+static int __init memdesc_benchmod_init(void)
 {
-	memdesc_bench_dir = debugfs_create_dir("memdesc_bench", NULL);
-	debugfs_create_file("alloc", 0600, memdesc_bench_dir, NULL,
-			    &memdesc_bench_fops);
+	memdesc_benchmod_dir = debugfs_create_dir("memdesc_benchmod", NULL);
+	debugfs_create_file("alloc", 0600, memdesc_benchmod_dir, NULL,
+			    &memdesc_benchmod_fops);
 	return 0;
 }
 
-static void __exit memdesc_bench_exit(void)
+static void __exit memdesc_benchmod_exit(void)
 {
-	debugfs_remove_recursive(memdesc_bench_dir);
+	debugfs_remove_recursive(memdesc_benchmod_dir);
 }
 
-module_init(memdesc_bench_init);
-module_exit(memdesc_bench_exit);
+module_init(memdesc_benchmod_init);
+module_exit(memdesc_benchmod_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Times alloc_pages()/__free_pages() and vmalloc()/vfree() pairs for memdesc's make bench");
