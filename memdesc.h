@@ -301,8 +301,6 @@ bool memdesc_vmalloc_walkable(void);
 int memdesc_vmalloc_snapshot(struct memdesc_vmalloc_set *set);
 bool memdesc_vmalloc_lookup(const struct memdesc_vmalloc_set *set,
 			    unsigned long pfn, bool *user);
-bool memdesc_vmalloc_contains(const struct memdesc_vmalloc_set *set,
-			      unsigned long pfn);
 void memdesc_vmalloc_release(struct memdesc_vmalloc_set *set);
 
 /* === Live classifier (memdesc_live.c) === */

@@ -348,8 +348,8 @@ struct memdesc_kind {
 	bool mappable;
 };
 
-static struct memdesc_kind memdesc_kind(unsigned int type, unsigned int sub,
-					bool mappable)
+static struct memdesc_kind memdesc_make_kind(unsigned int type,
+					      unsigned int sub, bool mappable)
 {
 	return (struct memdesc_kind){ type, sub, mappable };
 }
@@ -366,31 +366,31 @@ static struct memdesc_kind memdesc_live_classify(struct memdesc_live_walk *walk,
 	bool user;
 
 	if (PageReserved(head))
-		return memdesc_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_RESERVED, false);
+		return memdesc_make_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_RESERVED, false);
 	if (PageSlab(head))
-		return memdesc_kind(MEMDESC_TYPE_SLAB, 0, false);
+		return memdesc_make_kind(MEMDESC_TYPE_SLAB, 0, false);
 	if (PageTable(head))
-		return memdesc_kind(MEMDESC_TYPE_PGTABLE, 0, false);
+		return memdesc_make_kind(MEMDESC_TYPE_PGTABLE, 0, false);
 	if (PageGuard(head))
-		return memdesc_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_GUARD, false);
+		return memdesc_make_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_GUARD, false);
 	if (PageOffline(head))
-		return memdesc_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_OFFLINE, false);
+		return memdesc_make_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_OFFLINE, false);
 	if (memdesc_page_is_pp(head))
-		return memdesc_kind(MEMDESC_TYPE_NETPOOL, 0, true);
+		return memdesc_make_kind(MEMDESC_TYPE_NETPOOL, 0, true);
 	if (__PageMovable(head))
-		return memdesc_kind(MEMDESC_TYPE_MOVABLE, 0, false);
+		return memdesc_make_kind(MEMDESC_TYPE_MOVABLE, 0, false);
 	if (PageKsm(head))
-		return memdesc_kind(MEMDESC_TYPE_KSM, 0, true);
+		return memdesc_make_kind(MEMDESC_TYPE_KSM, 0, true);
 	if (PageAnon(head) || folio_test_swapcache(page_folio(head)))
-		return memdesc_kind(MEMDESC_TYPE_ANON, 0, true);
+		return memdesc_make_kind(MEMDESC_TYPE_ANON, 0, true);
 	if (READ_ONCE(head->mapping) || PageHuge(head))
-		return memdesc_kind(MEMDESC_TYPE_FILE, 0, true);
+		return memdesc_make_kind(MEMDESC_TYPE_FILE, 0, true);
 	if (walk && memdesc_vmalloc_lookup(&walk->vmalloc, page_to_pfn(head),
 					   &user))
-		return memdesc_kind(MEMDESC_TYPE_MISC, user ?
+		return memdesc_make_kind(MEMDESC_TYPE_MISC, user ?
 				    MEMDESC_SUB_VMALLOC_MAP :
 				    MEMDESC_SUB_VMALLOC_UNMAP, user);
-	return memdesc_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
+	return memdesc_make_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
 			    folio_mapped(page_folio(head)));
 }
 

@@ -133,6 +133,34 @@ static unsigned long memdesc_nr_unlisted;	/* online, no entry at all */
 /* Bumped whenever the listed set changes; the raw file's cursor checks it. */
 static unsigned long memdesc_generation;
 
+/*
+ * @nr copies of @word from @w, into words that readers load without a lock
+ * (READ_ONCE()) and that probes may store to meanwhile: each store must be
+ * single-copy atomic, as WRITE_ONCE()'s is.  On x86-64, the one
+ * architecture this module is built and tested for, memset64() is rep
+ * stosq over aligned quadwords: each store is atomic (Intel SDM vol. 3A,
+ * 8.2.4: for elements of native size within one cache line) though their
+ * order may vary, which readers taking the words one at a time do not
+ * mind; at a third of a WRITE_ONCE() loop's instructions.  The
+ * generic memset64() is a plain C loop the compiler may tear or merge as it
+ * likes, so elsewhere this is that WRITE_ONCE() loop.
+ *
+ * Being asm, rep stosq is invisible to KCSAN; the WRITE_ONCE()s it stands
+ * for are marked, so the races it takes part in are intended ones.
+ */
+static __always_inline void memdesc_store_words(u64 *w, u64 word,
+						unsigned long nr)
+{
+#ifdef CONFIG_X86_64
+	memset64(w, word, nr);
+#else
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		WRITE_ONCE(w[i], word);
+#endif
+}
+
 /* === The table === */
 
 static struct memdesc_root *memdesc_root_locked(void)
@@ -341,7 +369,8 @@ static void memdesc_section_add(unsigned long nr, int nid,
 	words = memdesc_words_locked(s);
 	if (words) {
 		WRITE_ONCE(s->coarse, 0);
-		memset64(words, MEMDESC_WORD_UNKNOWN, MEMDESC_CHUNK_PFNS);
+		memdesc_store_words(words, MEMDESC_WORD_UNKNOWN,
+				    MEMDESC_CHUNK_PFNS);
 		memdesc_section_set_state(s, MEMDESC_SECTION_TRACKED);
 		return;
 	}
@@ -788,8 +817,8 @@ static void memdesc_split_block(struct memdesc_section *s, u64 *words,
 {
 	u64 *b = words + (block << MEMDESC_BLOCK_ORDER);
 
-	memset64(b + 1, READ_ONCE(b[0]) & ~MEMDESC_HEAD,
-		 MEMDESC_BLOCK_PFNS - 1);
+	memdesc_store_words(b + 1, READ_ONCE(b[0]) & ~MEMDESC_HEAD,
+			    MEMDESC_BLOCK_PFNS - 1);
 	/* Release: a reader that sees the bit clear sees the words. */
 	clear_bit_unlock(block, &s->coarse);
 }
@@ -1183,7 +1212,7 @@ static __always_inline void memdesc_store_block(u64 *w, unsigned long nr,
 	memdesc_count_transition(READ_ONCE(w[0]), word, source);
 	WRITE_ONCE(w[0], word | MEMDESC_HEAD);
 	if (nr > 1)
-		memset64(w + 1, word, nr - 1);
+		memdesc_store_words(w + 1, word, nr - 1);
 }
 
 /*
@@ -1217,9 +1246,8 @@ static noinline void memdesc_set_block_slow(struct memdesc_section *s,
  * stores of its own, whatever @order (see the top of the file), and as
  * many again to write out a coarse block it lands in; an order no page can
  * have, or a first page not aligned to its order, is counted and refused.
- * The tail goes in with memset64(): aligned 8-byte stores (rep stosq on
- * x86), each single-copy atomic like WRITE_ONCE(), so a reader never sees
- * a torn word, at a third of a loop's instructions.
+ * The tail goes in with memdesc_store_words(): each store single-copy
+ * atomic, so a reader never sees a torn word.
  */
 void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 			      enum memdesc_stat source)

@@ -479,19 +479,6 @@ bool memdesc_vmalloc_lookup(const struct memdesc_vmalloc_set *set,
 }
 
 /**
- * memdesc_vmalloc_contains - whether a snapshot holds a PFN
- * @set:	a snapshot
- * @pfn:	the PFN
- *
- * Return: true if @set holds @pfn.
- */
-bool memdesc_vmalloc_contains(const struct memdesc_vmalloc_set *set,
-			      unsigned long pfn)
-{
-	return memdesc_vmalloc_lookup(set, pfn, NULL);
-}
-
-/**
  * memdesc_vmalloc_release - free a snapshot
  * @set:	a snapshot, or an empty one; left empty
  */
