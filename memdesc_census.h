@@ -2,12 +2,13 @@
 /*
  * The census of shadow words: what the summary and projection reports count.
  *
- * The module counts its live shadow (memdesc_report.c, memdesc_projection.c)
- * and memdesc-stat counts the words of a snapshot (tools/census.c); both
- * count with memdesc_census_add(), so the same words give the same report
- * on either side.  Each side walks its words its own way - the module's
- * chunks change under it and are read with READ_ONCE(), a snapshot's words
- * are little-endian bytes in a file - and hands them over one at a time.
+ * The module counts its live shadow, for the summary and the projection
+ * alike, with memdesc_census_run() (memdesc_report.c); memdesc-stat counts
+ * the words of a snapshot (tools/census.c).  Both count with
+ * memdesc_census_add(), so the same words give the same report on either
+ * side.  Each side walks its words its own way - the module's chunks change
+ * under it and are read with READ_ONCE(), a snapshot's words are
+ * little-endian bytes in a file - and hands them over one at a time.
  *
  * Like memdesc_types.h, shared with user space: it includes only that
  * header, and uses only what both sides have.
@@ -40,8 +41,8 @@
  * @vmalloc:	of those, the vmalloc subtypes (the design's scattered memory)
  * @max_order:	largest order of any page word
  *
- * 128 KiB and a little: allocate it, zeroed, before the first
- * memdesc_census_add().
+ * 128 KiB and a little: allocate it zeroed, then memdesc_census_add() each
+ * word to it.
  */
 struct memdesc_census {
 	__u64 words;
@@ -108,5 +109,11 @@ static inline void memdesc_census_add(struct memdesc_census *c, __u64 w)
 	if (sub == MEMDESC_SUB_VMALLOC_MAP || sub == MEMDESC_SUB_VMALLOC_UNMAP)
 		c->vmalloc++;
 }
+
+#ifdef __KERNEL__
+/* The module's census of its live shadow (memdesc_report.c). */
+struct memdesc_census *memdesc_census_run(unsigned long *max_pfn);
+void memdesc_census_free(struct memdesc_census *c);
+#endif
 
 #endif /* _MEMDESC_CENSUS_H */

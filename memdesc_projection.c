@@ -22,6 +22,7 @@
 #include <linux/sched.h>
 
 #include "memdesc.h"
+#include "memdesc_census.h"
 #include "memdesc_compat.h"
 
 /**
@@ -51,68 +52,6 @@ static const struct memdesc_descriptor memdesc_descriptors[] = {
 #define MEMDESC_INTERIM_PAGE_BYTES	32
 #define MEMDESC_WORD_BYTES		8
 
-/**
- * struct memdesc_census2 - what the projection counts over the shadow
- * @pfns:	words that describe a page (not unknown, not hole)
- * @heads:	per type, head words: one descriptor each
- * @misc:	type 0 pages: no descriptor, node and zone stay per page
- * @vmalloc:	of those, vmalloc pages (the "scattered memory" problem)
- * @max_order:	largest order on any page word
- * @max_pfn:	one past the last PFN the shadow covers
- * @buf:	a block of words, for the walk
- */
-struct memdesc_census2 {
-	unsigned long pfns;
-	unsigned long heads[MEMDESC_NR_TYPES];
-	unsigned long misc;
-	unsigned long vmalloc;
-	unsigned int max_order;
-	unsigned long max_pfn;
-	u64 buf[MEMDESC_BLOCK_PFNS];
-};
-
-static void memdesc_projection_words(struct memdesc_census2 *c,
-				     const u64 *words)
-{
-	unsigned int i, type, sub;
-	u64 w;
-
-	for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
-		w = READ_ONCE(words[i]);
-		if (!memdesc_word_is_page(w))
-			continue;
-		c->pfns++;
-		c->max_order = max(c->max_order, memdesc_word_order(w));
-		type = memdesc_word_type(w);
-		sub = memdesc_word_subtype(w);
-		if (memdesc_word_head(w))
-			c->heads[type]++;
-		if (type != MEMDESC_TYPE_MISC)
-			continue;
-		c->misc++;
-		if (sub == MEMDESC_SUB_VMALLOC_MAP ||
-		    sub == MEMDESC_SUB_VMALLOC_UNMAP)
-			c->vmalloc++;
-	}
-}
-
-static void memdesc_projection_count(struct memdesc_census2 *c, u64 *buf)
-{
-	struct memdesc_view v;
-	unsigned int b;
-
-	memset(c, 0, sizeof(*c));
-	memdesc_shadow_lock();
-	memdesc_for_each_section(&v) {
-		c->max_pfn = v.start_pfn + MEMDESC_CHUNK_PFNS;
-		for (b = 0; b < MEMDESC_BLOCKS; b++)
-			memdesc_projection_words(c,
-						 memdesc_view_block(&v, b, buf));
-		cond_resched();
-	}
-	memdesc_shadow_unlock();
-}
-
 /* Bits to hold every value below @n (at least 1). */
 static unsigned int memdesc_bits(unsigned long n)
 {
@@ -140,7 +79,7 @@ static void memdesc_print_percent(struct seq_file *m, u64 part, u64 whole)
 }
 
 static u64 memdesc_print_descriptors(struct seq_file *m,
-				     const struct memdesc_census2 *c)
+				     const struct memdesc_census *c)
 {
 	const struct memdesc_descriptor *d;
 	u64 total = 0, bytes;
@@ -149,8 +88,8 @@ static u64 memdesc_print_descriptors(struct seq_file *m,
 	seq_puts(m, "# descriptor type count bytes-each bytes source\n");
 	for (i = 0; i < ARRAY_SIZE(memdesc_descriptors); i++) {
 		d = &memdesc_descriptors[i];
-		bytes = (u64)c->heads[d->type] * ALIGN(d->bytes, 16);
-		seq_printf(m, "descriptor %s %lu %zu %llu %s\n",
+		bytes = c->heads[d->type] * ALIGN(d->bytes, 16);
+		seq_printf(m, "descriptor %s %llu %zu %llu %s\n",
 			   memdesc_type_name(d->type), c->heads[d->type],
 			   ALIGN(d->bytes, 16), bytes, d->source);
 		total += bytes;
@@ -159,8 +98,7 @@ static u64 memdesc_print_descriptors(struct seq_file *m,
 }
 
 static void memdesc_print_memory(struct seq_file *m, const char *layout,
-				 unsigned int per_page, unsigned long pfns,
-				 u64 descriptors)
+				 unsigned int per_page, u64 pfns, u64 descriptors)
 {
 	u64 pages = (u64)per_page * pfns;
 
@@ -173,11 +111,12 @@ static void memdesc_print_memory(struct seq_file *m, const char *layout,
  * zone, node and - where sections are not implied by the PFN - the section.
  */
 static void memdesc_print_bits(struct seq_file *m,
-			       const struct memdesc_census2 *c)
+			       const struct memdesc_census *c,
+			       unsigned long max_pfn)
 {
 	unsigned int node = memdesc_bits(nr_node_ids);
 	unsigned int zone = memdesc_bits(MAX_NR_ZONES);
-	unsigned int section = memdesc_bits(c->max_pfn >> PFN_SECTION_SHIFT);
+	unsigned int section = memdesc_bits(max_pfn >> PFN_SECTION_SHIFT);
 	unsigned int order = memdesc_bits(c->max_order + 1);
 	unsigned int word = MEMDESC_TYPE_BITS + MEMDESC_SUBTYPE_BITS + 1 +
 			    order + zone + node + section;
@@ -196,18 +135,17 @@ static void memdesc_print_bits(struct seq_file *m,
  * absolute PFNs that is the design's 2 TB limit; zone-relative PFNs need
  * only enough bits for the largest zone.
  */
-static void memdesc_print_buddy(struct seq_file *m,
-				const struct memdesc_census2 *c)
+static void memdesc_print_buddy(struct seq_file *m, unsigned long max_pfn)
 {
 	unsigned long zone_pfns = memdesc_max_zone_pfns();
 	unsigned int zbits = memdesc_bits(zone_pfns);
-	unsigned int abits = memdesc_bits(c->max_pfn);
+	unsigned int abits = memdesc_bits(max_pfn);
 
 	seq_puts(m, "# buddy links pfns bits-each word-bits fits-8-bytes\n");
 	seq_printf(m, "buddy zone_relative %lu %u %u %d\n", zone_pfns, zbits,
 		   2 * zbits + MEMDESC_TYPE_BITS,
 		   2 * zbits + MEMDESC_TYPE_BITS <= 64);
-	seq_printf(m, "buddy absolute %lu %u %u %d\n", c->max_pfn, abits,
+	seq_printf(m, "buddy absolute %lu %u %u %d\n", max_pfn, abits,
 		   2 * abits + MEMDESC_TYPE_BITS,
 		   2 * abits + MEMDESC_TYPE_BITS <= 64);
 }
@@ -220,34 +158,34 @@ static void memdesc_print_buddy(struct seq_file *m,
  */
 int memdesc_report_projection(struct seq_file *m)
 {
-	struct memdesc_census2 *c;
+	struct memdesc_census *c;
 	u64 desc, today, memdesc;
+	unsigned long max_pfn;
 
-	c = memdesc_kvmalloc(1, sizeof(*c), GFP_KERNEL, NUMA_NO_NODE);
-	if (!c)
-		return -ENOMEM;
-	memdesc_projection_count(c, c->buf);
+	c = memdesc_census_run(&max_pfn);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
 
-	seq_printf(m, "pfns %lu\n", c->pfns);
+	seq_printf(m, "pfns %llu\n", c->pages);
 	seq_printf(m, "struct_page_bytes %zu\n", sizeof(struct page));
 	desc = memdesc_print_descriptors(m, c);
 
 	seq_puts(m, "# memory layout bytes-per-page pages-bytes descriptor-bytes total\n");
-	memdesc_print_memory(m, "today", sizeof(struct page), c->pfns, 0);
-	memdesc_print_memory(m, "interim", MEMDESC_INTERIM_PAGE_BYTES, c->pfns,
+	memdesc_print_memory(m, "today", sizeof(struct page), c->pages, 0);
+	memdesc_print_memory(m, "interim", MEMDESC_INTERIM_PAGE_BYTES, c->pages,
 			     desc);
-	memdesc_print_memory(m, "memdesc", MEMDESC_WORD_BYTES, c->pfns, desc);
-	today = (u64)sizeof(struct page) * c->pfns;
-	memdesc = (u64)MEMDESC_WORD_BYTES * c->pfns + desc;
+	memdesc_print_memory(m, "memdesc", MEMDESC_WORD_BYTES, c->pages, desc);
+	today = (u64)sizeof(struct page) * c->pages;
+	memdesc = (u64)MEMDESC_WORD_BYTES * c->pages + desc;
 	seq_puts(m, "# saving bytes percent-of-today\n");
 	seq_printf(m, "saving %lld", (s64)(today - memdesc));
 	memdesc_print_percent(m, today > memdesc ? today - memdesc : 0, today);
 	seq_putc(m, '\n');
 
-	memdesc_print_bits(m, c);
-	memdesc_print_buddy(m, c);
+	memdesc_print_bits(m, c, max_pfn);
+	memdesc_print_buddy(m, max_pfn);
 	seq_puts(m, "# scattered misc-pages vmalloc-pages\n");
-	seq_printf(m, "scattered %lu %lu\n", c->misc, c->vmalloc);
-	memdesc_kvfree(c);
+	seq_printf(m, "scattered %llu %llu\n", c->misc, c->vmalloc);
+	memdesc_census_free(c);
 	return 0;
 }

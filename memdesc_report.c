@@ -14,6 +14,7 @@
 #include <linux/sched.h>
 
 #include "memdesc.h"
+#include "memdesc_census.h"
 #include "memdesc_compat.h"
 
 /* "99.987": thousandths, rounded down, so 100.000 means every PFN agreed. */
@@ -34,88 +35,58 @@ static void memdesc_print_ratio(struct seq_file *m, unsigned long agree,
 /* === summary: census of the shadow === */
 
 /**
- * struct memdesc_census - counts over the shadow's words
- * @pfns:	words counted
- * @class:	words per enum memdesc_class
- * @zone_free:	PAGE words per node and zone (MEMDESC_ZONE_SLOTS a node)
- *		that are free
- * @zone_alloc:	and that are not
+ * memdesc_census_run - count every word the shadow lists
+ * @max_pfn:	set to one past the last PFN listed (0: none), or NULL
  *
- * A word's own node and zone fields place it, so a section holding pages
- * of two nodes counts each page where it belongs.
+ * Sleeps; holds the section table still meanwhile.  The chunks' words
+ * change under the walk, so each is read once; the census is of words read
+ * at different moments, as any walk of a live shadow is.
+ *
+ * Return: the census, to free with memdesc_census_free(), or
+ * ERR_PTR(-ENOMEM).
  */
-struct memdesc_census {
-	unsigned long pfns;
-	unsigned long class[MEMDESC_NR_CLASSES];
-	unsigned long *zone_free;
-	unsigned long *zone_alloc;
-};
-
-/*
- * Node and zone of a word, as an index into the census's tables: every
- * value the fields can hold, since struct page can hold nonsense too (6.12
- * leaves two pages after a QEMU guest's last node reading zone 5).
- */
-#define MEMDESC_ZONE_SLOTS	(MEMDESC_ZONE_MAX + 1)
-#define MEMDESC_CENSUS_SLOTS	((MEMDESC_NODE_MAX + 1) * MEMDESC_ZONE_SLOTS)
-
-static void memdesc_census_words(struct memdesc_census *c, const u64 *words)
+struct memdesc_census *memdesc_census_run(unsigned long *max_pfn)
 {
-	unsigned int i, nz;
-	u64 w;
-
-	for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
-		w = READ_ONCE(words[i]);
-		c->class[memdesc_word_class(w)]++;
-		if (!memdesc_word_is_page(w))
-			continue;
-		nz = memdesc_word_node(w) * MEMDESC_ZONE_SLOTS +
-		     memdesc_word_zone(w);
-		if (memdesc_word_type(w) == MEMDESC_TYPE_FREE)
-			c->zone_free[nz]++;
-		else
-			c->zone_alloc[nz]++;
-	}
-	c->pfns += MEMDESC_BLOCK_PFNS;
-}
-
-/* Count every listed word; sleeps, holds the table still meanwhile. */
-static int memdesc_census_run(struct memdesc_census *c)
-{
+	struct memdesc_census *c;
+	unsigned long end = 0;
 	struct memdesc_view v;
-	unsigned int b;
+	const u64 *words;
+	unsigned int b, i;
 	u64 *buf;
 
-	memset(c, 0, sizeof(*c));
+	c = memdesc_kvmalloc(1, sizeof(*c), GFP_KERNEL | __GFP_ZERO,
+			     NUMA_NO_NODE);
 	buf = memdesc_kvmalloc(MEMDESC_BLOCK_PFNS, sizeof(*buf), GFP_KERNEL,
 			       NUMA_NO_NODE);
-	c->zone_free = memdesc_kvmalloc(MEMDESC_CENSUS_SLOTS,
-					sizeof(*c->zone_free),
-					GFP_KERNEL | __GFP_ZERO, NUMA_NO_NODE);
-	c->zone_alloc = memdesc_kvmalloc(MEMDESC_CENSUS_SLOTS,
-					 sizeof(*c->zone_alloc),
-					 GFP_KERNEL | __GFP_ZERO, NUMA_NO_NODE);
-	if (!buf || !c->zone_free || !c->zone_alloc) {
+	if (!c || !buf) {
+		memdesc_kvfree(c);
 		memdesc_kvfree(buf);
-		memdesc_kvfree(c->zone_free);
-		memdesc_kvfree(c->zone_alloc);
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	}
 	memdesc_shadow_lock();
 	memdesc_for_each_section(&v) {
-		for (b = 0; b < MEMDESC_BLOCKS; b++)
-			memdesc_census_words(c, memdesc_view_block(&v, b, buf));
+		end = v.start_pfn + MEMDESC_CHUNK_PFNS;
+		for (b = 0; b < MEMDESC_BLOCKS; b++) {
+			words = memdesc_view_block(&v, b, buf);
+			for (i = 0; i < MEMDESC_BLOCK_PFNS; i++)
+				memdesc_census_add(c, READ_ONCE(words[i]));
+		}
 		cond_resched();
 	}
 	memdesc_shadow_unlock();
 	memdesc_kvfree(buf);
-	return 0;
+	if (max_pfn)
+		*max_pfn = end;
+	return c;
 }
 
-static void memdesc_census_free(struct memdesc_census *c)
+/**
+ * memdesc_census_free - free a census
+ * @c:		a result of memdesc_census_run()
+ */
+void memdesc_census_free(struct memdesc_census *c)
 {
-	memdesc_kvfree(c->zone_free);
-	memdesc_kvfree(c->zone_alloc);
+	memdesc_kvfree(c);
 }
 
 /**
@@ -126,35 +97,30 @@ static void memdesc_census_free(struct memdesc_census *c)
  */
 int memdesc_report_summary(struct seq_file *m)
 {
-	struct memdesc_census *c;
-	unsigned long nz;
-	int i, err;
+	struct memdesc_census *c = memdesc_census_run(NULL);
+	unsigned int node, zone;
+	int i;
 
-	c = memdesc_kvmalloc(1, sizeof(*c), GFP_KERNEL, NUMA_NO_NODE);
-	if (!c)
-		return -ENOMEM;
-	err = memdesc_census_run(c);
-	if (err) {
-		memdesc_kvfree(c);
-		return err;
-	}
-	seq_printf(m, "spanned %lu\n", c->pfns);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	seq_printf(m, "spanned %llu\n", c->words);
 	seq_puts(m, "# node zone pages free allocated\n");
 	/* ZONE_MOVABLE etc. show once they hold pages. */
-	for (nz = 0; nz < MEMDESC_CENSUS_SLOTS; nz++) {
-		if (!c->zone_free[nz] && !c->zone_alloc[nz])
+	for (i = 0; i < MEMDESC_CENSUS_SLOTS; i++) {
+		if (!c->zone_free[i] && !c->zone_alloc[i])
 			continue;
-		seq_printf(m, "zone %lu %s %lu %lu %lu\n", nz / MEMDESC_ZONE_SLOTS,
-			   memdesc_zone_name(nz / MEMDESC_ZONE_SLOTS,
-					     nz % MEMDESC_ZONE_SLOTS),
-			   c->zone_free[nz] + c->zone_alloc[nz],
-			   c->zone_free[nz], c->zone_alloc[nz]);
+		node = i / MEMDESC_CENSUS_ZONES;
+		zone = i % MEMDESC_CENSUS_ZONES;
+		seq_printf(m, "zone %u %s %llu %llu %llu\n", node,
+			   memdesc_zone_name(node, zone),
+			   c->zone_free[i] + c->zone_alloc[i],
+			   c->zone_free[i], c->zone_alloc[i]);
 	}
 	seq_puts(m, "# class pages\n");
 	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
-		seq_printf(m, "class %s %lu\n", memdesc_class_name(i), c->class[i]);
+		seq_printf(m, "class %s %llu\n", memdesc_class_name(i),
+			   c->class[i]);
 	memdesc_census_free(c);
-	memdesc_kvfree(c);
 	return 0;
 }
 
