@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Census, compare and stats: computed and formatted.
+ * Census, compare, stats and the per-PFN view, formatted: the numbers come
+ * from memdesc_compare.c, memdesc_census.h, memdesc_stats.c and the store.
  *
  * Every line the module prints about the shadow is written here, into a
  * seq_file, so any front end (debugfs today) prints the same thing.  Formats

@@ -165,21 +165,21 @@ TEST(class_index_keeps_what_the_class_reads)
 	__u64 w, noise;
 
 	srandom(1);
-	for (type = 0; type < 16; type++)
-	for (sub = 0; sub < 16; sub++)
-	for (state = 0; state < MEMDESC_NR_STATES; state++)
-	for (k = 0; k < 16; k++) {
+	for (i = 0; i < 16 * 16 * MEMDESC_NR_STATES * 16; i++) {
+		type = i & 0xf;
+		sub = (i >> 4) & 0xf;
+		state = (i >> 8) % MEMDESC_NR_STATES;
 		noise = ((__u64)random() << 32 | (__u64)random()) &
 			~0x7ffULL;
 		noise |= (__u64)(random() & 1) << 8;
 		w = noise | type | sub << 4 |
 		    (__u64)state << MEMDESC_STATE_SHIFT;
-		i = memdesc_class_index(w);
-		ASSERT_LT(i, MEMDESC_CLASS_INDEX_SIZE);
+		k = memdesc_class_index(w);
+		ASSERT_LT(k, MEMDESC_CLASS_INDEX_SIZE);
 		ASSERT_EQ(memdesc_word_class(w),
-			  memdesc_word_class(memdesc_class_index_word(i))) {
+			  memdesc_word_class(memdesc_class_index_word(k))) {
 			TH_LOG("word 0x%016llx index %u",
-			       (unsigned long long)w, i);
+			       (unsigned long long)w, k);
 		}
 	}
 }
