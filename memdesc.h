@@ -6,6 +6,7 @@
  *   memdesc_types.h	the word: encoding and classes (shared with user space)
  *   memdesc_diff.h	which fields of two words disagree (likewise)
  *   memdesc_pcp.h	the per-cpu free chunk lookup (likewise)
+ *   memdesc_census.h	the census of a run of words (shared with the tool)
  *   memdesc_alloc.c	every allocation: fault injection and accounting
  *   memdesc_stats.c	per-cpu counters and class transitions, with names
  *   memdesc_shadow.c	the shadow store: a chunk of u64 words per online
@@ -17,6 +18,7 @@
  *   memdesc_events.c	every event source: attach, skip, names
  *   memdesc_sync.c	seeding, resync and memory hotplug: the live state
  *			copied into the store
+ *   memdesc_census.c	the census of the live shadow (memdesc_census.h)
  *   memdesc_compare.c	the compare engine: shadow against live, rechecked
  *   memdesc_report.c	census, compare and stats, formatted for seq_file
  *   memdesc_projection.c	what memdesc would cost, from the shadow
@@ -394,6 +396,13 @@ struct memdesc_compare {
 struct memdesc_compare *memdesc_compare_run(void);
 void memdesc_compare_free(struct memdesc_compare *c);
 unsigned long memdesc_compare_nr_mismatches(const struct memdesc_compare *c);
+
+/* === Census (memdesc_census.c) === */
+
+struct memdesc_census;
+
+struct memdesc_census *memdesc_census_run(unsigned long *max_pfn);
+void memdesc_census_free(struct memdesc_census *c);
 
 /* === Reports (memdesc_report.c, memdesc_projection.c) === */
 

@@ -110,10 +110,4 @@ static inline void memdesc_census_add(struct memdesc_census *c, __u64 w)
 		c->vmalloc++;
 }
 
-#ifdef __KERNEL__
-/* The module's census of its live shadow (memdesc_report.c). */
-struct memdesc_census *memdesc_census_run(unsigned long *max_pfn);
-void memdesc_census_free(struct memdesc_census *c);
-#endif
-
 #endif /* _MEMDESC_CENSUS_H */

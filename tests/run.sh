@@ -8,7 +8,7 @@
 # run at all.  This driver runs the steps in order, echoes their output,
 # counts results and ends with the line "N passed, N failed" that CI reads.
 #
-#   host     tests/host/run.sh          encoding unit tests on the build machine
+#   host     tests/host/run.sh          unit tests of the shared pure logic
 #   tools    tests/tools/run.sh         memdesc-stat on snapshots made here
 #   static   tests/static.sh            sparse (C=2), W=1, checkpatch, shell syntax
 #   dkms     tests/dkms.sh              dkms add + build for every kernel
