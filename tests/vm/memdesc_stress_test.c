@@ -181,12 +181,9 @@ FIXTURE(stress) {
 
 FIXTURE_SETUP(stress)
 {
-	if (geteuid())
-		SKIP(return, "needs root");
-	if (access(md_ko_path(), R_OK))
-		SKIP(return, "%s: %s", md_ko_path(), strerror(errno));
-	if (access(MD_STRESS_BIN, X_OK))
-		SKIP(return, "%s: %s", MD_STRESS_BIN, strerror(errno));
+	if (!md_fixture_ready(_metadata, md_ko_path(), R_OK))
+		return;
+	md_fixture_ready(_metadata, MD_STRESS_BIN, X_OK);
 }
 
 FIXTURE_TEARDOWN(stress)

@@ -265,10 +265,7 @@ FIXTURE(load) {
 
 FIXTURE_SETUP(load)
 {
-	if (geteuid())
-		SKIP(return, "needs root");
-	if (access(md_ko_path(), R_OK))
-		SKIP(return, "%s: %s", md_ko_path(), strerror(errno));
+	md_fixture_ready(_metadata, md_ko_path(), R_OK);
 }
 
 FIXTURE_TEARDOWN(load)
@@ -536,11 +533,8 @@ FIXTURE(memdesc) {
 
 FIXTURE_SETUP(memdesc)
 {
-	if (geteuid())
-		SKIP(return, "needs root");
-	if (!md_loaded() && access(md_ko_path(), R_OK))
-		SKIP(return, "memdesc not loaded, %s: %s", md_ko_path(),
-		     strerror(errno));
+	if (!md_fixture_ready(_metadata, md_ko_path(), R_OK))
+		return;
 	md_ensure_loaded(_metadata);
 }
 

@@ -140,10 +140,8 @@ FIXTURE(tool) {
 FIXTURE_SETUP(tool)
 {
 	self->map = NULL;
-	if (geteuid())
-		SKIP(return, "needs root");
-	if (access(MDS_BIN, X_OK))
-		SKIP(return, MDS_BIN ": %s", strerror(errno));
+	if (!md_fixture_ready(_metadata, MDS_BIN, X_OK))
+		return;
 	md_ensure_loaded(_metadata);
 }
 

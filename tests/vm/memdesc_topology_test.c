@@ -784,10 +784,8 @@ FIXTURE(topology) {
 
 FIXTURE_SETUP(topology)
 {
-	if (geteuid())
-		SKIP(return, "needs root");
-	if (access(md_ko_path(), R_OK))
-		SKIP(return, "%s: %s", md_ko_path(), strerror(errno));
+	if (!md_fixture_ready(_metadata, md_ko_path(), R_OK))
+		return;
 	md_ensure_loaded(_metadata);
 }
 

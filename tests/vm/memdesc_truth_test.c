@@ -446,10 +446,8 @@ FIXTURE_SETUP(truth)
 	int ret;
 
 	self->fd = -1;
-	if (geteuid())
-		SKIP(return, "needs root");
-	if (!mdt_loaded() && access(mdt_ko_path(), R_OK))
-		SKIP(return, "%s: %s", mdt_ko_path(), strerror(errno));
+	if (!md_fixture_ready(_metadata, mdt_ko_path(), R_OK))
+		return;
 	mdt_ensure_loaded(_metadata);
 	ASSERT_EQ(0, mdt_ctl("free"));
 	ret = mdt_ctl("alloc");

@@ -1150,6 +1150,30 @@ void md_ensure_module(struct __test_metadata *_metadata, const char *name,
 }
 
 /* Load memdesc if a test needs it. */
+/**
+ * md_fixture_ready - what every fixture checks first
+ * @_metadata:	the test
+ * @path:	a file run.sh puts in the guest for this fixture, or NULL
+ * @mode:	access(2) mode @path needs
+ *
+ * Not being root is the choice of whoever runs the program: a skip.  A
+ * file the suite installs gone missing means the suite broke: a failure.
+ *
+ * Return: true to go on; false after a skip.
+ */
+bool md_fixture_ready(struct __test_metadata *_metadata, const char *path,
+		      int mode)
+{
+	if (geteuid())
+		SKIP(return false, "needs root");
+	if (path)
+		ASSERT_EQ(0, access(path, mode)) {
+			TH_LOG("%s: %s (tests/vm/run.sh installs it)", path,
+			       strerror(errno));
+		}
+	return true;
+}
+
 void md_ensure_loaded(struct __test_metadata *_metadata)
 {
 	md_ensure_module(_metadata, MD_MODNAME, md_ko_path());

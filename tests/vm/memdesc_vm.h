@@ -207,6 +207,8 @@ unsigned long long md_stat(struct __test_metadata *_metadata,
 			   const char *key, const char *name);
 void md_ensure_module(struct __test_metadata *_metadata, const char *name,
 		      const char *path);
+bool md_fixture_ready(struct __test_metadata *_metadata, const char *path,
+		      int mode);
 void md_ensure_loaded(struct __test_metadata *_metadata);
 void md_pagemap(struct __test_metadata *_metadata, const void *addr,
 		size_t n, unsigned long long *pfns);
