@@ -10,7 +10,8 @@
 #
 #   host     tests/host/run.sh          unit tests of the shared pure logic
 #   tools    tests/tools/run.sh         memdesc-stat on snapshots made here
-#   static   tests/static.sh            sparse (C=2), W=1, checkpatch, shell syntax
+#   static   tests/static.sh            sparse (C=2), W=1, checkpatch, shell syntax,
+#                                       layers (tests/layers.sh)
 #   dkms     tests/dkms.sh              dkms add + build for every kernel
 #   vm       tests/vm/run.sh KVER       the module in QEMU, once per kernel;
 #            tests/vm/run.sh KVER --topology
