@@ -60,7 +60,13 @@ if [ ! -e /usr/include/gelf.h ]; then
 	exit 1
 fi
 
+# The build records the source's absolute path in every command line, so
+# the path is the real one: a tree whose .cache/debug is a link to another
+# tree's shares that tree's builds instead of rebuilding them.
 mkdir -p "$cache/$tier"
+cache=$(cd "$cache" && pwd -P)
+src=$cache/linux-source-6.12
+out=$cache/$tier/build
 exec 8>"$cache/$tier/.lock"
 flock 8
 
