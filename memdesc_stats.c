@@ -41,6 +41,9 @@ void memdesc_transitions_read(struct memdesc_transitions *sum)
  * memdesc_stat_read - fold a per-cpu counter
  * @stat:	the counter
  *
+ * Other CPUs increment their counters meanwhile: each is read once, whole,
+ * as the transition counts are.
+ *
  * Return: its sum over all possible CPUs.
  */
 unsigned long memdesc_stat_read(enum memdesc_stat stat)
@@ -49,7 +52,7 @@ unsigned long memdesc_stat_read(enum memdesc_stat stat)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += per_cpu(memdesc_stats[stat], cpu);
+		sum += READ_ONCE(per_cpu(memdesc_stats[stat], cpu));
 	return sum;
 }
 
@@ -64,7 +67,7 @@ void memdesc_stats_reset(void)
 
 	for_each_possible_cpu(cpu) {
 		for (i = 0; i < MEMDESC_NR_STATS; i++)
-			per_cpu(memdesc_stats[i], cpu) = 0;
+			WRITE_ONCE(per_cpu(memdesc_stats[i], cpu), 0);
 		memset(per_cpu_ptr(&memdesc_transitions, cpu), 0,
 		       sizeof(struct memdesc_transitions));
 	}
