@@ -179,7 +179,7 @@ static const struct file_operations memdesc_pfn_fops = {
 static void *memdesc_mis_start(struct seq_file *m, loff_t *pos)
 {
 	if (*pos == 0)
-		seq_puts(m, "# mismatch pfn fields shadow-word class order live-word class order\n");
+		seq_puts(m, "# mismatch pfn fields shadow-word class order live-word class order owner site\n");
 	if (*pos >= memdesc_compare_nr_mismatches(m->private))
 		return NULL;
 	return (void *)(uintptr_t)(*pos + 1);
@@ -238,7 +238,90 @@ static const struct file_operations memdesc_mis_fops = {
 	.release	= memdesc_mis_release,
 };
 
-/* === control: resync, reset, enable, disable === */
+/* === owners: the census by allocation site, taken at open === */
+
+/*
+ * Positions: 0 the head, then one per site, then one stack record per
+ * handle.  Without owners, only the head.  Cursor is position + 1.
+ */
+static void *memdesc_owners_seq_start(struct seq_file *m, loff_t *pos)
+{
+	const struct memdesc_owner_census *c = m->private;
+	loff_t end = c ? 1 + c->nr + c->nr_handles : 1;
+
+	if (*pos >= end)
+		return NULL;
+	return (void *)(uintptr_t)(*pos + 1);
+}
+
+static void *memdesc_owners_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return memdesc_owners_seq_start(m, pos);
+}
+
+static void memdesc_owners_seq_stop(struct seq_file *m, void *v)
+{
+}
+
+static int memdesc_owners_seq_show(struct seq_file *m, void *v)
+{
+	const struct memdesc_owner_census *c = m->private;
+	unsigned long i = (uintptr_t)v - 1;
+
+	if (!i) {
+		memdesc_report_owners_head(m, c);
+	} else if (i <= c->nr) {
+		memdesc_report_owner_site(m, &c->sites[i - 1]);
+	} else {
+		if (i == c->nr + 1)
+			seq_puts(m, "# stack handle frames frame...\n");
+		memdesc_report_owner_stack(m, c->handles[i - 1 - c->nr]);
+	}
+	return 0;
+}
+
+static const struct seq_operations memdesc_owners_sops = {
+	.start	= memdesc_owners_seq_start,
+	.next	= memdesc_owners_seq_next,
+	.stop	= memdesc_owners_seq_stop,
+	.show	= memdesc_owners_seq_show,
+};
+
+static int memdesc_owners_open(struct inode *inode, struct file *file)
+{
+	struct memdesc_owner_census *c = memdesc_owners_census();
+	int err;
+
+	if (IS_ERR(c)) {
+		if (PTR_ERR(c) != -ENODATA)
+			return PTR_ERR(c);
+		c = NULL;
+	}
+	err = seq_open(file, &memdesc_owners_sops);
+	if (err) {
+		memdesc_owners_census_free(c);
+		return err;
+	}
+	((struct seq_file *)file->private_data)->private = c;
+	return 0;
+}
+
+static int memdesc_owners_release(struct inode *inode, struct file *file)
+{
+	memdesc_owners_census_free(((struct seq_file *)file->private_data)->private);
+	return seq_release(inode, file);
+}
+
+static const struct file_operations memdesc_owners_fops = {
+	.owner		= THIS_MODULE,
+	.open		= memdesc_owners_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= memdesc_owners_release,
+};
+
+/* === control: resync, reset, enable, disable, owners on|off === */
 
 static DEFINE_MUTEX(memdesc_control_lock);
 
@@ -259,6 +342,12 @@ static int memdesc_control(const char *cmd)
 		memdesc_probes_track(true);
 		return memdesc_sync_resync();
 	}
+	if (!strcmp(cmd, "owners on"))
+		return memdesc_owners_start();
+	if (!strcmp(cmd, "owners off")) {
+		memdesc_owners_stop();
+		return 0;
+	}
 	return -EINVAL;
 }
 
@@ -276,7 +365,7 @@ static ssize_t memdesc_control_write(struct file *file,
 		mutex_unlock(&memdesc_control_lock);
 	}
 	if (err == -EINVAL)
-		pr_warn_ratelimited("control: want one of resync, reset, enable, disable\n");
+		pr_warn_ratelimited("control: want one of resync, reset, enable, disable, owners on, owners off\n");
 	return err ? err : count;
 }
 
@@ -300,6 +389,7 @@ static const struct {
 	{ "projection",	 0400, &memdesc_projection_fops },
 	{ "layout",	 0400, &memdesc_layout_fops },
 	{ "sections",	 0400, &memdesc_sections_fops },
+	{ "owners",	 0400, &memdesc_owners_fops },
 	{ "pfn",	 0600, &memdesc_pfn_fops },
 	{ "control",	 0200, &memdesc_control_fops },
 };

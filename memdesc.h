@@ -7,10 +7,13 @@
  *   memdesc_diff.h	which fields of two words disagree (likewise)
  *   memdesc_pcp.h	the per-cpu free chunk lookup (likewise)
  *   memdesc_census.h	the census of a run of words (shared with the tool)
+ *   memdesc_owners.h	owner slot values, the allocator's own frames
  *   memdesc_alloc.c	every allocation: fault injection and accounting
  *   memdesc_stats.c	per-cpu counters and class transitions, with names
  *   memdesc_shadow.c	the shadow store: a chunk of u64 words per online
  *			memory section, found through a section-indexed table
+ *   memdesc_owners.c	allocation sites: stacks in the depot, a handle
+ *			beside each block head's word (opt-in)
  *   memdesc_vmalloc.c	which pages vmalloc space maps: a page-table walk
  *   memdesc_live.c	the live classifier: a PFN's word from struct page
  *   memdesc_probes.c	tracepoint probes that keep the shadow current
@@ -81,6 +84,10 @@ enum memdesc_stat {
 	MEMDESC_STAT_RESYNCED,		/* words a resync wrote */
 	MEMDESC_STAT_HOTPLUG,		/* memory blocks on- or offlined */
 	MEMDESC_STAT_HOOK_TRUNCATED,	/* pages a hook left to resync */
+	MEMDESC_STAT_OWNER_SAVED,	/* allocation stacks saved */
+	MEMDESC_STAT_OWNER_UNSAVED,	/* not saved: the depot had no room */
+	MEMDESC_STAT_OWNER_NO_SLOT,	/* not saved: section without slots */
+	MEMDESC_STAT_OWNER_REFILLS,	/* depot pools the worker made room for */
 	MEMDESC_NR_STATS,
 };
 
@@ -164,6 +171,7 @@ struct memdesc_section;
  *		at byte @index * MEMDESC_CHUNK_BYTES
  * @nid:	node of its memory
  * @words:	its chunk, or NULL: online but untracked
+ * @owners:	its owner slots, or NULL: owners off, or no memory for them
  * @sec:	its table entry, private to memdesc_shadow.c
  *
  * Valid while memdesc_shadow_lock() is held.
@@ -174,6 +182,7 @@ struct memdesc_view {
 	unsigned long index;
 	int nid;
 	u64 *words;
+	u32 *owners;
 	struct memdesc_section *sec;
 };
 
@@ -209,6 +218,11 @@ unsigned long memdesc_shadow_chunks(unsigned long *remote,
 				    unsigned long *vmalloc);
 
 u64 memdesc_shadow_get(struct page *page);
+int memdesc_shadow_owners_attach(void);
+void memdesc_shadow_owners_detach(void);
+size_t memdesc_shadow_owner_bytes(void);
+u32 *memdesc_shadow_owner_slot(struct page *page);
+bool memdesc_shadow_owner_at(unsigned long pfn, u32 *owner);
 void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 			      enum memdesc_stat source);
 
@@ -219,6 +233,58 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 #define memdesc_for_each_section(v)					\
 	for (memdesc_shadow_first(v); (v)->nr != MEMDESC_VIEW_END;	\
 	     memdesc_shadow_next(v))
+
+/* === Allocation sites (memdesc_owners.c) === */
+
+/* Owners on; patched into the allocation and free probes. */
+DECLARE_STATIC_KEY_FALSE(memdesc_owners_key);
+
+/**
+ * struct memdesc_owner_site - allocated pages of one class from one site
+ * @handle:	stack depot handle, or MEMDESC_OWNER_UNKNOWN/_UNSAVED
+ * @class:	enum memdesc_class
+ * @pages:	PFNs
+ * @blocks:	of those, block heads
+ */
+struct memdesc_owner_site {
+	u32 handle;
+	unsigned int class;
+	unsigned long pages;
+	unsigned long blocks;
+};
+
+/**
+ * struct memdesc_owner_census - allocated pages by (site, class)
+ * @sites:	@nr sites, most pages first
+ * @nr:		sites
+ * @cap:	entries @sites has room for
+ * @pages:	allocated PFNs counted
+ * @unknown_pages: of those, allocated before owners went on
+ * @unsaved_pages: of those, whose stack the depot had no room for
+ * @handles:	the depot handles of @sites, sorted, each once
+ * @nr_handles:	entries in @handles
+ */
+struct memdesc_owner_census {
+	struct memdesc_owner_site *sites;
+	unsigned long nr;
+	u32 *handles;
+	unsigned long nr_handles;
+	unsigned long cap;
+	unsigned long pages;
+	unsigned long unknown_pages;
+	unsigned long unsaved_pages;
+};
+
+void memdesc_owner_record(struct page *page);
+void memdesc_owner_clear(struct page *page);
+void memdesc_owners_init(void);
+int memdesc_owners_start(void);
+void memdesc_owners_stop(void);
+bool memdesc_owners_on(unsigned long *since);
+struct memdesc_owner_census *memdesc_owners_census(void);
+void memdesc_owners_census_free(struct memdesc_owner_census *c);
+bool memdesc_owner_locked(unsigned long pfn, u64 word, u32 *owner);
+bool memdesc_owner_of(unsigned long pfn, u32 *owner);
 
 /* === Probes (memdesc_probes.c) === */
 
@@ -350,12 +416,32 @@ const char *memdesc_zone_name(int nid, unsigned int zone);
  * @shadow:	shadow word
  * @live:	live word
  * @fields:	MEMDESC_CMP_BIT()s of the fields that disagree
+ * @owner:	its block's owner slot (memdesc_owner_locked()), if
+ *		memdesc_compare.owners; else MEMDESC_OWNER_UNKNOWN
  */
 struct memdesc_mismatch {
 	unsigned long pfn;
 	u64 shadow;
 	u64 live;
 	unsigned int fields;
+	u32 owner;
+};
+
+/* Sites listed per matrix cell of persistent disagreements, at most. */
+#define MEMDESC_CELL_SITES	3
+
+/**
+ * struct memdesc_cell_site - disagreeing PFNs of one cell from one site
+ * @shadow:	shadow class
+ * @live:	live class
+ * @owner:	the site: a depot handle, or MEMDESC_OWNER_UNKNOWN/UNSAVED
+ * @pages:	persistent disagreements of the cell from the site
+ */
+struct memdesc_cell_site {
+	u8 shadow;
+	u8 live;
+	u32 owner;
+	unsigned long pages;
 };
 
 /**
@@ -373,6 +459,10 @@ struct memdesc_mismatch {
  * @nr_examples: how many of @examples are set
  * @mis:	the disagreements; after the recheck, the persistent ones
  * @nr_mis:	entries in @mis
+ * @owners:	owners were on: @mis carry their owners, and @sites is set
+ * @sites:	the top MEMDESC_CELL_SITES sites of each cell's persistent
+ *		disagreements, by cell, then pages
+ * @nr_sites:	entries in @sites
  * @buf:	a block of shadow words, for the walk
  */
 struct memdesc_compare {
@@ -390,6 +480,9 @@ struct memdesc_compare {
 	u8 nr_examples[MEMDESC_NR_CLASSES][MEMDESC_NR_CLASSES];
 	struct memdesc_mismatch *mis;
 	unsigned long nr_mis;
+	bool owners;
+	struct memdesc_cell_site *sites;
+	unsigned long nr_sites;
 	u64 buf[MEMDESC_BLOCK_PFNS];
 };
 
@@ -415,6 +508,11 @@ int memdesc_report_layout(struct seq_file *m);
 int memdesc_report_sections(struct seq_file *m);
 int memdesc_report_projection(struct seq_file *m);
 void memdesc_compare_print(struct seq_file *m, const struct memdesc_compare *c);
+void memdesc_report_owners_head(struct seq_file *m,
+				const struct memdesc_owner_census *c);
+void memdesc_report_owner_site(struct seq_file *m,
+			       const struct memdesc_owner_site *site);
+void memdesc_report_owner_stack(struct seq_file *m, u32 handle);
 void memdesc_report_mismatch(struct seq_file *m,
 			     const struct memdesc_compare *c, unsigned long i);
 

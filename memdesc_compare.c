@@ -6,8 +6,10 @@
  * pair disagree; memdesc_report.c prints the result.
  */
 #include <linux/sched.h>
+#include <linux/sort.h>
 
 #include "memdesc.h"
+#include "memdesc_owners.h"
 
 /* Count one PFN's final verdict. */
 static void memdesc_tally(struct memdesc_compare *c, u64 shadow, u64 live,
@@ -59,7 +61,8 @@ static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
 		return;
 	}
 	if (c->nr_mis == MEMDESC_RECHECK_MAX) {
-		struct memdesc_mismatch mm = { pfn, shadow, live, diff };
+		struct memdesc_mismatch mm = { pfn, shadow, live, diff,
+					       MEMDESC_OWNER_UNKNOWN };
 
 		c->unchecked++;
 		memdesc_tally(c, shadow, live, diff, scope);
@@ -67,7 +70,7 @@ static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
 		return;
 	}
 	c->mis[c->nr_mis++] = (struct memdesc_mismatch){
-		pfn, shadow, live, diff };
+		pfn, shadow, live, diff, MEMDESC_OWNER_UNKNOWN };
 }
 
 /* Every online PFN of one listed section; @buf holds a block of words. */
@@ -93,6 +96,87 @@ static void memdesc_compare_section(struct memdesc_compare *c,
 }
 
 /*
+ * The allocation site of a persistent disagreement: the owner of the block
+ * the shadow describes, or, if the shadow has no allocation there (it
+ * missed one), of the block the live word describes.
+ */
+static void memdesc_attribute(struct memdesc_compare *c,
+			      struct memdesc_mismatch *mm)
+{
+	if (!c->owners)
+		return;
+	if (!memdesc_owner_locked(mm->pfn, mm->shadow, &mm->owner) &&
+	    !memdesc_owner_locked(mm->pfn, mm->live, &mm->owner))
+		mm->owner = MEMDESC_OWNER_UNKNOWN;
+}
+
+/* By cell, then by site: runs of one (cell, site) to count. */
+static int memdesc_cell_site_cmp(const void *a, const void *b)
+{
+	const struct memdesc_cell_site *x = a, *y = b;
+
+	if (x->shadow != y->shadow)
+		return x->shadow < y->shadow ? -1 : 1;
+	if (x->live != y->live)
+		return x->live < y->live ? -1 : 1;
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
+	return 0;
+}
+
+/* By cell, then most pages first: the top sites of a cell lead it. */
+static int memdesc_cell_top_cmp(const void *a, const void *b)
+{
+	const struct memdesc_cell_site *x = a, *y = b;
+
+	if (x->shadow != y->shadow || x->live != y->live)
+		return memdesc_cell_site_cmp(a, b);
+	if (x->pages != y->pages)
+		return x->pages > y->pages ? -1 : 1;
+	return memdesc_cell_site_cmp(a, b);
+}
+
+/*
+ * Count the persistent disagreements by (cell, site) and keep each cell's
+ * MEMDESC_CELL_SITES largest.  Only the rechecked ones carry an owner:
+ * those past MEMDESC_RECHECK_MAX count in no site.
+ */
+static int memdesc_compare_sites(struct memdesc_compare *c)
+{
+	struct memdesc_cell_site *t;
+	unsigned long i, n = 0, kept = 0, in_cell = 0;
+
+	if (!c->owners || !c->nr_mis)
+		return 0;
+	t = memdesc_kvmalloc(c->nr_mis, sizeof(*t), GFP_KERNEL, NUMA_NO_NODE);
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < c->nr_mis; i++)
+		t[i] = (struct memdesc_cell_site){
+			.shadow = memdesc_word_class(c->mis[i].shadow),
+			.live = memdesc_word_class(c->mis[i].live),
+			.owner = c->mis[i].owner, .pages = 1 };
+	sort(t, c->nr_mis, sizeof(*t), memdesc_cell_site_cmp, NULL);
+	for (i = 0; i < c->nr_mis; i++) {
+		if (n && !memdesc_cell_site_cmp(&t[n - 1], &t[i]))
+			t[n - 1].pages++;
+		else
+			t[n++] = t[i];
+	}
+	sort(t, n, sizeof(*t), memdesc_cell_top_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		if (!i || t[i].shadow != t[i - 1].shadow ||
+		    t[i].live != t[i - 1].live)
+			in_cell = 0;
+		if (in_cell++ < MEMDESC_CELL_SITES)
+			t[kept++] = t[i];
+	}
+	c->sites = t;
+	c->nr_sites = kept;
+	return 0;
+}
+
+/*
  * Look at every disagreement again, once the walk is over: an event or an
  * allocator step in flight during the walk (a page between free and the
  * free lists, a per-cpu refill) has settled by now.  What still disagrees
@@ -108,6 +192,7 @@ static int memdesc_compare_recheck(struct memdesc_compare *c)
 	err = memdesc_live_walk_start(&walk);
 	if (err)
 		return err;
+	c->owners = memdesc_owners_on(NULL);
 	memdesc_shadow_lock();
 	for (i = 0; i < c->nr_mis; i++) {
 		struct memdesc_mismatch *mm = &c->mis[i];
@@ -123,6 +208,7 @@ static int memdesc_compare_recheck(struct memdesc_compare *c)
 		mm->fields = diff;
 		if (diff & MEMDESC_CMP_CHECKED) {
 			memdesc_add_example(c, mm);
+			memdesc_attribute(c, mm);
 			c->mis[kept++] = *mm;
 		}
 		if (!(i % 1024))
@@ -167,6 +253,8 @@ struct memdesc_compare *memdesc_compare_run(void)
 	memdesc_shadow_unlock();
 	memdesc_live_walk_end(&walk);
 	err = memdesc_compare_recheck(c);
+	if (!err)
+		err = memdesc_compare_sites(c);
 	if (err)
 		goto fail;
 	return c;
@@ -183,6 +271,7 @@ void memdesc_compare_free(struct memdesc_compare *c)
 {
 	if (!c)
 		return;
+	memdesc_kvfree(c->sites);
 	memdesc_kvfree(c->mis);
 	memdesc_kvfree(c);
 }

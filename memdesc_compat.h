@@ -214,4 +214,27 @@ static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
 #endif
 #endif
 
+/* === Stack depot (memdesc_owners.c) === */
+
+/*
+ * Save a stack, allocating a pool for the depot or not.  6.8 replaced
+ * __stack_depot_save(entries, nr, extra_bits, gfp, can_alloc) with
+ * stack_depot_save_flags() and STACK_DEPOT_FLAG_CAN_ALLOC.  No extra bits
+ * and, on 6.8+, no reference (STACK_DEPOT_FLAG_GET): a record stays until
+ * reboot, as on 6.1, where the depot never frees one.
+ */
+#include <linux/stackdepot.h>
+
+static inline depot_stack_handle_t memdesc_depot_save(unsigned long *entries,
+						      unsigned int nr,
+						      gfp_t gfp, bool can_alloc)
+{
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+	return stack_depot_save_flags(entries, nr, gfp, can_alloc ?
+				      STACK_DEPOT_FLAG_CAN_ALLOC : 0);
+#else
+	return __stack_depot_save(entries, nr, 0, gfp, can_alloc);
+#endif
+}
+
 #endif /* _MEMDESC_COMPAT_H */

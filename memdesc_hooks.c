@@ -193,9 +193,12 @@ static int memdesc_hook_vmalloc_ret(struct kretprobe_instance *ri,
  */
 static void memdesc_hook_bulk_page(struct page *page)
 {
-	if (page && memdesc_word_is_free(memdesc_shadow_get(page)))
-		memdesc_hook_set_page(page, MEMDESC_TYPE_MISC,
-				      MEMDESC_SUB_DRIVER, MEMDESC_EV_ALLOC_BULK);
+	if (!page || !memdesc_word_is_free(memdesc_shadow_get(page)))
+		return;
+	memdesc_hook_set_page(page, MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
+			      MEMDESC_EV_ALLOC_BULK);
+	if (static_branch_unlikely(&memdesc_owners_key))
+		memdesc_owner_record(page);
 }
 
 /*

@@ -2,11 +2,12 @@
 /*
  * Module init, exit and parameters.
  *
- * Order matters both ways.  Load: shadow, probes, the hotplug notifier,
+ * Order matters both ways.  Load: shadow, owner slots if asked for,
+ * probes, the hotplug notifier,
  * the sections that came or went meanwhile, seeding, then debugfs, so
  * nothing reads a shadow that is not being kept current.  Unload: debugfs
- * (waits for readers), the notifier, probes (waits for running probes), then
- * the shadow.
+ * (waits for readers), the notifier, probes (waits for running probes),
+ * owners (waits for their worker), then the shadow.
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
@@ -24,17 +25,28 @@ module_param(skip_events, charp, 0444);
 MODULE_PARM_DESC(skip_events,
 		 "Comma-separated optional kmem tracepoints to leave detached, e.g. mm_page_pcpu_drain");
 
+static bool owners;
+module_param(owners, bool, 0444);
+MODULE_PARM_DESC(owners,
+		 "Track allocation sites from load (default 0); also \"owners on\" and \"owners off\" in the control file");
+
 static int __init memdesc_init(void)
 {
 	int err;
 
 	memdesc_stats_init();
+	memdesc_owners_init();
 	err = memdesc_shadow_init();
 	if (err)
 		goto out;
+	if (owners) {
+		err = memdesc_owners_start();
+		if (err)
+			goto out_shadow;
+	}
 	err = memdesc_events_register(skip_events);
 	if (err)
-		goto out_shadow;
+		goto out_owners;
 	err = memdesc_sync_hotplug_register();
 	if (err)
 		goto out_probes;
@@ -59,6 +71,8 @@ out_hotplug:
 	memdesc_sync_hotplug_unregister();
 out_probes:
 	memdesc_events_unregister();
+out_owners:
+	memdesc_owners_stop();
 out_shadow:
 	memdesc_shadow_destroy();
 out:
@@ -72,6 +86,7 @@ static void __exit memdesc_exit(void)
 	memdesc_debugfs_exit();
 	memdesc_sync_hotplug_unregister();
 	memdesc_events_unregister();
+	memdesc_owners_stop();
 	memdesc_shadow_destroy();
 	memdesc_alloc_report();
 }

@@ -77,6 +77,8 @@ static void memdesc_probe_page_alloc(void *data, struct page *page,
 	}
 	memdesc_shadow_set_block(page, order, memdesc_alloc_word(page, order),
 				 MEMDESC_EV_PAGE_ALLOC);
+	if (static_branch_unlikely(&memdesc_owners_key))
+		memdesc_owner_record(page);
 }
 
 /**
@@ -130,6 +132,8 @@ static void memdesc_probe_page_free(void *data, struct page *page,
 		return;
 	}
 	memdesc_mark_free(page, order, MEMDESC_EV_PAGE_FREE);
+	if (static_branch_unlikely(&memdesc_owners_key))
+		memdesc_owner_clear(page);
 }
 
 /*

@@ -17,6 +17,7 @@
 #include "memdesc.h"
 #include "memdesc_census.h"
 #include "memdesc_compat.h"
+#include "memdesc_owners.h"
 
 /* "99.987": thousandths, rounded down, so 100.000 means every PFN agreed. */
 static void memdesc_print_ratio(struct seq_file *m, unsigned long agree,
@@ -137,6 +138,83 @@ static void memdesc_print_examples(struct seq_file *m,
 	}
 }
 
+/* === Allocation sites === */
+
+/* A frame as one field: %pS, without the space before a module's name. */
+static void memdesc_print_frame(struct seq_file *m, unsigned long addr)
+{
+	char buf[256], *sp;
+
+	snprintf(buf, sizeof(buf), "%pS", (void *)addr);
+	sp = strchr(buf, ' ');
+	if (sp)
+		memmove(sp, sp + 1, strlen(sp));
+	seq_printf(m, " %s", buf);
+}
+
+/* Whether a frame is the page allocator's own (memdesc_owners.h). */
+static bool memdesc_frame_skipped(unsigned long addr)
+{
+	char name[256];
+
+	snprintf(name, sizeof(name), "%ps", (void *)addr);
+	return memdesc_frame_is_allocator(name, strcspn(name, " "));
+}
+
+static void memdesc_print_handle(struct seq_file *m, u32 handle)
+{
+	if (handle == MEMDESC_OWNER_UNKNOWN)
+		seq_puts(m, "unknown");
+	else if (handle == MEMDESC_OWNER_UNSAVED)
+		seq_puts(m, "unsaved");
+	else
+		seq_printf(m, "0x%08x", handle);
+}
+
+/*
+ * The site of a stack: up to @max frames from the first one outside the
+ * page allocator.  Nothing for a sentinel handle; "-" there if @dash, so
+ * that a record keeps its fields.
+ */
+static void memdesc_print_site(struct seq_file *m, u32 handle,
+			       unsigned int max, bool dash)
+{
+	unsigned long *entries;
+	unsigned int nr = 0, i = 0, n = 0;
+
+	if (handle != MEMDESC_OWNER_UNKNOWN && handle != MEMDESC_OWNER_UNSAVED)
+		nr = stack_depot_fetch(handle, &entries);
+	while (i < nr && memdesc_frame_skipped(entries[i]))
+		i++;
+	for (; i < nr && n < max; i++, n++)
+		memdesc_print_frame(m, entries[i]);
+	if (!n && dash)
+		seq_puts(m, " -");
+}
+
+/* Each cell's top sites of persistent disagreement, if owners were on. */
+static void memdesc_print_cell_sites(struct seq_file *m,
+				     const struct memdesc_compare *c)
+{
+	const struct memdesc_cell_site *cs;
+	unsigned long i;
+
+	if (!c->owners)
+		return;
+	seq_puts(m, "# site shadow live pages handle site-frames\n");
+	for (i = 0; i < c->nr_sites; i++) {
+		cs = &c->sites[i];
+		seq_printf(m, "site %s %s %lu ", memdesc_class_name(cs->shadow),
+			   memdesc_class_name(cs->live), cs->pages);
+		memdesc_print_handle(m, cs->owner);
+		memdesc_print_site(m, cs->owner, MEMDESC_OWNER_SITE_FRAMES,
+				   true);
+		seq_putc(m, '\n');
+	}
+}
+
+
+
 /**
  * memdesc_compare_print - the compare report
  * @m:		output
@@ -167,6 +245,7 @@ void memdesc_compare_print(struct seq_file *m, const struct memdesc_compare *c)
 					   memdesc_class_name(j),
 					   c->matrix[i][j]);
 	memdesc_print_examples(m, c);
+	memdesc_print_cell_sites(m, c);
 	memdesc_print_classes(m, c);
 }
 
@@ -215,11 +294,18 @@ void memdesc_report_mismatch(struct seq_file *m,
 
 	seq_printf(m, "mismatch %lu", mm->pfn);
 	memdesc_print_fields(m, mm->fields);
-	seq_printf(m, " 0x%016llx %s %u 0x%016llx %s %u\n", mm->shadow,
+	seq_printf(m, " 0x%016llx %s %u 0x%016llx %s %u ", mm->shadow,
 		   memdesc_class_name(memdesc_word_class(mm->shadow)),
 		   memdesc_word_order(mm->shadow), mm->live,
 		   memdesc_class_name(memdesc_word_class(mm->live)),
 		   memdesc_word_order(mm->live));
+	if (c->owners) {
+		memdesc_print_handle(m, mm->owner);
+		memdesc_print_site(m, mm->owner, 1, true);
+	} else {
+		seq_puts(m, "off -");
+	}
+	seq_putc(m, '\n');
 }
 
 static void memdesc_print_word(struct seq_file *m, const char *what, u64 w)
@@ -229,6 +315,82 @@ static void memdesc_print_word(struct seq_file *m, const char *what, u64 w)
 		   memdesc_word_order(w), memdesc_word_zone(w),
 		   memdesc_word_node(w), memdesc_word_head(w),
 		   memdesc_word_mappable(w));
+}
+
+/**
+ * memdesc_report_owners_head - the owners file's first records
+ * @m:		output
+ * @c:		the census, or NULL if owners are off
+ */
+void memdesc_report_owners_head(struct seq_file *m,
+				const struct memdesc_owner_census *c)
+{
+	unsigned long since;
+
+	seq_puts(m, "# owners on|off seconds sites stacks pages unknown unsaved slot_bytes\n");
+	if (!c || !memdesc_owners_on(&since)) {
+		seq_puts(m, "owners off\n");
+		return;
+	}
+	seq_printf(m, "owners on %lu %lu %lu %lu %lu %lu %zu\n",
+		   (jiffies - since) / HZ, c->nr, c->nr_handles, c->pages,
+		   c->unknown_pages, c->unsaved_pages,
+		   memdesc_shadow_owner_bytes());
+	seq_puts(m, "# owner handle class pages blocks site-frames\n");
+}
+
+/**
+ * memdesc_report_owner_site - one owner record
+ * @m:		output
+ * @site:	a site of the census
+ */
+void memdesc_report_owner_site(struct seq_file *m,
+			       const struct memdesc_owner_site *site)
+{
+	seq_puts(m, "owner ");
+	memdesc_print_handle(m, site->handle);
+	seq_printf(m, " %s %lu %lu", memdesc_class_name(site->class),
+		   site->pages, site->blocks);
+	memdesc_print_site(m, site->handle, MEMDESC_OWNER_SITE_FRAMES, false);
+	seq_putc(m, '\n');
+}
+
+/**
+ * memdesc_report_owner_stack - one stack record: a handle's every frame
+ * @m:		output
+ * @handle:	a depot handle
+ */
+void memdesc_report_owner_stack(struct seq_file *m, u32 handle)
+{
+	unsigned long *entries;
+	unsigned int nr, i;
+
+	nr = stack_depot_fetch(handle, &entries);
+	seq_printf(m, "stack 0x%08x %u", handle, nr);
+	for (i = 0; i < nr; i++)
+		memdesc_print_frame(m, entries[i]);
+	seq_putc(m, '\n');
+}
+
+/* The pfn file's owner lines: its block's site and whole stack. */
+static void memdesc_report_pfn_owner(struct seq_file *m, unsigned long pfn)
+{
+	u32 handle;
+
+	if (!memdesc_owners_on(NULL)) {
+		seq_puts(m, "owner off\n");
+		return;
+	}
+	if (!memdesc_owner_of(pfn, &handle)) {
+		seq_puts(m, "owner none\n");
+		return;
+	}
+	seq_puts(m, "owner ");
+	memdesc_print_handle(m, handle);
+	memdesc_print_site(m, handle, MEMDESC_OWNER_SITE_FRAMES, false);
+	seq_putc(m, '\n');
+	if (handle != MEMDESC_OWNER_UNKNOWN && handle != MEMDESC_OWNER_UNSAVED)
+		memdesc_report_owner_stack(m, handle);
 }
 
 /**
@@ -271,6 +433,7 @@ int memdesc_report_pfn(struct seq_file *m, unsigned long pfn)
 	seq_printf(m, "flags 0x%016lx %pGp\n", page->flags, &page->flags);
 	seq_printf(m, "refcount %d mapcount %d\n", page_ref_count(page),
 		   memdesc_page_mapcount(page));
+	memdesc_report_pfn_owner(m, pfn);
 	return 0;
 }
 

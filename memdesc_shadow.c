@@ -77,6 +77,9 @@ enum memdesc_section_state {
  *		memdesc_shadow_mutex, read by probes under RCU-sched
  * @coarse:	bit b set: every word of block b reads as its first word
  *		(head bit aside); atomic bit operations, any context
+ * @owners:	while owners are tracked (memdesc_owners.c), a u32 per PFN
+ *		beside @words: at a block's head, the stack depot handle of
+ *		its allocation; published and retired as @words is
  * @nid:	node of the section's memory; memdesc_shadow_mutex
  * @state:	enum memdesc_section_state; memdesc_shadow_mutex
  *
@@ -86,6 +89,7 @@ enum memdesc_section_state {
 struct memdesc_section {
 	u64 __rcu *words;
 	unsigned long coarse;
+	u32 __rcu *owners;
 	int nid;
 	unsigned int state;
 } __aligned(32);
@@ -129,6 +133,10 @@ static unsigned long memdesc_nr_leaves;		/* leaves allocated */
 static unsigned long memdesc_nr_remote;		/* chunks off their node */
 static unsigned long memdesc_nr_vmalloc;	/* chunks from vmalloc */
 static unsigned long memdesc_nr_unlisted;	/* online, no entry at all */
+
+/* Owner slots: given to every section listed while set. */
+static bool memdesc_owner_slots;
+static unsigned long memdesc_nr_owner_arrays;	/* sections with slots */
 
 /* Bumped whenever the listed set changes; the raw file's cursor checks it. */
 static unsigned long memdesc_generation;
@@ -187,6 +195,12 @@ static struct memdesc_section *memdesc_section_locked(unsigned long nr)
 static u64 *memdesc_words_locked(struct memdesc_section *s)
 {
 	return rcu_dereference_protected(s->words,
+					 lockdep_is_held(&memdesc_shadow_mutex));
+}
+
+static u32 *memdesc_owners_locked(struct memdesc_section *s)
+{
+	return rcu_dereference_protected(s->owners,
 					 lockdep_is_held(&memdesc_shadow_mutex));
 }
 
@@ -304,6 +318,47 @@ static u64 *memdesc_chunk_unpublish(struct memdesc_section *s)
 	return words;
 }
 
+/*
+ * Owner slots for a section of node @nid: zeroed, for "allocated before
+ * owners were tracked".  Node-local where the node has the memory, as the
+ * chunk is.
+ */
+static u32 *memdesc_owners_alloc(int nid)
+{
+	return memdesc_kvmalloc_near(MEMDESC_CHUNK_PFNS * sizeof(u32),
+				     GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO,
+				     nid, true);
+}
+
+/* Give @s owner slots, or clear the ones it has; false if none to give. */
+static bool memdesc_owners_publish(struct memdesc_section *s)
+{
+	u32 *owners = memdesc_owners_locked(s);
+
+	if (owners) {
+		memset32(owners, 0, MEMDESC_CHUNK_PFNS);
+		return true;
+	}
+	owners = memdesc_owners_alloc(s->nid);
+	if (!owners)
+		return false;
+	rcu_assign_pointer(s->owners, owners);
+	memdesc_nr_owner_arrays++;
+	return true;
+}
+
+/* Take @s's owner slots out of the table; free after synchronize_rcu(). */
+static u32 *memdesc_owners_unpublish(struct memdesc_section *s)
+{
+	u32 *owners = memdesc_owners_locked(s);
+
+	if (owners) {
+		RCU_INIT_POINTER(s->owners, NULL);
+		memdesc_nr_owner_arrays--;
+	}
+	return owners;
+}
+
 static void memdesc_section_set_state(struct memdesc_section *s,
 				      unsigned int state)
 {
@@ -371,19 +426,21 @@ static void memdesc_section_add(unsigned long nr, int nid,
 		WRITE_ONCE(s->coarse, 0);
 		memdesc_store_words(words, MEMDESC_WORD_UNKNOWN,
 				    MEMDESC_CHUNK_PFNS);
-		memdesc_section_set_state(s, MEMDESC_SECTION_TRACKED);
-		return;
+	} else {
+		s->nid = nid;
+		words = memdesc_chunk_alloc(nid, false);
+		if (!words) {
+			memdesc_section_set_state(s, MEMDESC_SECTION_UNTRACKED);
+			c->untracked++;
+			return;
+		}
+		memdesc_chunk_publish(s, words);
+		c->added++;
 	}
-	s->nid = nid;
-	words = memdesc_chunk_alloc(nid, false);
-	if (!words) {
-		memdesc_section_set_state(s, MEMDESC_SECTION_UNTRACKED);
-		c->untracked++;
-		return;
-	}
-	memdesc_chunk_publish(s, words);
 	memdesc_section_set_state(s, MEMDESC_SECTION_TRACKED);
-	c->added++;
+	/* Without slots, the section's allocations count as no_slot. */
+	if (memdesc_owner_slots)
+		memdesc_owners_publish(s);
 }
 
 /* The node of an online section: its first page's. */
@@ -414,8 +471,8 @@ static bool memdesc_section_online(unsigned long nr)
 	return nr < NR_MEM_SECTIONS && online_section_nr(nr);
 }
 
-/* Free chunks once no probe can hold them; empties @n. */
-static void memdesc_chunks_retire(u64 **retired, unsigned int *n)
+/* Free chunks and slots once no probe can hold them; empties @n. */
+static void memdesc_chunks_retire(void **retired, unsigned int *n)
 {
 	unsigned int i;
 
@@ -429,16 +486,22 @@ static void memdesc_chunks_retire(u64 **retired, unsigned int *n)
 
 #define MEMDESC_RETIRE_BATCH	64
 
-/* Unlist section @s; its chunk joins @retired, freed in batches. */
-static void memdesc_section_drop(struct memdesc_section *s, u64 **retired,
+/*
+ * Unlist section @s; its chunk and owner slots join @retired, freed in
+ * batches.
+ */
+static void memdesc_section_drop(struct memdesc_section *s, void **retired,
 				 unsigned int *n)
 {
 	u64 *words = memdesc_chunk_unpublish(s);
+	u32 *owners = memdesc_owners_unpublish(s);
 
 	memdesc_section_set_state(s, MEMDESC_SECTION_ABSENT);
 	if (words)
 		retired[(*n)++] = words;
-	if (*n == MEMDESC_RETIRE_BATCH)
+	if (owners)
+		retired[(*n)++] = owners;
+	if (*n >= MEMDESC_RETIRE_BATCH - 1)
 		memdesc_chunks_retire(retired, n);
 }
 
@@ -451,7 +514,7 @@ static void memdesc_sections_reconcile(struct memdesc_section_change *c)
 	long top = memdesc_highest_online_section();
 	struct memdesc_root *root = memdesc_root_locked();
 	unsigned long nr, last = root->nr_leaves * MEMDESC_LEAF_SECTIONS;
-	u64 *retired[MEMDESC_RETIRE_BATCH];
+	void *retired[MEMDESC_RETIRE_BATCH];
 	struct memdesc_section *s;
 	unsigned int n = 0;
 	bool online;
@@ -533,8 +596,10 @@ void memdesc_shadow_destroy(void)
 		leaf = rcu_dereference_protected(root->leaf[l], true);
 		if (leaf == &memdesc_empty_leaf)
 			continue;
-		for (i = 0; i < MEMDESC_LEAF_SECTIONS; i++)
+		for (i = 0; i < MEMDESC_LEAF_SECTIONS; i++) {
 			memdesc_kvfree(memdesc_chunk_unpublish(&leaf->sec[i]));
+			memdesc_kvfree(memdesc_owners_unpublish(&leaf->sec[i]));
+		}
 		memdesc_kvfree(leaf);
 	}
 	if (root != &memdesc_empty_root)
@@ -546,6 +611,7 @@ void memdesc_shadow_destroy(void)
 	memdesc_nr_remote = 0;
 	memdesc_nr_vmalloc = 0;
 	memdesc_nr_unlisted = 0;
+	memdesc_owner_slots = false;
 	memdesc_generation++;
 	mutex_unlock(&memdesc_shadow_mutex);
 }
@@ -642,7 +708,7 @@ void memdesc_shadow_offline(unsigned long start_pfn, unsigned long nr_pages)
 {
 	unsigned long nr = pfn_to_section_nr(start_pfn);
 	unsigned long end = pfn_to_section_nr(start_pfn + nr_pages - 1);
-	u64 *retired[MEMDESC_RETIRE_BATCH];
+	void *retired[MEMDESC_RETIRE_BATCH];
 	struct memdesc_section *s;
 	unsigned int n = 0;
 
@@ -711,12 +777,14 @@ static bool memdesc_view_find(struct memdesc_view *v, unsigned long nr)
 		v->start_pfn = section_nr_to_pfn(nr);
 		v->nid = s->nid;
 		v->words = memdesc_words_locked(s);
+		v->owners = memdesc_owners_locked(s);
 		v->sec = s;
 		return true;
 	}
 	v->nr = MEMDESC_VIEW_END;
 	v->sec = NULL;
 	v->words = NULL;
+	v->owners = NULL;
 	return false;
 }
 
@@ -898,6 +966,32 @@ bool memdesc_shadow_word_at(unsigned long pfn, u64 *word)
 }
 
 /**
+ * memdesc_shadow_owner_at - the owner slot of any PFN, for a report
+ * @pfn:	the PFN
+ * @owner:	set to the slot's value
+ *
+ * Caller holds memdesc_shadow_lock().
+ *
+ * Return: false if the PFN's section has no owner slots (owners are not
+ * tracked, or it had no memory for them).
+ */
+bool memdesc_shadow_owner_at(unsigned long pfn, u32 *owner)
+{
+	struct memdesc_section *s;
+	u32 *owners;
+
+	lockdep_assert_held(&memdesc_shadow_mutex);
+	s = memdesc_section_locked(pfn_to_section_nr(pfn));
+	if (!s || s->state == MEMDESC_SECTION_ABSENT)
+		return false;
+	owners = memdesc_owners_locked(s);
+	if (!owners)
+		return false;
+	*owner = READ_ONCE(owners[pfn % MEMDESC_CHUNK_PFNS]);
+	return true;
+}
+
+/**
  * memdesc_shadow_pfn_valid - whether the reports answer for a PFN
  * @pfn:	the PFN
  *
@@ -951,6 +1045,7 @@ static bool memdesc_view_at(struct memdesc_view *v, unsigned long index)
 	if (ok) {
 		/* A chunk may have moved since (memdesc_shadow_online_done()). */
 		v->words = memdesc_words_locked(v->sec);
+		v->owners = memdesc_owners_locked(v->sec);
 		*c = *v;
 		memdesc_copy_cursor.generation = memdesc_generation;
 	}
@@ -1273,4 +1368,89 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 		return;
 	}
 	memdesc_store_block(words + idx, nr, word, source);
+}
+
+/* === Owner slots === */
+
+/**
+ * memdesc_shadow_owners_attach - give every listed section owner slots
+ *
+ * Zeroed: every allocated block reads "allocated before owners were
+ * tracked" until its next allocation.  Sections listed later get theirs
+ * as they come online.  Sleeps.
+ *
+ * Return: 0, or -ENOMEM with no slots left anywhere.
+ */
+int memdesc_shadow_owners_attach(void)
+{
+	struct memdesc_view v;
+	int err = 0;
+
+	mutex_lock(&memdesc_shadow_mutex);
+	memdesc_owner_slots = true;
+	memdesc_for_each_section(&v) {
+		if (v.words && !memdesc_owners_publish(v.sec)) {
+			err = -ENOMEM;
+			break;
+		}
+		cond_resched();
+	}
+	mutex_unlock(&memdesc_shadow_mutex);
+	if (err)
+		memdesc_shadow_owners_detach();
+	return err;
+}
+
+/**
+ * memdesc_shadow_owners_detach - free every section's owner slots
+ *
+ * The probes must no longer write them (memdesc_owners.c turns its key off
+ * first); one that still holds a slot is waited for.  Sleeps.
+ */
+void memdesc_shadow_owners_detach(void)
+{
+	void *retired[MEMDESC_RETIRE_BATCH];
+	struct memdesc_view v;
+	unsigned int n = 0;
+	u32 *owners;
+
+	mutex_lock(&memdesc_shadow_mutex);
+	memdesc_owner_slots = false;
+	memdesc_for_each_section(&v) {
+		owners = memdesc_owners_unpublish(v.sec);
+		if (owners)
+			retired[n++] = owners;
+		if (n == MEMDESC_RETIRE_BATCH)
+			memdesc_chunks_retire(retired, &n);
+	}
+	memdesc_chunks_retire(retired, &n);
+	mutex_unlock(&memdesc_shadow_mutex);
+}
+
+/**
+ * memdesc_shadow_owner_bytes - memory the owner slots take now
+ *
+ * Return: bytes, read racily.
+ */
+size_t memdesc_shadow_owner_bytes(void)
+{
+	return READ_ONCE(memdesc_nr_owner_arrays) * MEMDESC_CHUNK_PFNS *
+	       sizeof(u32);
+}
+
+/**
+ * memdesc_shadow_owner_slot - a block head's owner slot, from a probe
+ * @page:	the block's first page
+ *
+ * RCU-sched, as memdesc_shadow_get(): the slot stays valid until the
+ * probe returns.
+ *
+ * Return: the slot, or NULL if the page's section has none.
+ */
+u32 *memdesc_shadow_owner_slot(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	u32 *owners = rcu_dereference_sched(memdesc_section_rcu(pfn)->owners);
+
+	return owners ? owners + pfn % MEMDESC_CHUNK_PFNS : NULL;
 }

@@ -232,10 +232,12 @@ static void memdesc_truth_forget_allocated(void)
 /*
  * Each memdesc_truth_alloc_*() allocates one kind and records its PFNs;
  * on failure it may leave a partial allocation behind, which
- * memdesc_truth_free_all() releases.
+ * memdesc_truth_free_all() releases.  Each is a function of its own, never
+ * inlined: memdesc's allocation sites (its owners file) must name these
+ * functions in the stacks of the pages they allocate
+ * (tests/vm/memdesc_truth_test.c).
  */
-
-static int memdesc_truth_alloc_pages(void)
+static noinline int memdesc_truth_alloc_pages(void)
 {
 	unsigned int kind;
 
@@ -257,7 +259,7 @@ static int memdesc_truth_alloc_pages(void)
 	return 0;
 }
 
-static int memdesc_truth_alloc_slab(void)
+static noinline int memdesc_truth_alloc_slab(void)
 {
 	int err;
 
@@ -274,7 +276,7 @@ static int memdesc_truth_alloc_slab(void)
 	return memdesc_truth_add_folio(MEMDESC_TRUTH_KMALLOC, truth.kmalloc_obj);
 }
 
-static int memdesc_truth_alloc_kmalloc_large(void)
+static noinline int memdesc_truth_alloc_kmalloc_large(void)
 {
 	const size_t size = MEMDESC_TRUTH_KMALLOC_LARGE_SIZE;
 	unsigned int order = get_order(size);
@@ -291,7 +293,7 @@ static int memdesc_truth_alloc_kmalloc_large(void)
 				 order, true, 0);
 }
 
-static int memdesc_truth_alloc_vmalloc(void)
+static noinline int memdesc_truth_alloc_vmalloc(void)
 {
 	unsigned int kind;
 
@@ -334,7 +336,7 @@ static int memdesc_truth_alloc_vmalloc(void)
  * page_pool_alloc_pages() wants its caller to be the pool's only consumer
  * (normally NAPI); here that is whoever holds truth.lock.
  */
-static int memdesc_truth_alloc_netpool(void)
+static noinline int memdesc_truth_alloc_netpool(void)
 {
 	struct page_pool_params pp = {
 		.order		= 0,

@@ -20,7 +20,7 @@
 
 static const char * const md_files[] = {
 	"summary", "compare", "stats", "mismatches", "pfn", "control",
-	"transitions", "projection", "layout", "sections", "shadow",
+	"transitions", "projection", "layout", "sections", "owners", "shadow",
 };
 
 /* The optional tracepoints: the shadow must stay right without them. */

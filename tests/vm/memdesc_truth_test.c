@@ -81,7 +81,9 @@ struct mdt_word {
 struct mdt_pfn {
 	unsigned long long pfn;
 	struct mdt_word shadow, live;
-	char text[1024];		/* the whole file, for the log */
+	char owner[512];		/* the owner line, after "owner " */
+	char stack[2048];		/* the stack line, if any, likewise */
+	char text[4096];		/* the whole file, for the log */
 };
 
 /* "<key> 0x<word> <class> order N zone N node N head B mappable B" */
@@ -146,11 +148,25 @@ static void mdt_read_pfn(struct __test_metadata *_metadata,
 			ok = sscanf(line, "refcount %d mapcount %d%n", &ref,
 				    &map, &end) == 2 && end > 0 && !line[end];
 			break;
+		case 5:
+			ok = !strncmp(line, "owner ", 6);
+			if (ok)
+				snprintf(p->owner, sizeof(p->owner), "%s",
+					 line + 6);
+			break;
+		case 6:
+			/* Only after the owner line of a saved stack. */
+			ok = !strncmp(line, "stack 0x", 8) &&
+			     !strncmp(p->owner, "0x", 2);
+			if (ok)
+				snprintf(p->stack, sizeof(p->stack), "%s",
+					 line + 6);
+			break;
 		default:
 			ok = false;
 		}
 	}
-	ASSERT_TRUE(ok && i == 5) {
+	ASSERT_TRUE(ok && (i == 6 || (i == 7 && p->stack[0]))) {
 		TH_LOG("pfn %llu: line %u does not parse:\n%s", pfn, i,
 		       p->text);
 	}
@@ -789,6 +805,264 @@ TEST_F(truth, ctl_input)
 }
 
 /* === truth_user: user-space kinds === */
+
+/* === Allocation sites (owners) === */
+
+static int mdt_control(const char *cmd)
+{
+	return md_write_file(MD_DEBUGFS "/control", cmd);
+}
+
+/* Whether a space-separated list of frames has one starting with @fn+. */
+static bool mdt_frames_have(const char *frames, const char *fn)
+{
+	size_t n = strlen(fn);
+	const char *f = frames;
+
+	while ((f = strstr(f, fn))) {
+		if ((f == frames || f[-1] == ' ') && f[n] == '+')
+			return true;
+		f += n;
+	}
+	return false;
+}
+
+/* The first frame of an owner line's site ("0x... f0 f1 ..."), or "". */
+static void mdt_site_frame0(const char *owner, char *out, size_t size)
+{
+	const char *sp = strchr(owner, ' ');
+
+	snprintf(out, size, "%s", sp ? sp + 1 : "");
+	out[strcspn(out, " ")] = '\0';
+}
+
+FIXTURE(truth_owners) {
+	struct mdt_recs recs;
+	bool on;
+};
+
+/*
+ * Owners on, then memdesc_truth's allocations: each must name the function
+ * that made it.  "free" first, which also shrinks the module's slab cache,
+ * so that its slab is allocated now, under tracking.
+ */
+FIXTURE_SETUP(truth_owners)
+{
+	int ret;
+
+	if (!md_fixture_ready(_metadata, mdt_ko_path(), R_OK))
+		return;
+	mdt_ensure_loaded(_metadata);
+	ASSERT_EQ(0, mdt_ctl("free"));
+	ret = mdt_control("owners on");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("owners on: %s", strerror(-ret));
+	}
+	self->on = true;
+	ret = mdt_ctl("alloc");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("memdesc_truth alloc: %s", strerror(-ret));
+	}
+	mdt_read_recs(_metadata, &self->recs);
+}
+
+FIXTURE_TEARDOWN(truth_owners)
+{
+	mdt_ctl("free");
+	if (self->on)
+		mdt_control("owners off");
+	mdt_recs_free(&self->recs);
+}
+
+/*
+ * Ground truth: every block memdesc_truth allocated names, in its owner
+ * stack, the memdesc_truth function that allocated its kind; a plain or
+ * compound alloc_pages() names it as the site itself, the first frame
+ * outside the page allocator.  The small kmalloc's slab is shared with the
+ * rest of the kernel, and page tables are not allocated by the module, so
+ * neither has a known owner.  Tail PFNs read their head's owner.
+ */
+TEST_F(truth_owners, sites)
+{
+	static const struct {
+		const char *prefix;	/* kinds starting so */
+		const char *fn;		/* in the stack */
+		bool site;		/* and the site's first frame */
+	} want[] = {
+		{ "pages", "memdesc_truth_alloc_pages", true },
+		{ "comp", "memdesc_truth_alloc_pages", true },
+		{ "kmem_cache", "memdesc_truth_alloc_slab", false },
+		{ "kmalloc_large", "memdesc_truth_alloc_kmalloc_large", false },
+		{ "vmalloc", "memdesc_truth_alloc_vmalloc", false },
+		{ "netpool", "memdesc_truth_alloc_netpool", false },
+	};
+	unsigned int checked = 0, failed = 0;
+	char frame0[256], head_owner[512] = "";
+	struct mdt_pfn p;
+	size_t i, k;
+
+	for (i = 0; i < self->recs.nr; i++) {
+		const struct mdt_rec *r = &self->recs.r[i];
+
+		for (k = 0; k < ARRAY_SIZE(want); k++)
+			if (!strncmp(r->kind, want[k].prefix,
+				     strlen(want[k].prefix)))
+				break;
+		if (k == ARRAY_SIZE(want) || !strcmp(r->kind, "kmalloc"))
+			continue;
+		/* Heads, and the last PFN of a block of more than one. */
+		if (r->index && (i + 1 < self->recs.nr &&
+				 self->recs.r[i + 1].index))
+			continue;
+		mdt_read_pfn(_metadata, r->pfn, &p);
+		checked++;
+		mdt_site_frame0(p.owner, frame0, sizeof(frame0));
+		if (!r->index)
+			snprintf(head_owner, sizeof(head_owner), "%s", p.owner);
+		if (strncmp(p.owner, "0x", 2) ||
+		    !mdt_frames_have(p.stack, want[k].fn) ||
+		    (want[k].site && (strncmp(frame0, want[k].fn,
+					      strlen(want[k].fn)) ||
+				      frame0[strlen(want[k].fn)] != '+' ||
+				      !strstr(frame0, "[memdesc_truth]"))) ||
+		    (r->index && strcmp(p.owner, head_owner))) {
+			if (failed++ < MDT_LOG_MAX)
+				TH_LOG("%s pfn %llu index %lu: want %s%s, got:\n%s",
+				       r->kind, r->pfn, r->index, want[k].fn,
+				       want[k].site ? " as the site" : "",
+				       p.text);
+		}
+	}
+	ksft_print_msg("figure owner_sites_checked %u failed %u\n", checked,
+		       failed);
+	/* One block's owner lines, for the log: what a reader sees. */
+	if (head_owner[0])
+		ksft_print_msg("owner %s\n", head_owner);
+	EXPECT_LT(20U, checked);
+	EXPECT_EQ(0U, failed);
+}
+
+/*
+ * The owners file: one record of class driver for the alloc_pages() site,
+ * with every page of the six allocations (1 + 8 + 512, plain and
+ * compound) and their six blocks; a stack record for its handle, once;
+ * and a head whose counts add up.
+ */
+TEST_F(truth_owners, census)
+{
+	unsigned long long pages = 0, blocks = 0, head[6] = { 0 };
+	unsigned int sites = 0, stacks = 0, matches = 0, ours = 0;
+	char line[4096], handle[16] = "", state[8];
+	FILE *f;
+
+	f = fopen(MD_DEBUGFS "/owners", "re");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		char h[16], class[24];
+		unsigned long long pg, bl;
+		int end = -1;
+
+		if (line[0] == '#')
+			continue;
+		if (!strncmp(line, "owners ", 7)) {
+			/* on seconds sites stacks pages unknown unsaved bytes */
+			ASSERT_EQ(7, sscanf(line, "owners %7s %*u %llu %llu %llu %llu %llu %llu",
+					    state, &head[0], &head[1], &head[2],
+					    &head[3], &head[4], &head[5])) {
+				TH_LOG("%s", line);
+			}
+			ASSERT_STREQ("on", state);
+			continue;
+		}
+		if (!strncmp(line, "stack ", 6)) {
+			stacks++;
+			if (handle[0] && !strncmp(line + 6, handle, strlen(handle)) &&
+			    line[6 + strlen(handle)] == ' ')
+				ours++;
+			continue;
+		}
+		ASSERT_EQ(4, sscanf(line, "owner %15s %23s %llu %llu%n", h,
+				    class, &pg, &bl, &end)) {
+			TH_LOG("%s", line);
+		}
+		ASSERT_EQ(0U, stacks) {
+			TH_LOG("an owner record after the stacks: %s", line);
+		}
+		sites++;
+		pages += pg;
+		blocks += bl;
+		if (!strcmp(class, "driver") &&
+		    mdt_frames_have(line + end, "memdesc_truth_alloc_pages")) {
+			matches++;
+			snprintf(handle, sizeof(handle), "%s", h);
+			ksft_print_msg("%s", line);
+			EXPECT_EQ(2 * (1 + 8 + 512), pg);
+			EXPECT_EQ(6, bl);
+		}
+	}
+	fclose(f);
+	EXPECT_EQ(1U, matches);
+	EXPECT_EQ(1U, ours);
+	/* The head counts what follows it. */
+	EXPECT_EQ(head[0], sites);
+	EXPECT_EQ(head[1], stacks);
+	EXPECT_EQ(head[2], pages);
+	EXPECT_LE(blocks, pages);
+	EXPECT_LE(head[3] + head[4], head[2]);
+	EXPECT_LT(0ULL, head[5]);
+}
+
+/*
+ * Blocks allocated before owners went on read unknown, never a guess; a
+ * free and a new allocation give them a real owner.  Off frees the slots
+ * and the files say off.
+ */
+TEST_F(truth_owners, unknown_then_off)
+{
+	const struct mdt_rec *head = NULL;
+	struct mdt_pfn p;
+	size_t i;
+	char line[256];
+	FILE *f;
+
+	ASSERT_EQ(0, mdt_ctl("free"));
+	ASSERT_EQ(0, mdt_control("owners off"));
+	self->on = false;
+	ASSERT_EQ(0, mdt_ctl("alloc"));
+	mdt_recs_free(&self->recs);
+	mdt_read_recs(_metadata, &self->recs);
+	for (i = 0; i < self->recs.nr && !head; i++)
+		if (!strcmp(self->recs.r[i].kind, "pages9") &&
+		    !self->recs.r[i].index)
+			head = &self->recs.r[i];
+	ASSERT_NE(NULL, head);
+	mdt_read_pfn(_metadata, head->pfn, &p);
+	EXPECT_STREQ("off", p.owner);
+
+	ASSERT_EQ(0, mdt_control("owners on"));
+	self->on = true;
+	mdt_read_pfn(_metadata, head->pfn, &p);
+	EXPECT_STREQ("unknown", p.owner) {
+		TH_LOG("%s", p.text);
+	}
+
+	ASSERT_EQ(0, mdt_control("owners off"));
+	self->on = false;
+	f = fopen(MD_DEBUGFS "/owners", "re");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	EXPECT_STREQ("owners off\n", line);
+	EXPECT_EQ(NULL, fgets(line, sizeof(line), f));
+	fclose(f);
+	/* Off twice, on twice: neither is an error. */
+	EXPECT_EQ(0, mdt_control("owners off"));
+	EXPECT_EQ(0, mdt_control("owners on"));
+	EXPECT_EQ(0, mdt_control("owners on"));
+	self->on = true;
+	EXPECT_EQ(-EINVAL, mdt_control("owners"));
+	EXPECT_EQ(-EINVAL, mdt_control("owners maybe"));
+}
 
 FIXTURE(truth_user) {
 	char *map;

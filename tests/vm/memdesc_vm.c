@@ -479,6 +479,7 @@ const struct md_syntax md_compare_syntax[] = {
 	{ "field",	"snnpn" },	/* name agree disagree percent transient */
 	{ "matrix",	"ssn" },	/* shadow-class live-class pages */
 	{ "example",	"ssn+" },	/* shadow-class live-class pfn... */
+	{ "site",	"ssnss+" },	/* shadow live pages owner frame... */
 	{ "class",	"snnnpp" },	/* name shadow live agree precision recall */
 	{ NULL }
 };
@@ -514,8 +515,8 @@ const struct md_syntax md_sections_syntax[] = {
 };
 
 const struct md_syntax md_mismatches_syntax[] = {
-	/* pfn fields shadow-word class order live-word class order */
-	{ "mismatch",	"nsssnssn" },
+	/* pfn fields shadow-word class order live-word class order owner site */
+	{ "mismatch",	"nsssnssnss" },
 	{ NULL }
 };
 

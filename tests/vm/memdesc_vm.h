@@ -54,7 +54,7 @@
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
-#define MD_MAX_FIELDS	8
+#define MD_MAX_FIELDS	12
 
 /* === Modules and small files === */
 
