@@ -35,70 +35,65 @@ typedef uint32_t u32;
 /* Frames an owner record shows: the site and its callers. */
 #define MEMDESC_OWNER_SITE_FRAMES	4
 
-/*
+/**
+ * memdesc_frame_is_allocator - whether a frame is the page allocator's own
+ * @fn:		a frame's function name, as "%ps" prints it
+ * @len:	its length, up to any " [module]"
+ *
  * The page allocator's own functions, as an allocation's stack passes
  * through them between the caller and the allocation event (and, in
  * page_owner's stacks, down to post_alloc_hook), and the return probe the
- * module reads the bulk allocator with.  Each stands for itself
- * and for its _noprof twin (6.10 on); an entry ending in '_' is a prefix.
+ * module reads the bulk allocator with.  Each stands for itself and for
+ * its _noprof twin (6.10 on); an entry ending in '_' is a prefix.
  * alloc_pages_exact is here: the site is whoever asked for the exact size.
- */
-static const char * const memdesc_allocator_frames[] = {
-	"__traceiter_",		/* the tracepoint's iterator, when shared */
-	"post_alloc_hook",
-	"prep_new_page",
-	"get_page_from_freelist",
-	"__alloc_pages_slowpath",
-	"__alloc_pages",
-	"__alloc_pages_node",
-	"__alloc_frozen_pages",
-	"alloc_pages",
-	"alloc_pages_node",
-	"alloc_pages_mpol",
-	"alloc_pages_exact",
-	"alloc_pages_exact_nid",
-	"__folio_alloc",
-	"__folio_alloc_node",
-	"folio_alloc",
-	"folio_alloc_mpol",
-	"vma_alloc_folio",
-	"__get_free_pages",
-	"get_zeroed_page",
-	"__alloc_pages_bulk",
-	"alloc_pages_bulk",
-	"alloc_pages_bulk_",	/* its array, list and mempolicy forms */
-	/* The return probe on the bulk allocator (memdesc_hooks.c). */
-	"__kretprobe_trampoline",
-	"__kretprobe_trampoline_handler",
-	"trampoline_handler",
-	"kretprobe_rethook_handler",
-	"rethook_trampoline_handler",
-	"arch_rethook_trampoline",
-	"arch_rethook_trampoline_callback",
-};
-
-/**
- * memdesc_frame_is_allocator - whether a frame is the page allocator's own
- * @fn:		the frame's function name, up to '+' or the end ("%ps")
- * @len:	its length
  *
- * Return: true if @fn is one of memdesc_allocator_frames, with or without
- * a "_noprof" suffix, or starts with one that is a prefix.
+ * Return: true if @fn is one of them.
  */
 static inline bool memdesc_frame_is_allocator(const char *fn, size_t len)
 {
+	static const char * const frames[] = {
+		"__traceiter_",		/* the tracepoint's iterator, when shared */
+		"post_alloc_hook",
+		"prep_new_page",
+		"get_page_from_freelist",
+		"__alloc_pages_slowpath",
+		"__alloc_pages",
+		"__alloc_pages_node",
+		"__alloc_frozen_pages",
+		"alloc_pages",
+		"alloc_pages_node",
+		"alloc_pages_mpol",
+		"alloc_pages_exact",
+		"alloc_pages_exact_nid",
+		"__folio_alloc",
+		"__folio_alloc_node",
+		"folio_alloc",
+		"folio_alloc_mpol",
+		"vma_alloc_folio",
+		"__get_free_pages",
+		"get_zeroed_page",
+		"__alloc_pages_bulk",
+		"alloc_pages_bulk",
+		"alloc_pages_bulk_",	/* its array, list and mempolicy forms */
+		/* The return probe on the bulk allocator (memdesc_hooks.c). */
+		"__kretprobe_trampoline",
+		"__kretprobe_trampoline_handler",
+		"trampoline_handler",
+		"kretprobe_rethook_handler",
+		"rethook_trampoline_handler",
+		"arch_rethook_trampoline",
+		"arch_rethook_trampoline_callback",
+	};
 	static const char noprof[] = "_noprof";
 	const size_t nl = sizeof(noprof) - 1;
 	size_t i, n;
 
 	if (len > nl && !strncmp(fn + len - nl, noprof, nl))
 		len -= nl;
-	for (i = 0; i < sizeof(memdesc_allocator_frames) /
-			sizeof(memdesc_allocator_frames[0]); i++) {
-		n = strlen(memdesc_allocator_frames[i]);
-		if (memdesc_allocator_frames[i][n - 1] == '_' ?
-		    len >= n && !strncmp(fn, memdesc_allocator_frames[i], n) :
-		    len == n && !strncmp(fn, memdesc_allocator_frames[i], n))
+	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+		n = strlen(frames[i]);
+		if (frames[i][n - 1] == '_' ? len >= n && !strncmp(fn, frames[i], n) :
+		    len == n && !strncmp(fn, frames[i], n))
 			return true;
 	}
 	return false;

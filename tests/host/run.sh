@@ -25,7 +25,8 @@ out=$top/.cache/host
 n=0
 
 # The headers shared with user space, relative to $top.
-shared_headers=(memdesc_types.h memdesc_census.h memdesc_diff.h memdesc_pcp.h)
+shared_headers=(memdesc_types.h memdesc_census.h memdesc_diff.h memdesc_pcp.h
+		memdesc_owners.h)
 
 # Warnings for the standalone header check: what a user tool including it
 # might well build with.
