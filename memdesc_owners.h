@@ -44,7 +44,8 @@ typedef uint32_t u32;
  * through them between the caller and the allocation event (and, in
  * page_owner's stacks, down to post_alloc_hook), and the return probe the
  * module reads the bulk allocator with.  Each stands for itself and for
- * its _noprof twin (6.10 on); an entry ending in '_' is a prefix.
+ * its _noprof twin (6.10 on) and for the compiler's clones of it
+ * (".constprop.0", ".isra.0"); an entry ending in '_' is a prefix.
  * alloc_pages_exact is here: the site is whoever asked for the exact size.
  *
  * Return: true if @fn is one of them.
@@ -88,6 +89,12 @@ static inline bool memdesc_frame_is_allocator(const char *fn, size_t len)
 	const size_t nl = sizeof(noprof) - 1;
 	size_t i, n;
 
+	/* A compiler's clone is its function: "f.isra.0", "f.constprop.0". */
+	for (i = 0; i < len; i++)
+		if (fn[i] == '.') {
+			len = i;
+			break;
+		}
 	if (len > nl && !strncmp(fn + len - nl, noprof, nl))
 		len -= nl;
 	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {

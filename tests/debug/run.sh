@@ -6,8 +6,9 @@
 # ours in their logs.  Both have PROVE_LOCKING, DEBUG_ATOMIC_SLEEP and
 # DEBUG_VM; one sanitizer each, since KASAN and KCSAN exclude each other:
 #
-#   kasan   KASAN and kmemleak: the whole suite, the topology boot and the
-#           guard-page boot (debug_pagealloc=on)
+#   kasan   KASAN and kmemleak: the whole suite, the topology boot, the
+#           guard-page boot (debug_pagealloc=on) and the allocation sites
+#           against page_owner (page_owner=on)
 #   kcsan   KCSAN: the whole suite and the topology boot.  No guard-page
 #           boot: guard pages are about which type a PFN has, which the
 #           KASAN tier checks; what KCSAN looks at, the hooks racing each
@@ -242,6 +243,14 @@ for tier in $tiers; do
 	MEMDESC_VM_APPEND="debug_pagealloc=on debug_guardpage_minorder=1" \
 	MEMDESC_VM_TESTS="memdesc_test memdesc_swap_test" \
 		vm "guard pages"
+
+	# Allocation sites against page_owner (kasan.config builds it in; it
+	# records only when booted so): the one independent record of every
+	# allocation's stack, and a boot of its own, since it costs every
+	# allocation of the boots above a stack save.
+	MEMDESC_VM_APPEND="page_owner=on" \
+	MEMDESC_VM_TESTS="memdesc_truth_test:-f,truth_owners" \
+		vm "page_owner"
 	banners "$console" 'KernelAddressSanitizer initialized:KASAN' \
 		'Lock dependency validator:lockdep (PROVE_LOCKING)'
 done

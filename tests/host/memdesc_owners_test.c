@@ -30,7 +30,8 @@ TEST(allocator_frames)
 		"alloc_pages_bulk_noprof", "alloc_pages_bulk_array_mempolicy",
 		"alloc_pages_bulk_array_mempolicy_noprof",
 		"__traceiter_mm_page_alloc", "arch_rethook_trampoline",
-		"__kretprobe_trampoline",
+		"__kretprobe_trampoline", "__alloc_pages_slowpath.constprop.0",
+		"get_page_from_freelist.isra.0",
 	};
 	size_t i;
 
@@ -55,6 +56,7 @@ TEST(site_frames)
 		"alloc_pages_exactly", "my_alloc_pages", "__alloc_pages2",
 		"alloc_pages_noprofx", "_noprof", "", "folio_alloc_buffers",
 		"__traceiter", "alloc_pages_bulk2",
+		"alloc_buddy_hugetlb_folio.isra.0", ".alloc_pages",
 	};
 	size_t i;
 

@@ -1116,6 +1116,8 @@ FIXTURE_SETUP(fidelity)
 	if (geteuid())
 		SKIP(return, "needs root");
 	md_ensure_loaded(_metadata);
+	/* Allocation sites, for the table's site column. */
+	ASSERT_EQ(0, md_write_str("control", "owners on"));
 	ASSERT_EQ(0, md_mixed_workload(&self->mix));
 	ksft_print_msg("mixed: THP %lu kB, KSM sharing %lu, hugetlb %lu, blocks cycled %u\n",
 		       self->mix.thp_kb, self->mix.ksm_sharing,
@@ -1125,6 +1127,7 @@ FIXTURE_SETUP(fidelity)
 FIXTURE_TEARDOWN(fidelity)
 {
 	md_mixed_release(&self->mix);
+	md_write_str("control", "owners off");
 }
 
 /* Print what the pfn file says about @pfn, for the log. */
@@ -1151,6 +1154,7 @@ struct md_transition {
 	char kernels[8];	/* "6.1", "6.12" or "both" */
 	char seen[8];		/* "always" or "may" */
 	char bound[64];		/* "LOW..HIGH" in the workload's terms */
+	char site[128];		/* functions, comma-separated, or "-" */
 };
 
 /*
@@ -1214,23 +1218,39 @@ static bool md_bound_parse(const char *bound, const struct md_bound_vars *v,
 #define MD_TRANSITIONS	"/etc/memdesc-transitions.md"
 #define MD_MAX_TRANSITIONS 64
 
-/* "| a | b | c | d | e | ..." into @t; false for rows that are not classes. */
+/* Drop every backquote of @s, in place: Markdown's, not the table's. */
+static void md_unquote(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++)
+		if (*s != '`')
+			*o++ = *s;
+	*o = '\0';
+}
+
+/*
+ * "| a | b | c | d | e | f | ..." into @t; false for rows that are not
+ * classes.  Each cell's first word.
+ */
 static bool md_parse_transition(char *line, struct md_transition *t)
 {
-	char *cell[5], *save, *tok;
+	char *cell[6], *save, *tok;
 	int n = 0;
 
 	if (strncmp(line, "| ", 2))
 		return false;
-	for (tok = strtok_r(line, "|", &save); tok && n < 5;
+	for (tok = strtok_r(line, "|", &save); tok && n < 6;
 	     tok = strtok_r(NULL, "|", &save)) {
 		while (*tok == ' ')
 			tok++;
 		tok[strcspn(tok, " ")] = '\0';
 		cell[n++] = tok;
 	}
-	if (n < 5 || !md_class_known(cell[0]) || !md_class_known(cell[1]))
+	if (n < 6 || !md_class_known(cell[0]) || !md_class_known(cell[1]))
 		return false;
+	md_unquote(cell[5]);
+	snprintf(t->site, sizeof(t->site), "%s", cell[5]);
 	snprintf(t->shadow, sizeof(t->shadow), "%s", cell[0]);
 	snprintf(t->live, sizeof(t->live), "%s", cell[1]);
 	snprintf(t->kernels, sizeof(t->kernels), "%s", cell[2]);
@@ -1274,6 +1294,73 @@ static bool md_transition_applies(const struct md_transition *t,
 				  const char *series)
 {
 	return !strcmp(t->kernels, "both") || !strcmp(t->kernels, series);
+}
+
+/* The length of a frame's function name: up to '+', or a clone's '.'. */
+static size_t md_fn_len(const char *frame)
+{
+	return strcspn(frame, "+.");
+}
+
+/* Whether the function of @frame is one of the comma-separated @names. */
+static bool md_site_named(const char *frame, const char *names)
+{
+	size_t n = md_fn_len(frame), k;
+
+	while (*names) {
+		k = strcspn(names, ",");
+		if (k == n && !strncmp(frame, names, n))
+			return true;
+		names += k + (names[k] == ',');
+	}
+	return false;
+}
+
+/*
+ * The allocation site the table names for an "always" cell must be where
+ * most of the cell's pages of known owner come from: the site records of
+ * the cell (compare's top sites, by handle) summed by the function of
+ * their first frame.  Pages allocated before owners went on (unknown)
+ * name no site.
+ */
+static void md_check_site(struct __test_metadata *_metadata,
+			  const struct md_file *cmp,
+			  const struct md_transition *t)
+{
+	unsigned long long pages[3 * MD_MAX_TRANSITIONS] = { 0 };
+	const char *fn[3 * MD_MAX_TRANSITIONS];
+	size_t i, j, n = 0, top = 0;
+
+	if (!strcmp(t->site, "-"))
+		return;
+	for (i = 0; i < cmp->nr; i++) {
+		const struct md_rec *r = &cmp->rec[i];
+
+		if (!md_rec_is(r, "site", t->shadow) || strcmp(r->f[1], t->live) ||
+		    !strncmp(r->f[3], "unknown", 7) ||
+		    !strncmp(r->f[3], "unsaved", 7))
+			continue;
+		for (j = 0; j < n; j++)
+			if (md_fn_len(fn[j]) == md_fn_len(r->f[4]) &&
+			    !strncmp(fn[j], r->f[4], md_fn_len(r->f[4])))
+				break;
+		if (j == n) {
+			if (n == ARRAY_SIZE(fn))
+				break;
+			fn[n++] = r->f[4];
+		}
+		pages[j] += r->v[2];
+		if (pages[j] > pages[top])
+			top = j;
+	}
+	ASSERT_LT(0U, n) {
+		TH_LOG("class %s -> %s: no site of known owner", t->shadow,
+		       t->live);
+	}
+	EXPECT_TRUE(md_site_named(fn[top], t->site)) {
+		TH_LOG("class %s -> %s: top site %s (%llu pages), the table says %s",
+		       t->shadow, t->live, fn[top], pages[top], t->site);
+	}
 }
 
 /*
@@ -1361,6 +1448,7 @@ TEST_F_TIMEOUT(fidelity, mixed_workload, MD_TIMEOUT(900))
 			TH_LOG("documented class %s -> %s did not appear on %s",
 			       t[j].shadow, t[j].live, series);
 		}
+		md_check_site(_metadata, &cmp, &t[j]);
 	}
 	for (i = 0; i < cmp.nr; i++) {
 		const struct md_rec *r = &cmp.rec[i];
@@ -1372,6 +1460,10 @@ TEST_F_TIMEOUT(fidelity, mixed_workload, MD_TIMEOUT(900))
 		if (!strcmp(r->key, "matrix") && strcmp(r->f[0], r->f[1]))
 			ksft_print_msg("persistent %s -> %s: %llu\n",
 				       r->f[0], r->f[1], r->v[2]);
+		if (!strcmp(r->key, "site"))
+			ksft_print_msg("site %s -> %s: %llu from %s %s\n",
+				       r->f[0], r->f[1], r->v[2], r->f[3],
+				       r->f[4]);
 		if (!strcmp(r->key, "field"))
 			ksft_print_msg("field %s agree %llu disagree %llu (%s) transient %llu\n",
 				       r->f[0], r->v[1], r->v[2], r->f[3],

@@ -33,6 +33,7 @@
 
 #include "kselftest_harness.h"
 #include "memdesc_vm.h"
+#include "memdesc_owners.h"
 #include "memdesc_truth.h"
 
 #define MDT_DEBUGFS	"/sys/kernel/debug/" MEMDESC_TRUTH_DIR
@@ -868,6 +869,7 @@ FIXTURE_SETUP(truth_owners)
 
 FIXTURE_TEARDOWN(truth_owners)
 {
+	umount(MDT_TMPFS);
 	mdt_ctl("free");
 	if (self->on)
 		mdt_control("owners off");
@@ -1010,6 +1012,176 @@ TEST_F(truth_owners, census)
 	EXPECT_LE(blocks, pages);
 	EXPECT_LE(head[3] + head[4], head[2]);
 	EXPECT_LT(0ULL, head[5]);
+}
+
+/* === page_owner, the independent oracle === */
+
+#define MDT_PAGE_OWNER		"/sys/kernel/debug/page_owner"
+#define MDT_ORACLE_PROBES	4000	/* offsets into page_owner */
+#define MDT_ORACLE_MIN		1000	/* PFNs compared, at least */
+#define MDT_ORACLE_HOLD		(96 * MD_MIB)	/* anon, held */
+#define MDT_ORACLE_FILES	2000	/* small tmpfs files: slab */
+
+/*
+ * The site of a stack, as both sides print frames ("%pS"): the first frame
+ * the page allocator does not own (memdesc_owners.h), without the space
+ * page_owner leaves before a module's name.  @frames are lines or fields
+ * separated by @sep.
+ */
+static void mdt_first_site(const char *frames, char sep, char *out,
+			   size_t size)
+{
+	const char *f = frames, *end;
+	size_t n;
+
+	out[0] = '\0';
+	while (*f) {
+		while (*f == ' ' || *f == sep)
+			f++;
+		end = strchr(f, sep);
+		n = end ? (size_t)(end - f) : strlen(f);
+		if (n && !memdesc_frame_is_allocator(f, strcspn(f, " +")) &&
+		    n < size) {
+			size_t i, o = 0;
+
+			for (i = 0; i < n; i++)
+				if (f[i] != ' ')
+					out[o++] = f[i];
+			out[o] = '\0';
+			return;
+		}
+		if (!end)
+			return;
+		f = end + 1;
+	}
+}
+
+/*
+ * One page_owner record at or after @pfn (the file offset is the PFN,
+ * less min_low_pfn, 0 on x86-64): its PFN and its stack lines.
+ */
+static bool mdt_page_owner_at(int fd, unsigned long long pfn,
+			      unsigned long long *got, char *stack,
+			      size_t size)
+{
+	static char buf[16384];
+	char *line, *save, *pfn_line;
+	ssize_t n;
+	size_t used = 0;
+
+	n = pread(fd, buf, sizeof(buf) - 1, pfn);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	pfn_line = strstr(buf, "\nPFN ");
+	if (!pfn_line)
+		return false;
+	*got = strtoull(pfn_line + 5, NULL, 0);	/* 0x on 6.12, decimal on 6.1 */
+	stack[0] = '\0';
+	for (line = strtok_r(pfn_line + 1, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] != ' ')
+			continue;
+		if (used + strlen(line) + 2 > size)
+			break;
+		used += snprintf(stack + used, size - used, "%s\n", line);
+	}
+	return true;
+}
+
+/* A page_owner file that exists because the boot asked for it. */
+static bool mdt_page_owner_wanted(void)
+{
+	char cmdline[4096];
+
+	return md_read_line("/proc/cmdline", cmdline, sizeof(cmdline)) &&
+	       strstr(cmdline, "page_owner=on");
+}
+
+/*
+ * Memdesc's allocation sites against page_owner's, the kernel's own record
+ * of every allocation's stack, on a kernel that has it (the debug tier's
+ * KASAN kernel, booted with page_owner=on).  With owners on and memory of
+ * several classes allocated and held, page_owner is read at
+ * MDT_ORACLE_PROBES offsets spread over the PFNs; each record is a block
+ * head, and where memdesc knows its owner (allocated after owners went on)
+ * both must name the same site.  At least MDT_ORACLE_MIN PFNs, 99% of them
+ * agreeing; every disagreement is listed.
+ */
+TEST_F_TIMEOUT(truth_owners, page_owner, MD_TIMEOUT(900))
+{
+	unsigned long long max_pfn, pfn, got, last = ~0ULL;
+	unsigned int compared = 0, agreed = 0, unknown = 0, classes = 0;
+	unsigned int by_class[MEMDESC_NR_CLASSES] = { 0 };
+	char *hold, ours[256], theirs[256], path[64];
+	static char stack[8192];
+	struct md_file sum;
+	struct mdt_pfn p;
+	unsigned int i, c;
+	int fd;
+
+	if (access(MDT_PAGE_OWNER, R_OK)) {
+		ASSERT_FALSE(mdt_page_owner_wanted()) {
+			TH_LOG("booted with page_owner=on, but no %s",
+			       MDT_PAGE_OWNER);
+		}
+		SKIP(return, "no page_owner: a kernel with CONFIG_PAGE_OWNER booted with page_owner=on (make check-debug)");
+	}
+	/* Memory of several classes, allocated now and held. */
+	hold = mdt_anon(_metadata, MDT_ORACLE_HOLD / MDT_PAGE);
+	ASSERT_NE(NULL, hold);
+	ASSERT_TRUE(mkdir(MDT_TMPFS, 0700) == 0 || errno == EEXIST);
+	ASSERT_EQ(0, mount("tmpfs", MDT_TMPFS, "tmpfs", 0, "huge=never"));
+	for (i = 0; i < MDT_ORACLE_FILES; i++) {
+		snprintf(path, sizeof(path), MDT_TMPFS "/f%u", i);
+		ASSERT_EQ(0, md_write_file(path, "memdesc owner oracle\n"));
+	}
+
+	md_read(_metadata, &sum, "summary", md_summary_syntax);
+	max_pfn = md_val(_metadata, &sum, "spanned", NULL, 0);
+	md_file_free(&sum);
+	fd = open(MDT_PAGE_OWNER, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < MDT_ORACLE_PROBES; i++) {
+		pfn = max_pfn / MDT_ORACLE_PROBES * i;
+		if (!mdt_page_owner_at(fd, pfn, &got, stack, sizeof(stack)) ||
+		    got == last)
+			continue;
+		last = got;
+		mdt_read_pfn(_metadata, got, &p);
+		if (strncmp(p.owner, "0x", 2)) {
+			unknown++;	/* allocated before owners went on */
+			continue;
+		}
+		mdt_first_site(p.owner + strcspn(p.owner, " "), ' ', ours,
+			       sizeof(ours));
+		mdt_first_site(stack, '\n', theirs, sizeof(theirs));
+		compared++;
+		for (c = 0; c < MEMDESC_NR_CLASSES; c++)
+			if (!strcmp(p.shadow.class, memdesc_class_name(c)))
+				by_class[c]++;
+		if (ours[0] && !strcmp(ours, theirs)) {
+			agreed++;
+			continue;
+		}
+		TH_LOG("pfn %llu (%s): memdesc %s, page_owner %s\nmemdesc: %s\npage_owner:\n%s",
+		       got, p.shadow.class, ours, theirs, p.stack, stack);
+	}
+	close(fd);
+	for (c = 0; c < MEMDESC_NR_CLASSES; c++) {
+		if (!by_class[c])
+			continue;
+		classes++;
+		ksft_print_msg("figure page_owner_class %s %u\n",
+			       memdesc_class_name(c), by_class[c]);
+	}
+	ksft_print_msg("figure page_owner_compared %u agreed %u unknown %u classes %u\n",
+		       compared, agreed, unknown, classes);
+	munmap(hold, MDT_ORACLE_HOLD);
+	umount(MDT_TMPFS);
+	EXPECT_LE(MDT_ORACLE_MIN, compared);
+	EXPECT_LE(3U, classes);
+	EXPECT_LE(compared * 99ULL, agreed * 100ULL);
 }
 
 /*
