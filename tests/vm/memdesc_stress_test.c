@@ -713,8 +713,12 @@ static long long ms_untracked(struct __test_metadata *_metadata)
  */
 TEST_F_TIMEOUT(stress, load_alloc_failure, MD_TIMEOUT(900))
 {
+	/*
+	 * With owners=1 too: the stack depot's table and every section's
+	 * owner slots are needed, so each of those fails the load.
+	 */
 	static const char * const extra[] = {
-		"", "skip_events=mm_page_pcpu_drain ",
+		"", "skip_events=mm_page_pcpu_drain ", "owners=1 ",
 	};
 	unsigned int n, x, sites, failed = 0, untracked_loads = 0;
 	long long untracked;
