@@ -6,6 +6,7 @@
  *   memdesc-stat summary|projection|stats|transitions|sections [--json|--raw]
  *                [FILE]
  *   memdesc-stat compare [--json|--raw]
+ *   memdesc-stat owners [--class CLASS] [--top N] [--json|--raw] [FILE]
  *   memdesc-stat diff [--json|--raw] A B
  *   memdesc-stat map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]
  *
@@ -22,6 +23,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "memdesc_stat.h"
 
@@ -33,6 +35,7 @@ static void print_usage(FILE *f)
 "usage: %1$s save FILE\n"
 "       %1$s summary|projection|stats|transitions|sections [--json|--raw] [FILE]\n"
 "       %1$s compare [--json|--raw]\n"
+"       %1$s owners [--class CLASS] [--top N] [--json|--raw] [FILE]\n"
 "       %1$s diff [--json|--raw] A B\n"
 "       %1$s map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]\n"
 "\n"
@@ -43,12 +46,17 @@ static void print_usage(FILE *f)
 "  transitions  changes of class seen (FILE: as saved)\n"
 "  sections     memory sections and where their shadow lives (FILE: as saved)\n"
 "  compare      the shadow against the live kernel (live only)\n"
-"  diff         PFNs whose class changed from snapshot A to B\n"
+"  owners       allocated pages by allocation site, per class, most first\n"
+"  diff         PFNs whose class changed from snapshot A to B, and the\n"
+"               allocation sites that grew or shrank most\n"
 "  map          a PNG of physical memory colored by class\n"
 "\n"
 "Without FILE the live module is read, from %2$s.\n"
 "  --json       one JSON object, for scripts\n"
 "  --raw        the module's own record format\n"
+"  --class CLASS             only this class (owners; as summary names them)\n"
+"  --top N                   sites per class (owners; default 10); pages of\n"
+"                            an unknown or unsaved site are always shown\n"
 "  -o, --output PNG          picture to write (map)\n"
 "  -w, --width N             blocks per row (map; default 1024)\n"
 "  -p, --pfns-per-pixel N    PFNs per block (map; default: fit 1024 rows)\n"
@@ -90,12 +98,16 @@ static unsigned long long parse_count(const char *opt, const char *s,
  * @files:	positional arguments
  * @nr_files:	how many
  * @map:	map options
+ * @owners:	owners options
+ * @shaped:	--class or --top was given
  */
 struct cmd_args {
 	enum report_style style;
 	char **files;
 	int nr_files;
 	struct map_opts map;
+	struct owners_opts owners;
+	bool shaped;
 };
 
 static const struct option long_opts[] = {
@@ -105,13 +117,31 @@ static const struct option long_opts[] = {
 	{ "width",		required_argument,	NULL, 'w' },
 	{ "pfns-per-pixel",	required_argument,	NULL, 'p' },
 	{ "zoom",		required_argument,	NULL, 'z' },
+	{ "class",		required_argument,	NULL, 'c' },
+	{ "top",		required_argument,	NULL, 't' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
 
+/* --class: a class as summary names it; anything else is a usage error. */
+static unsigned int parse_class(const char *s)
+{
+	unsigned int class = class_by_name(s), i;
+	char names[512] = "";
+
+	if (class < MEMDESC_NR_CLASSES)
+		return class;
+	for (i = 0; i < MEMDESC_NR_CLASSES; i++) {
+		strcat(names, i ? " " : "");
+		strcat(names, memdesc_class_name(i));
+	}
+	usage_error("--class: no class '%s'; the classes: %s", s, names);
+}
+
 /*
  * Options anywhere after the subcommand; @allowed lists the short letters
- * the subcommand takes.  @min and @max bound the positional arguments.
+ * the subcommand takes (long-only options have letters here too).  @min
+ * and @max bound the positional arguments.
  */
 static void parse_args(int argc, char **argv, const char *allowed, int min,
 		       int max, struct cmd_args *a)
@@ -122,6 +152,8 @@ static void parse_args(int argc, char **argv, const char *allowed, int min,
 	memset(a, 0, sizeof(*a));
 	a->map.width = 1024;
 	a->map.zoom = 1;
+	a->owners.class = MEMDESC_NR_CLASSES;
+	a->owners.top = 10;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jro:w:p:z:h", long_opts,
@@ -159,6 +191,14 @@ static void parse_args(int argc, char **argv, const char *allowed, int min,
 			break;
 		case 'z':
 			a->map.zoom = parse_count("--zoom", optarg, 64);
+			break;
+		case 'c':
+			a->owners.class = parse_class(optarg);
+			a->shaped = true;
+			break;
+		case 't':
+			a->owners.top = parse_count("--top", optarg, 1U << 20);
+			a->shaped = true;
 			break;
 		}
 	}
@@ -245,6 +285,86 @@ static int cmd_report(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The owners file, live or saved.  A module or snapshot older than
+ * allocation sites has none: an error, as a missing saved report is.
+ * "owners off" is not: it is what the module says while not tracking.
+ */
+static char *owners_text(const struct cmd_args *a, struct snapshot *s,
+			 char **source)
+{
+	char *path, *summary, *text;
+
+	if (a->nr_files) {
+		snap_load(s, a->files[0]);
+		if (!s->owners.data)
+			fatal("%s: no owners section in this snapshot (saved by an older tool, or from a module without allocation sites)",
+			      s->path);
+		*source = xmalloc(strlen(s->path) + 32);
+		sprintf(*source, "%s, owners section", s->path);
+		return xstrdup(s->owners.data);
+	}
+	path = debugfs_path("owners");
+	text = read_text(path, NULL, true);
+	if (!text) {
+		summary = debugfs_path("summary");
+		if (access(summary, F_OK))
+			read_text(path, NULL, false);	/* says why, exits */
+		fatal("%s: missing: this module is older than allocation sites",
+		      path);
+	}
+	*source = path;
+	return text;
+}
+
+static void owners_off_note(const struct cmd_args *a, FILE *out)
+{
+	if (a->nr_files)
+		fprintf(out, "\nAllocation sites were not tracked when %s was saved.\n",
+			a->files[0]);
+	else
+		fprintf(out, "\nAllocation sites are not tracked: 'owners on' in %s/control starts them (or load memdesc with owners=1).\n",
+			debugfs_dir());
+}
+
+/* owners: allocated pages by allocation site, per class */
+static int cmd_owners(int argc, char **argv)
+{
+	char *text, *source, *view = NULL;
+	struct snapshot s = { 0 };
+	struct cmd_args a;
+	size_t len = 0;
+	bool on;
+	FILE *f;
+
+	parse_args(argc, argv, "jrct", 0, 1, &a);
+	if (a.style == REPORT_RAW && a.shaped)
+		usage_error("owners: --raw prints the module's records as they are; --class and --top apply to tables and --json");
+	text = owners_text(&a, &s, &source);
+	if (a.style == REPORT_RAW) {
+		fputs(text, stdout);
+		goto out;
+	}
+	a.owners.stacks = a.style == REPORT_JSON;
+	f = open_memstream(&view, &len);
+	if (!f)
+		fatal("open_memstream: %s", strerror(errno));
+	on = owners_view(source, text, &a.owners, f);
+	if (fclose(f))
+		fatal("open_memstream: %s", strerror(errno));
+	report_print("owners", a.nr_files ? s.path : debugfs_dir(), view,
+		     a.style, stdout);
+	if (!on && a.style == REPORT_TABLE)
+		owners_off_note(&a, stdout);
+	free(view);
+out:
+	free(text);
+	free(source);
+	if (a.nr_files)
+		snap_free(&s);
+	return 0;
+}
+
 static int cmd_diff(int argc, char **argv)
 {
 	struct snapshot sa, sb;
@@ -260,6 +380,7 @@ static int cmd_diff(int argc, char **argv)
 	if (!f)
 		fatal("open_memstream: %s", strerror(errno));
 	census_diff(&sa, &sb, f);
+	owners_diff(&sa, &sb, f);
 	if (fclose(f))
 		fatal("open_memstream: %s", strerror(errno));
 	source = xmalloc(strlen(a.files[0]) + strlen(a.files[1]) + 8);
@@ -307,6 +428,7 @@ static const struct {
 	{ "transitions", cmd_report },
 	{ "sections",	 cmd_report },
 	{ "compare",	 cmd_report },
+	{ "owners",	 cmd_owners },
 	{ "diff",	 cmd_diff },
 	{ "map",	 cmd_map },
 };

@@ -7,6 +7,8 @@
  *   snapshot.c		the snapshot file: save from debugfs, load, check
  *   census.c		summary, projection and diff computed from words,
  *			printed in the module's own record format
+ *   owners.c		allocation sites: the owners census by class, and
+ *			its diff
  *   report.c		records to tables for people, or to JSON
  *   map.c		the PNG picture of physical memory
  *   font.c		a 6x8 bitmap font for the picture's labels
@@ -98,6 +100,7 @@ struct snap_text {
  * @stats:	the module's stats at save time
  * @transitions: the module's transitions at save time
  * @sections:	the module's sections file at save time
+ * @owners:	the module's owners file at save time
  * @system:	release, machine, page size, boot id
  */
 struct snapshot {
@@ -116,6 +119,7 @@ struct snapshot {
 	struct snap_text stats;
 	struct snap_text transitions;
 	struct snap_text sections;
+	struct snap_text owners;
 	struct snap_text system;
 };
 
@@ -143,6 +147,27 @@ static inline uint64_t snap_word(const struct snapshot *s, uint64_t i)
 void census_summary(const struct snapshot *s, FILE *out);
 void census_projection(const struct snapshot *s, FILE *out);
 void census_diff(const struct snapshot *a, const struct snapshot *b,
+		 FILE *out);
+
+/* === owners.c: allocation sites === */
+
+/**
+ * struct owners_opts - what the owners view shows
+ * @class:	only this class; MEMDESC_NR_CLASSES for every class
+ * @top:	sites per class with a depot handle (unknown and unsaved
+ *		pages are shown whatever it says)
+ * @stacks:	each shown handle's whole stack too (for JSON)
+ */
+struct owners_opts {
+	unsigned int class;
+	unsigned int top;
+	bool stacks;
+};
+
+unsigned int class_by_name(const char *name);
+bool owners_view(const char *source, const char *text,
+		 const struct owners_opts *opts, FILE *out);
+void owners_diff(const struct snapshot *a, const struct snapshot *b,
 		 FILE *out);
 
 /* === report.c: records to tables or JSON === */

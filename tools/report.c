@@ -8,8 +8,9 @@
  * word ("# field name agree ...", "# class pages").  A kind with such a
  * header is a table; a kind without one is a scalar ("spanned 524288").
  * Nothing here knows a report's fields beyond the few columns that get a
- * human-readable size next to them, so a field the module adds shows up
- * without a change here.
+ * human-readable size next to them and the frames of an allocation site,
+ * joined with an arrow, so a field the module adds shows up without a
+ * change here.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -306,33 +307,59 @@ static void groups_free(struct group *g, size_t nr)
 	free(g);
 }
 
-/* Fields @from.. of @r joined by spaces. */
-static char *join_fields(const struct record *r, unsigned int from)
+/* Fields @from.. of @r joined by @sep. */
+static char *join_fields(const struct record *r, unsigned int from,
+			 const char *sep)
 {
 	size_t len = 1;
 	unsigned int i;
 	char *s;
 
 	for (i = from; i < r->nf; i++)
-		len += strlen(r->f[i]) + 1;
+		len += strlen(r->f[i]) + strlen(sep);
 	s = xcalloc(1, len);
 	for (i = from; i < r->nf; i++) {
 		if (i > from)
-			strcat(s, " ");
+			strcat(s, sep);
 		strcat(s, r->f[i]);
 	}
 	return s;
 }
 
-/* Field @c of @r as the table shows it; a variadic rest joined by spaces. */
-static char *cell(const struct group *g, const struct record *r,
-		  unsigned int c)
+/*
+ * Variadic columns that tables join with more than a space: an allocation
+ * site's frames, each called from the next ("a \u2190 b" is "a <- b" in
+ * UTF-8).  JSON keeps them an array.
+ */
+static const struct join {
+	const char *report;
+	const char *kind;
+	const char *sep;
+} joins[] = {
+	{ "owners",	"owner",	" \u2190 " },
+	{ "diff",	"owner",	" \u2190 " },
+};
+
+static const char *join_sep(const char *report, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < MEMDESC_ARRAY_SIZE(joins); i++)
+		if (!strcmp(joins[i].report, report) &&
+		    !strcmp(joins[i].kind, kind))
+			return joins[i].sep;
+	return " ";
+}
+
+/* Field @c of @r as the table shows it; a variadic rest joined. */
+static char *cell(const char *name, const struct group *g,
+		  const struct record *r, unsigned int c)
 {
 	if (c >= r->nf)
 		return xstrdup("");
 	if (!g->variadic || c < g->ncols - 1)
 		return xstrdup(r->f[c]);
-	return join_fields(r, c);
+	return join_fields(r, c, join_sep(name, g->kind));
 }
 
 /* === JSON === */
@@ -492,6 +519,13 @@ static const struct decoration {
 	{ "diff",	"changed",	NULL,		UNIT_PFNS, NULL },
 	{ "diff",	"rewritten",	NULL,		UNIT_PFNS, NULL },
 	{ "diff",	"change",	"pfns",		UNIT_PFNS, NULL },
+	{ "diff",	"owner",	"delta",	UNIT_PFNS, NULL },
+	{ "owners",	"pages",	NULL,		UNIT_PFNS, NULL },
+	{ "owners",	"unknown",	NULL,		UNIT_PFNS, NULL },
+	{ "owners",	"unsaved",	NULL,		UNIT_PFNS, NULL },
+	{ "owners",	"slot_bytes",	NULL,		UNIT_BYTES, NULL },
+	{ "owners",	"class",	"pages",	UNIT_PFNS, "pages" },
+	{ "owners",	"owner",	"pages",	UNIT_PFNS, NULL },
 	{ "map",	"color",	"pfns",		UNIT_PFNS, "" },
 };
 
@@ -587,7 +621,7 @@ static char **grid_at(struct grid *t, size_t row, unsigned int col)
 
 static void grid_print(FILE *out, struct grid *t)
 {
-	unsigned int c, *width = xcalloc(t->cols, sizeof(*width));
+	unsigned int c, end, *width = xcalloc(t->cols, sizeof(*width));
 	bool *right = xcalloc(t->cols, sizeof(*right));
 	size_t r;
 
@@ -603,9 +637,12 @@ static void grid_print(FILE *out, struct grid *t)
 		}
 	}
 	for (r = 0; r <= t->rows; r++) {
-		for (c = 0; c < t->cols; c++) {
+		/* Empty cells at the end of a row print nothing, not spaces. */
+		for (end = t->cols; end > 1 && !**grid_at(t, r, end - 1); end--)
+			;
+		for (c = 0; c < end; c++) {
 			const char *s = *grid_at(t, r, c);
-			bool last = c == t->cols - 1;
+			bool last = c == end - 1;
 
 			if (c)
 				fputs("  ", out);
@@ -685,7 +722,7 @@ static void print_table(FILE *out, const char *name, const struct group *all,
 		*grid_at(&t, 0, col) = xstrdup(c == 0 && g->renamed ? g->kind :
 					       g->cols[c]);
 		for (r = 0; r < t.rows; r++)
-			*grid_at(&t, r + 1, col) = cell(g, g->rows[r], c);
+			*grid_at(&t, r + 1, col) = cell(name, g, g->rows[r], c);
 		col++;
 		if (c >= 64 || !dec[c])
 			continue;
@@ -722,7 +759,7 @@ static void print_scalars(FILE *out, const char *name, const struct group *g,
 
 	for (i = 0; i < nr; i++) {
 		for (j = 0; j < g[i].nr; j++) {
-			val = join_fields(g[i].rows[j], 0);
+			val = join_fields(g[i].rows[j], 0, " ");
 			if (strlen(g[i].kind) > kw)
 				kw = strlen(g[i].kind);
 			if (strlen(val) > vw)
@@ -733,7 +770,7 @@ static void print_scalars(FILE *out, const char *name, const struct group *g,
 	for (i = 0; i < nr; i++) {
 		d = find_decoration(name, g[i].kind, NULL);
 		for (j = 0; j < g[i].nr; j++) {
-			val = join_fields(g[i].rows[j], 0);
+			val = join_fields(g[i].rows[j], 0, " ");
 			h = d ? human(val, d->unit) : NULL;
 			fprintf(out, "%-*s  %*s", (int)kw, g[i].kind,
 				numeric_cell(val) ? (int)vw : 0, val);

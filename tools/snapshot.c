@@ -13,10 +13,11 @@
  *
  * Sections: "shadow" (the raw debugfs shadow file), "layout" (its layout
  * file), "zones" (zone names and spans from /proc/zoneinfo), and the
- * module's "sections", "summary", "projection", "stats" and "transitions" as
- * they read at save time, and "system" (kernel release, boot id).  A reader
- * ignores sections it does not know; anything that does not add up is
- * refused, never trusted.
+ * module's "sections", "summary", "projection", "stats", "transitions" and
+ * "owners" as they read at save time, and "system" (kernel release, boot
+ * id).  A reader ignores sections it does not know, so a section added
+ * later (owners came last) needs no new version; anything that does not
+ * add up is refused, never trusted.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -340,11 +341,12 @@ const char *snap_system(const struct snapshot *s, const char *key, char *buf,
 /* === save === */
 
 /*
- * The module's reports, saved as they read: stats and transitions cannot be
- * recomputed from the words.
+ * The module's reports, saved as they read: stats, transitions and owners
+ * cannot be recomputed from the words.  owners says "owners off" while
+ * allocation sites are not tracked, and that is saved too.
  */
 static const char * const save_reports[] = {
-	"summary", "projection", "stats", "transitions",
+	"summary", "projection", "stats", "transitions", "owners",
 };
 
 /* shadow, layout, sections, the reports, zones, system */
@@ -830,6 +832,9 @@ void snap_load(struct snapshot *s, const char *path)
 		} else if (!strcmp((const char *)e, "sections")) {
 			load_text(s, &s->sections, "sections", sec[i].off,
 				  sec[i].size);
+		} else if (!strcmp((const char *)e, "owners")) {
+			load_text(s, &s->owners, "owners", sec[i].off,
+				  sec[i].size);
 		} else if (!strcmp((const char *)e, "system")) {
 			load_text(s, &s->system, "system", sec[i].off,
 				  sec[i].size);
@@ -868,6 +873,7 @@ void snap_free(struct snapshot *s)
 	free(s->stats.data);
 	free(s->transitions.data);
 	free(s->sections.data);
+	free(s->owners.data);
 	free(s->system.data);
 	memset(s, 0, sizeof(*s));
 }

@@ -10,7 +10,8 @@
  *                       layout, shadow, sections, and summary and projection
  *                       computed here from the same words (the expected
  *                       output of memdesc-stat for a snapshot of them), plus
- *                       stats, transitions and compare with fixed contents
+ *                       stats, transitions and compare with fixed contents,
+ *                       and owners from a table of allocation sites
  *   DIR/zoneinfo        the matching /proc/zoneinfo
  *   DIR/boot_id         the boot id of the variant's boot
  *   DIR/direct.snap     a snapshot of the same, written here from
@@ -36,13 +37,16 @@
  *
  *   a      the module as it is: listed sections 0-7, 10 and 11, so three
  *          ranges, two of them node 1's with a gap between
- *   b      a with known word changes (see b_word()), same boot and layout
- *   c      a after memory hotplug, same boot: 9 added, 10 removed
+ *   b      a with known word changes (see b_word()), same boot and layout,
+ *          and known changes of allocation sites (see sites[])
+ *   c      a after memory hotplug, same boot: 9 added, 10 removed; saved
+ *          with owners off
  *   other  a on another boot: another boot_id
  *   old    what the module wrote before it listed sections: one range per
  *          node spanning its holes as hole words (8 and 9), section 11 as
  *          free pages, 19 classes in its summary, stats and compare without
- *          the new lines, no sections file, and no boot_id in the snapshot.
+ *          the new lines, no sections or owners file, and no boot_id in
+ *          the snapshot.
  *          Also DIR/elsewhere.snap: the same at PFNs no other variant has.
  */
 #define _GNU_SOURCE
@@ -58,6 +62,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "memdesc_owners.h"
 #include "memdesc_types.h"
 
 #define SECTION_PFNS	8192ULL
@@ -70,6 +75,9 @@
 #define TIME_A		1700000000ULL
 #define BOOT_A		"4f9c1c2e-7d3a-4b7e-9a51-2c0de5a1b001"
 #define BOOT_OTHER	"4f9c1c2e-7d3a-4b7e-9a51-2c0de5a1b002"
+/* Frames of a made-up stack, at most; a site shows up to SITE_FRAMES. */
+#define MAX_FRAMES	10
+#define SITE_FRAMES	MEMDESC_OWNER_SITE_FRAMES
 /* The classes before MEMDESC_CLASS_UNTRACKED came: what old modules print. */
 #define OLD_NR_CLASSES	MEMDESC_CLASS_UNTRACKED
 
@@ -633,6 +641,313 @@ static void put_compare(FILE *f)
 		"free", "free");
 }
 
+/* === owners: allocation sites === */
+
+/*
+ * The allocation sites of a and b (and other, which is a): what the owners
+ * file of each lists, per (handle, class), no more pages of a class than
+ * the words hold.  Pages 0: the variant has no such record.  b: the truth
+ * module's site grew (+512), one site is new (+64), one gone (-100), a
+ * slab site shrank (-512), pgtable +33, anon's fault site +128, and
+ * unknown pages went (blocks freed: driver -500, anon -64).  One handle
+ * has pages of two classes, and one stack record for both.  c was saved
+ * with owners off; old modules had no owners file.
+ */
+static const struct site {
+	const char *handle;
+	unsigned int class;
+	unsigned long long pages_a, blocks_a, pages_b, blocks_b;
+	const char *stack[MAX_FRAMES];	/* none for unknown, unsaved */
+} sites[] = {
+	{ "unknown", MEMDESC_CLASS_ANON, 10000, 10000, 9936, 9936 },
+	{ "unknown", MEMDESC_CLASS_FILE, 4000, 4000, 4000, 4000 },
+	{ "0x00a40002", MEMDESC_CLASS_ANON, 4096, 4096, 4224, 4224, {
+		"__alloc_pages_noprof+0x1f4/0x350",
+		"alloc_pages_mpol_noprof+0x8e/0x1b0",
+		"vma_alloc_folio_noprof+0x64/0xd0",
+		"do_anonymous_page+0x1a4/0x7e0",
+		"__handle_mm_fault+0x6c1/0xe30",
+		"handle_mm_fault+0xd3/0x2c0",
+		"do_user_addr_fault+0x1b0/0x6a0",
+		"exc_page_fault+0x70/0x170",
+		"asm_exc_page_fault+0x26/0x30" } },
+	{ "0x00b10003", MEMDESC_CLASS_FILE, 2048, 256, 2048, 256, {
+		"__alloc_pages_noprof+0x1f4/0x350",
+		"alloc_pages_mpol_noprof+0x8e/0x1b0",
+		"folio_alloc_noprof+0x1e/0x60",
+		"filemap_alloc_folio_noprof+0x2f/0x110",
+		"page_cache_ra_order+0x15a/0x3b0",
+		"filemap_fault+0x5b1/0xb40",
+		"__do_fault+0x33/0x130",
+		"do_fault+0x2c6/0x4f0" } },
+	{ "0x00b10003", MEMDESC_CLASS_ANON, 40, 5, 40, 5, {
+		"__alloc_pages_noprof+0x1f4/0x350",
+		"alloc_pages_mpol_noprof+0x8e/0x1b0",
+		"folio_alloc_noprof+0x1e/0x60",
+		"filemap_alloc_folio_noprof+0x2f/0x110",
+		"page_cache_ra_order+0x15a/0x3b0",
+		"filemap_fault+0x5b1/0xb40",
+		"__do_fault+0x33/0x130",
+		"do_fault+0x2c6/0x4f0" } },
+	{ "0x00f10007", MEMDESC_CLASS_VMALLOC_UNMAP, 2048, 2048, 2048, 2048, {
+		"alloc_pages_bulk_noprof+0x3b5/0x7c0",
+		"__vmalloc_area_node+0x1b4/0x370",
+		"__vmalloc_node_range_noprof+0x1e1/0x7e0",
+		"__vmalloc_node_noprof+0x4e/0x70",
+		"bpf_prog_alloc_no_stats+0x38/0x1e0",
+		"bpf_prog_alloc+0x1a/0xb0" } },
+	{ "unknown", MEMDESC_CLASS_DRIVER, 900, 225, 400, 100 },
+	{ "0x000c0001", MEMDESC_CLASS_DRIVER, 1042, 6, 1554, 7, {
+		"__alloc_pages_noprof+0x1f4/0x350",
+		"alloc_pages_mpol_noprof+0x8e/0x1b0",
+		"memdesc_truth_alloc_pages+0x4c/0x110[memdesc_truth]",
+		"memdesc_truth_ctl_write+0x31d/0x6c0[memdesc_truth]",
+		"full_proxy_write+0x54/0x80",
+		"vfs_write+0xf5/0x450",
+		"ksys_write+0x6f/0xf0",
+		"do_syscall_64+0x82/0x190",
+		"entry_SYSCALL_64_after_hwframe+0x76/0x7e" } },
+	{ "0x00c20008", MEMDESC_CLASS_DRIVER, 100, 100, 0, 0, {
+		"__alloc_pages_noprof+0x1f4/0x350",
+		"dma_direct_alloc+0x91/0x2a0",
+		"dma_alloc_attrs+0x48/0xe0",
+		"vring_alloc_queue+0x4c/0x80",
+		"vring_alloc_queue_split+0x8d/0x1b0" } },
+	{ "0x00c30009", MEMDESC_CLASS_DRIVER, 0, 0, 64, 64, {
+		"__alloc_pages_noprof+0x1f4/0x350",
+		"__get_free_pages_noprof+0xd/0x40",
+		"kvm_mmu_memory_cache_alloc+0x2e/0x60",
+		"mmu_alloc_root+0x53/0x110" } },
+	{ "0x00d20004", MEMDESC_CLASS_SLAB, 4096, 512, 4096, 512, {
+		"__alloc_pages_noprof+0x1f4/0x350",
+		"alloc_pages_mpol_noprof+0x8e/0x1b0",
+		"allocate_slab+0x2a5/0x390",
+		"___slab_alloc+0x6d1/0xd60",
+		"__slab_alloc.constprop.0+0x3e/0x70",
+		"__kmalloc_cache_noprof+0x2b4/0x330",
+		"kernfs_fop_open+0x9e/0x3a0" } },
+	{ "0x00d20005", MEMDESC_CLASS_SLAB, 1024, 128, 512, 64, {
+		"__alloc_pages_noprof+0x1f4/0x350",
+		"alloc_pages_mpol_noprof+0x8e/0x1b0",
+		"allocate_slab+0x2a5/0x390",
+		"___slab_alloc+0x6d1/0xd60",
+		"kmem_cache_alloc_noprof+0x27c/0x2e0",
+		"alloc_buffer_head+0x1e/0x80" } },
+	{ "unsaved", MEMDESC_CLASS_SLAB, 8, 1, 8, 1 },
+	{ "0x00e10006", MEMDESC_CLASS_PGTABLE, 97, 97, 130, 130, {
+		"__alloc_pages_noprof+0x1f4/0x350",
+		"alloc_pages_mpol_noprof+0x8e/0x1b0",
+		"pte_alloc_one+0x12/0x40",
+		"__pte_alloc+0x1a/0x110",
+		"do_anonymous_page+0x5d/0x7e0",
+		"__handle_mm_fault+0x6c1/0xe30",
+		"handle_mm_fault+0xd3/0x2c0" } },
+};
+
+#define NR_SITES	MEMDESC_ARRAY_SIZE(sites)
+
+static unsigned long long site_pages(const struct site *s, enum variant v)
+{
+	return v == V_B ? s->pages_b : s->pages_a;
+}
+
+static unsigned long long site_blocks(const struct site *s, enum variant v)
+{
+	return v == V_B ? s->blocks_b : s->blocks_a;
+}
+
+static bool saved(const char *handle)
+{
+	return strcmp(handle, "unknown") && strcmp(handle, "unsaved");
+}
+
+/* Whether sites[i] is the first of the variant's records with its handle. */
+static bool first_of_handle(unsigned int i, enum variant v)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (site_pages(&sites[j], v) &&
+		    !strcmp(sites[j].handle, sites[i].handle))
+			return false;
+	return true;
+}
+
+static unsigned int nr_frames(const struct site *s)
+{
+	unsigned int n = 0;
+
+	while (n < MAX_FRAMES && s->stack[n])
+		n++;
+	return n;
+}
+
+/* A frame's function, up to its "+offset", is the page allocator's own. */
+static bool is_allocator(const char *frame)
+{
+	return memdesc_frame_is_allocator(frame, strcspn(frame, "+"));
+}
+
+/*
+ * " frame..." of a stack: all of them, or with @site the site, as the
+ * module prints it: up to SITE_FRAMES from the first frame outside the
+ * page allocator (memdesc_owners.h says which are its own).
+ */
+static void put_frames(FILE *f, const struct site *s, bool site)
+{
+	unsigned int i = 0, n = nr_frames(s), max = n;
+
+	if (site) {
+		while (i < n && is_allocator(s->stack[i]))
+			i++;
+		max = i + SITE_FRAMES < n ? i + SITE_FRAMES : n;
+	}
+	for (; i < max; i++)
+		fprintf(f, " %s", s->stack[i]);
+}
+
+static unsigned int stack_order[NR_SITES];
+
+/* Whether sites[i]'s stack is among the first @n printed. */
+static bool done_stack(unsigned int i, unsigned int n)
+{
+	unsigned int j;
+
+	for (j = 0; j < n; j++)
+		if (stack_order[j] == i)
+			return true;
+	return false;
+}
+
+/* The owners file, as memdesc_report_owners_head() and the rest print it. */
+static void put_owners(FILE *f)
+{
+	unsigned long long pages = 0, unknown = 0, unsaved = 0, p, max;
+	unsigned int i, nr = 0, stacks = 0, order[NR_SITES], j, best;
+	bool done[NR_SITES] = { false };
+	const struct site *s;
+
+	fprintf(f, "# owners on|off seconds sites stacks pages unknown unsaved slot_bytes\n");
+	if (variant == V_C) {
+		fprintf(f, "owners off\n");
+		return;
+	}
+	for (i = 0; i < NR_SITES; i++) {
+		p = site_pages(&sites[i], variant);
+		if (!p)
+			continue;
+		nr++;
+		pages += p;
+		unknown += strcmp(sites[i].handle, "unknown") ? 0 : p;
+		unsaved += strcmp(sites[i].handle, "unsaved") ? 0 : p;
+		stacks += saved(sites[i].handle) && first_of_handle(i, variant);
+	}
+	fprintf(f, "owners on %u %u %u %llu %llu %llu %llu\n",
+		variant == V_B ? 63 : 3, nr, stacks, pages, unknown, unsaved,
+		2097152ULL);
+	fprintf(f, "# owner handle class pages blocks site-frames\n");
+	/* Most pages first, ties by class then handle, as the module sorts. */
+	for (j = 0; j < nr; j++) {
+		best = NR_SITES;
+		max = 0;
+		for (i = 0; i < NR_SITES; i++) {
+			p = site_pages(&sites[i], variant);
+			if (done[i] || !p || p < max)
+				continue;
+			if (p == max && (sites[i].class > sites[best].class ||
+					 (sites[i].class == sites[best].class &&
+					  strcmp(sites[i].handle,
+						 sites[best].handle) > 0)))
+				continue;
+			max = p;
+			best = i;
+		}
+		done[best] = true;
+		order[j] = best;
+	}
+	for (j = 0; j < nr; j++) {
+		s = &sites[order[j]];
+		fprintf(f, "owner %s %s %llu %llu", s->handle,
+			memdesc_class_name(s->class), site_pages(s, variant),
+			site_blocks(s, variant));
+		put_frames(f, s, true);
+		fputc('\n', f);
+	}
+	fprintf(f, "# stack handle frames frame...\n");
+	/* One per handle, in handle order (8 hex digits: as strings). */
+	for (j = 0; j < stacks; j++) {
+		best = NR_SITES;
+		for (i = 0; i < NR_SITES; i++) {
+			s = &sites[i];
+			if (!site_pages(s, variant) || !saved(s->handle) ||
+			    !first_of_handle(i, variant) || done_stack(i, j))
+				continue;
+			if (best == NR_SITES ||
+			    strcmp(s->handle, sites[best].handle) < 0)
+				best = i;
+		}
+		stack_order[j] = best;
+		fprintf(f, "stack %s %u", sites[best].handle,
+			nr_frames(&sites[best]));
+		put_frames(f, &sites[best], false);
+		fputc('\n', f);
+	}
+}
+
+/* The expected owner records of "diff a this", from the table above. */
+static long long site_delta(const struct site *s)
+{
+	return (long long)site_pages(s, variant) - (long long)s->pages_a;
+}
+
+/* Whether sites[x] goes before sites[y] in a class of the diff. */
+static bool changed_more(unsigned int x, unsigned int y)
+{
+	long long dx = site_delta(&sites[x]), dy = site_delta(&sites[y]);
+
+	if (llabs(dx) != llabs(dy))
+		return llabs(dx) > llabs(dy);
+	if (dx != dy)
+		return dx > dy;
+	return strcmp(sites[x].handle, sites[y].handle) < 0;
+}
+
+static void put_owners_diff(FILE *f)
+{
+	const char *after = variant == V_C ? "off" : old_style() ? "none" : "on";
+	unsigned int c, i, j, n, shown, idx[NR_SITES], t;
+	const struct site *s;
+
+	fprintf(f, "owners_before on\nowners_after %s\n", after);
+	if (strcmp(after, "on"))
+		return;
+	fprintf(f, "# owner class before after delta handle site...\n");
+	for (c = 0; c < MEMDESC_NR_CLASSES; c++) {
+		n = 0;
+		for (i = 0; i < NR_SITES; i++)
+			if (sites[i].class == c && site_delta(&sites[i]))
+				idx[n++] = i;
+		for (i = 1; i < n; i++)	/* insertion sort */
+			for (j = i; j > 0 && changed_more(idx[j], idx[j - 1]);
+			     j--) {
+				t = idx[j];
+				idx[j] = idx[j - 1];
+				idx[j - 1] = t;
+			}
+		for (i = 0, shown = 0; i < n; i++) {
+			s = &sites[idx[i]];
+			if (saved(s->handle) && shown++ >= 10)
+				continue;
+			fprintf(f, "owner %s %llu %llu %lld %s",
+				memdesc_class_name(c), s->pages_a,
+				site_pages(s, variant), site_delta(s),
+				s->handle);
+			put_frames(f, s, true);
+			fputc('\n', f);
+		}
+	}
+}
+
 /* === the expected diff from a === */
 
 /**
@@ -746,6 +1061,7 @@ static void put_diff(FILE *f)
 	fputs(runs, f);
 	free(runs);
 	free(e);
+	put_owners_diff(f);
 }
 
 /* === the snapshot, per docs/SNAPSHOT.md === */
@@ -839,6 +1155,7 @@ static void put_snapshots(const unsigned char *le)
 	char *layout = text_of(put_layout), *summary = text_of(put_summary);
 	char *projection = text_of(put_projection), *stats = text_of(put_stats);
 	char *sections = text_of(put_sections), *zones, *system;
+	char *owners = text_of(put_owners);
 	struct section sec[] = {
 		{ "zones", NULL, 0 },
 		{ "future_thing", "ignore me\n", 10 },
@@ -848,6 +1165,7 @@ static void put_snapshots(const unsigned char *le)
 		{ "system", NULL, 0 },
 		{ "layout", layout, strlen(layout) },
 		{ "shadow", le, nr_words * 8 },
+		{ "owners", owners, strlen(owners) },
 		{ "sections", sections, strlen(sections) },
 	};
 	unsigned int nr = MEMDESC_ARRAY_SIZE(sec);
@@ -864,8 +1182,9 @@ static void put_snapshots(const unsigned char *le)
 	sec[0].len = strlen(zones);
 	sec[5].data = system;
 	sec[5].len = strlen(system);
+	/* Old tools saved neither owners nor sections: the last two. */
 	if (old_style())
-		nr--;
+		nr -= 2;
 	put_snapshot("direct.snap", sec, nr, save_time(variant));
 	if (old_style()) {
 		free(layout);
@@ -879,6 +1198,7 @@ static void put_snapshots(const unsigned char *le)
 	free(projection);
 	free(stats);
 	free(sections);
+	free(owners);
 	free(zones);
 	free(system);
 }
@@ -931,8 +1251,10 @@ int main(int argc, char **argv)
 	write_text("debugfs/stats", put_stats);
 	write_text("debugfs/transitions", put_transitions);
 	write_text("debugfs/compare", put_compare);
-	if (!old_style())
+	if (!old_style()) {
 		write_text("debugfs/sections", put_sections);
+		write_text("debugfs/owners", put_owners);
+	}
 	write_text("zoneinfo", put_zoneinfo);
 	write_text("boot_id", put_boot_id);
 	if (variant == V_B || variant == V_C || variant == V_OLD)

@@ -111,7 +111,7 @@ comment "$log"
 live b save "$b" > "$log" 2>&1
 result $? "save: a second snapshot"
 
-for r in summary projection stats transitions sections compare; do
+for r in summary projection stats transitions sections compare owners; do
 	live a "$r" --raw > "$out" 2>&1
 	same "$r --raw (live): the module's file as it is" \
 		"$work/a/debugfs/$r"
@@ -258,6 +258,181 @@ live other save "$work/other.snap" > "$log" 2>&1
 fails "diff of two boots, as saved: refused" 1 "different boots" \
 	"$stat" diff "$a" "$work/other.snap"
 
+# === owners: allocation sites ===
+
+# mksnap's sites[]: a's census, b's changes, c saved with owners off, old
+# with no owners file at all.
+oa=$work/a/debugfs/owners
+
+# The table: classes by their pages, each class's sites by theirs, the
+# site's frames joined caller by caller, unknown and unsaved as rows.
+live a owners > "$out" 2>"$log"
+rc=$?
+classes=$(awk '/^class +pages/ { t = 1; next } t && !NF { exit }
+	t { printf "%s ", $1 }' "$out")
+[ "$rc" = 0 ] && [ "$classes" = "anon file slab vmalloc_unmap driver pgtable " ]
+result $? "owners: classes ordered by their pages ($classes)"
+comment "$log"
+grep -qE "^driver +1042 +4\.1 MiB +51\.03 +6 +0x000c0001 +memdesc_truth_alloc_pages\+0x4c/0x110\[memdesc_truth\] ← memdesc_truth_ctl_write\+0x31d/0x6c0\[memdesc_truth\] ← full_proxy_write\+0x54/0x80 ← vfs_write\+0xf5/0x450$" "$out"
+result $? "owners: a site with pages, share of its class, blocks, handle, frames joined by ←"
+sites=$(awk '/^class +pages +size +share/ { t = 1; next }
+	t && $1 == "driver" { printf "%s:%s ", $2, $(NF > 6 ? 7 : 6) }' "$out")
+[ "$sites" = "1042:0x000c0001 900:unknown 100:0x00c20008 " ]
+result $? "owners: a class's sites by pages, unknown among them ($sites)"
+grep -qE "^anon +10000 +39\.1 MiB +70\.74 +10000 +unknown$" "$out" &&
+grep -qE "^slab +8 +32\.0 KiB +0\.16 +1 +unsaved$" "$out" &&
+grep -qE "^unknown +14900 +\(58\.2 MiB\)$" "$out" &&
+grep -qE "^unsaved +8 +\(32\.0 KiB\)$" "$out"
+result $? "owners: unknown and unsaved pages shown as such, in rows and totals"
+
+# The same records in another order read the same: the tool sorts.
+rm -rf "$work/shuffled"
+cp -r "$work/a" "$work/shuffled"
+{ grep -v '^owner ' "$oa" | sed -n '1,3p'; grep '^owner ' "$oa" | tac
+  grep -v '^owner ' "$oa" | sed '1,3d'; } > "$work/shuffled/debugfs/owners"
+live shuffled owners > "$work/owners-shuffled" 2>&1
+live a owners > "$out" 2>&1
+! cmp -s "$oa" "$work/shuffled/debugfs/owners" &&
+diff -u "$out" "$work/owners-shuffled" > "$log" 2>&1
+result $? "owners: the records in reverse order make the same table"
+comment "$log" 40
+
+cat > "$work/owners-driver" <<'END'
+owners      on
+seconds           3
+sites            13
+stacks            8
+pages         29499  (115.2 MiB)
+unknown       14900  (58.2 MiB)
+unsaved           8  (32.0 KiB)
+slot_bytes  2097152  (2.0 MiB)
+
+class   pages     size     %  sites  unknown  unsaved
+driver   2042  8.0 MiB  6.92      3      900        0
+
+owner:
+class   pages       size  share  blocks  handle      site
+driver   1042    4.1 MiB  51.03       6  0x000c0001  memdesc_truth_alloc_pages+0x4c/0x110[memdesc_truth] ← memdesc_truth_ctl_write+0x31d/0x6c0[memdesc_truth] ← full_proxy_write+0x54/0x80 ← vfs_write+0xf5/0x450
+driver    900    3.5 MiB  44.07     225  unknown
+driver    100  400.0 KiB   4.90     100  0x00c20008  dma_direct_alloc+0x91/0x2a0 ← dma_alloc_attrs+0x48/0xe0 ← vring_alloc_queue+0x4c/0x80 ← vring_alloc_queue_split+0x8d/0x1b0
+END
+live a owners --class driver > "$out" 2>&1
+same "owners --class driver: the totals, that class and its sites only" \
+	"$work/owners-driver"
+
+live a owners --class slab --top 1 > "$out" 2>&1 &&
+grep -qE "^slab +4096 .* 0x00d20004 " "$out" &&
+grep -qE "^slab +8 .* unsaved$" "$out" &&
+! grep -q "0x00d20005" "$out" &&
+[ "$(grep -cE '^slab +[0-9]+ ' "$out")" = 3 ]
+result $? "owners --top 1: the biggest site, and the unsaved pages anyway"
+live a owners --class ksm > "$out" 2>&1 &&
+grep -qE "^ksm +0 +0 B +0\.00 +0 +0 +0$" "$out" && ! grep -q "^owner:" "$out"
+result $? "owners --class of a class with no pages: a row of zeros"
+fails "owners --class with no such class: usage error, naming the classes" 2 \
+	"no class 'slabs'.*driver reserved" live a owners --class slabs
+fails "owners --top 0: usage error" 2 "want a number" live a owners --top 0
+fails "owners --raw with --class: usage error" 2 "raw prints the module" \
+	live a owners --raw --class slab
+fails "owners --class on another subcommand: usage error" 2 "does not apply" \
+	"$stat" summary --class slab "$a"
+
+# JSON: the header totals, every site with its frames, and the whole
+# stack of each handle shown, as the raw records have them.
+live a owners --json > "$out" 2>"$log"
+jq -e '.report == "owners" and .owners == "on"' "$out" > /dev/null 2>>"$log"
+result $? "owners --json: valid JSON, report \"owners\", owners on"
+comment "$log" 10
+got=$(jq -r '[.seconds, .sites, .stacks, .pages, .unknown, .unsaved,
+	.slot_bytes] | map(tostring) | join(" ")' "$out")
+[ "$got" = "$(awk '$1 == "owners" { $1 = $2 = ""; print substr($0, 3) }' "$oa")" ]
+result $? "owners --json: the header totals as the raw record ($got)"
+got=$(jq -r '[.owner[] | "\(.handle) \(.class) \(.pages) \(.blocks) \(.site | join(" "))"
+	| sub(" $"; "")] | sort | join("\n")' "$out")
+want=$(awk '$1 == "owner" { $1 = ""; print substr($0, 2) }' "$oa" | sort)
+[ "$got" = "$want" ] && [ -n "$got" ]
+result $? "owners --json: every site, unknown and unsaved too, with its frames"
+got=$(jq -r '.stack[] | "\(.handle) \(.frames | length) \(.frames | join(" "))"' "$out")
+want=$(awk '$1 == "stack" { $1 = ""; print substr($0, 2) }' "$oa")
+[ "$got" = "$want" ] && [ "$(jq '.stack | length' "$out")" = 8 ]
+result $? "owners --json: one whole stack per handle, the handle in two classes once"
+jq -e '[.class[].pages] as $p | ($p | add) == .pages and $p == ($p | sort | reverse)
+	and ([.owner[] | select(.class == "driver") | .pages] as $d |
+	     $d == ($d | sort | reverse))
+	and (.owner[] | select(.handle == "0x000c0001") | .share == 51.03)' \
+	"$out" > /dev/null
+result $? "owners --json: classes and sites by pages, shares of the class"
+live a owners --json --class slab --top 1 > "$out" 2>&1 &&
+jq -e '[.owner[].handle] == ["0x00d20004", "unsaved"] and
+	[.stack[].handle] == ["0x00d20004"]' "$out" > /dev/null
+result $? "owners --json --class --top: only the stacks of the sites shown"
+
+# Owners off: said so, and not an error (the module says it, as it is).
+live c owners > "$out" 2>"$log"
+rc=$?
+[ "$rc" = 0 ] && grep -qE "^owners +off$" "$out" &&
+grep -q "^Allocation sites are not tracked: 'owners on' in .*/control" "$out" &&
+! grep -q '^owner:' "$out"
+result $? "owners, off: says so and how to start them, exit 0"
+live c owners --json > "$out" 2>"$log" &&
+jq -e '.owners == "off" and (has("owner") | not)' "$out" > /dev/null
+result $? "owners --json, off: \"owners\": \"off\" and no sites"
+
+# Snapshots: the section as the module wrote it, read back the same.
+"$stat" owners --raw "$a" > "$out" 2>&1
+same "owners --raw a.snap: the owners section as saved" "$oa"
+live a owners --json | jq 'del(.source)' > "$work/owners-live.json" &&
+"$stat" owners --json "$a" | jq 'del(.source)' > "$out" &&
+[ "$(jq '.owner | length' "$out")" = 13 ]
+same "owners --json a.snap: as the live file read" "$work/owners-live.json"
+"$stat" owners "$work/a/direct.snap" > "$out" 2>&1 &&
+grep -qE "^driver +1042 .* 0x000c0001 " "$out"
+result $? "owners of a snapshot written from docs/SNAPSHOT.md"
+live c save "$work/c-owners.snap" > "$log" 2>&1 &&
+"$stat" owners "$work/c-owners.snap" > "$out" 2>&1 &&
+grep -qE "^owners +off$" "$out" &&
+grep -q "were not tracked when .*c-owners.snap was saved" "$out"
+result $? "owners of a snapshot saved with owners off: says so"
+
+# A census that does not add up is refused, saying where.
+rm -rf "$work/bad"
+cp -r "$work/a" "$work/bad"
+sed -i 's/^owners on 3 13 8 29499 /owners on 3 13 8 29500 /' \
+	"$work/bad/debugfs/owners"
+fails "owners: totals that do not add up refused" 1 "its sites add up to" \
+	live bad owners
+cp "$oa" "$work/bad/debugfs/owners"
+sed -i 's/^owner 0x00c20008 /owner 0xc20008 /' "$work/bad/debugfs/owners"
+fails "owners: a bad handle refused, with its line" 1 \
+	"owners: line 13: '0xc20008' is not a handle" live bad owners
+cp "$oa" "$work/bad/debugfs/owners"
+sed -i '/^stack 0x00c20008 /d' "$work/bad/debugfs/owners"
+fails "owners: a site with no stack refused" 1 "stacks" live bad owners
+
+# diff: the sites that grew or shrank most, per class, when both have
+# owners; mksnap's diff-a (checked above, whole) holds the same.
+"$stat" diff --raw "$a" "$b" > "$out" 2>&1 &&
+grep -qx "owners_before on" "$out" && grep -qx "owners_after on" "$out" &&
+[ "$(grep '^owner driver ' "$out" | head -1 | cut -d' ' -f3-6)" = \
+  "1042 1554 512 0x000c0001" ] &&
+grep -qx "owner driver 900 400 -500 unknown" "$out" &&
+grep -q "^owner driver 0 64 64 0x00c30009 kvm_mmu" "$out" &&
+grep -q "^owner slab 1024 512 -512 0x00d20005 " "$out" &&
+[ "$(grep -c '^owner ' "$out")" = 8 ]
+result $? "diff: the grown site first in its class, new, gone and unknown pages too"
+"$stat" diff "$a" "$b" > "$out" 2>&1 &&
+grep -qE "^driver +1042 +1554 +512 +2\.0 MiB +0x000c0001 +memdesc_truth_alloc_pages\+0x4c/0x110\[memdesc_truth\] ← " "$out"
+result $? "diff table: the grown site with its frames"
+"$stat" diff --json "$a" "$b" > "$out" 2>&1 &&
+jq -e '.owners_before == "on" and
+	(.owner[] | select(.handle == "0x000c0001") |
+	 .delta == 512 and .site[0] == "memdesc_truth_alloc_pages+0x4c/0x110[memdesc_truth]")' \
+	"$out" > /dev/null
+result $? "diff --json: the grown site's delta and frames"
+"$stat" diff --raw "$a" "$work/c-owners.snap" > "$out" 2>&1 &&
+grep -qx "owners_after off" "$out" && ! grep -q "^owner " "$out"
+result $? "diff with a snapshot saved with owners off: says so, no sites"
+
 # === map ===
 
 png=$work/b.png
@@ -357,6 +532,8 @@ same "stats --raw of an old snapshot: the saved section" \
 result $? "summary --json of an old snapshot"
 fails "sections of an old snapshot: says there are none" 1 \
 	"no sections section" "$stat" sections "$old"
+fails "owners of an old snapshot: says there are none" 1 \
+	"no owners section" "$stat" owners "$old"
 "$stat" map "$old" -o "$work/old.png" --raw > "$out" 2>&1 &&
 "$work/pngprobe" "$work/old.png" > /dev/null 2>&1 &&
 [ "$(grep -c '^band ' "$out")" = 4 ] && ! grep -q '^color untracked' "$out"
@@ -374,14 +551,22 @@ fails "diff of a snapshot with a boot_id and one without, no PFN in common: refu
 	1 "no PFN in common" \
 	"$stat" diff "$work/a/direct.snap" "$work/old/elsewhere.snap"
 
-# An old module: no sections file, which save leaves out, and says so.
+# An old module: no sections or owners file, which save leaves out, and
+# says so.
 live old save "$work/old.snap" > "$log" 2>&1 &&
 grep -q "sections: missing" "$log" &&
+grep -q "owners: missing" "$log" &&
 "$stat" projection --raw "$work/old.snap" > "$out" 2>&1 &&
 diff -q "$out" "$work/old/debugfs/projection" > /dev/null
 rc=$?
-result $rc "save from an old module: no sections file, a warning, a snapshot"
+result $rc "save from an old module: no sections or owners file, warnings, a snapshot"
 [ $rc = 0 ] || comment "$log"
+fails "owners of an old module: says it has none" 1 \
+	"older than allocation sites" live old owners
+"$stat" diff --raw "$a" "$work/old.snap" > "$out" 2>&1 &&
+grep -qx "owners_before on" "$out" && grep -qx "owners_after none" "$out" &&
+! grep -q "^owner " "$out"
+result $? "diff with a snapshot without owners: says so, no sites"
 
 # === save while memory comes and goes ===
 
@@ -496,7 +681,8 @@ fails "save with no FILE: usage error" 2 "missing FILE" "$stat" save
 # === make install ===
 
 make -s -C "$top" install DESTDIR="$work/dest" PREFIX=/usr > "$log" 2>&1 &&
-"$work/dest/usr/bin/memdesc-stat" --help > /dev/null 2>&1
+"$work/dest/usr/bin/memdesc-stat" --help > "$out" 2>&1 &&
+grep -q "owners \[--class CLASS\] \[--top N\] \[--json|--raw\] \[FILE\]" "$out"
 result $? "make install DESTDIR=... PREFIX=/usr: a working memdesc-stat"
 comment "$log"
 
