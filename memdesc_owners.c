@@ -89,6 +89,7 @@ static void memdesc_owner_refill(struct work_struct *work)
 			continue;
 		if (memdesc_depot_save(p->entries, p->nr, GFP_KERNEL, true))
 			memdesc_count(MEMDESC_STAT_OWNER_REFILLS);
+		/* The entries are read: the CPU may fill the slot again. */
 		smp_store_release(&p->state, MEMDESC_PENDING_FREE);
 	}
 }
@@ -113,6 +114,7 @@ static void memdesc_owner_want_room(const unsigned long *entries,
 		return;
 	memcpy(p->entries, entries, nr * sizeof(*entries));
 	p->nr = nr;
+	/* The entries before READY: the worker's acquire pairs with this. */
 	smp_store_release(&p->state, MEMDESC_PENDING_READY);
 	irq_work_queue(&memdesc_owner_irq_work);
 }

@@ -84,6 +84,7 @@ static inline bool memdesc_frame_is_allocator(const char *fn, size_t len)
 		"rethook_trampoline_handler",
 		"arch_rethook_trampoline",
 		"arch_rethook_trampoline_callback",
+		NULL
 	};
 	static const char noprof[] = "_noprof";
 	const size_t nl = sizeof(noprof) - 1;
@@ -97,7 +98,7 @@ static inline bool memdesc_frame_is_allocator(const char *fn, size_t len)
 		}
 	if (len > nl && !strncmp(fn + len - nl, noprof, nl))
 		len -= nl;
-	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+	for (i = 0; frames[i]; i++) {
 		n = strlen(frames[i]);
 		if (frames[i][n - 1] == '_' ? len >= n && !strncmp(fn, frames[i], n) :
 		    len == n && !strncmp(fn, frames[i], n))

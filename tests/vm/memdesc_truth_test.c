@@ -962,15 +962,16 @@ TEST_F(truth_owners, census)
 	while (fgets(line, sizeof(line), f)) {
 		char h[16], class[24];
 		unsigned long long pg, bl;
-		int end = -1;
+		int n, end = -1;
 
 		if (line[0] == '#')
 			continue;
 		if (!strncmp(line, "owners ", 7)) {
 			/* on seconds sites stacks pages unknown unsaved bytes */
-			ASSERT_EQ(7, sscanf(line, "owners %7s %*u %llu %llu %llu %llu %llu %llu",
-					    state, &head[0], &head[1], &head[2],
-					    &head[3], &head[4], &head[5])) {
+			n = sscanf(line, "owners %7s %*u %llu %llu %llu %llu %llu %llu",
+				   state, &head[0], &head[1], &head[2],
+				   &head[3], &head[4], &head[5]);
+			ASSERT_EQ(7, n) {
 				TH_LOG("%s", line);
 			}
 			ASSERT_STREQ("on", state);
@@ -983,8 +984,9 @@ TEST_F(truth_owners, census)
 				ours++;
 			continue;
 		}
-		ASSERT_EQ(4, sscanf(line, "owner %15s %23s %llu %llu%n", h,
-				    class, &pg, &bl, &end)) {
+		n = sscanf(line, "owner %15s %23s %llu %llu%n", h, class, &pg,
+			   &bl, &end);
+		ASSERT_EQ(4, n) {
 			TH_LOG("%s", line);
 		}
 		ASSERT_EQ(0U, stacks) {
