@@ -202,6 +202,64 @@ TEST_F(tool, live_reports)
 }
 
 /*
+ * owners, live: off, it says so and exits 0; on, --raw is the module's
+ * file, the table names the allocated pages the module's head counts, and
+ * --json is one object; --class of a class that does not exist is a usage
+ * error (2).
+ */
+TEST_F(tool, owners_live)
+{
+	unsigned long long pages = 0;
+	char *text;
+
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "owners off"));
+	EXPECT_EQ(0, mds_run("owners")) {
+		mds_log(_metadata);
+	}
+	text = mds_slurp(MDS_OUT);
+	ASSERT_NE(NULL, text);
+	EXPECT_NE(NULL, strstr(text, "off")) {
+		TH_LOG("owners off: '%.400s'", text);
+	}
+	free(text);
+
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "owners on"));
+	EXPECT_EQ(0, mds_run("owners --raw"));
+	text = mds_slurp(MDS_OUT);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(0, strncmp(text, "# owners", 8)) {
+		TH_LOG("owners --raw: '%.400s'", text);
+	}
+	/* The second line is the head record: on, seconds, sites, stacks, pages. */
+	EXPECT_EQ(1, sscanf(strchr(text, '\n') + 1,
+			    "owners on %*u %*u %*u %llu", &pages));
+	free(text);
+	EXPECT_LT(0ULL, pages);
+
+	EXPECT_EQ(0, mds_run("owners --class driver")) {
+		mds_log(_metadata);
+	}
+	text = mds_slurp(MDS_OUT);
+	ASSERT_NE(NULL, text);
+	/* The driver class, with the pages the boot allocated: unknown. */
+	EXPECT_TRUE(strstr(text, "driver") && strstr(text, "unknown")) {
+		TH_LOG("owners --class driver: '%.400s'", text);
+	}
+	free(text);
+
+	EXPECT_EQ(0, mds_run("owners --json"));
+	text = mds_slurp(MDS_OUT);
+	ASSERT_NE(NULL, text);
+	EXPECT_TRUE(mds_json_ok(text, "owners")) {
+		TH_LOG("owners --json: %.400s", text);
+	}
+	free(text);
+
+	EXPECT_EQ(2, mds_run("owners --class nosuchclass"));
+	md_write_file(MD_DEBUGFS "/control", "owners off");
+}
+
+/*
  * With tracking disabled the shadow holds still: a snapshot saved then
  * must give, recomputed by the tool from its words, exactly the summary
  * and projection the module printed from the same words.
