@@ -61,6 +61,7 @@ static inline bool memdesc_frame_is_allocator(const char *fn, size_t len)
 		"__alloc_pages",
 		"__alloc_pages_node",
 		"__alloc_frozen_pages",
+		"alloc_frozen_pages",
 		"alloc_pages",
 		"alloc_pages_node",
 		"alloc_pages_mpol",
@@ -72,6 +73,7 @@ static inline bool memdesc_frame_is_allocator(const char *fn, size_t len)
 		"folio_alloc_mpol",
 		"vma_alloc_folio",
 		"__get_free_pages",
+		"get_free_pages",	/* 6.10's __get_free_pages() */
 		"get_zeroed_page",
 		"__alloc_pages_bulk",
 		"alloc_pages_bulk",

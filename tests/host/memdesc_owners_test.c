@@ -31,7 +31,8 @@ TEST(allocator_frames)
 		"alloc_pages_bulk_array_mempolicy_noprof",
 		"__traceiter_mm_page_alloc", "arch_rethook_trampoline",
 		"__kretprobe_trampoline", "__alloc_pages_slowpath.constprop.0",
-		"get_page_from_freelist.isra.0",
+		"get_page_from_freelist.isra.0", "get_free_pages_noprof",
+		"alloc_frozen_pages_noprof",
 	};
 	size_t i;
 

@@ -328,7 +328,8 @@ TEST_F(tool, diff_sees_anon)
 	ASSERT_EQ(0, md_file_read(&mf, MDS_OUT, (const struct md_syntax[]) {
 		{ "pfns", "n" }, { "changed", "n" }, { "rewritten", "n" },
 		{ "seconds", "n" }, { "class", "snns" }, { "change", "ssn" },
-		{ "run", "nnnss" }, { NULL } })) {
+		{ "run", "nnnss" }, { "owners_before", "s" },
+		{ "owners_after", "s" }, { NULL } })) {
 		mds_log(_metadata);
 	}
 	for (i = 0; i < mf.nr; i++) {
@@ -338,6 +339,12 @@ TEST_F(tool, diff_sees_anon)
 			delta = r->v[2] - r->v[1];
 		else if (md_rec_is(r, "run", NULL) && !strcmp(r->f[4], "anon"))
 			runs += r->v[2];
+		/* Both snapshots were saved with owners off. */
+		else if (md_rec_is(r, "owners_before", NULL) ||
+			 md_rec_is(r, "owners_after", NULL))
+			EXPECT_STREQ("off", r->f[0]) {
+				TH_LOG("%s %s", r->key, r->f[0]);
+			}
 	}
 	md_file_free(&mf);
 	EXPECT_LE(pages * 9 / 10, delta);
