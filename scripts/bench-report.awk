@@ -88,6 +88,31 @@ function ratio(a, b) {
 	return b > 0 ? sprintf("%.3f", a / b) : "-"
 }
 
+# An owner's two parts apart: a walk of the stack, and a depot save of a
+# stack the depot holds, each at the writer's depth and with frames of
+# recursion added (the module's own frames).
+function stack_apart(k, n,    key, w0, w8, f0, f8) {
+	key = "sc" SUBSEP k SUBSEP n SUBSEP
+	w0 = median(vals[key "walk" SUBSEP 0])
+	w8 = median(vals[key "walk" SUBSEP 8])
+	f0 = sc_frames[k, n, "walk", 0]
+	f8 = sc_frames[k, n, "walk", 8]
+	printf "Apart (`memdesc_benchmod.ko`'s loops, memdesc not loaded, medians): a walk of the stack\n"
+	printf "(`stack_trace_save()`) costs %.0f ns at the writer's %d frames and %.0f at %d, %.0f for\n",
+		w0, f0, w8, f8, (f8 > f0) ? (w8 - w0) / (f8 - f0) : 0
+	printf "each frame of recursion (a module's); a depot save of a stack the depot holds costs %.0f at\n",
+		median(vals[key "depot" SUBSEP 0])
+	printf "%d frames and %.0f at %d.\n", sc_frames[k, n, "depot", 0],
+		median(vals[key "depot" SUBSEP 8]), sc_frames[k, n, "depot", 8]
+}
+
+# Free bytes at one of the owners part's snapshots: MemFree and the pages
+# on the per-cpu lists, where they were counted.
+function owners_free(k, s, when,    p) {
+	p = mem[k, s, "owners_" when "_pcp_pages"]
+	return mem[k, s, "owners_" when "_memfree_kb"] * 1024 + p * 4096
+}
+
 # The (kernel, size) pairs whose memory records hold key, in report order,
 # into pk[] and ps[]; returns how many.
 function mem_pairs(key,    ki, si, np) {
@@ -134,6 +159,26 @@ $1 == "hook" && $5 != "-" {
 	add("hook" SUBSEP k SUBSEP n SUBSEP w SUBSEP c SUBSEP "ev", $6 > 0 ? $7 / $6 : 0)
 	hook_size[k, n] = s
 }
+$1 == "owner" && $5 != "-" {
+	# owner workload cond rep ns-per-op ops events stacks unsaved
+	w = $2; c = $3
+	if (!((k, n, w) in seen_ow)) { seen_ow[k, n, w] = 1; own_works[k, n] = own_works[k, n] " " w }
+	if (!((k, n) in seen_okn)) { seen_okn[k, n] = 1; own_nodes[k] = own_nodes[k] " " n }
+	own_k[k] = 1
+	key = "own" SUBSEP k SUBSEP n SUBSEP w SUBSEP c SUBSEP
+	add(key "ns", $5)
+	add(key "ev", $6 > 0 ? $7 / $6 : 0)
+	add(key "st", $6 > 0 ? $8 / $6 : 0)
+	if (c == "owners")
+		own_unsaved[k, n] += $9
+	own_size[k, n] = s
+}
+$1 == "stackcost" && $5 != "-" {
+	# stackcost kind extra rep ns-per-call calls frames
+	add("sc" SUBSEP k SUBSEP n SUBSEP $2 SUBSEP $3, $5)
+	sc_frames[k, n, $2, $3] = $7
+	sc_k[k, n] = 1
+}
 $1 == "scan" && n == 2 {
 	# scan what rep ns pfns
 	add(k SUBSEP s SUBSEP $2 SUBSEP "ns", $4)
@@ -176,6 +221,22 @@ $1 == "info" && $2 == "hooks_attached" {
 $1 == "info" && $2 == "hook_missed" {
 	# info hook_missed rep calls
 	hook_missed[k, n] = hook_missed[k, n] " " $4
+}
+$1 == "info" && $2 == "owners_depot_new" {
+	# info owners_depot_new rep stacks
+	own_depot_new[k, n] = own_depot_new[k, n] " " $4
+}
+$1 == "info" && $2 == "owners_refills" {
+	own_refills[k, n] = own_refills[k, n] " " $4
+}
+$1 == "info" && $2 == "ftrace_stack_frames" {
+	# info ftrace_stack_frames workload stacks mean-frames
+	if ((k, n) in ft_frames)
+		ft_frames[k, n] = ft_frames[k, n] ", "
+	ft_frames[k, n] = ft_frames[k, n] $3 " " $5
+}
+$1 == "info" && $2 == "owners_depot_table" {
+	own_table_before[k, s] = 1
 }
 $1 == "info" && $2 == "tracepoints" {
 	tp[k] = $3
@@ -312,6 +373,144 @@ END {
 			hook_split(k, n)
 		}
 	}
+
+	# Allocation sites (owners) beside ftrace taking a stack on each
+	# allocation.
+	for (ki = 1; ki <= nk; ki++)
+		if (kernels[ki] in own_k)
+			any_own = 1
+	if (any_own) {
+		print "## Cost of allocation sites (owners), beside ftrace with stacks\n"
+		print "Medians of each round's ns per operation on the workloads of the probe cost table, the"
+		print "conditions taking turns in each round: *not loaded*: memdesc absent; *loaded*: memdesc"
+		print "loaded, owners off; *owners*: memdesc loaded with `owners=1`, so each allocation's stack"
+		print "goes into the stack depot and its handle beside the block's word; *ftrace*: memdesc"
+		print "absent, the same tracepoints recorded into the ring buffer; *ftrace_stacks*: the same with"
+		print "a `stacktrace` trigger on `mm_page_alloc`, a stack in the ring buffer for each allocation."
+		print "Owners went on once before the rounds with every workload run untimed, so the stacks the"
+		print "rounds save are in the depot already (it never frees one): each save is a lookup, not"
+		print "a first save.  *ev/op*: tracepoint hits per operation (memdesc's `stats`; the ring"
+		print "buffer's entries + overrun less its stacks).  *stacks/op*: stacks taken per operation"
+		print "(`owner_saved` + `owner_unsaved`; what the trigger's count went down by).  *ns/event*:"
+		print "(ns/op of the condition - ns/op not loaded) / its ev/op.  *ns/stack*: what taking a stack"
+		print "adds, (owners - loaded) / owners' stacks per op and (ftrace_stacks - ftrace) /"
+		print "ftrace_stacks' stacks per op.  Target: owners per event at most half of ftrace_stacks'."
+		print "Clocks as in the probe cost table.\n"
+	}
+	for (ki = 1; ki <= nk; ki++) {
+		k = kernels[ki]
+		if (!(k in own_k))
+			continue
+		nn = split(own_nodes[k], nl, " ")
+		sortn(nl, nn)
+		for (ni = 1; ni <= nn; ni++) {
+			n = nl[ni]
+			printf "### %s, %s guest, %d nodes, clock: %s\n\n", k, own_size[k, n], n, clock[k]
+			print "| workload | not loaded ns/op | loaded ns/op | owners ns/op | owners vs not | owners vs loaded | ftrace ns/op | ftrace_stacks ns/op | ev/op owners | ev/op ftrace_stacks | stacks/op owners | stacks/op ftrace_stacks | ns/event loaded | ns/event owners | ns/event ftrace | ns/event ftrace_stacks | owners / ftrace_stacks per event | target | ns/stack owners | ns/stack ftrace_stacks |"
+			print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
+			nw = split(own_works[k, n], wl, " ")
+			for (wi = 1; wi <= nw; wi++) {
+				w = wl[wi]
+				key = "own" SUBSEP k SUBSEP n SUBSEP w SUBSEP
+				b = median(vals[key "base" SUBSEP "ns"])
+				m = median(vals[key "memdesc" SUBSEP "ns"])
+				o = median(vals[key "owners" SUBSEP "ns"])
+				f = median(vals[key "ftrace" SUBSEP "ns"])
+				fs = median(vals[key "ftrace_stacks" SUBSEP "ns"])
+				em = median(vals[key "memdesc" SUBSEP "ev"])
+				eo = median(vals[key "owners" SUBSEP "ev"])
+				ef = median(vals[key "ftrace" SUBSEP "ev"])
+				efs = median(vals[key "ftrace_stacks" SUBSEP "ev"])
+				so = median(vals[key "owners" SUBSEP "st"])
+				sfs = median(vals[key "ftrace_stacks" SUBSEP "st"])
+				pm = em > 0 ? (m - b) / em : 0
+				po = eo > 0 ? (o - b) / eo : 0
+				pf = ef > 0 ? (f - b) / ef : 0
+				pfs = efs > 0 ? (fs - b) / efs : 0
+				printf "| %s | %.0f | %.0f | %.0f | %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.0f | %s | <= 0.50: %s | %s | %s |\n",
+					w, b, m, o, pct(o, b), pct(o, m), f, fs, eo, efs,
+					so, sfs, pm, po, pf, pfs, ratio(po, pfs),
+					verdict(pfs > 0 && po <= 0.5 * pfs),
+					(so > 0) ? sprintf("%.0f", (o - m) / so) : "-",
+					(sfs > 0) ? sprintf("%.0f", (fs - f) / sfs) : "-"
+			}
+			print ""
+			printf "Stacks owners could not save in the timed rounds (`owner_unsaved`): %d.", own_unsaved[k, n]
+			if ((k, n) in own_depot_new)
+				printf "  Stacks new to the depot during each round's owners pass:%s.", own_depot_new[k, n]
+			if ((k, n) in own_refills)
+				printf "  Depot pools the worker added (`owner_refills`), by round:%s.", own_refills[k, n]
+			if ((k, n) in ft_frames)
+				printf "\nFrames in a stack the trigger took (mean, short untimed runs): %s; the owners probe\nsaves at most 16 from the same first frame.", ft_frames[k, n]
+			print "\n"
+			if ((k, n) in sc_k) {
+				stack_apart(k, n)
+				print ""
+			}
+		}
+	}
+
+	np = mem_pairs("owners_slot_bytes")
+	if (np) {
+		print "## Memory of allocation sites (owners)\n"
+		print "In the boot of the owners cost table, before its rounds: memdesc loaded, drop_caches,"
+		print "then `owners on` and one untimed run of each workload, then `owners off`.  *slots*:"
+		print "`slot-bytes` of the owners file's head record, 4 bytes per tracked PFN, freed by"
+		print "`owners off`.  *depot*: the kernel's stack depot, from its own debugfs `stats` (6.8 on),"
+		print "before and with owners on: *pools* (16 KiB page allocations, never freed), *stacks* (its"
+		print "persistent records) and their bytes; *table*: the depot's hash table when `owners on`"
+		print "was its first user since boot (16 bytes an entry, from the kernel log), else `-`.  *Slab*,"
+		print "*VmallocUsed* (/proc/meminfo, Slab counting kmalloc's page-sized allocations, where the"
+		print "slots and the table go): after - before; *free drop*: before - after of MemFree plus the"
+		print "pages on the per-cpu lists (/proc/zoneinfo's `count`), which MemFree leaves out and the"
+		print "workloads fill (MemFree alone where the lists were not counted); *on*: owners on and the"
+		print "workloads run, *off*: after `owners off`.\n"
+		print "| kernel | guest | slots | table | depot pools before / on | pool bytes added | depot stacks before / on | stack bytes added | Slab on | VmallocUsed on | free drop on | Slab off | VmallocUsed off | free drop off |"
+		print "|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+	}
+	for (i = 1; i <= np; i++) {
+		k = pk[i]
+		s = ps[i]
+		pb = mem[k, s, "owners_before_depot_pools"]
+		pa = mem[k, s, "owners_on_depot_pools"]
+		sb = mem[k, s, "owners_before_depot_stacks"]
+		sa = mem[k, s, "owners_on_depot_stacks"]
+		te = mem[k, s, "owners_depot_table_entries"]
+		if (te == "" || te == "-")
+			te = (k, s) in own_table_before ? "before" : "-"
+		else
+			te = sprintf("%d", te * 16)
+		printf "| %s | %s | %d | %s | %s / %s | %s | %s / %s | %s | %d | %d | %d | %d | %d | %d |\n",
+			k, s, mem[k, s, "owners_slot_bytes"], te, pb, pa,
+			pb == "-" ? "-" : sprintf("%d", (pa - pb) * 16384), sb, sa,
+			sb == "-" ? "-" : sprintf("%d", mem[k, s, "owners_on_depot_stack_bytes"] - mem[k, s, "owners_before_depot_stack_bytes"]),
+			(mem[k, s, "owners_on_meminfo_slab_kb"] - mem[k, s, "owners_before_meminfo_slab_kb"]) * 1024,
+			(mem[k, s, "owners_on_vmallocused_kb"] - mem[k, s, "owners_before_vmallocused_kb"]) * 1024,
+			owners_free(k, s, "before") - owners_free(k, s, "on"),
+			(mem[k, s, "owners_off_meminfo_slab_kb"] - mem[k, s, "owners_before_meminfo_slab_kb"]) * 1024,
+			(mem[k, s, "owners_off_vmallocused_kb"] - mem[k, s, "owners_before_vmallocused_kb"]) * 1024,
+			owners_free(k, s, "before") - owners_free(k, s, "off")
+	}
+	if (np) {
+		print ""
+		print "With owners on, the owners head record and the owner counters of `stats`: *seconds* since"
+		print "`owners on`, *sites*, *stacks* (the stack records it names), *pages* (allocated PFNs"
+		print "counted), *unknown* (of those, allocated before owners on), *unsaved*.\n"
+		print "| kernel | guest | seconds | sites | stacks | pages | unknown | unsaved | owner_saved | owner_unsaved | owner_no_slot | owner_refills |"
+		print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	}
+	for (i = 1; i <= np; i++) {
+		k = pk[i]
+		s = ps[i]
+		printf "| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n",
+			k, s, mem[k, s, "owners_seconds"], mem[k, s, "owners_sites"],
+			mem[k, s, "owners_stacks"], mem[k, s, "owners_pages"],
+			mem[k, s, "owners_unknown"], mem[k, s, "owners_unsaved"],
+			mem[k, s, "owners_owner_saved"], mem[k, s, "owners_owner_unsaved"],
+			mem[k, s, "owners_owner_no_slot"], mem[k, s, "owners_owner_refills"]
+	}
+	if (np)
+		print ""
 
 	# The previous release beside this one, per node count.
 	for (ki = 1; ki <= nk; ki++) {

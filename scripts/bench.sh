@@ -11,8 +11,12 @@
 # (MEMDESC_BENCH_SIZES, default "2G 8G 32G"), one boot of
 # tests/vm/run.sh --bench.  The first size runs every part of
 # tests/vm/bench.sh (scan, memory, then fault and allocator cost, then the
-# function hooks' cost beside the tracepoints alone); the others only scan
-# and memory, which are what change with the size.  Scan
+# function hooks' cost beside the tracepoints alone, then the cost of
+# allocation sites, owners, beside ftrace taking stacks); the others only
+# scan and memory, which are what change with the size.
+# MEMDESC_BENCH_PARTS narrows the first size's parts (default "scan mem
+# cost hooks owners"); the other sizes then run what it names of scan and
+# mem, and the other node counts only if it names cost.  Scan
 # and memory come first, so every size measures them in a fresh boot: the
 # cost part's module loads and unloads leave vmalloc page tables and
 # per-cpu lists behind that a compare would walk.  Those boots have two
@@ -36,12 +40,14 @@
 # build that fails, each said on standard error and in the report.
 #
 # Knobs (exported to the guest through run.sh): MEMDESC_BENCH_REPS (rounds
-# of base/memdesc/prev/off/ftrace, and of the hooks part's
-# base/memdesc/nohooks, default 5), MEMDESC_BENCH_FAULT_MIB (256),
-# MEMDESC_BENCH_FAULT_LOOPS (4), MEMDESC_BENCH_ALLOC_PAIRS (100000 at order
-# 0), MEMDESC_BENCH_VMALLOC_PAIRS (20000 vmalloc()/vfree() pairs in each
-# of the hooks part's loops, of 16 pages and of one),
-# MEMDESC_BENCH_SCAN_REPS (3).
+# of base/memdesc/prev/off/ftrace, of the hooks part's
+# base/memdesc/nohooks, and of the owners part's
+# base/memdesc/owners/ftrace/ftrace_stacks, default 5),
+# MEMDESC_BENCH_FAULT_MIB (256), MEMDESC_BENCH_FAULT_LOOPS (4),
+# MEMDESC_BENCH_ALLOC_PAIRS (100000 at order 0),
+# MEMDESC_BENCH_VMALLOC_PAIRS (20000 vmalloc()/vfree() pairs in each of
+# the hooks part's loops, of 16 pages and of one), MEMDESC_BENCH_SCAN_REPS
+# (3).
 #
 # Clock: MEMDESC_BENCH_ICOUNT (default 0) runs the guest with QEMU's
 # -icount shift=0 (run.sh's MEMDESC_VM_ICOUNT): guest time is its
@@ -92,6 +98,13 @@ icount_default=${MEMDESC_BENCH_ICOUNT:-0}
 [ "$icount_default" = off ] && icount_default=
 sizes=${MEMDESC_BENCH_SIZES:-2G 8G 32G}
 node_counts=${MEMDESC_BENCH_NODES:-2 3 8}
+parts_first=${MEMDESC_BENCH_PARTS:-scan mem cost hooks owners}
+parts_rest=
+for p in $parts_first; do
+	case $p in
+	scan|mem)	parts_rest="${parts_rest:+$parts_rest }$p" ;;
+	esac
+done
 prev_rev=${MEMDESC_BENCH_PREV-4aa1da7}
 [ -n "$kernels" ] || { echo "bench.sh: no kernel with headers (make deps)" >&2; exit 1; }
 
@@ -207,15 +220,17 @@ for k in $kernels; do
 	[ -n "$icount" ] && clock="icount-shift-$icount"
 	first=1
 	for s in $sizes; do
-		parts="scan mem"
-		[ "$first" = 1 ] && parts="scan mem cost hooks"
-		boot "$k" "$s" 2 "$parts" "$k-$s"
-		if [ "$first" = 1 ]; then
+		parts=$parts_rest
+		[ "$first" = 1 ] && parts=$parts_first
+		[ -n "$parts" ] && boot "$k" "$s" 2 "$parts" "$k-$s"
+		case "$first $parts " in
+		"1 "*" cost "*)
 			for n in $node_counts; do
 				[ "$n" = 2 ] && continue
 				boot "$k" "$s" "$n" cost "$k-$s.nodes$n"
 			done
-		fi
+			;;
+		esac
 		first=0
 	done
 done
@@ -224,7 +239,7 @@ done
 	echo "<!-- scripts/bench.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$top" diff --quiet HEAD -- 2>/dev/null || echo ' + uncommitted changes') -->"
 	echo "<!-- host: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1); QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') TCG -->"
 	echo "<!-- clock: per kernel, in each table's heading -->"
-	echo "<!-- knobs: reps ${MEMDESC_BENCH_REPS:-5}, fault ${MEMDESC_BENCH_FAULT_MIB:-256} MiB x ${MEMDESC_BENCH_FAULT_LOOPS:-4}, alloc pairs ${MEMDESC_BENCH_ALLOC_PAIRS:-100000}, vmalloc pairs ${MEMDESC_BENCH_VMALLOC_PAIRS:-20000}, scan reps ${MEMDESC_BENCH_SCAN_REPS:-3}, nodes ${node_counts} -->"
+	echo "<!-- knobs: reps ${MEMDESC_BENCH_REPS:-5}, fault ${MEMDESC_BENCH_FAULT_MIB:-256} MiB x ${MEMDESC_BENCH_FAULT_LOOPS:-4}, alloc pairs ${MEMDESC_BENCH_ALLOC_PAIRS:-100000}, vmalloc pairs ${MEMDESC_BENCH_VMALLOC_PAIRS:-20000}, scan reps ${MEMDESC_BENCH_SCAN_REPS:-3}, nodes ${node_counts}, parts ${parts_first} -->"
 	if [ -n "$prev_name" ]; then
 		echo "<!-- previous release: $prev_name (MEMDESC_BENCH_PREV=$prev_rev) -->"
 	else

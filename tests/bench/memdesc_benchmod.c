@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memdesc_benchmod.c - time alloc_pages()/__free_pages() and vmalloc()/vfree()
- * pairs, for make bench.
+ * pairs, and the two parts of saving an allocation's stack, for make bench.
  *
  * The page allocator is what memdesc's probes sit on: every pair here fires
  * mm_page_alloc and mm_page_free (and, as the per-cpu lists fill and drain,
@@ -15,14 +15,23 @@
  * allocator, so each pair fires both kretprobes memdesc puts there, beside
  * the tracepoints of the pages' free and of the area's bookkeeping.
  *
+ * The stack loops take apart what memdesc's owners cost an allocation: a
+ * walk of the stack (stack_trace_save(), the kernel's unwinder) and a save
+ * into the stack depot of a stack it holds already (a hash and a lookup).
+ *
  * One debugfs file, memdesc_benchmod/alloc (0600):
  *
  *   write "<order> <pairs>"		alloc_pages()/__free_pages() pairs
  *   write "vmalloc <pages> <pairs>"	vmalloc(pages * PAGE_SIZE)/vfree() pairs
+ *   write "walk <extra> <calls>"	stack_trace_save() calls, with <extra>
+ *					frames of recursion below the writer
+ *   write "depot <extra> <calls>"	depot saves of the stack taken there
  *					(each run now, in the writer's context)
  *   read	order <n> pairs <n> ns <n> failed <n> kind <loop> pages <n>
- *		kind: alloc_pages or vmalloc; pages: per allocation (order 0
- *		pages for vmalloc)
+ *		extra <n> frames <n>
+ *		kind: alloc_pages, vmalloc, walk or depot; pages: per
+ *		allocation (order 0 pages for vmalloc); pairs: calls for walk
+ *		and depot; frames: of the stack they walk or save
  *
  * Bench-only: nothing is kept between writes but the last result.
  */
@@ -36,23 +45,32 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/stackdepot.h>
+#include <linux/stacktrace.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 #include <linux/vmalloc.h>
 
 #define MEMDESC_BENCH_CMD_MAX	32		/* bytes of one write */
 #define MEMDESC_BENCH_MAX_PAIRS	BIT(24)	/* bounds one write's time */
 #define MEMDESC_BENCH_MAX_ORDER	10		/* order 9 is what we time */
 #define MEMDESC_BENCH_MAX_VPAGES	1024		/* 4 MiB a vmalloc() */
+#define MEMDESC_BENCH_MAX_EXTRA	32		/* frames of recursion */
+#define MEMDESC_BENCH_STACK		64		/* frames a walk keeps */
 
 enum memdesc_benchmod_kind {
 	MEMDESC_BENCH_ALLOC_PAGES,
 	MEMDESC_BENCH_VMALLOC,
+	MEMDESC_BENCH_WALK,
+	MEMDESC_BENCH_DEPOT,
 };
 
 static const char * const memdesc_benchmod_kind_name[] = {
 	[MEMDESC_BENCH_ALLOC_PAGES]	= "alloc_pages",
 	[MEMDESC_BENCH_VMALLOC]		= "vmalloc",
+	[MEMDESC_BENCH_WALK]		= "walk",
+	[MEMDESC_BENCH_DEPOT]		= "depot",
 };
 
 /**
@@ -62,7 +80,10 @@ static const char * const memdesc_benchmod_kind_name[] = {
  * @pages:	pages per allocation
  * @pairs:	alloc/free pairs attempted
  * @ns:		wall time of the loop
- * @failed:	allocations that returned NULL (then nothing was freed)
+ * @failed:	allocations that returned NULL (then nothing was freed), or
+ *		depot saves that returned no handle
+ * @extra:	frames of recursion below the writer (walk, depot)
+ * @frames:	frames of the stack walked or saved (walk, depot)
  */
 struct memdesc_benchmod_result {
 	enum memdesc_benchmod_kind kind;
@@ -71,6 +92,8 @@ struct memdesc_benchmod_result {
 	unsigned long pairs;
 	u64 ns;
 	unsigned long failed;
+	unsigned int extra;
+	unsigned int frames;
 };
 
 static struct dentry *memdesc_benchmod_dir;
@@ -95,6 +118,8 @@ static void memdesc_benchmod_run(unsigned int order, unsigned long pairs,
 	r->pages = 1U << order;
 	r->pairs = pairs;
 	r->failed = 0;
+	r->extra = 0;
+	r->frames = 0;
 	start = ktime_get_ns();
 	for (i = 0; i < pairs; i++) {
 		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NORETRY |
@@ -129,6 +154,8 @@ static void memdesc_benchmod_vmalloc(unsigned int pages, unsigned long pairs,
 	r->pages = pages;
 	r->pairs = pairs;
 	r->failed = 0;
+	r->extra = 0;
+	r->frames = 0;
 	start = ktime_get_ns();
 	for (i = 0; i < pairs; i++) {
 		void *p = vmalloc((unsigned long)pages * PAGE_SIZE);
@@ -141,6 +168,112 @@ static void memdesc_benchmod_vmalloc(unsigned int pages, unsigned long pairs,
 			cond_resched();
 	}
 	r->ns = ktime_get_ns() - start;
+}
+
+/*
+ * As memdesc saves an owner: no extra bits, no reference, and without
+ * @can_alloc no pool allocation (a stack the depot lacks then fails).
+ */
+static depot_stack_handle_t
+memdesc_benchmod_depot_save(unsigned long *entries, unsigned int nr,
+			    bool can_alloc)
+{
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+	return stack_depot_save_flags(entries, nr,
+				      can_alloc ? GFP_KERNEL : GFP_NOWAIT,
+				      can_alloc ? STACK_DEPOT_FLAG_CAN_ALLOC : 0);
+#else
+	return __stack_depot_save(entries, nr, 0,
+				  can_alloc ? GFP_KERNEL : GFP_NOWAIT, can_alloc);
+#endif
+}
+
+/*
+ * The loop at the bottom of the recursion.  walk: stack_trace_save() into
+ * an array large enough for the whole stack, as ftrace's stacktrace
+ * trigger walks it.  depot: the stack taken here is saved once, allowed to
+ * allocate, so the timed saves all find it: what a save costs memdesc's
+ * probe once the depot holds the allocation's stack.
+ */
+static noinline void
+memdesc_benchmod_stack_loop(enum memdesc_benchmod_kind kind,
+			    unsigned long calls,
+			    struct memdesc_benchmod_result *r)
+{
+	unsigned long entries[MEMDESC_BENCH_STACK];
+	unsigned long i;
+	unsigned int nr;
+	u64 start;
+
+	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
+	r->frames = nr;
+	if (kind == MEMDESC_BENCH_DEPOT &&
+	    (stack_depot_init() || !memdesc_benchmod_depot_save(entries, nr, true))) {
+		r->failed = calls;
+		return;
+	}
+	start = ktime_get_ns();
+	for (i = 0; i < calls; i++) {
+		if (kind == MEMDESC_BENCH_WALK)
+			nr = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
+		else if (!memdesc_benchmod_depot_save(entries, nr, false))
+			r->failed++;
+		if (!(i & 1023))
+			cond_resched();
+	}
+	r->ns = ktime_get_ns() - start;
+}
+
+/*
+ * @extra frames between the writer and the loop, so that two depths tell a
+ * walk's cost per frame from its fixed part.  The barrier after the call
+ * keeps it from being a tail call, which would leave no frame.
+ */
+static noinline void
+memdesc_benchmod_stack_at(unsigned int extra, enum memdesc_benchmod_kind kind,
+			  unsigned long calls,
+			  struct memdesc_benchmod_result *r)
+{
+	if (extra)
+		memdesc_benchmod_stack_at(extra - 1, kind, calls, r);
+	else
+		memdesc_benchmod_stack_loop(kind, calls, r);
+	barrier();
+}
+
+static void memdesc_benchmod_stack(unsigned int extra,
+				   enum memdesc_benchmod_kind kind,
+				   unsigned long calls,
+				   struct memdesc_benchmod_result *r)
+{
+	r->kind = kind;
+	r->order = 0;
+	r->pages = 0;
+	r->pairs = calls;
+	r->ns = 0;
+	r->failed = 0;
+	r->extra = extra;
+	memdesc_benchmod_stack_at(extra, kind, calls, r);
+}
+
+/*
+ * "walk|depot <extra> <calls>": the kind, or -1 if @buf is not that, or
+ * out of bounds.
+ */
+static int memdesc_benchmod_parse_stack(const char *buf, unsigned int *extra,
+					unsigned long *calls)
+{
+	char what[8];
+
+	if (sscanf(buf, "%7s %u %lu", what, extra, calls) != 3 ||
+	    *extra > MEMDESC_BENCH_MAX_EXTRA ||
+	    !*calls || *calls > MEMDESC_BENCH_MAX_PAIRS)
+		return -1;
+	if (!strcmp(what, "walk"))
+		return MEMDESC_BENCH_WALK;
+	if (!strcmp(what, "depot"))
+		return MEMDESC_BENCH_DEPOT;
+	return -1;
 }
 
 /* "vmalloc <pages> <pairs>": false if @buf is not that, or out of bounds. */
@@ -167,6 +300,7 @@ static ssize_t memdesc_benchmod_write(struct file *file, const char __user *ubuf
 	char buf[MEMDESC_BENCH_CMD_MAX];
 	unsigned long pairs;
 	unsigned int n;
+	int kind;
 
 	if (*ppos != 0 || count >= sizeof(buf))
 		return -EINVAL;
@@ -174,7 +308,12 @@ static ssize_t memdesc_benchmod_write(struct file *file, const char __user *ubuf
 		return -EFAULT;
 	buf[count] = '\0';
 
-	if (memdesc_benchmod_parse_vmalloc(buf, &n, &pairs)) {
+	kind = memdesc_benchmod_parse_stack(buf, &n, &pairs);
+	if (kind >= 0) {
+		mutex_lock(&memdesc_benchmod_lock);
+		memdesc_benchmod_stack(n, kind, pairs, &memdesc_benchmod_last);
+		mutex_unlock(&memdesc_benchmod_lock);
+	} else if (memdesc_benchmod_parse_vmalloc(buf, &n, &pairs)) {
 		mutex_lock(&memdesc_benchmod_lock);
 		memdesc_benchmod_vmalloc(n, pairs, &memdesc_benchmod_last);
 		mutex_unlock(&memdesc_benchmod_lock);
@@ -195,9 +334,10 @@ static int memdesc_benchmod_show(struct seq_file *m, void *v)
 	mutex_lock(&memdesc_benchmod_lock);
 	r = memdesc_benchmod_last;
 	mutex_unlock(&memdesc_benchmod_lock);
-	seq_printf(m, "order %u pairs %lu ns %llu failed %lu kind %s pages %u\n",
+	seq_printf(m, "order %u pairs %lu ns %llu failed %lu kind %s pages %u extra %u frames %u\n",
 		   r.order, r.pairs, r.ns, r.failed,
-		   memdesc_benchmod_kind_name[r.kind], r.pages);
+		   memdesc_benchmod_kind_name[r.kind], r.pages, r.extra,
+		   r.frames);
 	return 0;
 }
 
@@ -232,4 +372,4 @@ module_init(memdesc_benchmod_init);
 module_exit(memdesc_benchmod_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Times alloc_pages()/__free_pages() and vmalloc()/vfree() pairs for memdesc's make bench");
+MODULE_DESCRIPTION("Times alloc_pages()/__free_pages() and vmalloc()/vfree() pairs, stack walks and depot saves for memdesc's make bench");

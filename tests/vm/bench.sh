@@ -16,6 +16,21 @@
 #	tracepoints recorded into the ftrace ring buffer);
 #	events: tracepoint hits during the run - memdesc's (or prev's) stats
 #	counts, or the ring buffer's entries + overrun; 0 for base and off
+#   owner <workload> <cond> <rep> <ns-per-op> <ops> <events> <stacks>
+#	<unsaved>
+#	what allocation-site tracking costs, see owners_part.  workload as
+#	for cost; cond: base, memdesc (loaded, owners off), owners (loaded
+#	with owners=1), ftrace (as for cost), ftrace_stacks (ftrace with a
+#	stacktrace trigger on mm_page_alloc); events: tracepoint hits as for
+#	cost, for ftrace_stacks the ring buffer's entries + overrun less the
+#	stacks it holds; stacks: stacks taken - owner_saved + owner_unsaved
+#	of stats for owners, what the trigger's count went down by for
+#	ftrace_stacks, else 0; unsaved: owner_unsaved alone
+#   stackcost <kind> <extra> <rep> <ns-per-call> <calls> <frames>
+#	an owner's two parts apart (stack_measure): kind walk
+#	(stack_trace_save()) or depot (a depot save of a stack the depot
+#	holds), <extra> frames of recursion below the writer, <frames> the
+#	stack's
 #   hook <workload> <cond> <rep> <ns-per-op> <ops> <events>
 #	what the function hooks (kprobes, kretprobes) cost beside the
 #	tracepoints, see hooks_part.  workload: vmalloc16, vmalloc1 (ns per
@@ -33,7 +48,8 @@
 #	VmallocUsed, Slab, Percpu, slab bytes (active objects times size), the
 #	vmalloc areas memdesc's code made, /proc/modules' size, the span; the
 #	shadow's own sizes (stats); the guest's RAM (/proc/iomem) against the
-#	PFNs the layout lists; the same of the previous release (prev_*)
+#	PFNs the layout lists; the same of the previous release (prev_*);
+#	owners_*: around owners on, see owners_mem
 #   irqsoff <scenario> <cond> <rep> <max-us> <cpu> <ns> <pcp-pages>
 #	<started-at> <ended-at>
 #	the irqsoff tracer's longest stretch with interrupts off while one
@@ -43,8 +59,8 @@
 #
 # The cost conditions take turns within each round, so drift in the
 # emulator hits them alike; so do the hooks part's.  Settings (from
-# /etc/memdesc-vm.conf): BENCH_PARTS ("cost scan mem hooks"; "irqsoff" on
-# its own), BENCH_REPS, BENCH_FAULT_MIB, BENCH_FAULT_LOOPS,
+# /etc/memdesc-vm.conf): BENCH_PARTS ("cost scan mem hooks owners";
+# "irqsoff" on its own), BENCH_REPS, BENCH_FAULT_MIB, BENCH_FAULT_LOOPS,
 # BENCH_ALLOC_PAIRS (order 0; order 3 gets 1/4, order 9 1/32),
 # BENCH_VMALLOC_PAIRS (20000, each of the hooks part's vmalloc loops),
 # BENCH_SCAN_REPS, BENCH_IRQSOFF_REPS (1),
@@ -58,7 +74,7 @@
 MEMDESC_KO=${MEMDESC_KO:-/memdesc.ko}
 PREV_KO=${PREV_KO:-/memdesc-prev.ko}
 BENCH_KO=${BENCH_KO:-/memdesc_benchmod.ko}
-parts=${BENCH_PARTS:-cost scan mem hooks}
+parts=${BENCH_PARTS:-cost scan mem hooks owners}
 reps=${BENCH_REPS:-5}
 fault_mib=${BENCH_FAULT_MIB:-256}
 fault_loops=${BENCH_FAULT_LOOPS:-4}
@@ -68,6 +84,7 @@ scan_reps=${BENCH_SCAN_REPS:-3}
 irqsoff_reps=${BENCH_IRQSOFF_REPS:-1}
 irqsoff_fraction=${BENCH_IRQSOFF_FRACTION:-8}
 irqsoff_scenarios=${BENCH_IRQSOFF_SCENARIOS:-compare hugetlb}
+stack_calls=20000
 
 dbg=/sys/kernel/debug/memdesc
 tr=/sys/kernel/tracing
@@ -128,19 +145,54 @@ ftrace_events()
 	done
 }
 
+# ftrace_stacks: a stack taken on each mm_page_alloc, as the owners probe
+# takes one on each allocation, and not on the other events
+# (options/stacktrace would take one after every event).  The trigger has
+# a count, so that what it went down by says how many stacks it took; the
+# count costs a call, a compare and a decrement a stack, beside the walk of
+# the whole stack.  An unfiltered trigger runs on every hit of the tracepoint,
+# recording on or off, so the count is read just before recording goes
+# on and just after it goes off.
+stack_trigger=$tr/events/kmem/mm_page_alloc/trigger
+stack_count=2000000000
+
+# ftrace_on [stacks]: with stacks, the trigger's count in tcount0.
 ftrace_on()
 {
 	echo 0 >"$tr/tracing_on"
 	echo >"$tr/trace"
 	ftrace_set 1
+	if [ "${1:-}" = stacks ]; then
+		echo "stacktrace:$stack_count" >"$stack_trigger" ||
+			echo "info error stacktrace-trigger"
+		trigger_count
+		tcount0=$tcount
+	fi
 	echo 1 >"$tr/tracing_on"
 }
 
+# ftrace_off [stacks]
 ftrace_off()
 {
 	echo 0 >"$tr/tracing_on"
+	[ "${1:-}" = stacks ] && echo '!stacktrace' >"$stack_trigger"
 	ftrace_set 0
 	echo >"$tr/trace"
+}
+
+# The stack trigger's count now, into tcount (empty without the trigger).
+# Builtins only.
+trigger_count()
+{
+	tcount=
+	while read -r line; do
+		case $line in
+		stacktrace:count=*)
+			line=${line#stacktrace:count=}
+			tcount=${line%% *}
+			;;
+		esac
+	done <"$stack_trigger"
 }
 
 # workload NAME: run one timed workload, its result in /tmp/bench.out.
@@ -336,6 +388,227 @@ hooks_part()
 		memdesc_load skip_events="$skip"
 		hook_measure nohooks "$rep"
 		memdesc_unload
+		rep=$((rep + 1))
+	done
+	rmmod memdesc_benchmod
+}
+
+# === owners: what allocation-site tracking costs, beside ftrace's stacks ===
+
+# memdesc's event count so far into sum, and of its owner counters the
+# stacks taken (owner_saved + owner_unsaved) into stacks and owner_unsaved
+# into unsaved.  Builtins only, as memdesc_events.
+owner_counts()
+{
+	sum=0
+	stacks=0
+	unsaved=0
+	while read -r kind name a b; do
+		case $kind in
+		event)	sum=$((sum + b)) ;;
+		counter)
+			case $name in
+			owner_saved)	stacks=$((stacks + a)) ;;
+			owner_unsaved)	stacks=$((stacks + a)); unsaved=$a ;;
+			esac
+			;;
+		esac
+	done <"$dbg/stats"
+}
+
+# owner_measure COND REP: the cost part's workloads once under COND, with
+# the stacks each took.  ftrace_stacks' ring buffer holds a stack entry
+# beside each mm_page_alloc it recorded: those are taken off its events,
+# so that events are tracepoint hits under every condition.
+owner_measure()
+{
+	for w in fault alloc0 alloc3 alloc9; do
+		sum=0
+		stacks=0
+		unsaved=0
+		case $1 in
+		memdesc|owners)	owner_counts ;;
+		ftrace)		ftrace_on ;;
+		ftrace_stacks)	ftrace_on stacks ;;
+		esac
+		before=$sum
+		st0=$stacks
+		un0=$unsaved
+		workload "$w" || echo "info error workload-$w-$1"
+		case $1 in
+		memdesc|owners)	owner_counts ;;
+		ftrace)		echo 0 >"$tr/tracing_on"; ftrace_events ;;
+		ftrace_stacks)
+			echo 0 >"$tr/tracing_on"
+			trigger_count
+			ftrace_events
+			;;
+		esac
+		ev=$((sum - before))
+		st=$((stacks - st0))
+		un=$((unsaved - un0))
+		case $1 in
+		ftrace)	ftrace_off ;;
+		ftrace_stacks)
+			if [ -n "$tcount0" ] && [ -n "$tcount" ]; then
+				st=$((tcount0 - tcount))
+			else
+				echo "info error stacktrace-count"
+			fi
+			ev=$((ev - st))
+			ftrace_off stacks
+			;;
+		esac
+		r=$(result "$w") || r="- 0"
+		echo "owner $w $1 $2 $r $ev $st $un"
+	done
+}
+
+# depot_stat KEY: a line of the stack depot's own statistics (6.8 on:
+# pools, persistent_count, persistent_bytes, ...), or - without them.
+depot_stat()
+{
+	v=$(awk -v k="$1:" '$1 == k { print $2 }' \
+		/sys/kernel/debug/stackdepot/stats 2>/dev/null)
+	echo "${v:--}"
+}
+
+# owners_snap PREFIX: snap's counters, the pages on the per-cpu lists
+# (MemFree leaves them out, and the workloads leave tens of MiB there) and
+# the depot's counters.
+owners_snap()
+{
+	snap "$1"
+	echo "mem ${1}_pcp_pages $(pcp_pages)"
+	echo "mem ${1}_depot_pools $(depot_stat pools)"
+	echo "mem ${1}_depot_stacks $(depot_stat persistent_count)"
+	echo "mem ${1}_depot_stack_bytes $(depot_stat persistent_bytes)"
+}
+
+# The depot's hash table lines in the kernel log: it is allocated by its
+# first user after boot, which may be owners on.
+depot_table_lines()
+{
+	dmesg | grep -c 'stackdepot: allocating hash table'
+}
+
+# owners_mem: what owners on costs in memory, memdesc loaded: the counters
+# with owners off, after owners on and one run of every workload, and
+# after owners off.  That run also puts the workloads' stacks into the
+# depot, which keeps them until reboot, so the timed rounds find every
+# stack there and do not measure the first save of each.
+owners_mem()
+{
+	t0=$(depot_table_lines)
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	owners_snap owners_before
+	echo "owners on" >"$dbg/control" ||
+		{ echo "info error owners-on"; return 1; }
+	for w in fault alloc0 alloc3 alloc9; do
+		workload "$w" || echo "info error workload-$w-owners-warm"
+	done
+	sleep 1
+	owners_snap owners_on
+	awk '$1 == "owners" && $2 == "on" {
+		print "mem owners_seconds " $3; print "mem owners_sites " $4
+		print "mem owners_stacks " $5; print "mem owners_pages " $6
+		print "mem owners_unknown " $7; print "mem owners_unsaved " $8
+		print "mem owners_slot_bytes " $9 }' "$dbg/owners"
+	awk '$1 == "counter" && $2 ~ /^owner_/ { print "mem owners_" $2, $3 }' \
+		"$dbg/stats"
+	t1=$(depot_table_lines)
+	if [ "$t1" -gt "$t0" ]; then
+		e=$(dmesg | sed -n \
+			's/.*allocating hash table of \([0-9]*\) entries.*/\1/p' |
+			tail -n 1)
+		echo "mem owners_depot_table_entries ${e:--}"
+	elif [ "$t0" -gt 0 ]; then
+		echo "info owners_depot_table before"
+	fi
+	echo "owners off" >"$dbg/control" || echo "info error owners-off"
+	sleep 1
+	owners_snap owners_off
+}
+
+# ftrace_stack_frames: the frames of the stacks the trigger takes, from a
+# short run of the fault and allocator loops whose trace the ring buffer
+# holds whole (frames are its " => " lines).  Its stacks start where the
+# owners probe's do, at the function that emitted the event; the probe
+# saves at most 16 frames of it, the trigger every one.  Untimed.
+ftrace_stack_frames()
+{
+	for w in fault alloc0; do
+		ftrace_on stacks
+		if [ "$w" = fault ]; then
+			memdesc_bench fault 4 1 >/dev/null
+		else
+			echo "0 1000" >"$bench_ctl"
+		fi
+		echo 0 >"$tr/tracing_on"
+		awk -v w="$w" '/<stack trace>/ { n++; in_st = 1; next }
+			in_st && /^ => / { f++; next } { in_st = 0 }
+			END { printf "info ftrace_stack_frames %s %d %.1f\n", w, n,
+			      n ? f / n : 0 }' "$tr/trace"
+		ftrace_off stacks
+	done
+}
+
+# stack_measure REP: the two parts of an owner's cost apart, in the
+# allocator loop's context with memdesc not loaded: stack_trace_save()
+# calls (walk), and depot saves of a stack the depot holds (depot), each
+# with 0 and 8 frames of recursion below the writer, so that what a frame
+# adds shows (a frame of the module: the unwinder finds a module's unwind
+# table by a search that a core-kernel frame does not need).
+stack_measure()
+{
+	for kind in walk depot; do
+		for extra in 0 8; do
+			echo "$kind $extra $stack_calls" >"$bench_ctl" ||
+				echo "info error stack-$kind-$extra"
+			r=$(awk '{ if ($8 != 0) exit 1
+				   printf "%.1f %d %d\n", $6 / $4, $4, $16 }' \
+				"$bench_ctl") || r="- 0 0"
+			echo "stackcost $kind $extra $1 $r"
+		done
+	done
+}
+
+# The order in a round is base, memdesc, owners, ftrace, ftrace_stacks: not
+# loaded; loaded, owners off; loaded with owners=1 (the module parameter,
+# each round a fresh load as memdesc's); the same tracepoints into the ring
+# buffer; and with a stack on each allocation.  Then the stack's cost
+# apart.  Owners first go on, for the memory figures, in owners_mem, whose
+# run warms the depot.
+owners_part()
+{
+	insmod "$BENCH_KO" || { echo "info error insmod-bench"; return 1; }
+	memdesc_load
+	tracepoints=$(attached)
+	echo "info owners_tracepoints $(echo "$tracepoints" | tr ' ' ,)"
+	owners_mem
+	memdesc_unload
+	ftrace_stack_frames
+	# One untimed pass: faults in the programs, warms the per-cpu lists.
+	owner_measure base 0 >/dev/null
+	rep=1
+	while [ "$rep" -le "$reps" ]; do
+		owner_measure base "$rep"
+		memdesc_load
+		owner_measure memdesc "$rep"
+		memdesc_unload
+		memdesc_load owners=1
+		d0=$(depot_stat persistent_count)
+		owner_measure owners "$rep"
+		d1=$(depot_stat persistent_count)
+		[ "$d0" = - ] || echo "info owners_depot_new $rep $((d1 - d0))"
+		echo "info owners_refills $rep $(awk \
+			'$2 == "owner_refills" { print $3 }' "$dbg/stats")"
+		memdesc_unload
+		owner_measure ftrace "$rep"
+		owner_measure ftrace_stacks "$rep"
+		stack_measure "$rep"
 		rep=$((rep + 1))
 	done
 	rmmod memdesc_benchmod
