@@ -425,14 +425,15 @@ int memdesc_report_pfn(struct seq_file *m, unsigned long pfn)
 	memdesc_print_word(m, "shadow", shadow);
 	memdesc_print_word(m, "live", live);
 	page = pfn_to_online_page(pfn);
-	if (!page) {
+	if (page) {
+		seq_printf(m, "flags 0x%016lx %pGp\n", page->flags,
+			   &page->flags);
+		seq_printf(m, "refcount %d mapcount %d\n",
+			   page_ref_count(page), memdesc_page_mapcount(page));
+	} else {
 		seq_puts(m, "flags 0x0000000000000000 offline\n");
 		seq_puts(m, "refcount 0 mapcount 0\n");
-		return 0;
 	}
-	seq_printf(m, "flags 0x%016lx %pGp\n", page->flags, &page->flags);
-	seq_printf(m, "refcount %d mapcount %d\n", page_ref_count(page),
-		   memdesc_page_mapcount(page));
 	memdesc_report_pfn_owner(m, pfn);
 	return 0;
 }
