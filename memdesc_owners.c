@@ -332,6 +332,12 @@ memdesc_site_get(struct memdesc_owner_census *c, u32 handle,
 	return s;
 }
 
+/* The head of the block @word describes at @pfn: blocks are aligned. */
+static unsigned long memdesc_block_head(unsigned long pfn, u64 word)
+{
+	return pfn & ~((1UL << memdesc_word_order(word)) - 1);
+}
+
 /*
  * The owner of PFN @pfn of @v's section, whose word is @word: the slot at
  * the head of its block, found by the word's order.  A head in another
@@ -340,7 +346,7 @@ memdesc_site_get(struct memdesc_owner_census *c, u32 handle,
 static u32 memdesc_owner_in_view(const struct memdesc_view *v,
 				 unsigned long pfn, u64 word)
 {
-	unsigned long head = pfn & ~((1UL << memdesc_word_order(word)) - 1);
+	unsigned long head = memdesc_block_head(pfn, word);
 	u32 owner;
 
 	if (head >= v->start_pfn)
@@ -527,13 +533,10 @@ void memdesc_owners_census_free(struct memdesc_owner_census *c)
  */
 bool memdesc_owner_locked(unsigned long pfn, u64 word, u32 *owner)
 {
-	unsigned long head;
-
 	if (!static_branch_unlikely(&memdesc_owners_key) ||
 	    !memdesc_word_allocated(word, memdesc_word_class(word)))
 		return false;
-	head = pfn & ~((1UL << memdesc_word_order(word)) - 1);
-	return memdesc_shadow_owner_at(head, owner);
+	return memdesc_shadow_owner_at(memdesc_block_head(pfn, word), owner);
 }
 
 /**

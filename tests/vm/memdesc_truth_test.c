@@ -1043,10 +1043,12 @@ static void mdt_first_site(const char *frames, char sep, char *out,
 			f++;
 		end = strchr(f, sep);
 		n = end ? (size_t)(end - f) : strlen(f);
-		if (n && !memdesc_frame_is_allocator(f, strcspn(f, " +")) &&
-		    n < size) {
+		if (n && !memdesc_frame_is_allocator(f, strcspn(f, " +"))) {
 			size_t i, o = 0;
 
+			/* Too long to hold: no site, rather than a later frame. */
+			if (n >= size)
+				return;
 			for (i = 0; i < n; i++)
 				if (f[i] != ' ')
 					out[o++] = f[i];
