@@ -598,6 +598,15 @@ for ((i = 0; i < nodes; i++)); do
 	node_list="${node_list:+$node_list + }${size}M"
 done
 append="console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
+# PREEMPT_RT runs the 8250's interrupt handler in a thread, which under TCG
+# falls behind a UART that drains at once.  6.1-rt's spurious-interrupt
+# detector then took a long burst of output for an interrupt storm and
+# disabled IRQ 4 ("nobody cared", a stack dump in the log), and the console
+# crawled on the 8250 backup timer from there.  It judges the emulator's
+# UART, not anything memdesc does.
+case $kver in
+*-rt-*)	append+=" noirqdebug" ;;
+esac
 append+=${MEMDESC_VM_APPEND:+ $MEMDESC_VM_APPEND}
 qemu+=(-kernel "$kernel" -initrd "$initrd"
 	-append "$append"
@@ -764,6 +773,27 @@ if [ -n "$agent_pid" ]; then
 	agent_pid=
 fi
 tr -d '\r' <"$work/console.raw" >"$console"
+# The guest sent its kernel log gzipped, in base64 (Z records): it goes
+# back into the console log as text, one D record a line, where the Z
+# records were.  A dump that does not decode (a kernel message cut into
+# it, or the guest stopped halfway) stays as it came.
+dmesg_ok=
+if grep -q "$token DMESG end" "$console" &&
+   sed -n "s/^.*$token Z //p" "$console" | base64 -d 2>/dev/null |
+	gunzip >"$work/dmesg" 2>/dev/null; then
+	dmesg_ok=1
+	awk -v tok="$token" -v f="$work/dmesg" '
+		i = index($0, tok " Z ") {
+			if (i > 1)
+				print substr($0, 1, i - 1)
+			while (!done && (getline l < f) > 0)
+				print tok " D " l
+			done = 1
+			next
+		}
+		{ print }' "$console" >"$console.new" &&
+		mv "$console.new" "$console"
+fi
 
 # === Results ===
 
@@ -983,14 +1013,16 @@ log_report()
 	grep -vF "$kcsan" "$1" | grep -E -m 1 -B 3 -A 30 "$bad" | sed 's/^/#   /'
 }
 
-if grep -q "$token DMESG end" "$console"; then
-	tagged D >"$work/dmesg"
+if [ -n "$dmesg_ok" ]; then
 	if bad_lines "$work/dmesg" | grep -q .; then
 		result NOTOK "kernel log clean"
 		log_report "$work/dmesg"
 	else
 		result OK "kernel log clean"
 	fi
+elif grep -q "$token DMESG end" "$console"; then
+	result NOTOK "kernel log clean (the dmesg dump does not decode, console checked)"
+	bad_lines "$console" | grep -q . && log_report "$console"
 else
 	result NOTOK "kernel log clean (no dmesg dump, console checked)"
 	bad_lines "$console" | grep -q . && log_report "$console"
