@@ -21,6 +21,11 @@
 #                                       3 nodes, virtio-mem hot-add and
 #                                       unplug, 1 GiB pages): about 1.5 min
 #
+# The boots of the vm step run side by side, MEMDESC_VM_JOBS at a time
+# (default: one per host CPU, as each guest is one QEMU thread under
+# single-threaded TCG).  Each boot's output is printed whole, in the order
+# above, once it and every boot before it have ended.
+#
 # MEMDESC_STEPS="host vm" limits the steps; MEMDESC_KERNELS limits the kernels;
 # MEMDESC_TOPOLOGY=0 skips the topology boots.
 
@@ -43,12 +48,21 @@ skipped=0
 # run_step NAME CMD...: run one step, count its TAP lines.
 run_step()
 {
-	local name=$1 rc p f s
+	local name=$1 rc
 	shift
 
 	echo "# === $name: $*"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	count_step "$name" "$log" "$rc"
+}
+
+# count_step NAME LOG RC: add the TAP lines of step NAME's output LOG, which
+# exited RC, to the totals.
+count_step()
+{
+	local name=$1 log=$2 rc=$3 p f s
+
 	read -r p f s < <(tap_count "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name: runner exited $rc without reporting a failure"
@@ -64,6 +78,92 @@ run_step()
 	skipped=$((skipped + s))
 }
 
+# vm_list: the vm step's boots, one "KVER" or "KVER --topology" a line.
+vm_list()
+{
+	local k
+
+	for k in $kernels; do
+		echo "$k"
+		# The real-machine topology, on the stock kernels only: the
+		# time budget has no room for the -rt- ones.
+		case $k in
+		*-rt-*)	continue ;;
+		esac
+		[ "${MEMDESC_TOPOLOGY:-1}" = 0 ] || echo "$k --topology"
+	done
+}
+
+# vm_flush DIR: print and count, in order, the boots in DIR that have ended
+# with none before them still running; vm_next is the first not printed.
+vm_flush()
+{
+	local dir=$1 name
+
+	while [ -e "$dir/$vm_next.rc" ]; do
+		name=$(cat "$dir/$vm_next.name")
+		echo "# === $name: tests/vm/run.sh $(cat "$dir/$vm_next.args")"
+		cat "$dir/$vm_next.log"
+		count_step "$name" "$dir/$vm_next.log" "$(cat "$dir/$vm_next.rc")"
+		vm_next=$((vm_next + 1))
+	done
+}
+
+# vm_boots: run the boots of vm_list, up to MEMDESC_VM_JOBS at once.
+vm_boots()
+{
+	local jobs=${MEMDESC_VM_JOBS:-$(nproc)} dir i=0 args name
+
+	case $jobs in
+	''|*[!0-9]*|0)
+		echo "not ok - vm: MEMDESC_VM_JOBS=$jobs: want a positive integer"
+		failed=$((failed + 1))
+		return
+		;;
+	esac
+	dir=$(mktemp -d)
+	# Extracted once here, not by boots racing each other.
+	scripts/linux-src.sh >/dev/null
+	vm_next=0
+	while read -r args; do
+		while [ "$(jobs -pr | wc -l)" -ge "$jobs" ]; do
+			wait -n
+			vm_flush "$dir"
+		done
+		name="vm ${args/ --/ }"
+		echo "$name" >"$dir/$i.name"
+		echo "$args" >"$dir/$i.args"
+		# shellcheck disable=SC2086	# KVER and its options
+		{ tests/vm/run.sh $args >"$dir/$i.log" 2>&1
+		  echo $? >"$dir/$i.rc"; } &
+		i=$((i + 1))
+	done < <(vm_list)
+	while [ "$vm_next" -lt "$i" ]; do
+		wait -n
+		# A boot whose shell was killed left no status.
+		if [ -z "$(jobs -pr)" ] && [ ! -e "$dir/$vm_next.rc" ]; then
+			echo 1 >"$dir/$vm_next.rc"
+		fi
+		vm_flush "$dir"
+	done
+	rm -rf "$dir"
+}
+
+# An interrupted run takes its boots with it: each boot's run.sh, whose
+# own trap ends its QEMU, and the shell waiting on it.
+# shellcheck disable=SC2317	# called from the trap
+stop_boots()
+{
+	local pid
+
+	for pid in $(jobs -p); do
+		pkill -TERM -P "$pid"
+		kill "$pid"
+	done 2>/dev/null
+	exit 130
+}
+trap stop_boots INT TERM
+
 for step in $steps; do
 	case $step in
 	host)	run_step host tests/host/run.sh ;;
@@ -75,17 +175,7 @@ for step in $steps; do
 			echo "not ok - vm: no kernel with image and headers (run make deps)"
 			failed=$((failed + 1))
 		fi
-		for k in $kernels; do
-			run_step "vm $k" tests/vm/run.sh "$k"
-			# The real-machine topology, on the stock kernels
-			# only: the time budget has no room for the -rt- ones.
-			case $k in
-			*-rt-*)	continue ;;
-			esac
-			[ "${MEMDESC_TOPOLOGY:-1}" = 0 ] ||
-				run_step "vm $k topology" \
-					tests/vm/run.sh "$k" --topology
-		done
+		vm_boots
 		;;
 	*)
 		echo "not ok - unknown step '$step'"
