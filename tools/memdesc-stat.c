@@ -8,6 +8,7 @@
  *   memdesc-stat compare [--json|--raw]
  *   memdesc-stat owners [--class CLASS] [--top N] [--json|--raw] [FILE]
  *   memdesc-stat diff [--json|--raw] A B
+ *   memdesc-stat metrics [--compare] [-o FILE] [FILE]
  *   memdesc-stat map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]
  *
  * Without FILE the reports come from /sys/kernel/debug/memdesc (root only);
@@ -23,6 +24,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "memdesc_stat.h"
@@ -37,6 +39,7 @@ static void print_usage(FILE *f)
 "       %1$s compare [--json|--raw]\n"
 "       %1$s owners [--class CLASS] [--top N] [--json|--raw] [FILE]\n"
 "       %1$s diff [--json|--raw] A B\n"
+"       %1$s metrics [--compare] [-o PROM] [FILE]\n"
 "       %1$s map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]\n"
 "\n"
 "  save         snapshot the live shadow and reports into FILE\n"
@@ -50,6 +53,7 @@ static void print_usage(FILE *f)
 "  diff         PFNs whose class changed from snapshot A to B, and the\n"
 "               allocation sites that grew or shrank most\n"
 "  map          a PNG of physical memory colored by class\n"
+"  metrics      the reports as Prometheus metrics (text exposition)\n"
 "\n"
 "Without FILE the live module is read, from %2$s.\n"
 "  --json       one JSON object, for scripts\n"
@@ -58,6 +62,11 @@ static void print_usage(FILE *f)
 "  --top N                   sites per class (owners; default 10); pages of\n"
 "                            an unknown or unsaved site are always shown\n"
 "  -o, --output PNG          picture to write (map)\n"
+"  -o, --output PROM         file to write the metrics to, whole or not\n"
+"                            at all: a temporary file renamed over it\n"
+"                            (metrics; default: standard output)\n"
+"  --compare                 add compare's agreement (metrics; live only;\n"
+"                            it reads every struct page)\n"
 "  -w, --width N             blocks per row (map; default 1024)\n"
 "  -p, --pfns-per-pixel N    PFNs per block (map; default: fit 1024 rows)\n"
 "  -z, --zoom N              pixels per block side (map; default 1)\n",
@@ -100,6 +109,7 @@ static unsigned long long parse_count(const char *opt, const char *s,
  * @map:	map options
  * @owners:	owners options
  * @shaped:	--class or --top was given
+ * @compare:	--compare was given
  */
 struct cmd_args {
 	enum report_style style;
@@ -108,6 +118,7 @@ struct cmd_args {
 	struct map_opts map;
 	struct owners_opts owners;
 	bool shaped;
+	bool compare;
 };
 
 static const struct option long_opts[] = {
@@ -119,6 +130,7 @@ static const struct option long_opts[] = {
 	{ "zoom",		required_argument,	NULL, 'z' },
 	{ "class",		required_argument,	NULL, 'c' },
 	{ "top",		required_argument,	NULL, 't' },
+	{ "compare",		no_argument,		NULL, 'C' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -199,6 +211,9 @@ static void parse_args(int argc, char **argv, const char *allowed, int min,
 		case 't':
 			a->owners.top = parse_count("--top", optarg, 1U << 20);
 			a->shaped = true;
+			break;
+		case 'C':
+			a->compare = true;
 			break;
 		}
 	}
@@ -417,6 +432,112 @@ static int cmd_map(int argc, char **argv)
 	return 0;
 }
 
+/* The metrics of the live module; compare too if @compare. */
+static void live_metrics(bool compare, FILE *out)
+{
+	struct metrics_src src = { 0 };
+	char *texts[5] = { NULL };
+	static const char *const names[] = {
+		"summary", "projection", "stats", "transitions", "compare",
+	};
+	double t0;
+	char *path;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		if (i == 4 && !compare)
+			break;
+		path = debugfs_path(names[i]);
+		t0 = now_seconds();
+		texts[i] = read_text(path, NULL, false);
+		src.compare_seconds = now_seconds() - t0;
+		free(path);
+	}
+	src.summary = texts[0];
+	src.projection = texts[1];
+	src.stats = texts[2];
+	src.transitions = texts[3];
+	src.compare = texts[4];
+	metrics_print(&src, out);
+	for (i = 0; i < 5; i++)
+		free(texts[i]);
+}
+
+/* The metrics of a snapshot: what it saved, the census from its words. */
+static void saved_metrics(const char *file, FILE *out)
+{
+	struct metrics_src src = { 0 };
+	struct snapshot s;
+	char *summary, *projection;
+
+	snap_load(&s, file);
+	summary = capture(census_summary, &s);
+	projection = capture(census_projection, &s);
+	src.summary = summary;
+	src.projection = projection;
+	src.stats = s.stats.data;
+	src.transitions = s.transitions.data;
+	metrics_print(&src, out);
+	free(summary);
+	free(projection);
+	snap_free(&s);
+}
+
+/*
+ * Write @len bytes of @text to @path whole or not at all, for a reader
+ * such as the node exporter's textfile collector: into a temporary file
+ * beside it, not named *.prom, renamed over it once on disk.
+ */
+static void write_atomic(const char *path, const char *text, size_t len)
+{
+	char *tmp = xmalloc(strlen(path) + 16);
+	FILE *f;
+	int fd;
+
+	sprintf(tmp, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		fatal("%s: %s", tmp, strerror(errno));
+	f = fdopen(fd, "w");
+	if (!f || fwrite(text, 1, len, f) != len || fflush(f) ||
+	    fchmod(fd, 0644) || fsync(fd) || fclose(f) ||
+	    rename(tmp, path)) {
+		int err = errno;
+
+		unlink(tmp);
+		fatal("%s: %s", path, strerror(err));
+	}
+	free(tmp);
+}
+
+/* metrics: Prometheus text exposition, on standard output or into -o's file */
+static int cmd_metrics(int argc, char **argv)
+{
+	struct cmd_args a;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	parse_args(argc, argv, "oC", 0, 1, &a);
+	if (a.compare && a.nr_files)
+		usage_error("metrics: --compare needs the live kernel; a snapshot holds only the shadow");
+	f = open_memstream(&text, &len);
+	if (!f)
+		fatal("open_memstream: %s", strerror(errno));
+	if (a.nr_files)
+		saved_metrics(a.files[0], f);
+	else
+		live_metrics(a.compare, f);
+	if (fclose(f))
+		fatal("open_memstream: %s", strerror(errno));
+	if (a.map.output)
+		write_atomic(a.map.output, text, len);
+	else
+		fwrite(text, 1, len, stdout);
+	free(text);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -431,6 +552,7 @@ static const struct {
 	{ "owners",	 cmd_owners },
 	{ "diff",	 cmd_diff },
 	{ "map",	 cmd_map },
+	{ "metrics",	 cmd_metrics },
 };
 
 int main(int argc, char **argv)

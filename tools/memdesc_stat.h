@@ -9,6 +9,8 @@
  *			printed in the module's own record format
  *   owners.c		allocation sites: the owners census by class, and
  *			its diff
+ *   metrics.c		the reports as Prometheus metrics, for the node
+ *			exporter's textfile collector
  *   report.c		records to tables for people, or to JSON
  *   map.c		the PNG picture of physical memory
  *   font.c		a 6x8 bitmap font for the picture's labels
@@ -169,6 +171,28 @@ bool owners_view(const char *source, const char *text,
 		 const struct owners_opts *opts, FILE *out);
 void owners_diff(const struct snapshot *a, const struct snapshot *b,
 		 FILE *out);
+
+/* === metrics.c: Prometheus text exposition === */
+
+/**
+ * struct metrics_src - the reports metrics are made of; NULL: absent
+ * @summary:	 the census (summary file, or computed from a snapshot)
+ * @projection:	 the projection
+ * @stats:	 the stats file
+ * @transitions: the transitions file
+ * @compare:	 the compare file, if it was read (live only)
+ * @compare_seconds: how long reading it took
+ */
+struct metrics_src {
+	const char *summary;
+	const char *projection;
+	const char *stats;
+	const char *transitions;
+	const char *compare;
+	double compare_seconds;
+};
+
+void metrics_print(const struct metrics_src *src, FILE *out);
 
 /* === report.c: records to tables or JSON === */
 

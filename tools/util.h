@@ -44,6 +44,8 @@ const char *env_or(const char *var, const char *dflt);
 const char *debugfs_dir(void);
 char *debugfs_path(const char *name);
 
+double now_seconds(void);
+
 /* Bits to hold every value below @n, at least 1: the module's memdesc_bits(). */
 unsigned int bits_for(uint64_t n);
 

@@ -617,6 +617,134 @@ fails "save: a layout that never holds still: gives up, says why" 1 \
 wait "$flip_pid"
 result $? "save: read the layout 11 times, 2 a try"
 
+# === metrics: Prometheus text exposition ===
+
+# metric NAME LABELS: the value of the sample NAME{LABELS} in $out ("" for
+# none), LABELS as written ('class="anon"'; empty: no labels).
+metric()
+{
+	local want=memdesc_$1
+
+	[ -n "$2" ] && want="$want{$2}"
+	awk -v w="$want" '$1 == w { print $2 }' "$out"
+}
+
+# promtool_ok DESC: $out passes promtool check metrics (Debian's
+# prometheus package), its lint included.
+promtool_ok()
+{
+	if ! command -v promtool > /dev/null; then
+		result 1 "$1 (promtool not installed: make deps)"
+		return
+	fi
+	promtool check metrics < "$out" > "$log" 2>&1
+	result $? "$1"
+	comment "$log"
+}
+
+live a metrics > "$out" 2> "$log"
+result $? "metrics: of the live files"
+comment "$log"
+promtool_ok "metrics: promtool check metrics passes"
+# Every class of summary, with summary's pages; every zone; every event.
+bad=
+while read -r class pages; do
+	[ "$(metric class_pages "class=\"$class\"")" = "$pages" ] ||
+		bad="$bad class $class"
+done < <(awk '$1 == "class" { print $2, $3 }' "$work/a/debugfs/summary")
+while read -r node zone pages free alloc; do
+	l="node=\"$node\",zone=\"$zone\""
+	[ "$(metric zone_pages "$l")" = "$pages" ] &&
+		[ "$(metric zone_free_pages "$l")" = "$free" ] &&
+		[ "$(metric zone_allocated_pages "$l")" = "$alloc" ] ||
+		bad="$bad zone $node/$zone"
+done < <(awk '$1 == "zone" { print $2, $3, $4, $5, $6 }' \
+	 "$work/a/debugfs/summary")
+while read -r event attached count; do
+	[ "$(metric events_total "event=\"$event\"")" = "$count" ] &&
+		[ "$(metric event_attached "event=\"$event\"")" = "$attached" ] ||
+		bad="$bad event $event"
+done < <(awk '$1 == "event" { print $2, $3, $4 }' "$work/a/debugfs/stats")
+[ "$(metric seeded_total "")" = \
+  "$(awk '$1 == "counter" && $2 == "seeded" { print $3 }' \
+	 "$work/a/debugfs/stats")" ] || bad="$bad seeded_total"
+[ "$(metric tracked_pages "")" = 81920 ] || bad="$bad tracked_pages"
+[ "$(metric transition_blocks_total 'from="free",to="driver"')" = 10 ] ||
+	bad="$bad transition"
+[ "$(metric projection_saving_bytes "")" = \
+  "$(field "$work/a/debugfs/projection" saving 1)" ] || bad="$bad saving"
+[ -z "$(metric compare_compared_pages "")" ] || bad="$bad compare-unasked"
+[ -z "$bad" ]
+result $? "metrics: census, zones, events, counters and transitions as the files say${bad:+ (wrong:$bad)}"
+! grep -E '^# TYPE memdesc_[a-z_]+ counter$' "$out" | grep -vq '_total counter$'
+result $? "metrics: every counter's name ends in _total"
+
+live a metrics --compare > "$out" 2> "$log"
+result $? "metrics --compare: of the live files"
+comment "$log"
+promtool_ok "metrics --compare: promtool check metrics passes"
+# field state 64990 10: 64990 / 65000; class free 60010 60000 60000.
+[ "$(metric compare_agreement_ratio 'field="state"')" = 0.999846154 ] &&
+	[ -z "$(metric compare_agreement_ratio 'field="type"')" ] &&
+	[ "$(metric compare_class_precision_ratio 'class="free"')" = 0.999833361 ] &&
+	[ "$(metric compare_class_recall_ratio 'class="free"')" = 1 ] &&
+	[ "$(metric compare_matrix_pages 'shadow="free",live="driver"')" = 10 ] &&
+	[ -n "$(metric compare_duration_seconds "")" ]
+result $? "metrics --compare: agreement, precision and recall from the counts; none where compare has none"
+
+"$stat" metrics "$a" > "$out" 2> "$log"
+result $? "metrics: of a snapshot"
+comment "$log"
+promtool_ok "metrics of a snapshot: promtool check metrics passes"
+bad=
+while read -r class pages; do
+	[ "$(metric class_pages "class=\"$class\"")" = "$pages" ] ||
+		bad="$bad $class"
+done < <("$stat" summary --raw "$a" | awk '$1 == "class" { print $2, $3 }')
+[ -z "$bad" ] && [ -n "$(metric events_total 'event="mm_page_alloc"')" ]
+result $? "metrics of a snapshot: the census from its words, its saved stats${bad:+ (wrong:$bad)}"
+
+# The README's PromQL queries, as recording rules: promtool parses them.
+awk '/^```promql$/ { on = 1; next } on && /^```$/ { exit }
+     on && /^#/ { if (q != "") print q; q = ""; next }
+     on && NF { q = q " " $0 }
+     END { if (q != "") print q }' "$top/README.md" > "$work/queries"
+{
+	echo "groups:"
+	echo "  - name: readme"
+	echo "    rules:"
+	i=0
+	while read -r q; do
+		i=$((i + 1))
+		echo "      - record: readme:query$i"
+		echo "        expr: '${q//\'/\'\'}'"
+	done < "$work/queries"
+} > "$work/rules.yml"
+[ "$(wc -l < "$work/queries")" = 3 ] &&
+	promtool check rules "$work/rules.yml" > "$log" 2>&1
+result $? "README: its 3 PromQL queries parse (promtool check rules)"
+comment "$log"
+
+prom=$work/prom/memdesc.prom
+mkdir -p "$work/prom"
+echo "old" > "$prom"
+live a metrics -o "$prom" > "$out" 2> "$log" &&
+	[ ! -s "$out" ] && cmp -s "$prom" <(live a metrics) &&
+	[ "$(stat -c %a "$prom")" = 644 ] &&
+	[ "$(ls "$work/prom")" = memdesc.prom ]
+result $? "metrics -o: the file replaced whole, mode 0644, no temporary file left"
+comment "$log"
+echo "old" > "$prom"
+fails "metrics -o: live files missing: says why, file untouched" 1 \
+	"memdesc.ko loaded" env MEMDESC_DEBUGFS="$work/none" \
+	"$stat" metrics -o "$prom"
+[ "$(cat "$prom")" = old ] && [ "$(ls "$work/prom")" = memdesc.prom ]
+result $? "metrics -o: a failed read leaves the old file and no temporary one"
+fails "metrics -o into a missing directory: says why" 1 "No such file" \
+	live a metrics -o "$work/none/memdesc.prom"
+fails "metrics --compare of a snapshot: usage error" 2 "live kernel" \
+	"$stat" metrics --compare "$a"
+
 # === Bad input: a clear error, never a crash or a wrong answer ===
 
 bad_snap()
@@ -684,6 +812,82 @@ make -s -C "$top" install DESTDIR="$work/dest" PREFIX=/usr > "$log" 2>&1 &&
 "$work/dest/usr/bin/memdesc-stat" --help > "$out" 2>&1 &&
 grep -q "owners \[--class CLASS\] \[--top N\] \[--json|--raw\] \[FILE\]" "$out"
 result $? "make install DESTDIR=... PREFIX=/usr: a working memdesc-stat"
+comment "$log"
+grep -qx "ExecStart=/usr/bin/memdesc-stat metrics \$MEMDESC_METRICS_ARGS -o /var/lib/prometheus/node-exporter/memdesc.prom" \
+	"$work/dest/usr/lib/systemd/system/memdesc-metrics.service" &&
+	[ -f "$work/dest/usr/lib/systemd/system/memdesc-metrics.timer" ]
+result $? "make install: the metrics service, on the installed tool, and its timer"
+man1=$work/dest/usr/share/man/man1/memdesc-stat.1
+grep -q "\"memdesc $(make -s --no-print-directory -C "$top" version)\"" "$man1"
+result $? "make install: the man page, with the Makefile's version"
+LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$man1" \
+	> "$work/man.txt" 2> "$log" && [ ! -s "$log" ]
+result $? "memdesc-stat(1): man --warnings reports nothing"
+comment "$log"
+# Every subcommand and long option --help lists has its place in the page.
+missing=
+"$stat" --help > "$out"
+for word in $(awk '/^  [a-z]/ { print $1 }' "$out" | grep -v '^-') \
+	    $(grep -oE -- '--[a-z-]+' "$out" | sort -u); do
+	grep -qE -- "(^| )$word( |,|$)" "$work/man.txt" ||
+		missing="$missing $word"
+done
+[ -z "$missing" ]
+result $? "memdesc-stat(1): every subcommand and option of --help${missing:+ (missing:$missing)}"
+# complete WORDS...: what bash completion offers after memdesc-stat WORDS
+# (the last word the one being completed), sorted, on one line; run in
+# $work/comp, which holds two snapshots, a text file and a directory.
+# compopt works only inside a completion readline started: a no-op here.
+complete_words()
+{
+	(cd "$work/comp" &&
+	 bash -c '. "$1"; shift; compopt() { :; }
+		  COMP_WORDS=(memdesc-stat "$@"); COMP_CWORD=$#
+		  _memdesc_stat; printf "%s\n" "${COMPREPLY[@]}"' \
+		bash "$work/dest/usr/share/bash-completion/completions/memdesc-stat" \
+		"$@" 2>&1) | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# completes DESC WANT WORDS...
+completes()
+{
+	local desc=$1 want=$2 got
+
+	shift 2
+	got=$(complete_words "$@")
+	[ "$got" = "$want" ]
+	result $? "bash completion: $desc${got:+ ('$got')}"
+	[ "$got" = "$want" ] || echo "#   want '$want'"
+}
+
+mkdir -p "$work/comp/dir"
+touch "$work/comp/a.snap" "$work/comp/b.snap" "$work/comp/notes.txt"
+completes "subcommands" \
+	"--help compare diff map metrics owners projection save sections stats summary transitions" ""
+completes "a subcommand by prefix" "map metrics" m
+completes "owners' options" "--class --help --json --raw --top" owners --
+completes "metrics' options" "--compare --help --output" metrics --
+completes "a class after --class" "slab" owners --class sl
+completes "snapshots and directories where a FILE goes" "a.snap b.snap dir" \
+	diff a.snap ""
+completes "no file for compare (live only)" "" compare ""
+completes "nothing after --top (a number)" "" owners --top ""
+# The classes it offers are the classes the tool knows.
+want=$("$stat" owners --class none 2>&1 | sed -n 's/.*the classes: //p' |
+	tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')
+got=$(bash -c '. "$1"; echo $_memdesc_stat_classes' bash \
+	"$work/dest/usr/share/bash-completion/completions/memdesc-stat" |
+	tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')
+[ -n "$want" ] && [ "$got" = "$want" ]
+result $? "bash completion: the classes memdesc-stat knows"
+[ "$got" = "$want" ] || echo "#   tool: '$want'; completion: '$got'"
+# systemd-analyze verify wants the ExecStart binary where the unit says.
+rm -rf "$work/prefix"
+make -s -C "$top" install PREFIX="$work/prefix" > "$log" 2>&1 &&
+	(cd "$work/prefix/lib/systemd/system" &&
+	 systemd-analyze verify --man=no ./memdesc-metrics.service \
+		./memdesc-metrics.timer) >> "$log" 2>&1
+result $? "metrics service and timer: systemd-analyze verify"
 comment "$log"
 
 echo "1..$n"

@@ -13,6 +13,8 @@
  */
 #define _GNU_SOURCE
 
+#include <dirent.h>
+
 #include "kselftest_harness.h"
 #include "memdesc_vm.h"
 
@@ -22,6 +24,7 @@
 #define MDS_SNAP_A	"/tmp/memdesc-a.snap"
 #define MDS_SNAP_B	"/tmp/memdesc-b.snap"
 #define MDS_PNG		"/tmp/memdesc-map.png"
+#define MDS_PROM_DIR	"/tmp/memdesc-textfile"
 #define MDS_TEXT_MAX	(4 * MD_MIB)
 
 static const char * const mds_reports[] = {
@@ -406,6 +409,65 @@ TEST_F(tool, map)
 		     head[18] << 8 | head[19]);
 	EXPECT_EQ(h, (unsigned long long)head[20] << 24 | head[21] << 16 |
 		     head[22] << 8 | head[23]);
+}
+
+/*
+ * metrics, live, with compare: written whole into -o's file (no temporary
+ * file left beside it), every sample a memdesc_ name and a number, the
+ * census summing to the pages the shadow spans, and state agreement as
+ * compare's own lower bound has it.  Each line is also printed as
+ * "# prom: ...", and tests/vm/run.sh runs promtool check metrics on them.
+ */
+TEST_F(tool, metrics_live)
+{
+	double v, spanned = -1, classes = 0, state = -1;
+	char name[256], line[1024];
+	unsigned int samples = 0;
+	struct dirent *de;
+	int n;
+	DIR *d;
+	FILE *f;
+
+	mkdir(MDS_PROM_DIR, 0755);
+	EXPECT_EQ(0, mds_run("metrics --compare -o " MDS_PROM_DIR "/memdesc.prom")) {
+		mds_log(_metadata);
+	}
+	f = fopen(MDS_PROM_DIR "/memdesc.prom", "re");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		ksft_print_msg("prom: %s", line);
+		if (line[0] == '#')
+			continue;
+		n = sscanf(line, "%255s %lf", name, &v);
+		EXPECT_EQ(2, n) {
+			TH_LOG("not a sample: '%s'", line);
+		}
+		if (n != 2)
+			continue;
+		EXPECT_EQ(0, strncmp(name, "memdesc_", 8));
+		samples++;
+		if (!strcmp(name, "memdesc_spanned_pages"))
+			spanned = v;
+		else if (!strncmp(name, "memdesc_class_pages{", 20))
+			classes += v;
+		else if (!strcmp(name, "memdesc_compare_agreement_ratio{field=\"state\"}"))
+			state = v;
+	}
+	fclose(f);
+	EXPECT_LT(100, samples);
+	EXPECT_LT(0, spanned);
+	EXPECT_EQ(spanned, classes);
+	EXPECT_LE(0.999, state) {
+		TH_LOG("state agreement %f", state);
+	}
+	d = opendir(MDS_PROM_DIR);
+	ASSERT_NE(NULL, d);
+	while ((de = readdir(d)))
+		EXPECT_TRUE(de->d_name[0] == '.' ||
+			    !strcmp(de->d_name, "memdesc.prom")) {
+			TH_LOG("left in " MDS_PROM_DIR ": %s", de->d_name);
+		}
+	closedir(d);
 }
 
 /* === tool_unload: last === */

@@ -925,11 +925,28 @@ if [ "$mode" = test ]; then
 				result NOTOK "$rest"
 			fi
 			;;
+		"# prom: "*)
+			# memdesc_tool_test's metrics: checked below.
+			;;
 		*)
 			echo "#   $line"
 			;;
 		esac
 	done < <(tagged T)
+	# The live metrics memdesc_tool_test wrote, checked by promtool
+	# here: the guest has none.
+	tagged T | sed -n 's/^# prom: //p' >"$work/memdesc.prom"
+	if [ -s "$work/memdesc.prom" ]; then
+		if ! command -v promtool >/dev/null; then
+			result NOTOK "live metrics: promtool not installed (make deps)"
+		elif promtool check metrics <"$work/memdesc.prom" \
+			>"$work/promtool.log" 2>&1; then
+			result OK "live metrics ($(grep -vc '^#' "$work/memdesc.prom") samples) pass promtool check metrics"
+		else
+			result NOTOK "live metrics pass promtool check metrics"
+			sed 's/^/#   /' "$work/promtool.log"
+		fi
+	fi
 	# Programs that never got to exit (the guest died first).
 	while [ "$checked" -lt "$programs" ]; do
 		prog=$1
