@@ -9,6 +9,7 @@
  *   memdesc-stat owners [--class CLASS] [--top N] [--json|--raw] [FILE]
  *   memdesc-stat diff [--json|--raw] A B
  *   memdesc-stat metrics [--compare] [-o FILE] [FILE]
+ *   memdesc-stat --version
  *   memdesc-stat map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]
  *
  * Without FILE the reports come from /sys/kernel/debug/memdesc (root only);
@@ -40,6 +41,7 @@ static void print_usage(FILE *f)
 "       %1$s owners [--class CLASS] [--top N] [--json|--raw] [FILE]\n"
 "       %1$s diff [--json|--raw] A B\n"
 "       %1$s metrics [--compare] [-o PROM] [FILE]\n"
+"       %1$s --version\n"
 "       %1$s map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]\n"
 "\n"
 "  save         snapshot the live shadow and reports into FILE\n"
@@ -565,6 +567,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
 		print_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("%s %s\n", prog_name, MEMDESC_VERSION);
 		return 0;
 	}
 	for (i = 0; i < MEMDESC_ARRAY_SIZE(commands); i++) {

@@ -817,8 +817,11 @@ grep -qx "ExecStart=/usr/bin/memdesc-stat metrics \$MEMDESC_METRICS_ARGS -o /var
 	"$work/dest/usr/lib/systemd/system/memdesc-metrics.service" &&
 	[ -f "$work/dest/usr/lib/systemd/system/memdesc-metrics.timer" ]
 result $? "make install: the metrics service, on the installed tool, and its timer"
+version=$(make -s --no-print-directory -C "$top" version)
+[ "$("$work/dest/usr/bin/memdesc-stat" --version)" = "memdesc-stat $version" ]
+result $? "memdesc-stat --version: the Makefile's version ($version)"
 man1=$work/dest/usr/share/man/man1/memdesc-stat.1
-grep -q "\"memdesc $(make -s --no-print-directory -C "$top" version)\"" "$man1"
+grep -q "\"memdesc $version\"" "$man1"
 result $? "make install: the man page, with the Makefile's version"
 LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$man1" \
 	> "$work/man.txt" 2> "$log" && [ ! -s "$log" ]
