@@ -646,12 +646,20 @@ live a metrics > "$out" 2> "$log"
 result $? "metrics: of the live files"
 comment "$log"
 promtool_ok "metrics: promtool check metrics passes"
+# classes_differ SUMMARY: the classes of raw SUMMARY whose pages in $out
+# differ from its.
+classes_differ()
+{
+	local class pages
+
+	while read -r class pages; do
+		[ "$(metric class_pages "class=\"$class\"")" = "$pages" ] ||
+			echo -n " class $class"
+	done < <(awk '$1 == "class" { print $2, $3 }' "$1")
+}
+
 # Every class of summary, with summary's pages; every zone; every event.
-bad=
-while read -r class pages; do
-	[ "$(metric class_pages "class=\"$class\"")" = "$pages" ] ||
-		bad="$bad class $class"
-done < <(awk '$1 == "class" { print $2, $3 }' "$work/a/debugfs/summary")
+bad=$(classes_differ "$work/a/debugfs/summary")
 while read -r node zone pages free alloc; do
 	l="node=\"$node\",zone=\"$zone\""
 	[ "$(metric zone_pages "$l")" = "$pages" ] &&
@@ -696,11 +704,8 @@ result $? "metrics --compare: agreement, precision and recall from the counts; n
 result $? "metrics: of a snapshot"
 comment "$log"
 promtool_ok "metrics of a snapshot: promtool check metrics passes"
-bad=
-while read -r class pages; do
-	[ "$(metric class_pages "class=\"$class\"")" = "$pages" ] ||
-		bad="$bad $class"
-done < <("$stat" summary --raw "$a" | awk '$1 == "class" { print $2, $3 }')
+"$stat" summary --raw "$a" > "$work/a.summary"
+bad=$(classes_differ "$work/a.summary")
 [ -z "$bad" ] && [ -n "$(metric events_total 'event="mm_page_alloc"')" ]
 result $? "metrics of a snapshot: the census from its words, its saved stats${bad:+ (wrong:$bad)}"
 
