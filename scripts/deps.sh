@@ -11,9 +11,10 @@
 # VM suite runs on every installed kernel.  stress-ng loads the guest in
 # tests/vm/memdesc_stress_test.c.  socat carries the topology guest's
 # memory requests to QEMU's monitor (tests/vm/run.sh --topology).
-# prometheus brings promtool, which checks memdesc-stat metrics.  flex,
-# bison, bc and libelf-dev build the debug tier's kernel from
-# linux-source-6.12 (make check-debug).
+# prometheus brings promtool, which checks memdesc-stat metrics; systemd,
+# systemd-analyze, which checks its service and timer; tmux, the terminal
+# memdesc-stat top is tested in.  flex, bison, bc and libelf-dev build the
+# debug tier's kernel from linux-source-6.12 (make check-debug).
 
 set -eu
 
@@ -21,7 +22,7 @@ packages="
 make gcc libc6-dev linux-libc-dev perl xz-utils gzip cpio kmod
 qemu-system-x86 busybox-static
 dkms sparse
-libpng-dev zlib1g-dev jq prometheus systemd
+libpng-dev zlib1g-dev jq prometheus systemd tmux
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-image-rt-amd64 linux-headers-rt-amd64

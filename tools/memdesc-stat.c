@@ -9,6 +9,7 @@
  *   memdesc-stat owners [--class CLASS] [--top N] [--json|--raw] [FILE]
  *   memdesc-stat diff [--json|--raw] A B
  *   memdesc-stat metrics [--compare] [-o FILE] [FILE]
+ *   memdesc-stat top [-d SECONDS] [-n COUNT] [-b] [--owners]
  *   memdesc-stat --version
  *   memdesc-stat map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]
  *
@@ -41,6 +42,7 @@ static void print_usage(FILE *f)
 "       %1$s owners [--class CLASS] [--top N] [--json|--raw] [FILE]\n"
 "       %1$s diff [--json|--raw] A B\n"
 "       %1$s metrics [--compare] [-o PROM] [FILE]\n"
+"       %1$s top [-d SECONDS] [-n COUNT] [-b] [--owners]\n"
 "       %1$s --version\n"
 "       %1$s map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]\n"
 "\n"
@@ -56,6 +58,8 @@ static void print_usage(FILE *f)
 "               allocation sites that grew or shrank most\n"
 "  map          a PNG of physical memory colored by class\n"
 "  metrics      the reports as Prometheus metrics (text exposition)\n"
+"  top          a live view: census, changes of class and events per\n"
+"               second, refreshed in place ('q' quits)\n"
 "\n"
 "Without FILE the live module is read, from %2$s.\n"
 "  --json       one JSON object, for scripts\n"
@@ -69,6 +73,11 @@ static void print_usage(FILE *f)
 "                            (metrics; default: standard output)\n"
 "  --compare                 add compare's agreement (metrics; live only;\n"
 "                            it reads every struct page)\n"
+"  -d, --delay SECONDS       between refreshes (top; default 2)\n"
+"  -n, --iterations COUNT    refreshes, then exit (top; default: until 'q')\n"
+"  -b, --batch               plain text, one refresh after another (top;\n"
+"                            also when standard output is not a terminal)\n"
+"  --owners                  the allocation sites with the most pages (top)\n"
 "  -w, --width N             blocks per row (map; default 1024)\n"
 "  -p, --pfns-per-pixel N    PFNs per block (map; default: fit 1024 rows)\n"
 "  -z, --zoom N              pixels per block side (map; default 1)\n",
@@ -112,6 +121,10 @@ static unsigned long long parse_count(const char *opt, const char *s,
  * @owners:	owners options
  * @shaped:	--class or --top was given
  * @compare:	--compare was given
+ * @delay:	top's seconds between refreshes
+ * @count:	top's refreshes, 0 for no limit
+ * @batch:	top's -b
+ * @owners_top:	top's --owners
  */
 struct cmd_args {
 	enum report_style style;
@@ -121,6 +134,10 @@ struct cmd_args {
 	struct owners_opts owners;
 	bool shaped;
 	bool compare;
+	double delay;
+	unsigned long count;
+	bool batch;
+	bool owners_top;
 };
 
 static const struct option long_opts[] = {
@@ -133,6 +150,10 @@ static const struct option long_opts[] = {
 	{ "class",		required_argument,	NULL, 'c' },
 	{ "top",		required_argument,	NULL, 't' },
 	{ "compare",		no_argument,		NULL, 'C' },
+	{ "delay",		required_argument,	NULL, 'd' },
+	{ "iterations",		required_argument,	NULL, 'n' },
+	{ "batch",		no_argument,		NULL, 'b' },
+	{ "owners",		no_argument,		NULL, 'O' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -152,6 +173,20 @@ static unsigned int parse_class(const char *s)
 	usage_error("--class: no class '%s'; the classes: %s", s, names);
 }
 
+/* -d: seconds, from 0.1 to an hour, a fraction allowed. */
+static double parse_seconds(const char *opt, const char *s)
+{
+	double v;
+	char *end;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0.1 && v <= 3600))
+		usage_error("%s: want seconds from 0.1 to 3600, not '%s'", opt,
+			    s);
+	return v;
+}
+
 /*
  * Options anywhere after the subcommand; @allowed lists the short letters
  * the subcommand takes (long-only options have letters here too).  @min
@@ -168,9 +203,10 @@ static void parse_args(int argc, char **argv, const char *allowed, int min,
 	a->map.zoom = 1;
 	a->owners.class = MEMDESC_NR_CLASSES;
 	a->owners.top = 10;
+	a->delay = 2;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jro:w:p:z:h", long_opts,
+	while ((c = getopt_long(argc, argv, ":jro:w:p:z:d:n:bh", long_opts,
 				NULL)) != -1) {
 		if (c == 'h') {
 			print_usage(stdout);
@@ -216,6 +252,19 @@ static void parse_args(int argc, char **argv, const char *allowed, int min,
 			break;
 		case 'C':
 			a->compare = true;
+			break;
+		case 'd':
+			a->delay = parse_seconds("--delay", optarg);
+			break;
+		case 'n':
+			a->count = parse_count("--iterations", optarg,
+					       1UL << 30);
+			break;
+		case 'b':
+			a->batch = true;
+			break;
+		case 'O':
+			a->owners_top = true;
 			break;
 		}
 	}
@@ -540,6 +589,21 @@ static int cmd_metrics(int argc, char **argv)
 	return 0;
 }
 
+/* top: the live view */
+static int cmd_top(int argc, char **argv)
+{
+	struct cmd_args a;
+	char *path;
+
+	parse_args(argc, argv, "dnbO", 0, 0, &a);
+	/* Say what is wrong before the screen is taken. */
+	path = debugfs_path("summary");
+	free(read_text(path, NULL, false));
+	free(path);
+	top_run(a.delay, a.count, a.batch, a.owners_top);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -555,6 +619,7 @@ static const struct {
 	{ "diff",	 cmd_diff },
 	{ "map",	 cmd_map },
 	{ "metrics",	 cmd_metrics },
+	{ "top",	 cmd_top },
 };
 
 int main(int argc, char **argv)

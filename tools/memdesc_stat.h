@@ -11,6 +11,7 @@
  *			its diff
  *   metrics.c		the reports as Prometheus metrics, for the node
  *			exporter's textfile collector
+ *   top.c		the live view, refreshed in place
  *   report.c		records to tables for people, or to JSON
  *   map.c		the PNG picture of physical memory
  *   font.c		a 6x8 bitmap font for the picture's labels
@@ -193,6 +194,10 @@ struct metrics_src {
 };
 
 void metrics_print(const struct metrics_src *src, FILE *out);
+
+/* === top.c: the live view === */
+
+void top_run(double interval, unsigned long count, bool batch, bool owners);
 
 /* === report.c: records to tables or JSON === */
 

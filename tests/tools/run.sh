@@ -750,6 +750,72 @@ fails "metrics -o into a missing directory: says why" 1 "No such file" \
 fails "metrics --compare of a snapshot: usage error" 2 "live kernel" \
 	"$stat" metrics --compare "$a"
 
+# === top: the live view ===
+
+# A copy of a's files that changes while top watches it.
+rm -rf "$work/top"
+cp -r "$work/a/debugfs" "$work/top"
+MEMDESC_DEBUGFS=$work/top timeout 60 "$stat" top -b -n 2 -d 2 > "$out" 2> "$log" &
+top_pid=$!
+sleep 0.5
+# 20 more free -> driver blocks, 10 more anon pages, 100 more allocations.
+sed -i 's/^transition free driver 10$/transition free driver 30/' \
+	"$work/top/transitions"
+sed -i 's/^class anon 14336$/class anon 14346/' "$work/top/summary"
+sed -i 's/^event mm_page_alloc 1 1234$/event mm_page_alloc 1 1334/' \
+	"$work/top/stats"
+wait "$top_pid"
+result $? "top -b -n 2: two refreshes, exit 0"
+comment "$log"
+# The second refresh: rates over its ~2 s, the change since the first.
+second=$(awk '/^memdesc-stat top / { n++ } n == 2' "$out")
+tr_rate=$(awk '$1 == "free" && $2 == "->" && $3 == "driver" { print $4 }' <<< "$second")
+ev_rate=$(awk '{ for (i = 1; i < NF; i++) if ($i == "mm_page_alloc") print $(i + 1) }' <<< "$second")
+anon=$(awk '$1 == "anon" { print $2, $4 }' <<< "$second")
+awk -v t="$tr_rate" -v e="$ev_rate" \
+	'BEGIN { exit !(t >= 9 && t <= 10 && e >= 45 && e <= 50) }' &&
+	[ "$anon" = "14346 +10" ] &&
+	[ "$(grep -c '^memdesc-stat top ' "$out")" = 2 ] &&
+	awk '/^memdesc-stat top / { n++ } n == 1' "$out" | grep -q '^free -> driver  *-  '
+result $? "top: rates per second over the refresh, the census' change, '-' at first (transition $tr_rate/s, event $ev_rate/s, anon '$anon')"
+[ "$(awk 'length > 80' "$out" | wc -l)" = 0 ] &&
+	[ "$(MEMDESC_DEBUGFS=$work/top "$stat" top -b -n 1 --owners | wc -l)" -le 24 ] &&
+	MEMDESC_DEBUGFS=$work/top "$stat" top -b -n 1 --owners |
+	grep -q '^anon  *10000  unknown$'
+result $? "top: fits 80x24, with --owners too, whose sites lead with the most pages"
+
+# In a terminal: tmux, 80x24; the screen redrawn, 'q' quits.
+if command -v tmux > /dev/null; then
+	sock=$work/tmux.sock
+	tmux -S "$sock" new-session -d -s top -x 80 -y 24 \
+		"env MEMDESC_DEBUGFS=$work/top $stat top -d 0.5; echo exit \$? > $work/top.exit; sleep 30" \
+		2> "$log"
+	sleep 2
+	tmux -S "$sock" capture-pane -p -t top > "$work/pane" 2>> "$log"
+	tmux -S "$sock" send-keys -t top q 2>> "$log"
+	for _ in $(seq 50); do
+		[ -s "$work/top.exit" ] && break
+		sleep 0.1
+	done
+	tmux -S "$sock" kill-server 2> /dev/null
+	grep -q "refresh [2-9] every 0.5 s" "$work/pane" &&
+		grep -q "'q' quits" "$work/pane" &&
+		grep -q '^CLASS ' "$work/pane" && grep -q '^TRANSITION ' "$work/pane" &&
+		[ "$(grep -c '^memdesc-stat top ' "$work/pane")" = 1 ] &&
+		[ "$(cat "$work/top.exit" 2>/dev/null)" = "exit 0" ]
+	result $? "top in tmux (80x24): redrawn in place, 'q' quits with status 0"
+	[ "$(grep -c '^memdesc-stat top ' "$work/pane")" = 1 ] || comment "$work/pane"
+	comment "$log"
+else
+	result 1 "top in tmux: tmux not installed (make deps)"
+fi
+fails "top -d 0: usage error" 2 "want seconds" "$stat" top -d 0
+fails "top -n 0: usage error" 2 "want a number" "$stat" top -n 0
+fails "top with a FILE: usage error" 2 "unexpected argument" \
+	"$stat" top "$a"
+fails "top, module not loaded: says why before taking the screen" 1 \
+	"memdesc.ko loaded" env MEMDESC_DEBUGFS="$work/none" "$stat" top
+
 # === Bad input: a clear error, never a crash or a wrong answer ===
 
 bad_snap()
@@ -871,7 +937,7 @@ completes()
 mkdir -p "$work/comp/dir"
 touch "$work/comp/a.snap" "$work/comp/b.snap" "$work/comp/notes.txt"
 completes "subcommands" \
-	"--help compare diff map metrics owners projection save sections stats summary transitions" ""
+	"--help compare diff map metrics owners projection save sections stats summary top transitions" ""
 completes "a subcommand by prefix" "map metrics" m
 completes "owners' options" "--class --help --json --raw --top" owners --
 completes "metrics' options" "--compare --help --output" metrics --
@@ -880,6 +946,9 @@ completes "snapshots and directories where a FILE goes" "a.snap b.snap dir" \
 	diff a.snap ""
 completes "no file for compare (live only)" "" compare ""
 completes "nothing after --top (a number)" "" owners --top ""
+completes "top's long options" "--batch --delay --help --iterations --owners" \
+	top --
+completes "nothing after top -d (seconds)" "" top -d ""
 # The classes it offers are the classes the tool knows.
 want=$("$stat" owners --class none 2>&1 | sed -n 's/.*the classes: //p' |
 	tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')

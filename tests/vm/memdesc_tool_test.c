@@ -470,6 +470,42 @@ TEST_F(tool, metrics_live)
 	closedir(d);
 }
 
+/*
+ * top, live, in batch mode: two refreshes a second apart, each with the
+ * census and the rates, the second with rates and changes where the first
+ * had "-".  Printed as "# top: ..." lines, for people reading the log.
+ */
+TEST_F(tool, top_live)
+{
+	unsigned int refreshes = 0, classes = 0;
+	char line[256];
+	FILE *f;
+
+	EXPECT_EQ(0, mds_run("top -b -n 2 -d 1")) {
+		mds_log(_metadata);
+	}
+	f = fopen(MDS_OUT, "re");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		ksft_print_msg("top: %s", line);
+		EXPECT_GE(81, strlen(line)) {
+			TH_LOG("wider than 80 columns: '%s'", line);
+		}
+		if (!strncmp(line, "memdesc-stat top - refresh ", 27))
+			refreshes++;
+		/*
+		 * Class lines (not "free -> ..." transitions) of free and
+		 * file, never empty in this guest.
+		 */
+		if ((!strncmp(line, "free ", 5) || !strncmp(line, "file ", 5)) &&
+		    !strstr(line, "->"))
+			classes++;
+	}
+	fclose(f);
+	EXPECT_EQ(2, refreshes);
+	EXPECT_EQ(4, classes);
+}
+
 /* === tool_unload: last === */
 
 FIXTURE(tool_unload) {

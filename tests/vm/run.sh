@@ -928,11 +928,15 @@ if [ "$mode" = test ]; then
 		"# prom: "*)
 			# memdesc_tool_test's metrics: checked below.
 			;;
+		"# top: "*)
+			# Its top view: kept beside the console log.
+			;;
 		*)
 			echo "#   $line"
 			;;
 		esac
 	done < <(tagged T)
+	tagged T | sed -n 's/^# top: //p' >"$cache/$kver.top"
 	# The live metrics memdesc_tool_test wrote, checked by promtool
 	# here: the guest has none.
 	tagged T | sed -n 's/^# prom: //p' >"$work/memdesc.prom"

@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * top.c - a live view of the shadow, refreshed in place, as slabtop does.
+ *
+ * Each refresh reads summary, stats and transitions (and owners, with
+ * --owners) and shows, in 80 columns and 24 lines:
+ *
+ *   the census by class, and its change since the last refresh;
+ *   free and allocated pages per node and zone;
+ *   the changes of class per second, from transitions' counts;
+ *   the events per second, from stats' counts;
+ *   with --owners, the allocation sites with the most pages.
+ *
+ * Rates need two refreshes: the first shows "-".  On a terminal the screen
+ * is redrawn and 'q' quits; with -b (or when standard output is not a
+ * terminal) each refresh is printed after the last, plain text, for logs.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "memdesc_stat.h"
+
+/*
+ * Lines of each part, most first; with --owners fewer classes and rates,
+ * to leave the sites room in 24 lines.
+ */
+#define TOP_CLASSES		10
+#define TOP_CLASSES_OWNERS	8
+#define TOP_RATES		5
+#define TOP_RATES_OWNERS	4
+#define TOP_SITES		3
+#define PAGES_PER_MIB	256	/* 4 KiB pages */
+
+/* A counted thing: a class, a transition, an event; before and now. */
+struct top_count {
+	char name[96];
+	uint64_t now;
+	uint64_t before;
+	bool seen_before;
+};
+
+struct top_list {
+	struct top_count *c;
+	size_t nr;
+};
+
+/* One refresh's reading, and the previous one's counts inside each list. */
+struct top_state {
+	struct top_list classes;
+	struct top_list transitions;
+	struct top_list events;
+	double t;		/* when read, monotonic seconds */
+	double t_before;	/* 0: no refresh before */
+	unsigned int refresh;
+};
+
+static struct top_count *list_get(struct top_list *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (!strcmp(l->c[i].name, name))
+			return &l->c[i];
+	l->c = xrealloc(l->c, (l->nr + 1) * sizeof(*l->c));
+	memset(&l->c[l->nr], 0, sizeof(*l->c));
+	snprintf(l->c[l->nr].name, sizeof(l->c[l->nr].name), "%s", name);
+	return &l->c[l->nr++];
+}
+
+/* Start a new reading: what was now is before; unseen entries read 0. */
+static void list_roll(struct top_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		l->c[i].before = l->c[i].now;
+		l->c[i].seen_before = true;
+		l->c[i].now = 0;
+	}
+}
+
+/* Set @name's count from field @field of record @rec, if it is a number. */
+static void list_set(struct top_list *l, const char *name,
+		     const struct record *rec, unsigned int field)
+{
+	uint64_t v;
+
+	if (field < rec->nf && parse_u64(rec->f[field], &v))
+		list_get(l, name)->now = v;
+}
+
+static char *read_file(const char *name, bool missing_ok)
+{
+	char *path = debugfs_path(name), *text;
+
+	text = read_text(path, NULL, missing_ok);
+	free(path);
+	return text;
+}
+
+/* Read summary, stats and transitions into @st. */
+static void top_read(struct top_state *st, struct records *summary)
+{
+	struct records r;
+	char *text, name[96];
+	size_t i;
+
+	list_roll(&st->classes);
+	list_roll(&st->transitions);
+	list_roll(&st->events);
+	st->t_before = st->refresh ? st->t : 0;
+	st->t = now_seconds();
+	st->refresh++;
+
+	text = read_file("summary", false);
+	records_parse(summary, text);
+	free(text);
+	for (i = 0; i < summary->nr; i++) {
+		const struct record *rec = &summary->rec[i];
+
+		if (!rec->empty && !strcmp(rec->kind, "class") && rec->nf >= 2)
+			list_set(&st->classes, rec->f[0], rec, 1);
+	}
+
+	text = read_file("transitions", false);
+	records_parse(&r, text);
+	free(text);
+	for (i = 0; i < r.nr; i++) {
+		const struct record *rec = &r.rec[i];
+
+		if (rec->empty || strcmp(rec->kind, "transition") ||
+		    rec->nf < 3)
+			continue;
+		snprintf(name, sizeof(name), "%s -> %s", rec->f[0], rec->f[1]);
+		list_set(&st->transitions, name, rec, 2);
+	}
+	records_free(&r);
+
+	text = read_file("stats", false);
+	records_parse(&r, text);
+	free(text);
+	for (i = 0; i < r.nr; i++) {
+		const struct record *rec = &r.rec[i];
+
+		if (!rec->empty && !strcmp(rec->kind, "event") && rec->nf >= 3)
+			list_set(&st->events, rec->f[0], rec, 2);
+	}
+	records_free(&r);
+}
+
+static int64_t delta(const struct top_count *c)
+{
+	return c->seen_before ? (int64_t)(c->now - c->before) : 0;
+}
+
+/* Most pages first; ties by name, so the order holds still. */
+static int by_now(const void *a, const void *b)
+{
+	const struct top_count *x = a, *y = b;
+
+	if (x->now != y->now)
+		return x->now < y->now ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* Fastest first, then most counted. */
+static int by_delta(const void *a, const void *b)
+{
+	const struct top_count *x = a, *y = b;
+	int64_t dx = delta(x), dy = delta(y);
+
+	if (dx != dy)
+		return dx < dy ? 1 : -1;
+	return by_now(a, b);
+}
+
+/* A sorted copy of @l: the list keeps its order for the next reading. */
+static struct top_count *sorted(const struct top_list *l,
+				int (*cmp)(const void *, const void *))
+{
+	struct top_count *c = xmalloc((l->nr + 1) * sizeof(*c));
+
+	memcpy(c, l->c, l->nr * sizeof(*c));
+	qsort(c, l->nr, sizeof(*c), cmp);
+	return c;
+}
+
+/* "%9.1f" of a rate, or "-" before there are two readings. */
+static void rate(char *buf, size_t size, const struct top_state *st,
+		 const struct top_count *c)
+{
+	if (!st->t_before || st->t <= st->t_before || !c->seen_before)
+		snprintf(buf, size, "%9s", "-");
+	else
+		snprintf(buf, size, "%9.1f", delta(c) / (st->t - st->t_before));
+}
+
+/* The last @width characters of @s, "..." first if it is cut. */
+static const char *tail(const char *s, size_t width)
+{
+	static char buf[128];
+	size_t len = strlen(s);
+
+	if (len <= width || width < 4 || width >= sizeof(buf))
+		return s;
+	snprintf(buf, sizeof(buf), "...%s", s + len - (width - 3));
+	return buf;
+}
+
+static void print_header(FILE *out, const struct top_state *st,
+			 const struct records *summary, double interval,
+			 bool batch)
+{
+	const struct record *spanned = records_find(summary, "spanned", NULL);
+	char when[32];
+	time_t now = time(NULL);
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+	fprintf(out, "memdesc-stat top - refresh %u every %.1f s - %s%s\n",
+		st->refresh, interval, when, batch ? "" : " - 'q' quits");
+	/* The directory's tail, if it is too long for the line. */
+	fprintf(out, "shadow spans %s pages, read from %s\n\n",
+		spanned && spanned->nf ? spanned->f[0] : "?",
+		tail(debugfs_dir(), 40));
+}
+
+/* Classes on the left, zones on the right: @lines lines at most. */
+static void print_census(FILE *out, const struct top_state *st,
+			 const struct records *summary, unsigned int lines)
+{
+	struct top_count *c = sorted(&st->classes, by_now);
+	const struct record *zones[TOP_CLASSES];
+	unsigned int nz = 0, i;
+	char change[32];
+	size_t k;
+
+	for (k = 0; k < summary->nr && nz < lines; k++)
+		if (!summary->rec[k].empty &&
+		    !strcmp(summary->rec[k].kind, "zone") &&
+		    summary->rec[k].nf >= 5)
+			zones[nz++] = &summary->rec[k];
+	fprintf(out, "%-14s %9s %8s %8s  %4s %-7s %9s %9s\n", "CLASS",
+		"PAGES", "MIB", "CHANGE", "NODE", "ZONE", "FREE", "ALLOC");
+	for (i = 0; i < lines; i++) {
+		bool class = i < st->classes.nr && c[i].now;
+
+		if (!class && i >= nz)
+			break;
+		if (class) {
+			if (st->t_before)
+				snprintf(change, sizeof(change), "%+lld",
+					 (long long)delta(&c[i]));
+			else
+				snprintf(change, sizeof(change), "-");
+			fprintf(out, "%-14.14s %9llu %8.1f %8s", c[i].name,
+				(unsigned long long)c[i].now,
+				(double)c[i].now / PAGES_PER_MIB, change);
+		} else {
+			fprintf(out, "%41s", "");
+		}
+		if (i < nz)
+			fprintf(out, "  %4.4s %-7.7s %9.9s %9.9s", zones[i]->f[0],
+				zones[i]->f[1], zones[i]->f[3], zones[i]->f[4]);
+		fputc('\n', out);
+	}
+	free(c);
+}
+
+/* Transitions on the left, events on the right: @lines lines at most. */
+static void print_rates(FILE *out, const struct top_state *st,
+			unsigned int lines)
+{
+	struct top_count *t = sorted(&st->transitions, by_delta);
+	struct top_count *e = sorted(&st->events, by_delta);
+	char rt[32], re[32];
+	unsigned int i;
+
+	fprintf(out, "\n%-29s %9s  %-27s %9s\n", "TRANSITION", "BLOCKS/S",
+		"EVENT", "PER S");
+	for (i = 0; i < lines; i++) {
+		bool ht = i < st->transitions.nr, he = i < st->events.nr;
+
+		if (!ht && !he)
+			break;
+		if (ht) {
+			rate(rt, sizeof(rt), st, &t[i]);
+			fprintf(out, "%-29.29s %s", t[i].name, rt);
+		} else {
+			fprintf(out, "%39s", "");
+		}
+		if (he) {
+			rate(re, sizeof(re), st, &e[i]);
+			fprintf(out, "  %-27.27s %s", e[i].name, re);
+		}
+		fputc('\n', out);
+	}
+	free(t);
+	free(e);
+}
+
+/*
+ * With --owners: the sites with the most pages, of any class, from the
+ * owners file ("owner handle class pages blocks frames..."); a site with
+ * no saved stack shows its handle (unknown, unsaved) for a frame.
+ */
+static void print_owners(FILE *out)
+{
+	const struct record *best[TOP_SITES] = { NULL }, *on;
+	char *text = read_file("owners", true);
+	uint64_t pages[TOP_SITES] = { 0 }, p;
+	unsigned int i, j;
+	struct records r;
+	size_t k;
+
+	fprintf(out, "\n%-14s %9s  %s\n", "SITE CLASS", "PAGES",
+		"ALLOCATION SITE");
+	if (!text) {
+		fputs("  no owners file: this module predates allocation sites\n",
+		      out);
+		return;
+	}
+	records_parse(&r, text);
+	on = records_find(&r, "owners", NULL);
+	if (!on || !on->nf || strcmp(on->f[0], "on")) {
+		fputs("  not tracked: 'owners on' in control starts it\n", out);
+		goto out;
+	}
+	for (k = 0; k < r.nr; k++) {
+		const struct record *rec = &r.rec[k];
+
+		if (rec->empty || strcmp(rec->kind, "owner") || rec->nf < 4 ||
+		    !parse_u64(rec->f[2], &p))
+			continue;
+		for (i = 0; i < TOP_SITES && best[i] && pages[i] >= p; i++)
+			;
+		if (i == TOP_SITES)
+			continue;
+		for (j = TOP_SITES - 1; j > i; j--) {
+			best[j] = best[j - 1];
+			pages[j] = pages[j - 1];
+		}
+		best[i] = rec;
+		pages[i] = p;
+	}
+	for (i = 0; i < TOP_SITES && best[i]; i++)
+		fprintf(out, "%-14.14s %9llu  %.54s\n", best[i]->f[1],
+			(unsigned long long)pages[i],
+			best[i]->f[best[i]->nf > 4 ? 4 : 0]);
+out:
+	records_free(&r);
+	free(text);
+}
+
+/* === the terminal === */
+
+static struct termios saved_tio;
+static bool tio_saved;
+
+static void restore_terminal(void)
+{
+	if (tio_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	tio_saved = false;
+}
+
+static void on_signal(int sig)
+{
+	restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Keys without Enter and without echo, until exit. */
+static void raw_terminal(void)
+{
+	struct termios tio;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tio))
+		return;
+	tio = saved_tio;
+	tio.c_lflag &= ~(ICANON | ECHO);
+	tio.c_cc[VMIN] = 0;
+	tio.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &tio))
+		return;
+	tio_saved = true;
+	atexit(restore_terminal);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+}
+
+/* Wait @seconds, or less if 'q' is typed; true if it was. */
+static bool wait_or_quit(double seconds)
+{
+	double end = now_seconds() + seconds, left;
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	char c;
+
+	while ((left = end - now_seconds()) > 0) {
+		if (!tio_saved) {
+			struct timespec ts = {
+				.tv_sec = (time_t)left,
+				.tv_nsec = (long)((left - (time_t)left) * 1e9),
+			};
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) > 0 &&
+		    read(STDIN_FILENO, &c, 1) == 1 && (c == 'q' || c == 'Q'))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * top_run - refresh the view every @interval seconds, @count times (0:
+ * until 'q' or a signal)
+ * @batch:	plain text, one refresh after the other, no screen control
+ * @owners:	show the top allocation sites too
+ */
+void top_run(double interval, unsigned long count, bool batch, bool owners)
+{
+	struct top_state st = { 0 };
+	struct records summary;
+	unsigned long n;
+
+	if (!batch && !isatty(STDOUT_FILENO))
+		batch = true;
+	if (!batch)
+		raw_terminal();
+	for (n = 0; !count || n < count; n++) {
+		if (n && wait_or_quit(interval))
+			break;
+		top_read(&st, &summary);
+		if (!batch)
+			fputs("\033[H\033[2J", stdout);
+		else if (n)
+			fputc('\n', stdout);
+		print_header(stdout, &st, &summary, interval, batch);
+		print_census(stdout, &st, &summary,
+			     owners ? TOP_CLASSES_OWNERS : TOP_CLASSES);
+		print_rates(stdout, &st, owners ? TOP_RATES_OWNERS : TOP_RATES);
+		if (owners)
+			print_owners(stdout);
+		records_free(&summary);
+		if (fflush(stdout) || ferror(stdout))
+			fatal("standard output: %s", strerror(errno));
+	}
+	free(st.classes.c);
+	free(st.transitions.c);
+	free(st.events.c);
+}
