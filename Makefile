@@ -23,6 +23,8 @@
 #   make tools			build tools/memdesc-stat
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 #				install memdesc-stat into $(PREFIX)/bin
+#   make deb			the Debian packages memdesc-dkms and
+#				memdesc-tools, into .cache/deb
 
 MEMDESC_VERSION := 0.1
 
@@ -47,6 +49,9 @@ tools:
 # the user tool.
 install:
 	$(MAKE) -C tools install
+
+deb:
+	scripts/deb.sh
 
 deps:
 	scripts/deps.sh
@@ -82,4 +87,4 @@ version:
 	@echo $(MEMDESC_VERSION)
 
 .PHONY: all modules clean deps check check-debug demo bench bench-irqsoff checkpatch sparse \
-	version tools install
+	version tools install deb

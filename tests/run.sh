@@ -13,6 +13,9 @@
 #   static   tests/static.sh            sparse (C=2), W=1, checkpatch, shell syntax,
 #                                       layers (tests/layers.sh)
 #   dkms     tests/dkms.sh              dkms add + build for every kernel
+#   deb      tests/deb.sh               make deb, lintian, apt-get install
+#                                       (DKMS builds for every kernel), one
+#                                       boot with the DKMS module, purge
 #   vm       tests/vm/run.sh KVER       the module in QEMU, once per kernel;
 #            tests/vm/run.sh KVER --topology
 #                                       then, for each kernel that is not a
@@ -34,7 +37,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
-steps=${MEMDESC_STEPS:-"host tools static dkms vm"}
+steps=${MEMDESC_STEPS:-"host tools static dkms deb vm"}
 kernels=${MEMDESC_KERNELS:-$(scripts/kernels.sh)}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -170,6 +173,7 @@ for step in $steps; do
 	tools)	run_step tools tests/tools/run.sh ;;
 	static)	run_step static tests/static.sh ;;
 	dkms)	run_step dkms tests/dkms.sh ;;
+	deb)	run_step deb tests/deb.sh ;;
 	vm)
 		if [ -z "$kernels" ]; then
 			echo "not ok - vm: no kernel with image and headers (run make deps)"
