@@ -13,7 +13,8 @@
 # memory requests to QEMU's monitor (tests/vm/run.sh --topology).
 # prometheus brings promtool, which checks memdesc-stat metrics; systemd,
 # systemd-analyze, which checks its service and timer; tmux, the terminal
-# memdesc-stat top is tested in.  debhelper, dh-dkms and lintian build and
+# memdesc-stat top is tested in.  debhelper, dh-dkms, lintian and
+# build-essential (which dpkg-buildpackage checks for) build and
 # check the Debian packages (make deb).  flex, bison, bc and libelf-dev build the
 # debug tier's kernel from linux-source-6.12 (make check-debug).
 
@@ -24,7 +25,7 @@ make gcc libc6-dev linux-libc-dev perl xz-utils gzip cpio kmod
 qemu-system-x86 busybox-static
 dkms sparse
 libpng-dev zlib1g-dev jq prometheus systemd tmux
-debhelper dh-dkms lintian
+debhelper dh-dkms lintian build-essential
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-image-rt-amd64 linux-headers-rt-amd64
