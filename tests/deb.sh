@@ -43,6 +43,7 @@ leftovers()
 	find /usr/src /var/lib/dkms /lib/modules -maxdepth 4 \
 		-name '*memdesc*' 2>/dev/null
 	ls -d /usr/bin/memdesc-stat /usr/share/man/man1/memdesc-stat.1.gz \
+	      /usr/share/man/man4/memdesc.4.gz \
 	      /usr/share/bash-completion/completions/memdesc-stat \
 	      /lib/systemd/system/memdesc-metrics.* \
 	      /usr/share/doc/memdesc-* 2>/dev/null
@@ -125,10 +126,11 @@ done
 
 [ -x /usr/bin/memdesc-stat ] &&
 	man -w memdesc-stat >/dev/null 2>&1 &&
+	man -w 4 memdesc >/dev/null 2>&1 &&
 	[ -f /usr/share/bash-completion/completions/memdesc-stat ] &&
 	[ -f /lib/systemd/system/memdesc-metrics.timer ] &&
 	! systemctl is-enabled memdesc-metrics.timer >/dev/null 2>&1
-result $? "memdesc-tools: the tool, its man page, completion, and the timer not enabled"
+result $? "memdesc-tools: the tool, memdesc-stat(1), memdesc(4), completion, and the timer not enabled"
 
 # === One boot with the module DKMS built ===
 

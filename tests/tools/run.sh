@@ -898,6 +898,30 @@ LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$man1" \
 	> "$work/man.txt" 2> "$log" && [ ! -s "$log" ]
 result $? "memdesc-stat(1): man --warnings reports nothing"
 comment "$log"
+# memdesc(4), made from the README: clean, and every record format of the
+# README's debugfs reference in it, as the README writes it.
+man4=$work/dest/usr/share/man/man4/memdesc.4
+missing=
+if LC_ALL=C.UTF-8 MANWIDTH=200 man --warnings -E ascii -l "$man4" \
+	> "$work/man4.txt" 2> "$log" && [ ! -s "$log" ]; then
+	while IFS= read -r rec; do
+		grep -qF -- "$rec" "$work/man4.txt" || missing="$missing '$rec'"
+	done < <(awk '/^## debugfs reference$/ { on = 1; next }
+		      on && /^## / { exit }
+		      on && /^```/ { c = !c; next }
+		      on && c' "$top/README.md")
+	while IFS= read -r file; do
+		grep -qE "^   $file[ ,]" "$work/man4.txt" || missing="$missing §$file"
+	done < <(sed -n 's/^### `\([a-z]*\)`.*/\1/p' "$top/README.md")
+	grep -q "^MEMDESC(4) .* MEMDESC(4)$" "$work/man4.txt" &&
+		grep -q "memdesc $version" "$work/man4.txt" &&
+		grep -q "^PARAMETERS" "$work/man4.txt" || missing="$missing header"
+	[ -z "$missing" ]
+	result $? "memdesc(4): from the README, every record format and file${missing:+ (missing:$missing)}"
+else
+	result 1 "memdesc(4): man --warnings reports nothing"
+	comment "$log"
+fi
 # Every subcommand and long option --help lists has its place in the page.
 missing=
 "$stat" --help > "$out"
