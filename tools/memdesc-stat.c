@@ -9,7 +9,7 @@
  *   memdesc-stat owners [--class CLASS] [--top N] [--json|--raw] [FILE]
  *   memdesc-stat diff [--json|--raw] A B
  *   memdesc-stat metrics [--compare] [-o FILE] [FILE]
- *   memdesc-stat top [-d SECONDS] [-n COUNT] [-b] [--owners]
+ *   memdesc-stat top [-d SECONDS] [-n COUNT] [-b] [--owners] [--nodes]
  *   memdesc-stat --version
  *   memdesc-stat map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]
  *
@@ -42,7 +42,7 @@ static void print_usage(FILE *f)
 "       %1$s owners [--class CLASS] [--top N] [--json|--raw] [FILE]\n"
 "       %1$s diff [--json|--raw] A B\n"
 "       %1$s metrics [--compare] [-o PROM] [FILE]\n"
-"       %1$s top [-d SECONDS] [-n COUNT] [-b] [--owners]\n"
+"       %1$s top [-d SECONDS] [-n COUNT] [-b] [--owners] [--nodes]\n"
 "       %1$s --version\n"
 "       %1$s map FILE -o PNG [--width N] [--pfns-per-pixel N] [--zoom N]\n"
 "\n"
@@ -78,6 +78,8 @@ static void print_usage(FILE *f)
 "  -b, --batch               plain text, one refresh after another (top;\n"
 "                            also when standard output is not a terminal)\n"
 "  --owners                  the allocation sites with the most pages (top)\n"
+"  --nodes                   each class's pages per node (top; reads the\n"
+"                            whole shadow each refresh, 8 bytes a PFN)\n"
 "  -w, --width N             blocks per row (map; default 1024)\n"
 "  -p, --pfns-per-pixel N    PFNs per block (map; default: fit 1024 rows)\n"
 "  -z, --zoom N              pixels per block side (map; default 1)\n",
@@ -125,6 +127,7 @@ static unsigned long long parse_count(const char *opt, const char *s,
  * @count:	top's refreshes, 0 for no limit
  * @batch:	top's -b
  * @owners_top:	top's --owners
+ * @nodes:	top's --nodes
  */
 struct cmd_args {
 	enum report_style style;
@@ -138,6 +141,7 @@ struct cmd_args {
 	unsigned long count;
 	bool batch;
 	bool owners_top;
+	bool nodes;
 };
 
 static const struct option long_opts[] = {
@@ -154,6 +158,7 @@ static const struct option long_opts[] = {
 	{ "iterations",		required_argument,	NULL, 'n' },
 	{ "batch",		no_argument,		NULL, 'b' },
 	{ "owners",		no_argument,		NULL, 'O' },
+	{ "nodes",		no_argument,		NULL, 'N' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -266,6 +271,9 @@ static void parse_args(int argc, char **argv, const char *allowed, int min,
 		case 'O':
 			a->owners_top = true;
 			break;
+		case 'N':
+			a->nodes = true;
+			break;
 		}
 	}
 	a->files = argv + optind;
@@ -298,7 +306,7 @@ static int cmd_save(int argc, char **argv)
 	struct cmd_args a;
 
 	parse_args(argc, argv, "", 1, 1, &a);
-	snap_save(a.files[0]);
+	snap_save(a.files[0], false);
 	return 0;
 }
 
@@ -595,12 +603,12 @@ static int cmd_top(int argc, char **argv)
 	struct cmd_args a;
 	char *path;
 
-	parse_args(argc, argv, "dnbO", 0, 0, &a);
+	parse_args(argc, argv, "dnbON", 0, 0, &a);
 	/* Say what is wrong before the screen is taken. */
 	path = debugfs_path("summary");
 	free(read_text(path, NULL, false));
 	free(path);
-	top_run(a.delay, a.count, a.batch, a.owners_top);
+	top_run(a.delay, a.count, a.batch, a.owners_top, a.nodes);
 	return 0;
 }
 

@@ -126,7 +126,7 @@ struct snapshot {
 	struct snap_text system;
 };
 
-void snap_save(const char *path);
+void snap_save(const char *path, bool quiet);
 void snap_load(struct snapshot *s, const char *path);
 void snap_free(struct snapshot *s);
 const char *snap_zone_name(const struct snapshot *s, unsigned int node,
@@ -197,7 +197,8 @@ void metrics_print(const struct metrics_src *src, FILE *out);
 
 /* === top.c: the live view === */
 
-void top_run(double interval, unsigned long count, bool batch, bool owners);
+void top_run(double interval, unsigned long count, bool batch, bool owners,
+	     bool nodes);
 
 /* === report.c: records to tables or JSON === */
 

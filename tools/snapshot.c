@@ -628,11 +628,12 @@ static void save_settled(struct snap_out *o, unsigned int *nr_ranges,
 /**
  * snap_save - write a snapshot of the live module to @path
  * @path:	file to write; replaced only once the new one is complete
+ * @quiet:	say nothing on standard output
  *
  * The shadow is copied while the kernel keeps changing it: each word is
  * read once and whole, but words far apart are read at different times.
  */
-void snap_save(const char *path)
+void snap_save(const char *path, bool quiet)
 {
 	char *file, *zoneinfo, *text;
 	unsigned int nr_ranges;
@@ -662,9 +663,10 @@ void snap_save(const char *path)
 	out_text(&o, "system", text);
 	free(text);
 	out_close(&o, path);
-	printf("saved %llu PFNs in %u ranges to %s (%llu bytes)\n",
-	       (unsigned long long)words, nr_ranges, path,
-	       (unsigned long long)o.offset);
+	if (!quiet)
+		printf("saved %llu PFNs in %u ranges to %s (%llu bytes)\n",
+		       (unsigned long long)words, nr_ranges, path,
+		       (unsigned long long)o.offset);
 }
 
 /* === load === */

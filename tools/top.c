@@ -6,7 +6,9 @@
  * --owners) and shows, in 80 columns and 24 lines:
  *
  *   the census by class, and its change since the last refresh;
- *   free and allocated pages per node and zone;
+ *   free and allocated pages per node and zone, or with --nodes each
+ *   class's pages per node (from the shadow itself, read whole each
+ *   refresh: 8 bytes a PFN, so opt-in);
  *   the changes of class per second, from transitions' counts;
  *   the events per second, from stats' counts;
  *   with --owners, the allocation sites with the most pages.
@@ -35,6 +37,7 @@
 #define TOP_RATES		5
 #define TOP_RATES_OWNERS	4
 #define TOP_SITES		3
+#define TOP_NODES		4	/* columns; the last takes the rest */
 #define PAGES_PER_MIB	256	/* 4 KiB pages */
 
 /* A counted thing: a class, a transition, an event; before and now. */
@@ -52,6 +55,8 @@ struct top_list {
 
 /* One refresh's reading, and the previous one's counts inside each list. */
 struct top_state {
+	uint64_t (*by_node)[TOP_NODES];	/* --nodes: pages per class and node */
+	unsigned int nodes;		/* highest node seen + 1 */
 	struct top_list classes;
 	struct top_list transitions;
 	struct top_list events;
@@ -154,6 +159,57 @@ static void top_read(struct top_state *st, struct records *summary)
 	records_free(&r);
 }
 
+/*
+ * --nodes: each class's pages per node, from a snapshot of the shadow
+ * saved into a temporary file and read back (snapshot.c does both, with
+ * the layout checks a copy of a changing shadow needs).  Nodes past the
+ * last column count in it.  The class totals become the snapshot's too.
+ */
+static void top_read_nodes(struct top_state *st)
+{
+	const char *dir = env_or("TMPDIR", "/tmp");
+	char *path = xmalloc(strlen(dir) + 32);
+	struct snapshot snap;
+	unsigned int i, col;
+	uint64_t j;
+	int fd;
+
+	sprintf(path, "%s/memdesc-top.XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd < 0)
+		fatal("%s: %s", path, strerror(errno));
+	close(fd);
+	snap_save(path, true);
+	snap_load(&snap, path);
+	unlink(path);
+	free(path);
+	if (!st->by_node)
+		st->by_node = xcalloc(MEMDESC_NR_CLASSES, sizeof(*st->by_node));
+	memset(st->by_node, 0, MEMDESC_NR_CLASSES * sizeof(*st->by_node));
+	st->nodes = 0;
+	for (i = 0; i < snap.nr_ranges; i++) {
+		const struct snap_range *r = &snap.ranges[i];
+
+		if (r->node + 1 > st->nodes)
+			st->nodes = r->node + 1;
+		col = r->node < TOP_NODES ? r->node : TOP_NODES - 1;
+		for (j = 0; j < r->pfns; j++)
+			st->by_node[memdesc_word_class(snap_word(&snap, r->index + j))][col]++;
+	}
+	snap_free(&snap);
+	/*
+	 * The census of this view is the snapshot's, so that the columns
+	 * add up: the summary read a moment before saw other words.
+	 */
+	for (i = 0; i < MEMDESC_NR_CLASSES; i++) {
+		uint64_t sum = 0;
+
+		for (col = 0; col < TOP_NODES; col++)
+			sum += st->by_node[i][col];
+		list_get(&st->classes, memdesc_class_name(i))->now = sum;
+	}
+}
+
 static int64_t delta(const struct top_count *c)
 {
 	return c->seen_before ? (int64_t)(c->now - c->before) : 0;
@@ -230,6 +286,46 @@ static void print_header(FILE *out, const struct top_state *st,
 		tail(debugfs_dir(), 40));
 }
 
+/* "+N" since the last refresh, or "-" at the first. */
+static void change_of(char *buf, size_t size, const struct top_state *st,
+		      const struct top_count *c)
+{
+	if (st->t_before)
+		snprintf(buf, size, "%+lld", (long long)delta(c));
+	else
+		snprintf(buf, size, "-");
+}
+
+/* --nodes: classes on the left, their pages per node on the right. */
+static void print_census_nodes(FILE *out, const struct top_state *st,
+			       const struct top_count *c, unsigned int lines)
+{
+	unsigned int i, n, cols = st->nodes < TOP_NODES ? st->nodes : TOP_NODES;
+	unsigned int class;
+	char change[32], head[16];
+
+	fprintf(out, "%-14s %9s %8s %8s ", "CLASS", "PAGES", "MIB", "CHANGE");
+	for (n = 0; n < cols; n++) {
+		if (n == TOP_NODES - 1 && st->nodes > TOP_NODES)
+			snprintf(head, sizeof(head), "NODE%u+", n);
+		else
+			snprintf(head, sizeof(head), "NODE%u", n);
+		fprintf(out, " %8s", head);
+	}
+	fputc('\n', out);
+	for (i = 0; i < lines && i < st->classes.nr && c[i].now; i++) {
+		class = class_by_name(c[i].name);
+		change_of(change, sizeof(change), st, &c[i]);
+		fprintf(out, "%-14.14s %9llu %8.1f %8s ", c[i].name,
+			(unsigned long long)c[i].now,
+			(double)c[i].now / PAGES_PER_MIB, change);
+		for (n = 0; n < cols; n++)
+			fprintf(out, " %8llu", class < MEMDESC_NR_CLASSES ?
+				(unsigned long long)st->by_node[class][n] : 0ULL);
+		fputc('\n', out);
+	}
+}
+
 /* Classes on the left, zones on the right: @lines lines at most. */
 static void print_census(FILE *out, const struct top_state *st,
 			 const struct records *summary, unsigned int lines)
@@ -245,6 +341,11 @@ static void print_census(FILE *out, const struct top_state *st,
 		    !strcmp(summary->rec[k].kind, "zone") &&
 		    summary->rec[k].nf >= 5)
 			zones[nz++] = &summary->rec[k];
+	if (st->by_node) {
+		print_census_nodes(out, st, c, lines);
+		free(c);
+		return;
+	}
 	fprintf(out, "%-14s %9s %8s %8s  %4s %-7s %9s %9s\n", "CLASS",
 		"PAGES", "MIB", "CHANGE", "NODE", "ZONE", "FREE", "ALLOC");
 	for (i = 0; i < lines; i++) {
@@ -253,11 +354,7 @@ static void print_census(FILE *out, const struct top_state *st,
 		if (!class && i >= nz)
 			break;
 		if (class) {
-			if (st->t_before)
-				snprintf(change, sizeof(change), "%+lld",
-					 (long long)delta(&c[i]));
-			else
-				snprintf(change, sizeof(change), "-");
+			change_of(change, sizeof(change), st, &c[i]);
 			fprintf(out, "%-14.14s %9llu %8.1f %8s", c[i].name,
 				(unsigned long long)c[i].now,
 				(double)c[i].now / PAGES_PER_MIB, change);
@@ -425,8 +522,10 @@ static bool wait_or_quit(double seconds)
  * until 'q' or a signal)
  * @batch:	plain text, one refresh after the other, no screen control
  * @owners:	show the top allocation sites too
+ * @nodes:	each class's pages per node, from the shadow read whole
  */
-void top_run(double interval, unsigned long count, bool batch, bool owners)
+void top_run(double interval, unsigned long count, bool batch, bool owners,
+	     bool nodes)
 {
 	struct top_state st = { 0 };
 	struct records summary;
@@ -440,6 +539,8 @@ void top_run(double interval, unsigned long count, bool batch, bool owners)
 		if (n && wait_or_quit(interval))
 			break;
 		top_read(&st, &summary);
+		if (nodes)
+			top_read_nodes(&st);
 		if (!batch)
 			fputs("\033[H\033[2J", stdout);
 		else if (n)
@@ -454,6 +555,7 @@ void top_run(double interval, unsigned long count, bool batch, bool owners)
 		if (fflush(stdout) || ferror(stdout))
 			fatal("standard output: %s", strerror(errno));
 	}
+	free(st.by_node);
 	free(st.classes.c);
 	free(st.transitions.c);
 	free(st.events.c);

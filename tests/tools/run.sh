@@ -784,6 +784,19 @@ result $? "top: rates per second over the refresh, the census' change, '-' at fi
 	grep -q '^anon  *10000  unknown$'
 result $? "top: fits 80x24, with --owners too, whose sites lead with the most pages"
 
+# --nodes: each class's pages per node, from the shadow; the columns sum
+# to the class's pages, and no temporary snapshot is left behind.
+mkdir -p "$work/toptmp"
+TMPDIR=$work/toptmp live a top -b -n 1 --nodes > "$out" 2> "$log"
+rc=$?
+bad=$(awk '/^CLASS .* NODE0 +NODE1$/ { on = 1; rows = 0; next }
+	   on && NF == 6 { rows++; if ($5 + $6 != $2) print $1 }
+	   on && NF != 6 { if (!rows) print "no-rows"; exit }' "$out")
+[ $rc = 0 ] && [ -z "$bad" ] && grep -q '^free  *20124 .* 7936  *12188$' "$out" &&
+	[ -z "$(ls -A "$work/toptmp")" ]
+result $? "top --nodes: classes per node from the shadow, summing to the census${bad:+ (wrong: $bad)}"
+comment "$log"
+
 # In a terminal: tmux, 80x24; the screen redrawn, 'q' quits.
 if command -v tmux > /dev/null; then
 	sock=$work/tmux.sock
@@ -970,7 +983,7 @@ completes "snapshots and directories where a FILE goes" "a.snap b.snap dir" \
 	diff a.snap ""
 completes "no file for compare (live only)" "" compare ""
 completes "nothing after --top (a number)" "" owners --top ""
-completes "top's long options" "--batch --delay --help --iterations --owners" \
+completes "top's long options" "--batch --delay --help --iterations --nodes --owners" \
 	top --
 completes "nothing after top -d (seconds)" "" top -d ""
 # The classes it offers are the classes the tool knows.

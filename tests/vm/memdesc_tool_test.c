@@ -504,6 +504,29 @@ TEST_F(tool, top_live)
 	fclose(f);
 	EXPECT_EQ(2, refreshes);
 	EXPECT_EQ(4, classes);
+
+	/* --nodes: this guest's two nodes, summing to each class's pages. */
+	EXPECT_EQ(0, mds_run("top -b -n 1 --nodes")) {
+		mds_log(_metadata);
+	}
+	f = fopen(MDS_OUT, "re");
+	ASSERT_NE(NULL, f);
+	classes = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long pages, n0, n1;
+		char name[32], change[32];
+		double mib;
+
+		if (sscanf(line, "%31s %llu %lf %31s %llu %llu", name, &pages,
+			   &mib, change, &n0, &n1) != 6 || strstr(line, "->"))
+			continue;
+		classes++;
+		EXPECT_EQ(pages, n0 + n1) {
+			TH_LOG("--nodes: '%s'", line);
+		}
+	}
+	fclose(f);
+	EXPECT_LT(2, classes);
 }
 
 /* === tool_unload: last === */
