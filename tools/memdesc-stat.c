@@ -306,7 +306,7 @@ static int cmd_save(int argc, char **argv)
 	struct cmd_args a;
 
 	parse_args(argc, argv, "", 1, 1, &a);
-	snap_save(a.files[0], false);
+	snap_save(a.files[0], 0);
 	return 0;
 }
 
@@ -332,14 +332,12 @@ static int cmd_report(int argc, char **argv)
 	const char *name = argv[0];
 	struct snapshot s;
 	struct cmd_args a;
-	char *text, *path;
+	char *text;
 
 	parse_args(argc, argv, "jr", 0, 1, &a);
 	if (!a.nr_files) {
-		path = debugfs_path(name);
-		text = read_text(path, NULL, false);
+		text = debugfs_read(name, false);
 		report_print(name, debugfs_dir(), text, a.style, stdout);
-		free(path);
 		free(text);
 		return 0;
 	}
@@ -491,35 +489,31 @@ static int cmd_map(int argc, char **argv)
 	return 0;
 }
 
-/* The metrics of the live module; compare too if @compare. */
+/* The metrics of the live module; compare too, timed, if @compare. */
 static void live_metrics(bool compare, FILE *out)
 {
-	struct metrics_src src = { 0 };
-	char *texts[5] = { NULL };
-	static const char *const names[] = {
-		"summary", "projection", "stats", "transitions", "compare",
-	};
-	double t0;
-	char *path;
-	int i;
+	char *summary = debugfs_read("summary", false);
+	char *projection = debugfs_read("projection", false);
+	char *stats = debugfs_read("stats", false);
+	char *transitions = debugfs_read("transitions", false);
+	char *cmp = NULL;
+	double t0 = 0, t1 = 0;
 
-	for (i = 0; i < 5; i++) {
-		if (i == 4 && !compare)
-			break;
-		path = debugfs_path(names[i]);
+	if (compare) {
 		t0 = now_seconds();
-		texts[i] = read_text(path, NULL, false);
-		src.compare_seconds = now_seconds() - t0;
-		free(path);
+		cmp = debugfs_read("compare", false);
+		t1 = now_seconds();
 	}
-	src.summary = texts[0];
-	src.projection = texts[1];
-	src.stats = texts[2];
-	src.transitions = texts[3];
-	src.compare = texts[4];
-	metrics_print(&src, out);
-	for (i = 0; i < 5; i++)
-		free(texts[i]);
+	metrics_print(&(struct metrics_src) {
+		.summary = summary, .projection = projection, .stats = stats,
+		.transitions = transitions, .compare = cmp,
+		.compare_seconds = t1 - t0,
+	}, out);
+	free(summary);
+	free(projection);
+	free(stats);
+	free(transitions);
+	free(cmp);
 }
 
 /* The metrics of a snapshot: what it saved, the census from its words. */
@@ -601,13 +595,10 @@ static int cmd_metrics(int argc, char **argv)
 static int cmd_top(int argc, char **argv)
 {
 	struct cmd_args a;
-	char *path;
 
 	parse_args(argc, argv, "dnbON", 0, 0, &a);
 	/* Say what is wrong before the screen is taken. */
-	path = debugfs_path("summary");
-	free(read_text(path, NULL, false));
-	free(path);
+	free(debugfs_read("summary", false));
 	top_run(a.delay, a.count, a.batch, a.owners_top, a.nodes);
 	return 0;
 }

@@ -126,7 +126,11 @@ struct snapshot {
 	struct snap_text system;
 };
 
-void snap_save(const char *path, bool quiet);
+/* snap_save()'s flags */
+#define SNAP_SAVE_QUIET		0x1	/* nothing on standard output */
+#define SNAP_SAVE_WORDS		0x2	/* the shadow, not the reports */
+
+void snap_save(const char *path, unsigned int flags);
 void snap_load(struct snapshot *s, const char *path);
 void snap_free(struct snapshot *s);
 const char *snap_zone_name(const struct snapshot *s, unsigned int node,

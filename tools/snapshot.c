@@ -628,12 +628,14 @@ static void save_settled(struct snap_out *o, unsigned int *nr_ranges,
 /**
  * snap_save - write a snapshot of the live module to @path
  * @path:	file to write; replaced only once the new one is complete
- * @quiet:	say nothing on standard output
+ * @flags:	SNAP_SAVE_QUIET: say nothing on standard output;
+ *		SNAP_SAVE_WORDS: the shadow and what reading it needs, not the
+ *		module's reports (projection, for one, walks every word)
  *
  * The shadow is copied while the kernel keeps changing it: each word is
  * read once and whole, but words far apart are read at different times.
  */
-void snap_save(const char *path, bool quiet)
+void snap_save(const char *path, unsigned int flags)
 {
 	char *file, *zoneinfo, *text;
 	unsigned int nr_ranges;
@@ -650,11 +652,10 @@ void snap_save(const char *path, bool quiet)
 
 	out_open(&o, path);
 	save_settled(&o, &nr_ranges, &words);
-	for (i = 0; i < MEMDESC_ARRAY_SIZE(save_reports); i++) {
-		file = debugfs_path(save_reports[i]);
-		out_optional(&o, save_reports[i], read_text(file, NULL, true));
-		free(file);
-	}
+	for (i = 0; !(flags & SNAP_SAVE_WORDS) &&
+		    i < MEMDESC_ARRAY_SIZE(save_reports); i++)
+		out_optional(&o, save_reports[i],
+			     debugfs_read(save_reports[i], true));
 	text = zones_from_zoneinfo(zoneinfo);
 	out_text(&o, "zones", text);
 	free(text);
@@ -663,7 +664,7 @@ void snap_save(const char *path, bool quiet)
 	out_text(&o, "system", text);
 	free(text);
 	out_close(&o, path);
-	if (!quiet)
+	if (!(flags & SNAP_SAVE_QUIET))
 		printf("saved %llu PFNs in %u ranges to %s (%llu bytes)\n",
 		       (unsigned long long)words, nr_ranges, path,
 		       (unsigned long long)o.offset);

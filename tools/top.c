@@ -100,15 +100,6 @@ static void list_set(struct top_list *l, const char *name,
 		list_get(l, name)->now = v;
 }
 
-static char *read_file(const char *name, bool missing_ok)
-{
-	char *path = debugfs_path(name), *text;
-
-	text = read_text(path, NULL, missing_ok);
-	free(path);
-	return text;
-}
-
 /* Read summary, stats and transitions into @st. */
 static void top_read(struct top_state *st, struct records *summary)
 {
@@ -123,7 +114,7 @@ static void top_read(struct top_state *st, struct records *summary)
 	st->t = now_seconds();
 	st->refresh++;
 
-	text = read_file("summary", false);
+	text = debugfs_read("summary", false);
 	records_parse(summary, text);
 	free(text);
 	for (i = 0; i < summary->nr; i++) {
@@ -133,7 +124,7 @@ static void top_read(struct top_state *st, struct records *summary)
 			list_set(&st->classes, rec->f[0], rec, 1);
 	}
 
-	text = read_file("transitions", false);
+	text = debugfs_read("transitions", false);
 	records_parse(&r, text);
 	free(text);
 	for (i = 0; i < r.nr; i++) {
@@ -147,7 +138,7 @@ static void top_read(struct top_state *st, struct records *summary)
 	}
 	records_free(&r);
 
-	text = read_file("stats", false);
+	text = debugfs_read("stats", false);
 	records_parse(&r, text);
 	free(text);
 	for (i = 0; i < r.nr; i++) {
@@ -179,7 +170,7 @@ static void top_read_nodes(struct top_state *st)
 	if (fd < 0)
 		fatal("%s: %s", path, strerror(errno));
 	close(fd);
-	snap_save(path, true);
+	snap_save(path, SNAP_SAVE_QUIET | SNAP_SAVE_WORDS);
 	snap_load(&snap, path);
 	unlink(path);
 	free(path);
@@ -409,7 +400,7 @@ static void print_rates(FILE *out, const struct top_state *st,
 static void print_owners(FILE *out)
 {
 	const struct record *best[TOP_SITES] = { NULL }, *on;
-	char *text = read_file("owners", true);
+	char *text = debugfs_read("owners", true);
 	uint64_t pages[TOP_SITES] = { 0 }, p;
 	unsigned int i, j;
 	struct records r;

@@ -194,6 +194,19 @@ char *debugfs_path(const char *name)
 	return path;
 }
 
+/*
+ * The text of debugfs file @name, to be freed by the caller; NULL if it is
+ * missing and @missing_ok, else an error that says why.
+ */
+char *debugfs_read(const char *name, bool missing_ok)
+{
+	char *path = debugfs_path(name), *text;
+
+	text = read_text(path, NULL, missing_ok);
+	free(path);
+	return text;
+}
+
 unsigned int bits_for(uint64_t n)
 {
 	unsigned int bits = 0;

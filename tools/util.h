@@ -43,6 +43,7 @@ char *read_text(const char *path, size_t *len, bool missing_ok);
 const char *env_or(const char *var, const char *dflt);
 const char *debugfs_dir(void);
 char *debugfs_path(const char *name);
+char *debugfs_read(const char *name, bool missing_ok);
 
 double now_seconds(void);
 
