@@ -246,6 +246,7 @@ void records_free(struct records *r);
 const struct record *records_find(const struct records *r, const char *kind,
 				  const char *f0);
 bool parse_u64(const char *s, uint64_t *v);
+bool is_number(const char *s);
 
 enum report_style {
 	REPORT_TABLE,		/* aligned tables for people */

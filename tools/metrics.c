@@ -68,19 +68,6 @@ static void sample(FILE *out, const char *name, const char *const *labels,
 	fprintf(out, " %s\n", value);
 }
 
-/* Whether @s is a number the module prints: digits, maybe a fraction. */
-static bool is_number(const char *s)
-{
-	size_t digits = strspn(s, "0123456789");
-
-	if (!digits)
-		return false;
-	s += digits;
-	if (*s == '.')
-		s += 1 + strspn(s + 1, "0123456789");
-	return !*s;
-}
-
 /*
  * The records @kind of @r whose field @field is a number, as samples of
  * @name; @label_fields names the labels taken from fields 0, 1, ... before

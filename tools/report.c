@@ -188,8 +188,12 @@ bool parse_u64(const char *s, uint64_t *v)
 	return true;
 }
 
-/* A JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)? */
-static bool is_number(const char *s)
+/**
+ * is_number - whether @s is a number as the module prints them, and as JSON
+ * and Prometheus take them: -?(0|[1-9][0-9]*)(\.[0-9]+)?
+ * @s:		the text
+ */
+bool is_number(const char *s)
 {
 	if (*s == '-')
 		s++;
