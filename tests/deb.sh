@@ -19,6 +19,8 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/ko.sh
+. "$top/tests/lib/ko.sh"
 cd "$top" || exit 1
 
 echo "TAP version 13"
@@ -106,12 +108,7 @@ dkms_ko()
 
 	for f in "/lib/modules/$k/updates/dkms/memdesc.ko"{,.xz,.zst,.gz}; do
 		[ -f "$f" ] || continue
-		case $f in
-		*.xz)	xz -dc "$f" ;;
-		*.zst)	zstd -dc "$f" ;;
-		*.gz)	gzip -dc "$f" ;;
-		*)	cat "$f" ;;
-		esac
+		ko_cat "$f"
 		return
 	done
 	return 1

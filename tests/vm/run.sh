@@ -169,6 +169,8 @@ fi
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/vm
+# shellcheck source=tests/lib/ko.sh
+. "$top/tests/lib/ko.sh"
 timeout_s=${MEMDESC_VM_TIMEOUT:-1200}
 timeout_scale=${MEMDESC_VM_TIMEOUT_SCALE:-1}
 case $timeout_scale in
@@ -425,12 +427,7 @@ mod_add()
 	name=${name%.gz}
 	guest=$2/$name
 	grep -qx "$guest" "$list" 2>/dev/null && return 0
-	case $4 in
-	*.xz)	xz -dc "$3/$4" ;;
-	*.zst)	zstd -qdc "$3/$4" ;;
-	*.gz)	gzip -dc "$3/$4" ;;
-	*)	cat "$3/$4" ;;
-	esac >"$root$guest" || return 1
+	ko_cat "$3/$4" >"$root$guest" || return 1
 	echo "$guest" >>"$list"
 }
 
