@@ -83,26 +83,59 @@ int md_load(const char *path, const char *params)
 }
 
 /*
+ * Whether module @name is between states: its initstate "coming" (its
+ * init still runs) or "going" (its exit runs).  delete_module() refuses
+ * either with EBUSY.
+ */
+static bool md_module_in_transit(const char *name)
+{
+	char path[128], state[16] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(state, sizeof(state), f))
+		state[0] = '\0';
+	fclose(f);
+	return !strncmp(state, "coming", 6) || !strncmp(state, "going", 5);
+}
+
+/*
  * md_unload_module - delete_module(@name)
  *
  * A reader that just closed a debugfs file may still hold a reference for a
  * moment; retry EAGAIN/EBUSY for up to a second.  A leaked reference stays
- * and still fails.
+ * and still fails.  A module still loading or unloading is waited for,
+ * for up to MD_TRANSIT_SECONDS: a test its timeout killed inside
+ * finit_module() leaves the load running (the syscall finishes before the
+ * signal takes effect), and its seeding takes a minute on a sanitizer
+ * kernel under load.  Without the wait, every later test's unload would
+ * fail with EBUSY for a module that was about to be live.
  *
  * Return: 0 or -errno.
  */
 int md_unload_module(const char *name)
 {
-	int i;
+	double busy_until = md_now() + 1;
+	double transit_until = md_now() + MD_TRANSIT_SECONDS;
 
-	for (i = 0; i < 100; i++) {
+	for (;;) {
 		if (!syscall(SYS_delete_module, name, O_NONBLOCK))
 			return 0;
 		if (errno != EAGAIN && errno != EBUSY)
 			break;
+		if (md_module_in_transit(name)) {
+			if (md_now() > transit_until)
+				break;
+			busy_until = md_now() + 1;
+		} else if (md_now() > busy_until) {
+			break;
+		}
 		usleep(10000);
 	}
-	return -errno;
+	return errno == EAGAIN ? -EBUSY : -errno;
 }
 
 /* md_unload - md_unload_module("memdesc"). */

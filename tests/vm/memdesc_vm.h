@@ -192,6 +192,8 @@ unsigned long long md_stress_ops(const char *yaml, const char *when,
 #define MD_TIMEOUT(seconds)	((seconds) * MD_TIMEOUT_SCALE)
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT	MD_TIMEOUT(30)
+/* How long a module load or unload in progress may take to finish. */
+#define MD_TRANSIT_SECONDS	MD_TIMEOUT(120)
 
 /* === For harness programs: helpers that ASSERT === */
 
