@@ -377,20 +377,25 @@ void memdesc_vmalloc_release(struct memdesc_vmalloc_set *set);
  * struct memdesc_live_walk - state of one ascending walk over the PFNs
  * @buddy_start: first PFN of the free buddy block last met, or 0
  * @buddy_end:	one past its last PFN; 0 when none
- * @buddy_order: its order
+ * @buddy_tail: the word of its tails (free, its order, zone and node)
+ * @tail_head:	head of the compound page whose tail the walk last met
+ * @tail_word:	the word of that page's tails
  * @pcp:	snapshot of the per-cpu free lists, sorted by PFN
  * @nr_pcp:	chunks in @pcp
  * @vmalloc:	snapshot of the pages mapped in vmalloc space; empty where
  *		the kernel cannot be walked (see memdesc_vmalloc.c)
  *
  * A free block's tail pages carry no mark of their own; the walk remembers
- * the block whose head it passed so tails cost O(1).  Per-cpu pages carry no
+ * the block whose head it passed so tails cost O(1), and a compound page's
+ * tails are classified once, from the head.  Per-cpu pages carry no
  * mark at all; the snapshot taken at walk start names them.
  */
 struct memdesc_live_walk {
 	unsigned long buddy_start;
 	unsigned long buddy_end;
-	unsigned int buddy_order;
+	u64 buddy_tail;
+	struct page *tail_head;
+	u64 tail_word;
 	struct memdesc_pcp_chunk *pcp;
 	unsigned long nr_pcp;
 	struct memdesc_vmalloc_set vmalloc;
@@ -398,6 +403,8 @@ struct memdesc_live_walk {
 
 int memdesc_live_walk_start(struct memdesc_live_walk *walk);
 u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn);
+void memdesc_live_walk_range(struct memdesc_live_walk *walk, unsigned long pfn,
+			     unsigned long nr, u64 *out);
 void memdesc_live_walk_end(struct memdesc_live_walk *walk);
 u64 memdesc_live_kind_word(struct page *head);
 u64 memdesc_live_lru_word(struct folio *folio);
@@ -464,6 +471,12 @@ struct memdesc_cell_site {
  *		disagreements, by cell, then pages
  * @nr_sites:	entries in @sites
  * @buf:	a block of shadow words, for the walk
+ * @live:	the live words of that block
+ * @run_shadow:	the shadow word of the walk's current run of PFNs
+ * @run_live:	its live word
+ * @run_n:	PFNs in the run, not yet counted
+ * @walk_check:	each PFN is also classified alone (the walk_check parameter)
+ * @walk_differ: PFNs for which that disagreed with the block walk
  */
 struct memdesc_compare {
 	unsigned long compared;
@@ -484,6 +497,12 @@ struct memdesc_compare {
 	struct memdesc_cell_site *sites;
 	unsigned long nr_sites;
 	u64 buf[MEMDESC_BLOCK_PFNS];
+	u64 live[MEMDESC_BLOCK_PFNS];
+	u64 run_shadow;
+	u64 run_live;
+	unsigned long run_n;
+	bool walk_check;
+	unsigned long walk_differ;
 };
 
 struct memdesc_compare *memdesc_compare_run(void);

@@ -5,26 +5,71 @@
  * at again once the walk is over.  memdesc_diff.h says which fields of one
  * pair disagree; memdesc_report.c prints the result.
  */
+#define pr_fmt(fmt) "memdesc: " fmt
+
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/sort.h>
 
 #include "memdesc.h"
 #include "memdesc_owners.h"
 
-/* Count one PFN's final verdict. */
+/*
+ * Test only: the walk reads a block's live words with
+ * memdesc_live_walk_range(), which skips free-block tails, classifies a
+ * folio once and looks up online memory once a subsection.  walk_check
+ * makes every compare classify each PFN again on its own, from nothing
+ * (memdesc_live_walk_word() with the walk's block and folio forgotten),
+ * and walk_differ says for how many PFNs of the last such compare the two
+ * disagreed.  On a quiet machine the answer is 0; a page that changed
+ * between the two reads can make it more.
+ */
+static bool walk_check;
+module_param(walk_check, bool, 0644);
+MODULE_PARM_DESC(walk_check,
+		 "Test only: compare also classifies every PFN alone, and counts where that differs from the block walk (default 0)");
+
+static unsigned long walk_differ;
+module_param(walk_differ, ulong, 0444);
+MODULE_PARM_DESC(walk_differ,
+		 "Test only: PFNs whose words differed in the last compare with walk_check on");
+
+/* Of one block's words in c->live, count those a lone read disagrees with. */
+static void memdesc_walk_check(struct memdesc_compare *c,
+			       const struct memdesc_live_walk *walk,
+			       unsigned long pfn)
+{
+	struct memdesc_live_walk one = *walk;
+	unsigned int i;
+	u64 w;
+
+	for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
+		one.buddy_start = one.buddy_end = 0;
+		one.tail_head = NULL;
+		w = memdesc_live_walk_word(&one, pfn + i);
+		if (w == c->live[i])
+			continue;
+		if (c->walk_differ++ < 8)
+			pr_info("walk_check: pfn %lu: block walk %#llx, alone %#llx\n",
+				pfn + i, c->live[i], w);
+	}
+}
+
+/* Count @n PFNs' final verdict: each @shadow against @live. */
 static void memdesc_tally(struct memdesc_compare *c, u64 shadow, u64 live,
-			  unsigned int diff, unsigned int scope)
+			  unsigned int diff, unsigned int scope,
+			  unsigned long n)
 {
 	int f;
 
-	c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
+	c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)] += n;
 	for (f = 0; f < MEMDESC_NR_CMP_FIELDS; f++) {
 		if (!(scope & MEMDESC_CMP_BIT(f)))
 			continue;
 		if (diff & MEMDESC_CMP_BIT(f))
-			c->disagree[f]++;
+			c->disagree[f] += n;
 		else
-			c->agree[f]++;
+			c->agree[f] += n;
 	}
 }
 
@@ -38,58 +83,97 @@ static void memdesc_add_example(struct memdesc_compare *c,
 		c->examples[s][l][c->nr_examples[s][l]++] = mm->pfn;
 }
 
-/* Walk pass: count agreements, keep disagreements for the recheck. */
-static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
-				u64 shadow, u64 live)
+/*
+ * Count the run of PFNs that paired the same two words, none of which
+ * needs a second look: whatever the walk decided for the first, it
+ * decides for the rest.
+ */
+static void memdesc_run_flush(struct memdesc_compare *c)
 {
+	u64 shadow = c->run_shadow, live = c->run_live;
 	unsigned int scope, diff;
+	unsigned long n = c->run_n;
 
-	c->compared++;
+	if (!n)
+		return;
+	c->run_n = 0;
+	c->compared += n;
 	switch (memdesc_word_state(shadow)) {
 	case MEMDESC_STATE_UNKNOWN:
-		c->unknown++;
-		c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
+		c->unknown += n;
+		c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)] += n;
 		return;
 	case MEMDESC_STATE_UNTRACKED:
-		c->untracked++;
-		c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)]++;
+		c->untracked += n;
+		c->matrix[memdesc_word_class(shadow)][memdesc_word_class(live)] += n;
 		return;
 	}
 	diff = memdesc_word_diff(shadow, live, &scope);
-	if (!(diff & MEMDESC_CMP_CHECKED)) {
-		memdesc_tally(c, shadow, live, diff, scope);
-		return;
-	}
-	if (c->nr_mis == MEMDESC_RECHECK_MAX) {
-		struct memdesc_mismatch mm = { pfn, shadow, live, diff,
-					       MEMDESC_OWNER_UNKNOWN };
-
-		c->unchecked++;
-		memdesc_tally(c, shadow, live, diff, scope);
-		memdesc_add_example(c, &mm);
-		return;
-	}
-	c->mis[c->nr_mis++] = (struct memdesc_mismatch){
-		pfn, shadow, live, diff, MEMDESC_OWNER_UNKNOWN };
+	memdesc_tally(c, shadow, live, diff, scope, n);
 }
 
-/* Every online PFN of one listed section; @buf holds a block of words. */
+/*
+ * Walk pass, for a pair unlike the last: start a run of it if it needs no
+ * recheck, else keep the disagreement for the recheck.
+ */
+static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
+				u64 shadow, u64 live)
+{
+	unsigned int state = memdesc_word_state(shadow), scope, diff;
+	struct memdesc_mismatch mm = { pfn, shadow, live, 0,
+				       MEMDESC_OWNER_UNKNOWN };
+
+	if (state != MEMDESC_STATE_UNKNOWN && state != MEMDESC_STATE_UNTRACKED) {
+		diff = memdesc_word_diff(shadow, live, &scope);
+		if (diff & MEMDESC_CMP_CHECKED) {
+			mm.fields = diff;
+			c->compared++;
+			if (c->nr_mis < MEMDESC_RECHECK_MAX) {
+				c->mis[c->nr_mis++] = mm;
+				return;
+			}
+			c->unchecked++;
+			memdesc_tally(c, shadow, live, diff, scope, 1);
+			memdesc_add_example(c, &mm);
+			return;
+		}
+	}
+	memdesc_run_flush(c);
+	c->run_shadow = shadow;
+	c->run_live = live;
+	c->run_n = 1;
+}
+
+/*
+ * Every online PFN of one listed section.  The live words of a block are
+ * read first, then checked against the shadow's: most neighbours pair the
+ * same two words (a free block's tails, a folio's, a run of small pages of
+ * one kind), and such a pair costs two compares and an increment.
+ */
 static void memdesc_compare_section(struct memdesc_compare *c,
 				    struct memdesc_live_walk *walk,
-				    const struct memdesc_view *v, u64 *buf)
+				    const struct memdesc_view *v)
 {
 	unsigned long pfn = v->start_pfn;
 	const u64 *words;
 	unsigned int b, i;
-	u64 live;
+	u64 shadow, live;
 
-	for (b = 0; b < MEMDESC_BLOCKS; b++) {
-		words = memdesc_view_block(v, b, buf);
-		for (i = 0; i < MEMDESC_BLOCK_PFNS; i++, pfn++) {
-			live = memdesc_live_walk_word(walk, pfn);
+	for (b = 0; b < MEMDESC_BLOCKS; b++, pfn += MEMDESC_BLOCK_PFNS) {
+		words = memdesc_view_block(v, b, c->buf);
+		memdesc_live_walk_range(walk, pfn, MEMDESC_BLOCK_PFNS, c->live);
+		if (c->walk_check)
+			memdesc_walk_check(c, walk, pfn);
+		for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
+			shadow = READ_ONCE(words[i]);
+			live = c->live[i];
+			if (c->run_n && shadow == c->run_shadow &&
+			    live == c->run_live) {
+				c->run_n++;
+				continue;
+			}
 			if (memdesc_word_state(live) != MEMDESC_STATE_HOLE)
-				memdesc_compare_pfn(c, pfn, READ_ONCE(words[i]),
-						    live);
+				memdesc_compare_pfn(c, pfn + i, shadow, live);
 		}
 		cond_resched();
 	}
@@ -204,7 +288,7 @@ static int memdesc_compare_recheck(struct memdesc_compare *c)
 		for (f = 0; f < MEMDESC_NR_CMP_FIELDS; f++)
 			if ((mm->fields & ~diff) & MEMDESC_CMP_BIT(f))
 				c->transient[f]++;
-		memdesc_tally(c, mm->shadow, mm->live, diff, scope);
+		memdesc_tally(c, mm->shadow, mm->live, diff, scope, 1);
 		mm->fields = diff;
 		if (diff & MEMDESC_CMP_CHECKED) {
 			memdesc_add_example(c, mm);
@@ -247,11 +331,15 @@ struct memdesc_compare *memdesc_compare_run(void)
 	err = memdesc_live_walk_start(&walk);
 	if (err)
 		goto fail;
+	c->walk_check = READ_ONCE(walk_check);
 	memdesc_shadow_lock();
 	memdesc_for_each_section(&v)
-		memdesc_compare_section(c, &walk, &v, c->buf);
+		memdesc_compare_section(c, &walk, &v);
+	memdesc_run_flush(c);
 	memdesc_shadow_unlock();
 	memdesc_live_walk_end(&walk);
+	if (c->walk_check)
+		WRITE_ONCE(walk_differ, c->walk_differ);
 	err = memdesc_compare_recheck(c);
 	if (!err)
 		err = memdesc_compare_sites(c);

@@ -431,11 +431,13 @@ static u64 memdesc_live_free(struct memdesc_live_walk *walk, struct page *page,
 			     unsigned long pfn, int nid, unsigned long start,
 			     unsigned int order)
 {
+	/* A buddy block never spans two zones or nodes: one tail word. */
 	walk->buddy_start = start;
 	walk->buddy_end = start + (1UL << order);
-	walk->buddy_order = order;
-	return memdesc_live_pack(MEMDESC_TYPE_FREE, 0, order, page, nid,
-				 pfn == start);
+	walk->buddy_tail = memdesc_live_pack(MEMDESC_TYPE_FREE, 0, order, page,
+					     nid, false);
+	return pfn == start ? walk->buddy_tail | MEMDESC_HEAD :
+			      walk->buddy_tail;
 }
 
 /*
@@ -466,6 +468,58 @@ static bool memdesc_live_unreferenced_free(struct memdesc_live_walk *walk,
 	return false;
 }
 
+/*
+ * The word of a compound tail: its head's kind and order.  Every tail of
+ * one folio has the same word (a compound page never spans two zones or
+ * nodes), so the walk keeps the last one with its head and classifies a
+ * folio once, not once a page.
+ */
+static u64 memdesc_live_tail(struct memdesc_live_walk *walk, struct page *page,
+			     int nid)
+{
+	struct page *head = compound_head(page);
+
+	if (head == walk->tail_head)
+		return walk->tail_word;
+	walk->tail_head = head;
+	walk->tail_word = memdesc_live_used(walk, page, head, nid);
+	return walk->tail_word;
+}
+
+/* The live word of @pfn, whose online struct page is @page. */
+static __always_inline u64 memdesc_live_page_word(struct memdesc_live_walk *walk,
+						  struct page *page,
+						  unsigned long pfn)
+{
+	unsigned long start;
+	unsigned int order;
+	u64 word;
+	int nid;
+
+	if (pfn > walk->buddy_start && pfn < walk->buddy_end)
+		return walk->buddy_tail;
+	nid = page_to_nid(page);
+	if (PageBuddy(page))
+		return memdesc_live_free(walk, page, pfn, nid, pfn,
+					 memdesc_buddy_order(page));
+	if (PageHWPoison(page))
+		return memdesc_live_pack(MEMDESC_TYPE_HWPOISON, 0, 0, page, nid,
+					 true);
+	/* Before the PF_NO_COMPOUND flag tests, which assert on tails. */
+	if (PageTail(page))
+		return memdesc_live_tail(walk, page, nid);
+	if (!page_ref_count(page)) {
+		if (memdesc_live_unreferenced_free(walk, page, pfn, nid, &word))
+			return word;
+		if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC) &&
+		    memdesc_find_guard(page, pfn, &start, &order))
+			return memdesc_live_pack(MEMDESC_TYPE_MISC,
+						 MEMDESC_SUB_GUARD, order,
+						 page, nid, pfn == start);
+	}
+	return memdesc_live_used(walk, page, page, nid);
+}
+
 /**
  * memdesc_live_walk_word - the live memdesc word of one PFN
  * @walk:	walk state from memdesc_live_walk_start(); PFNs must ascend
@@ -478,37 +532,42 @@ static bool memdesc_live_unreferenced_free(struct memdesc_live_walk *walk,
 u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(pfn);
-	unsigned long start;
-	unsigned int order;
-	u64 word;
-	int nid;
 
 	if (!page)
 		return memdesc_hole_word(0);
-	nid = page_to_nid(page);
+	return memdesc_live_page_word(walk, page, pfn);
+}
 
-	if (pfn > walk->buddy_start && pfn < walk->buddy_end)
-		return memdesc_live_pack(MEMDESC_TYPE_FREE, 0, walk->buddy_order,
-					 page, nid, false);
-	if (PageBuddy(page))
-		return memdesc_live_free(walk, page, pfn, nid, pfn,
-					 memdesc_buddy_order(page));
-	if (PageHWPoison(page))
-		return memdesc_live_pack(MEMDESC_TYPE_HWPOISON, 0, 0, page, nid,
-					 true);
-	/* Before the PF_NO_COMPOUND flag tests, which assert on tails. */
-	if (PageTail(page))
-		return memdesc_live_used(walk, page, compound_head(page), nid);
-	if (!page_ref_count(page)) {
-		if (memdesc_live_unreferenced_free(walk, page, pfn, nid, &word))
-			return word;
-		if (IS_ENABLED(CONFIG_DEBUG_PAGEALLOC) &&
-		    memdesc_find_guard(page, pfn, &start, &order))
-			return memdesc_live_pack(MEMDESC_TYPE_MISC,
-						 MEMDESC_SUB_GUARD, order,
-						 page, nid, pfn == start);
+/**
+ * memdesc_live_walk_range - the live words of a run of PFNs
+ * @walk:	walk state from memdesc_live_walk_start(); ascending calls
+ * @pfn:	the first PFN, aligned to PAGES_PER_SUBSECTION
+ * @nr:		how many, a multiple of PAGES_PER_SUBSECTION
+ * @out:	@nr words: what memdesc_live_walk_word() gives for each PFN
+ *
+ * The same words for less: whether memory is online, and where its
+ * memmap lies, is decided a subsection at a time (the unit memory hotplug
+ * and ZONE_DEVICE add memory in), so pfn_to_online_page() is asked once a
+ * subsection and its struct pages are walked as an array.  A free block's
+ * tails, which the walk knows from their head, are not read at all.
+ */
+void memdesc_live_walk_range(struct memdesc_live_walk *walk, unsigned long pfn,
+			     unsigned long nr, u64 *out)
+{
+	unsigned long i, j;
+	struct page *page;
+
+	for (i = 0; i < nr; i += PAGES_PER_SUBSECTION, pfn += PAGES_PER_SUBSECTION) {
+		page = pfn_to_online_page(pfn);
+		if (!page) {
+			memset64(out + i, memdesc_hole_word(0),
+				 PAGES_PER_SUBSECTION);
+			continue;
+		}
+		for (j = 0; j < PAGES_PER_SUBSECTION; j++)
+			out[i + j] = memdesc_live_page_word(walk, page + j,
+							    pfn + j);
 	}
-	return memdesc_live_used(walk, page, page, nid);
 }
 
 /**

@@ -1107,6 +1107,9 @@ TEST_F(memdesc, sections)
 
 /* === fidelity: a mixed workload, then every disagreement explained === */
 
+#define MD_WALK_CHECK	MD_SYSFS "/parameters/walk_check"
+#define MD_WALK_DIFFER	MD_SYSFS "/parameters/walk_differ"
+
 FIXTURE(fidelity) {
 	struct md_mixed mix;
 };
@@ -1126,8 +1129,39 @@ FIXTURE_SETUP(fidelity)
 
 FIXTURE_TEARDOWN(fidelity)
 {
+	/* If md_walk_check() stopped short: compare at its normal cost. */
+	md_write_file(MD_WALK_CHECK, "0");
 	md_mixed_release(&self->mix);
 	md_write_str("control", "owners off");
+}
+
+/*
+ * compare's block walk against every PFN classified alone, from nothing
+ * (the walk_check parameter): they must agree word for word.  A page that
+ * changes between the two reads can part them on a live machine, so up to
+ * three compares; a difference in the walk itself shows in all three.
+ */
+static void md_walk_check(struct __test_metadata *_metadata)
+{
+	unsigned long differ = ULONG_MAX;
+	struct md_file cmp;
+	char buf[32], *end;
+	int i;
+
+	ASSERT_EQ(0, md_write_file(MD_WALK_CHECK, "1"));
+	for (i = 0; i < 3 && differ; i++) {
+		md_read(_metadata, &cmp, "compare", md_compare_syntax);
+		md_file_free(&cmp);
+		ASSERT_LT(0, md_read_text(MD_WALK_DIFFER, buf, sizeof(buf)));
+		differ = strtoul(buf, &end, 10);
+		ASSERT_TRUE(end != buf && *end == '\n') {
+			TH_LOG(MD_WALK_DIFFER ": '%s'", buf);
+		}
+		ksft_print_msg("walk_check: %lu PFNs read differently alone\n",
+			       differ);
+	}
+	EXPECT_EQ(0, md_write_file(MD_WALK_CHECK, "0"));
+	EXPECT_EQ(0, differ);
 }
 
 /* Print what the pfn file says about @pfn, for the log. */
@@ -1476,6 +1510,8 @@ TEST_F_TIMEOUT(fidelity, mixed_workload, MD_TIMEOUT(900))
 			md_show_pfn(cmp.rec[i].v[2]);
 		}
 	md_file_free(&cmp);
+	/* With every kind of page there is, the block walk is checked. */
+	md_walk_check(_metadata);
 }
 
 /* === unload: after everything above === */
