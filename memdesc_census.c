@@ -2,7 +2,8 @@
 /*
  * The census of the live shadow: every listed word counted with
  * memdesc_census.h, the routine memdesc-stat counts snapshots with, for the
- * summary and the projection to format.
+ * summary and the projection to format.  Runs of equal words are counted
+ * at once.
  */
 #include <linux/sched.h>
 
@@ -22,12 +23,12 @@
  */
 struct memdesc_census *memdesc_census_run(unsigned long *max_pfn)
 {
+	unsigned long end = 0, run = 0;
 	struct memdesc_census *c;
-	unsigned long end = 0;
 	struct memdesc_view v;
 	const u64 *words;
 	unsigned int b, i;
-	u64 *buf;
+	u64 *buf, w, last = 0;
 
 	c = memdesc_kvmalloc(1, sizeof(*c), GFP_KERNEL | __GFP_ZERO,
 			     NUMA_NO_NODE);
@@ -43,11 +44,22 @@ struct memdesc_census *memdesc_census_run(unsigned long *max_pfn)
 		end = v.start_pfn + MEMDESC_CHUNK_PFNS;
 		for (b = 0; b < MEMDESC_BLOCKS; b++) {
 			words = memdesc_view_block(&v, b, buf);
-			for (i = 0; i < MEMDESC_BLOCK_PFNS; i++)
-				memdesc_census_add(c, READ_ONCE(words[i]));
+			for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
+				w = READ_ONCE(words[i]);
+				if (w == last && run) {
+					run++;
+					continue;
+				}
+				if (run)
+					memdesc_census_add_n(c, last, run);
+				last = w;
+				run = 1;
+			}
 		}
 		cond_resched();
 	}
+	if (run)
+		memdesc_census_add_n(c, last, run);
 	memdesc_shadow_unlock();
 	memdesc_kvfree(buf);
 	if (max_pfn)

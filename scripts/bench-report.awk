@@ -184,6 +184,15 @@ $1 == "scan" && n == 2 {
 	add(k SUBSEP s SUBSEP $2 SUBSEP "ns", $4)
 	pfns[k, s, $2] = $5
 }
+$1 == "profile" && n == 2 {
+	# profile function calls ns
+	key = k SUBSEP s
+	if (!(key in seen_prof)) { seen_prof[key] = 1; prof_rows[++nprof] = key }
+	if (!((key, $2) in prof_ns))
+		prof_fn[key, ++prof_nf[key]] = $2
+	prof_calls[key, $2] = $3
+	prof_ns[key, $2] = $4
+}
 $1 == "mem" && n == 2 {
 	mem[k, s, $2] = $3
 }
@@ -611,6 +620,48 @@ END {
 		}
 	}
 	if (any_scan)
+		print ""
+
+	if (nprof) {
+		print "## Where compare's instructions go\n"
+		print "One more `compare` read per boot under the function_graph tracer, from"
+		print "`memdesc_compare_run` down three calls (tests/vm/bench.sh, profile_compare).  Each"
+		print "function's time includes its callees'; what the compiler inlined counts in its caller."
+		print "Under icount a nanosecond is an instruction.  *per PFN*: over the PFNs compared;"
+		print "*share*: of the traced read, whose excess over the untraced median is the tracer's"
+		print "own cost.\n"
+		print "| kernel | guest | function | calls | instructions | per PFN | share |"
+		print "|---|---|---|---:|---:|---:|---:|"
+	}
+	for (pi = 1; pi <= nprof; pi++) {
+		key = prof_rows[pi]
+		split(key, ks, SUBSEP)
+		np = prof_nf[key]
+		for (i = 1; i <= np; i++)
+			order[i] = prof_ns[key, prof_fn[key, i]] SUBSEP prof_fn[key, i]
+		# By time, largest first (insertion sort on the numeric part).
+		for (i = 2; i <= np; i++)
+			for (j = i; j > 1; j--) {
+				split(order[j - 1], prof_x, SUBSEP)
+				split(order[j], prof_y, SUBSEP)
+				if (prof_x[1] + 0 >= prof_y[1] + 0)
+					break
+				t = order[j]; order[j] = order[j - 1]; order[j - 1] = t
+			}
+		total = prof_ns[key, "read"]
+		pf = pfns[ks[1], ks[2], "compare"]
+		untraced = median(vals[ks[1] SUBSEP ks[2] SUBSEP "compare" SUBSEP "ns"])
+		for (i = 1; i <= np; i++) {
+			split(order[i], prof_x, SUBSEP)
+			f = prof_x[2]
+			name = f == "read" ? "(the traced read; untraced: " num(untraced) ")" : "`" f "`"
+			printf "| %s | %s | %s | %d | %.0f | %.1f | %s |\n",
+				ks[1], ks[2], name, prof_calls[key, f], prof_ns[key, f],
+				pf ? prof_ns[key, f] / pf : 0,
+				total ? sprintf("%.1f%%", prof_ns[key, f] * 100 / total) : "-"
+		}
+	}
+	if (nprof)
 		print ""
 
 	np = mem_pairs("spanned")

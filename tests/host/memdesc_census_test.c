@@ -436,4 +436,31 @@ TEST_F(census, random_words_as_decoded_here)
 	assert_consistent(_metadata, c);
 }
 
+/*
+ * A run of equal words counted at once, as the module's walk counts them,
+ * gives the census that counting them one by one gives: every table and
+ * field, byte for byte.
+ */
+TEST_F(census, runs_count_as_their_words)
+{
+	struct memdesc_census *one = self->c, *runs;
+	__u64 seed = 0x2545f4914f6cdd1dULL, w;
+	unsigned int i, n, k;
+
+	runs = calloc(1, sizeof(*runs));
+	ASSERT_NE(NULL, runs);
+	for (i = 0; i < 20000; i++) {
+		w = next_random(&seed);
+		if (i & 1)
+			w = (w & ~W_STATE(3)) | W_STATE(S_PAGE);
+		n = next_random(&seed) % 600;
+		for (k = 0; k < n; k++)
+			memdesc_census_add(one, w);
+		memdesc_census_add_n(runs, w, n);
+	}
+	EXPECT_EQ(0, memcmp(one, runs, sizeof(*one)));
+	assert_consistent(_metadata, runs);
+	free(runs);
+}
+
 TEST_HARNESS_MAIN

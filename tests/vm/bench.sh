@@ -44,6 +44,10 @@
 #	what: compare, summary (memdesc's debugfs files), page-types (the
 #	kernel's tools/mm/page-types reading /proc/kpageflags over the same
 #	PFNs)
+#   profile <function> <calls> <ns>
+#	one more compare read, under the function_graph tracer: each of
+#	compare's stages, with its callees' time (profile_compare); function
+#	"read": the traced read itself
 #   mem <key> <value>	memory before/after insmod, see mem_part: MemFree,
 #	VmallocUsed, Slab, Percpu, slab bytes (active objects times size), the
 #	vmalloc areas memdesc's code made, /proc/modules' size, the span; the
@@ -63,7 +67,7 @@
 # "irqsoff" on its own), BENCH_REPS, BENCH_FAULT_MIB, BENCH_FAULT_LOOPS,
 # BENCH_ALLOC_PAIRS (order 0; order 3 gets 1/4, order 9 1/32),
 # BENCH_VMALLOC_PAIRS (20000, each of the hooks part's vmalloc loops),
-# BENCH_SCAN_REPS, BENCH_IRQSOFF_REPS (1),
+# BENCH_SCAN_REPS, BENCH_PROFILE_FUNCS, BENCH_IRQSOFF_REPS (1),
 # BENCH_IRQSOFF_FRACTION (percpu_pagelist_high_fraction, 8: the largest
 # lists the kernel allows), BENCH_IRQSOFF_SCENARIOS ("compare hugetlb").
 # /init exports only the first few; the file is read here for the rest.
@@ -81,6 +85,11 @@ fault_loops=${BENCH_FAULT_LOOPS:-4}
 pairs=${BENCH_ALLOC_PAIRS:-100000}
 vmalloc_pairs=${BENCH_VMALLOC_PAIRS:-20000}
 scan_reps=${BENCH_SCAN_REPS:-3}
+# compare's stages, for profile_compare: the whole, the snapshots taken at
+# the start of the walk and of the recheck (per-cpu lists, then the
+# vmalloc and module page tables), a block's live words, a block's shadow
+# words, counting a run, the recheck.
+profile_funcs=${BENCH_PROFILE_FUNCS:-memdesc_compare_run memdesc_live_walk_start memdesc_vmalloc_snapshot memdesc_live_walk_range memdesc_view_block memdesc_run_flush memdesc_compare_recheck}
 irqsoff_reps=${BENCH_IRQSOFF_REPS:-1}
 irqsoff_fraction=${BENCH_IRQSOFF_FRACTION:-8}
 irqsoff_scenarios=${BENCH_IRQSOFF_SCENARIOS:-compare hugetlb}
@@ -614,6 +623,76 @@ owners_part()
 	rmmod memdesc_benchmod
 }
 
+# One compare read under the function_graph tracer, tracing only
+# BENCH_PROFILE_FUNCS, compare's stages: "profile <function> <calls> <ns>"
+# for each that ran, its time including its callees', and "profile read
+# 1 <ns>" for the traced read as a whole.  Under -icount shift=0 a
+# nanosecond is an instruction, so this is where compare's instructions
+# go.  Only the listed functions are patched, so the tracer costs nothing
+# elsewhere; its cost at each traced call shows as the traced read's
+# excess over the untraced reads of scan_part, and "info
+# profile_traced_calls" lets the report spread it.  A function the
+# compiler inlined cannot be traced: "info profile_untraceable <name>".
+# Interrupts are left out (nofuncgraph-irqs).
+profile_compare()
+{
+	if ! grep -qw function_graph "$tr/available_tracers" 2>/dev/null; then
+		echo "info error profile-no-function-graph"
+		return
+	fi
+	echo 0 >"$tr/tracing_on"
+	: >"$tr/set_ftrace_filter"
+	for f in $profile_funcs; do
+		echo "$f" >>"$tr/set_ftrace_filter" 2>/dev/null ||
+			echo "info profile_untraceable $f"
+	done
+	echo function_graph >"$tr/current_tracer"
+	echo funcgraph-tail >"$tr/trace_options"
+	echo nofuncgraph-irqs >"$tr/trace_options"
+	# Room for every call: a full ring buffer would drop the earliest.
+	kb=$(cat "$tr/buffer_size_kb")
+	echo 16384 >"$tr/buffer_size_kb"
+	echo >"$tr/trace"
+	echo 1 >"$tr/tracing_on"
+	r=$(memdesc_bench read "$dbg/compare")
+	echo 0 >"$tr/tracing_on"
+	echo "profile read 1 ${r% *}"
+	echo "info profile_overrun $(cat "$tr"/per_cpu/cpu*/stats |
+		awk '$1 == "overrun:" { n += $2 } END { print n + 0 }')"
+	# "  1234.567 us   |    name();" for a call with no traced callee,
+	# "  1234.567 us   |  } /* name */" at the end of one with them.
+	awk '
+	match($0, /[0-9.]+ us +\|/) {
+		d = substr($0, RSTART, RLENGTH)
+		sub(/ us.*/, "", d)
+		f = substr($0, RSTART + RLENGTH)
+		if (f ~ /\/\* .* \*\//) {
+			sub(/.*\/\* */, "", f)
+			sub(/ *\*\/.*/, "", f)
+		} else {
+			sub(/^ +/, "", f)
+			sub(/\(\);.*/, "", f)
+		}
+		sub(/ \[.*\]$/, "", f)
+		calls[f]++
+		all++
+		ns[f] += d * 1000
+	}
+	END {
+		for (f in calls)
+			printf "profile %s %d %.0f\n", f, calls[f], ns[f]
+		printf "info profile_traced_calls %d\n", all
+	}
+	' "$tr/trace"
+	# The funcgraph options exist only while function_graph is current.
+	echo nofuncgraph-tail >"$tr/trace_options"
+	echo funcgraph-irqs >"$tr/trace_options"
+	echo nop >"$tr/current_tracer"
+	: >"$tr/set_ftrace_filter"
+	echo "${kb%% *}" >"$tr/buffer_size_kb"
+	echo >"$tr/trace"
+}
+
 # The PFNs page-types reads: up to the end of the last range memdesc spans.
 scan_part()
 {
@@ -634,6 +713,7 @@ scan_part()
 		[ "${r#* }" = 0 ] || echo "info error page-types-exit ${r#* }"
 		rep=$((rep + 1))
 	done
+	profile_compare
 	memdesc_unload
 }
 
