@@ -5,7 +5,11 @@
  * What the kernel itself says about a page right now, read without taking a
  * reference or a lock on the page: the same racy reads /proc/kpageflags and
  * is_free_buddy_page() make.  A page may change under the read; compare
- * counts such races as mismatches and checks them again.
+ * counts such races as mismatches and checks them again.  Those reads are
+ * plain where the kernel's own helpers make them plain (PageBuddy()'s
+ * page_type, PageAnon()'s mapping), so every entry into the classifier is
+ * wrapped in data_race(): for KCSAN, the races with the allocator, the page
+ * cache and rmap are intended, and the answer is only ever a hint.
  *
  * Rules, in the order applied (both kernels unless noted):
  *   hole	pfn_to_online_page() is NULL
@@ -113,7 +117,9 @@ static struct page *memdesc_pcp_entry(struct list_head *pos, bool trusted)
 
 	if (!trusted && !memdesc_page_at(page))
 		return NULL;
-	if (page_ref_count(page) || PageBuddy(page) || PageCompound(page))
+	/* Racy when untrusted, as the classifier's reads are (see the top). */
+	if (data_race(page_ref_count(page) || PageBuddy(page) ||
+		      PageCompound(page)))
 		return NULL;
 	return page;
 }
@@ -535,7 +541,7 @@ u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn)
 
 	if (!page)
 		return memdesc_hole_word(0);
-	return memdesc_live_page_word(walk, page, pfn);
+	return data_race(memdesc_live_page_word(walk, page, pfn));
 }
 
 /**
@@ -565,8 +571,8 @@ void memdesc_live_walk_range(struct memdesc_live_walk *walk, unsigned long pfn,
 			continue;
 		}
 		for (j = 0; j < PAGES_PER_SUBSECTION; j++)
-			out[i + j] = memdesc_live_page_word(walk, page + j,
-							    pfn + j);
+			out[i + j] = data_race(memdesc_live_page_word(walk,
+						page + j, pfn + j));
 	}
 }
 
@@ -581,8 +587,8 @@ void memdesc_live_walk_range(struct memdesc_live_walk *walk, unsigned long pfn,
  */
 u64 memdesc_live_kind_word(struct page *head)
 {
-	return memdesc_live_used(NULL, head, head, page_to_nid(head)) &
-	       ~MEMDESC_HEAD;
+	return data_race(memdesc_live_used(NULL, head, head,
+					   page_to_nid(head))) & ~MEMDESC_HEAD;
 }
 
 /**

@@ -20,10 +20,18 @@ module_param(seed, bool, 0444);
 MODULE_PARM_DESC(seed,
 		 "Seed the shadow from the live state at load (default 1); with 0, PFNs read unknown until an event touches them");
 
-static char *skip_events;
+/*
+ * mm_page_free_batched comes, on both kernels, right after mm_page_free
+ * for the same page (free_pages_prepare() emits the one, the batched path
+ * the other before it puts the page on a per-cpu list): its probe only
+ * finds the word free already.  Left detached, its tracepoint stays off,
+ * which takes one event off every page a fault maps and frees;
+ * "skip_events=" attaches it again.
+ */
+static char *skip_events = "mm_page_free_batched";
 module_param(skip_events, charp, 0444);
 MODULE_PARM_DESC(skip_events,
-		 "Comma-separated optional kmem tracepoints to leave detached, e.g. mm_page_pcpu_drain");
+		 "Comma-separated optional kmem tracepoints and hooks to leave detached (default mm_page_free_batched; empty: none)");
 
 static bool owners;
 module_param(owners, bool, 0444);

@@ -67,7 +67,8 @@
 # "irqsoff" on its own), BENCH_REPS, BENCH_FAULT_MIB, BENCH_FAULT_LOOPS,
 # BENCH_ALLOC_PAIRS (order 0; order 3 gets 1/4, order 9 1/32),
 # BENCH_VMALLOC_PAIRS (20000, each of the hooks part's vmalloc loops),
-# BENCH_SCAN_REPS, BENCH_PROFILE_FUNCS, BENCH_IRQSOFF_REPS (1),
+# BENCH_SCAN_REPS, BENCH_PROFILE_FUNCS, BENCH_LOAD_PARAMS (insmod
+# parameters of every load of memdesc), BENCH_IRQSOFF_REPS (1),
 # BENCH_IRQSOFF_FRACTION (percpu_pagelist_high_fraction, 8: the largest
 # lists the kernel allows), BENCH_IRQSOFF_SCENARIOS ("compare hugetlb").
 # /init exports only the first few; the file is read here for the rest.
@@ -85,6 +86,7 @@ fault_loops=${BENCH_FAULT_LOOPS:-4}
 pairs=${BENCH_ALLOC_PAIRS:-100000}
 vmalloc_pairs=${BENCH_VMALLOC_PAIRS:-20000}
 scan_reps=${BENCH_SCAN_REPS:-3}
+load_params=${BENCH_LOAD_PARAMS:-}
 # compare's stages, for profile_compare: the whole, the snapshots taken at
 # the start of the walk and of the recheck (per-cpu lists, then the
 # vmalloc and module page tables), a block's live words, a block's shadow
@@ -102,10 +104,13 @@ bench_ctl=/sys/kernel/debug/memdesc_benchmod/alloc
 # Tracepoint names memdesc attached, one a line.  Set while loaded.
 tracepoints=
 
-# memdesc_load [PARAM=VALUE...]
+# memdesc_load [PARAM=VALUE...]: BENCH_LOAD_PARAMS first, e.g.
+# "skip_events=..." to time the module without some of its events.
 memdesc_load()
 {
-	insmod "$MEMDESC_KO" "$@" || { echo "info error insmod-memdesc"; exit 1; }
+	# shellcheck disable=SC2086	# a list of parameters
+	insmod "$MEMDESC_KO" $load_params "$@" ||
+		{ echo "info error insmod-memdesc"; exit 1; }
 }
 
 memdesc_unload()
@@ -305,6 +310,12 @@ cost_part()
 		measure ftrace "$rep"
 		rep=$((rep + 1))
 	done
+	# What the events bought: compare after one more fault workload,
+	# "info compare_<field> <agree> <disagree>".
+	memdesc_load
+	workload fault
+	awk '$1 == "field" { print "info compare_" $2, $3, $4 }' "$dbg/compare"
+	memdesc_unload
 	rmmod memdesc_benchmod
 }
 
