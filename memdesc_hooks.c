@@ -464,25 +464,35 @@ void memdesc_hooks_register(void)
 /**
  * memdesc_hooks_unregister - detach every hook and wait for running ones
  *
- * unregister_kprobe() and unregister_kretprobe() wait until no handler
- * runs; a kretprobe's calls still in flight then return without one.
- * Sleeps.
+ * unregister_kprobes() and unregister_kretprobes() wait until no handler
+ * runs; a kretprobe's calls still in flight then return without one.  Each
+ * call waits for an RCU grace period, so the hooks go in two batches, not
+ * one call each: under a sanitizer and emulation a grace period can take
+ * seconds, and an unload would otherwise wait for one per hook.  Sleeps.
  */
 void memdesc_hooks_unregister(void)
 {
+	struct kretprobe *rps[ARRAY_SIZE(memdesc_hooks)];
+	struct kprobe *kps[ARRAY_SIZE(memdesc_hooks)];
+	unsigned int i, nk = 0, nr = 0;
 	struct memdesc_hook *h;
-	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(memdesc_hooks); i++) {
 		h = &memdesc_hooks[i];
-		if (h->attached) {
-			if (h->pre)
-				unregister_kprobe(&h->kp);
-			else
-				unregister_kretprobe(&h->rp);
-		}
-		WRITE_ONCE(h->attached, false);
-		h->skip = false;
+		if (!h->attached)
+			continue;
+		if (h->pre)
+			kps[nk++] = &h->kp;
+		else
+			rps[nr++] = &h->rp;
+	}
+	if (nk)
+		unregister_kprobes(kps, nk);
+	if (nr)
+		unregister_kretprobes(rps, nr);
+	for (i = 0; i < ARRAY_SIZE(memdesc_hooks); i++) {
+		WRITE_ONCE(memdesc_hooks[i].attached, false);
+		memdesc_hooks[i].skip = false;
 	}
 }
 

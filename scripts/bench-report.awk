@@ -589,8 +589,10 @@ END {
 		print "(tools/mm of linux-source-6.12, static) reading /proc/kpageflags over the PFNs the"
 		print "shadow spans, in the same boot.  *vs smallest*: ns per PFN relative to the smallest"
 		print "guest of the kernel; linear cost keeps it near 1.00.\n"
-		print "| kernel (clock) | guest | what | PFNs | ms | PFNs/s | ns/PFN | ns/PFN vs smallest | compare / page-types time |"
-		print "|---|---|---|---:|---:|---:|---:|---:|---:|"
+		print "*prev-compare*, *prev-summary*: the previous release's (`MEMDESC_BENCH_PREV`) in the"
+		print "same boot; *this / prev*: this release's time over the previous one's.\n"
+		print "| kernel (clock) | guest | what | PFNs | ms | PFNs/s | ns/PFN | ns/PFN vs smallest | compare / page-types time | this / prev |"
+		print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
 	}
 	for (ki = 1; ki <= nk; ki++) {
 		k = kernels[ki]
@@ -600,8 +602,8 @@ END {
 			if (!((k, s) in seen_ks))
 				continue
 			pt = median(vals[k SUBSEP s SUBSEP "page-types" SUBSEP "ns"])
-			split("compare summary page-types", what, " ")
-			for (wi = 1; wi <= 3; wi++) {
+			split("compare summary page-types prev-compare prev-summary", what, " ")
+			for (wi = 1; wi <= 5; wi++) {
 				w = what[wi]
 				t = median(vals[k SUBSEP s SUBSEP w SUBSEP "ns"])
 				if (t == "" || !pfns[k, s, w])
@@ -612,10 +614,19 @@ END {
 				if (!((k, w) in base_per))
 					base_per[k, w] = per
 				cmp = w == "compare" && pt > 0 ? sprintf("%.2f (target <= 1.00: %s)", t / pt, verdict(t <= pt)) : ""
-				printf "| %s (%s) | %s | %s | %d | %.1f | %.3g | %.1f | %.2f | %s |\n",
+				# Under icount a nanosecond is an instruction.
+				if (w == "compare" && clock[k] ~ /^icount/)
+					cmp = cmp sprintf("; <= 120 instructions a PFN: %s", verdict(per <= 120))
+				pv = ""
+				if (w == "compare" || w == "summary") {
+					p = median(vals[k SUBSEP s SUBSEP "prev-" w SUBSEP "ns"])
+					if (p > 0)
+						pv = sprintf("%.3f", t / p)
+				}
+				printf "| %s (%s) | %s | %s | %d | %.1f | %.3g | %.1f | %.2f | %s | %s |\n",
 					k, clock[k], s, w, pfns[k, s, w], t / 1e6,
 					pfns[k, s, w] / (t / 1e9), per,
-					per / base_per[k, w], cmp
+					per / base_per[k, w], cmp, pv
 			}
 		}
 	}

@@ -43,7 +43,8 @@
 #   scan <what> <rep> <ns> <pfns>
 #	what: compare, summary (memdesc's debugfs files), page-types (the
 #	kernel's tools/mm/page-types reading /proc/kpageflags over the same
-#	PFNs)
+#	PFNs), prev-compare and prev-summary (the previous release's files,
+#	when the host put it in)
 #   profile <function> <calls> <ns>
 #	one more compare read, under the function_graph tracer: each of
 #	compare's stages, with its callees' time (profile_compare); function
@@ -725,6 +726,20 @@ scan_part()
 		rep=$((rep + 1))
 	done
 	profile_compare
+	memdesc_unload
+	# The previous release's scans in the same boot, for the ratios.
+	[ -f "$PREV_KO" ] || return 0
+	prev_load
+	rep=1
+	while [ "$rep" -le "$scan_reps" ]; do
+		r=$(memdesc_bench read "$dbg/compare")
+		pfns=$(awk '$1 == "compared" { print $2 }' "$dbg/compare")
+		echo "scan prev-compare $rep ${r% *} $pfns"
+		r=$(memdesc_bench read "$dbg/summary")
+		pfns=$(awk '$1 == "spanned" { print $2 }' "$dbg/summary")
+		echo "scan prev-summary $rep ${r% *} $pfns"
+		rep=$((rep + 1))
+	done
 	memdesc_unload
 }
 

@@ -380,6 +380,10 @@ TEST_F_TIMEOUT(stress, load_unload_cycles, MD_TIMEOUT(900))
 			TH_LOG("%s: unload: %s", what, strerror(-ret));
 			break;
 		}
+		/* Progress on the console: a slow kernel's run can be followed. */
+		if (!((i + 1) % 10))
+			ksft_print_msg("cycles: %d done, %.1f s\n", i + 1,
+				       md_now() - t0);
 	}
 	t1 = md_now();
 	EXPECT_EQ(0, md_stress_stop(stress, false)) {
