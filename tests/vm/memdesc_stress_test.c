@@ -348,8 +348,8 @@ TEST_F_TIMEOUT(stress, load_unload_cycles, MD_TIMEOUT(900))
 	struct ms_loaded l;
 	struct md_file stats;
 	char what[32];
+	double t0, t1, t, t_load = 0, t_unload = 0;
 	bool kmemleak;
-	double t0, t1;
 	pid_t stress;
 	int i, ret;
 
@@ -362,7 +362,9 @@ TEST_F_TIMEOUT(stress, load_unload_cycles, MD_TIMEOUT(900))
 	t0 = md_now();
 	for (i = 0; i < MS_CYCLES; i++) {
 		snprintf(what, sizeof(what), "cycle %d", i);
+		t = md_now();
 		ret = md_load(md_ko_path(), "");
+		t_load += md_now() - t;
 		EXPECT_EQ(0, ret) {
 			TH_LOG("%s: load: %s", what, strerror(-ret));
 			break;
@@ -375,15 +377,17 @@ TEST_F_TIMEOUT(stress, load_unload_cycles, MD_TIMEOUT(900))
 		}
 		if (!ret)
 			md_file_free(&stats);
+		t = md_now();
 		ret = ms_unload_checked(_metadata, &l, what);
+		t_unload += md_now() - t;
 		EXPECT_EQ(0, ret) {
 			TH_LOG("%s: unload: %s", what, strerror(-ret));
 			break;
 		}
 		/* Progress on the console: a slow kernel's run can be followed. */
 		if (!((i + 1) % 10))
-			ksft_print_msg("cycles: %d done, %.1f s\n", i + 1,
-				       md_now() - t0);
+			ksft_print_msg("cycles: %d done, %.1f s (loads %.1f s, unloads %.1f s)\n",
+				       i + 1, md_now() - t0, t_load, t_unload);
 	}
 	t1 = md_now();
 	EXPECT_EQ(0, md_stress_stop(stress, false)) {
