@@ -29,10 +29,13 @@
 # .cache/debug/last-result; README.md records the last one by hand.
 #
 # MEMDESC_DEBUG_TIERS (default "kasan kcsan") picks the tiers.
-# MEMDESC_VM_TIMEOUT (seconds, default 7200) bounds each QEMU run and
-# MEMDESC_VM_TIMEOUT_SCALE (default 4) the guest tests' own timeouts; the
-# other MEMDESC_VM_* knobs of tests/vm/run.sh pass through.  Ends with
-# "N passed, N failed".
+# MEMDESC_VM_TIMEOUT (seconds, default 14400) bounds each QEMU run and
+# MEMDESC_VM_TIMEOUT_SCALE (default 8) the guest tests' own timeouts: under
+# a sanitizer and TCG on two cores, the stress test's 50 load/unload cycles
+# alone took over an hour (a minute or more a cycle, against 5 to 8 s on
+# Debian's kernels), past the 3,600 s a scale of 4 gave them.  The other
+# MEMDESC_VM_* knobs of tests/vm/run.sh pass through.  Ends with "N passed,
+# N failed".
 
 set -u
 
@@ -94,8 +97,8 @@ vm()
 	shift
 	echo "# === vm $kver $name: tests/vm/run.sh --kdir ${kdir#"$top"/} $*" \
 	     "${MEMDESC_VM_APPEND:+(MEMDESC_VM_APPEND=\"$MEMDESC_VM_APPEND\")}"
-	MEMDESC_VM_TIMEOUT=${MEMDESC_VM_TIMEOUT:-7200} \
-	MEMDESC_VM_TIMEOUT_SCALE=${MEMDESC_VM_TIMEOUT_SCALE:-4} \
+	MEMDESC_VM_TIMEOUT=${MEMDESC_VM_TIMEOUT:-14400} \
+	MEMDESC_VM_TIMEOUT_SCALE=${MEMDESC_VM_TIMEOUT_SCALE:-8} \
 		tests/vm/run.sh --kdir "$kdir" "$@" 2>&1 | tee "$log"
 	count "$log"
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <linux/btf.h>
@@ -1014,6 +1015,16 @@ pid_t md_stress_start(const char *log, const char *yaml,
 	if (!pid) {
 		int fd = open("/dev/null", O_RDWR);
 
+		/*
+		 * Die with the test, however it ends: a test its timeout
+		 * kills must not leave stress-ng loading the tests after it
+		 * for up to @seconds.  (The harness kills the test's process
+		 * group; this does not depend on stress-ng staying in it.)
+		 * stress-ng's stressors die with stress-ng.
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(127);
 		dup2(fd, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
