@@ -635,12 +635,13 @@ END {
 
 	if (nprof) {
 		print "## Where compare's instructions go\n"
-		print "One more `compare` read per boot under the function_graph tracer, from"
-		print "`memdesc_compare_run` down three calls (tests/vm/bench.sh, profile_compare).  Each"
-		print "function's time includes its callees'; what the compiler inlined counts in its caller."
-		print "Under icount a nanosecond is an instruction.  *per PFN*: over the PFNs compared;"
-		print "*share*: of the traced read, whose excess over the untraced median is the tracer's"
-		print "own cost.\n"
+		print "One more `compare` read per boot under the function_graph tracer, which patches only"
+		print "compare's stages (tests/vm/bench.sh, profile_compare, `BENCH_PROFILE_FUNCS`).  Each"
+		print "function's time includes its callees'; what the compiler inlined counts in its caller:"
+		print "`memdesc_compare_run`'s own share is the loop that checks a block's words against the"
+		print "shadow's.  Under icount a nanosecond is an instruction.  *per PFN*: over the PFNs"
+		print "compared; *share*: of the traced read, whose excess over the untraced median is the"
+		print "tracer's own cost at each traced call.\n"
 		print "| kernel | guest | function | calls | instructions | per PFN | share |"
 		print "|---|---|---|---:|---:|---:|---:|"
 	}

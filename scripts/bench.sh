@@ -39,6 +39,10 @@
 # leaves it out; so do a tree without git or without that revision, and a
 # build that fails, each said on standard error and in the report.
 #
+# The scan part also reads compare once under the function_graph tracer,
+# tracing only compare's stages (MEMDESC_BENCH_PROFILE_FUNCS), and the
+# previous release's compare and summary in the same boot.
+#
 # Knobs (exported to the guest through run.sh): MEMDESC_BENCH_REPS (rounds
 # of base/memdesc/prev/off/ftrace, of the hooks part's
 # base/memdesc/nohooks, and of the owners part's
@@ -47,7 +51,8 @@
 # MEMDESC_BENCH_ALLOC_PAIRS (100000 at order 0),
 # MEMDESC_BENCH_VMALLOC_PAIRS (20000 vmalloc()/vfree() pairs in each of
 # the hooks part's loops, of 16 pages and of one), MEMDESC_BENCH_SCAN_REPS
-# (3).
+# (3), MEMDESC_BENCH_PROFILE_FUNCS, MEMDESC_BENCH_LOAD_PARAMS (insmod
+# parameters for every load of memdesc).
 #
 # Clock: MEMDESC_BENCH_ICOUNT (default 0) runs the guest with QEMU's
 # -icount shift=0 (run.sh's MEMDESC_VM_ICOUNT): guest time is its
