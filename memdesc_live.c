@@ -541,6 +541,7 @@ u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn)
 
 	if (!page)
 		return memdesc_hole_word(0);
+	/* Racy reads of struct page, by design: see the top of the file. */
 	return data_race(memdesc_live_page_word(walk, page, pfn));
 }
 
@@ -570,9 +571,11 @@ void memdesc_live_walk_range(struct memdesc_live_walk *walk, unsigned long pfn,
 				 PAGES_PER_SUBSECTION);
 			continue;
 		}
-		for (j = 0; j < PAGES_PER_SUBSECTION; j++)
-			out[i + j] = data_race(memdesc_live_page_word(walk,
-						page + j, pfn + j));
+		for (j = 0; j < PAGES_PER_SUBSECTION; j++) {
+			/* Racy reads of struct page, by design: see the top. */
+			out[i + j] = data_race(memdesc_live_page_word(walk, page + j,
+								      pfn + j));
+		}
 	}
 }
 
@@ -587,6 +590,7 @@ void memdesc_live_walk_range(struct memdesc_live_walk *walk, unsigned long pfn,
  */
 u64 memdesc_live_kind_word(struct page *head)
 {
+	/* The event's page, read racily as any (see the top of the file). */
 	return data_race(memdesc_live_used(NULL, head, head,
 					   page_to_nid(head))) & ~MEMDESC_HEAD;
 }
