@@ -705,6 +705,18 @@ profile_compare()
 	echo >"$tr/trace"
 }
 
+# scan_files PREFIX: one read of compare and of summary, timed, as "scan
+# PREFIXcompare" and "scan PREFIXsummary" records of round $rep.
+scan_files()
+{
+	r=$(memdesc_bench read "$dbg/compare")
+	pfns=$(awk '$1 == "compared" { print $2 }' "$dbg/compare")
+	echo "scan ${1}compare $rep ${r% *} $pfns"
+	r=$(memdesc_bench read "$dbg/summary")
+	pfns=$(awk '$1 == "spanned" { print $2 }' "$dbg/summary")
+	echo "scan ${1}summary $rep ${r% *} $pfns"
+}
+
 # The PFNs page-types reads: up to the end of the last range memdesc spans.
 scan_part()
 {
@@ -714,12 +726,7 @@ scan_part()
 	echo "info scan_end_pfn $end"
 	rep=1
 	while [ "$rep" -le "$scan_reps" ]; do
-		r=$(memdesc_bench read "$dbg/compare")
-		pfns=$(awk '$1 == "compared" { print $2 }' "$dbg/compare")
-		echo "scan compare $rep ${r% *} $pfns"
-		r=$(memdesc_bench read "$dbg/summary")
-		pfns=$(awk '$1 == "spanned" { print $2 }' "$dbg/summary")
-		echo "scan summary $rep ${r% *} $pfns"
+		scan_files ""
 		r=$(memdesc_bench exec page-types -a "0,$end")
 		echo "scan page-types $rep ${r% *} $end"
 		[ "${r#* }" = 0 ] || echo "info error page-types-exit ${r#* }"
@@ -732,12 +739,7 @@ scan_part()
 	prev_load
 	rep=1
 	while [ "$rep" -le "$scan_reps" ]; do
-		r=$(memdesc_bench read "$dbg/compare")
-		pfns=$(awk '$1 == "compared" { print $2 }' "$dbg/compare")
-		echo "scan prev-compare $rep ${r% *} $pfns"
-		r=$(memdesc_bench read "$dbg/summary")
-		pfns=$(awk '$1 == "spanned" { print $2 }' "$dbg/summary")
-		echo "scan prev-summary $rep ${r% *} $pfns"
+		scan_files prev-
 		rep=$((rep + 1))
 	done
 	memdesc_unload
