@@ -50,16 +50,14 @@ struct memdesc_census *memdesc_census_run(unsigned long *max_pfn)
 					run++;
 					continue;
 				}
-				if (run)
-					memdesc_census_add_n(c, last, run);
+				memdesc_census_add_n(c, last, run);
 				last = w;
 				run = 1;
 			}
 		}
 		cond_resched();
 	}
-	if (run)
-		memdesc_census_add_n(c, last, run);
+	memdesc_census_add_n(c, last, run);
 	memdesc_shadow_unlock();
 	memdesc_kvfree(buf);
 	if (max_pfn)

@@ -486,10 +486,9 @@ void memdesc_hooks_unregister(void)
 		else
 			rps[nr++] = &h->rp;
 	}
-	if (nk)
-		unregister_kprobes(kps, nk);
-	if (nr)
-		unregister_kretprobes(rps, nr);
+	/* Each returns at once for none. */
+	unregister_kprobes(kps, nk);
+	unregister_kretprobes(rps, nr);
 	for (i = 0; i < ARRAY_SIZE(memdesc_hooks); i++) {
 		WRITE_ONCE(memdesc_hooks[i].attached, false);
 		memdesc_hooks[i].skip = false;

@@ -121,22 +121,24 @@ int md_unload_module(const char *name)
 {
 	double busy_until = md_now() + 1;
 	double transit_until = md_now() + MD_TRANSIT_SECONDS;
+	int err;
 
 	for (;;) {
 		if (!syscall(SYS_delete_module, name, O_NONBLOCK))
 			return 0;
-		if (errno != EAGAIN && errno != EBUSY)
-			break;
+		/* Kept: the initstate read below may set errno itself. */
+		err = errno;
+		if (err != EAGAIN && err != EBUSY)
+			return -err;
 		if (md_module_in_transit(name)) {
 			if (md_now() > transit_until)
-				break;
+				return -err;
 			busy_until = md_now() + 1;
 		} else if (md_now() > busy_until) {
-			break;
+			return -err;
 		}
 		usleep(10000);
 	}
-	return errno == EAGAIN ? -EBUSY : -errno;
 }
 
 /* md_unload - md_unload_module("memdesc"). */
