@@ -173,6 +173,55 @@ static const struct file_operations memdesc_pfn_fops = {
 	.release	= single_release,
 };
 
+/*
+ * === pfn_at: the same report, the file offset choosing the PFN ===
+ *
+ * Kernel lockdown (integrity and up, as Secure Boot brings on Debian)
+ * refuses to open a debugfs file that is writable, even for reading, so
+ * "pfn" is closed there.  This file is read-only: pread() at offset PFN
+ * returns that PFN's report, whole, and moves the offset to the next PFN,
+ * as page_owner's file does.  A PFN without a struct page is an error, not
+ * the next PFN's report: a query names one PFN.
+ */
+
+/* One report: the words, the flags and an owner's stack of a few frames. */
+#define MEMDESC_PFN_REPORT_BUF	4096
+
+static ssize_t memdesc_pfn_at_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct seq_file m = { .size = MEMDESC_PFN_REPORT_BUF };
+	unsigned long pfn = *ppos;
+	ssize_t ret;
+
+	if (*ppos < 0 || !memdesc_shadow_pfn_valid(pfn)) {
+		pr_warn_ratelimited("pfn_at: offset %lld is not a PFN of present memory\n",
+				    *ppos);
+		return -EINVAL;
+	}
+	m.buf = memdesc_kvmalloc(1, m.size, GFP_KERNEL, NUMA_NO_NODE);
+	if (!m.buf)
+		return -ENOMEM;
+	ret = memdesc_report_pfn(&m, pfn);
+	if (!ret && seq_has_overflowed(&m))
+		ret = -EOVERFLOW;
+	/* Whole or not at all: a cut report would read as a shorter one. */
+	if (!ret && m.count > count)
+		ret = -EINVAL;
+	if (!ret)
+		ret = copy_to_user(ubuf, m.buf, m.count) ? -EFAULT : m.count;
+	if (ret > 0)
+		*ppos = pfn + 1;
+	memdesc_kvfree(m.buf);
+	return ret;
+}
+
+static const struct file_operations memdesc_pfn_at_fops = {
+	.owner		= THIS_MODULE,
+	.read		= memdesc_pfn_at_read,
+	.llseek		= default_llseek,
+};
+
 /* === mismatches: the persistent disagreements of a compare run at open === */
 
 /* Cursor is index + 1, so that NULL ends the walk and index 0 is valid. */
@@ -391,6 +440,7 @@ static const struct {
 	{ "sections",	 0400, &memdesc_sections_fops },
 	{ "owners",	 0400, &memdesc_owners_fops },
 	{ "pfn",	 0600, &memdesc_pfn_fops },
+	{ "pfn_at",	 0400, &memdesc_pfn_at_fops },
 	{ "control",	 0200, &memdesc_control_fops },
 };
 

@@ -6,6 +6,7 @@
  *   memdesc-stat summary|projection|stats|transitions|sections [--json|--raw]
  *                [FILE]
  *   memdesc-stat compare [--json|--raw]
+ *   memdesc-stat pfn PFN
  *   memdesc-stat owners [--class CLASS] [--top N] [--json|--raw] [FILE]
  *   memdesc-stat diff [--json|--raw] A B
  *   memdesc-stat metrics [--compare] [-o FILE] [FILE]
@@ -17,13 +18,16 @@
  * with one, from a snapshot that "save" wrote (format: docs/SNAPSHOT.md).
  * Exit status: 0, 1 on any error, 2 on a usage error.
  *
- * MEMDESC_DEBUGFS, MEMDESC_ZONEINFO and MEMDESC_BOOT_ID name other places to
- * read the module's files, /proc/zoneinfo and the boot id from (the tests
- * use them).
+ * MEMDESC_DEBUGFS, MEMDESC_ZONEINFO, MEMDESC_BOOT_ID and MEMDESC_LOCKDOWN
+ * name other places to read the module's files, /proc/zoneinfo, the boot
+ * id and the kernel lockdown level from (the tests use them).
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +43,7 @@ static void print_usage(FILE *f)
 "usage: %1$s save FILE\n"
 "       %1$s summary|projection|stats|transitions|sections [--json|--raw] [FILE]\n"
 "       %1$s compare [--json|--raw]\n"
+"       %1$s pfn PFN\n"
 "       %1$s owners [--class CLASS] [--top N] [--json|--raw] [FILE]\n"
 "       %1$s diff [--json|--raw] A B\n"
 "       %1$s metrics [--compare] [-o PROM] [FILE]\n"
@@ -53,6 +58,9 @@ static void print_usage(FILE *f)
 "  transitions  changes of class seen (FILE: as saved)\n"
 "  sections     memory sections and where their shadow lives (FILE: as saved)\n"
 "  compare      the shadow against the live kernel (live only)\n"
+"  pfn          one PFN up close: both words, flags, owner (live only;\n"
+"               PFN in decimal or 0x hex; read-only, so it works under\n"
+"               kernel lockdown)\n"
 "  owners       allocated pages by allocation site, per class, most first\n"
 "  diff         PFNs whose class changed from snapshot A to B, and the\n"
 "               allocation sites that grew or shrank most\n"
@@ -592,6 +600,46 @@ static int cmd_metrics(int argc, char **argv)
 }
 
 /* top: the live view */
+/*
+ * pfn PFN: the module's report of one PFN, from "pfn_at", which the offset
+ * queries without a write.  "pfn" would need one, and kernel lockdown
+ * refuses to open it.
+ */
+static int cmd_pfn(int argc, char **argv)
+{
+	char buf[4096], *path, *end, *arg;
+	unsigned long long pfn;
+	struct cmd_args a;
+	ssize_t len;
+	bool hex;
+	int fd;
+
+	parse_args(argc, argv, "", 0, 1, &a);
+	if (!a.nr_files)
+		usage_error("pfn: missing PFN");
+	/* As the module reads "pfn": a leading 0 is not octal. */
+	arg = a.files[0];
+	hex = arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X');
+	errno = 0;
+	pfn = strtoull(arg + (hex ? 2 : 0), &end, hex ? 16 : 10);
+	if (errno || *end || !(hex ? isxdigit(arg[2]) : isdigit(arg[0])) ||
+	    pfn > INT64_MAX)
+		usage_error("pfn: want a PFN in decimal or 0x hex, not '%s'",
+			    arg);
+	path = debugfs_path("pfn_at");
+	fd = checked_open(path, O_RDONLY);
+	len = pread(fd, buf, sizeof(buf), (off_t)pfn);
+	if (len < 0 && errno == EINVAL)
+		fatal("%s: no PFN %llu: not present memory", path, pfn);
+	if (len <= 0)
+		fatal("%s: read at PFN %llu: %s", path, pfn,
+		      len ? strerror(errno) : "end of file");
+	close(fd);
+	free(path);
+	fwrite(buf, 1, len, stdout);
+	return 0;
+}
+
 static int cmd_top(int argc, char **argv)
 {
 	struct cmd_args a;
@@ -614,6 +662,7 @@ static const struct {
 	{ "transitions", cmd_report },
 	{ "sections",	 cmd_report },
 	{ "compare",	 cmd_report },
+	{ "pfn",	 cmd_pfn },
 	{ "owners",	 cmd_owners },
 	{ "diff",	 cmd_diff },
 	{ "map",	 cmd_map },

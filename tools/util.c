@@ -6,12 +6,15 @@
  * and where the live files are.  Any error here is the end of the program:
  * the tool reads, computes and prints, and has nothing to unwind.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,13 +81,79 @@ char *xstrdup(const char *s)
 	return memcpy(xmalloc(len), s, len);
 }
 
-/* Why a debugfs file may be missing or closed, in a few words. */
+/*
+ * The kernel lockdown level in @buf ("integrity" or "confidentiality"), or
+ * NULL when the kernel is not locked down or cannot say.  The file reads
+ * "none [integrity] confidentiality"; MEMDESC_LOCKDOWN names another one.
+ */
+static const char *lockdown_level(char *buf, size_t size)
+{
+	const char *path = env_or("MEMDESC_LOCKDOWN", MEMDESC_LOCKDOWN);
+	char text[128], *lb, *rb;
+	ssize_t len;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	len = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (len <= 0)
+		return NULL;
+	text[len] = '\0';
+	lb = strchr(text, '[');
+	rb = lb ? strchr(lb, ']') : NULL;
+	if (!rb || rb - lb - 1 >= (ptrdiff_t)size)
+		return NULL;
+	memcpy(buf, lb + 1, rb - lb - 1);
+	buf[rb - lb - 1] = '\0';
+	return strcmp(buf, "none") ? buf : NULL;
+}
+
+/* Append to @buf the module's files that lockdown leaves open: read-only. */
+static void append_readonly_files(char *buf, size_t size)
+{
+	DIR *dir = opendir(debugfs_dir());
+	struct dirent *d;
+	struct stat st;
+	size_t len;
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.' ||
+		    fstatat(dirfd(dir), d->d_name, &st, 0) ||
+		    !S_ISREG(st.st_mode) || (st.st_mode & 0222))
+			continue;
+		len = strlen(buf);
+		snprintf(buf + len, size - len, " %s", d->d_name);
+	}
+	closedir(dir);
+}
+
+/*
+ * Why a debugfs file may be missing or closed, in a few words.  Lockdown
+ * (integrity and up: Secure Boot on Debian) refuses to open any writable
+ * debugfs file, even for reading, with a bare EPERM; say so, and what still
+ * works.
+ */
 static const char *open_hint(const char *path, int err)
 {
+	static char hint[512];
+	char level[32];
+
 	if (strncmp(path, debugfs_dir(), strlen(debugfs_dir())))
 		return "";
 	if (err == ENOENT)
 		return " (is memdesc.ko loaded and debugfs mounted?)";
+	if (err == EPERM && lockdown_level(level, sizeof(level))) {
+		snprintf(hint, sizeof(hint),
+			 " (blocked by kernel lockdown (%s): it refuses every writable debugfs file; these read-only ones still work:",
+			 level);
+		append_readonly_files(hint, sizeof(hint) - 1);
+		strcat(hint, ")");
+		return hint;
+	}
 	if (err == EACCES || err == EPERM)
 		return " (the memdesc files are root-only)";
 	return "";

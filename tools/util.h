@@ -19,6 +19,7 @@
  * same names point elsewhere (the tests use them).
  */
 #define MEMDESC_DEBUGFS		"/sys/kernel/debug/memdesc"
+#define MEMDESC_LOCKDOWN	"/sys/kernel/security/lockdown"
 #define MEMDESC_ZONEINFO	"/proc/zoneinfo"
 #define MEMDESC_BOOT_ID		"/proc/sys/kernel/random/boot_id"
 

@@ -750,6 +750,28 @@ fails "metrics -o into a missing directory: says why" 1 "No such file" \
 fails "metrics --compare of a snapshot: usage error" 2 "live kernel" \
 	"$stat" metrics --compare "$a"
 
+# === pfn: one PFN, the file offset choosing it ===
+
+# A made-up pfn_at: a regular file read at offset PFN returns what lies at
+# byte PFN, so the report the tool prints proves where it read.
+printf '0123456789pfn 10\nshadow 0x0\n' > "$work/a/debugfs/pfn_at"
+live a pfn 10 > "$out" 2> "$log" &&
+	[ "$(cat "$out")" = "$(printf 'pfn 10\nshadow 0x0')" ]
+result $? "pfn 10: the report read at offset 10"
+comment "$log"
+live a pfn 0xa > "$out" 2> "$log" && [ "$(head -n 1 "$out")" = "pfn 10" ]
+result $? "pfn 0xa: hex with 0x"
+live a pfn 010 > "$out" 2> "$log" && [ "$(head -n 1 "$out")" = "pfn 10" ]
+result $? "pfn 010: decimal, a leading 0 is not octal"
+for bad in abc 0x 0xfg " 5" 5k 99999999999999999999; do
+	fails "pfn '$bad': usage error" 2 "want a PFN" live a pfn "$bad"
+done
+fails "pfn without a PFN: usage error" 2 "missing PFN" live a pfn
+fails "pfn past the end of pfn_at: says so" 1 "end of file" live a pfn 4096
+fails "pfn without the module: says why" 1 "memdesc.ko loaded" \
+	env MEMDESC_DEBUGFS="$work/none" "$stat" pfn 1
+rm "$work/a/debugfs/pfn_at"
+
 # === top: the live view ===
 
 # A copy of a's files that changes while top watches it.
@@ -974,7 +996,7 @@ completes()
 mkdir -p "$work/comp/dir"
 touch "$work/comp/a.snap" "$work/comp/b.snap" "$work/comp/notes.txt"
 completes "subcommands" \
-	"--help compare diff map metrics owners projection save sections stats summary top transitions" ""
+	"--help compare diff map metrics owners pfn projection save sections stats summary top transitions" ""
 completes "a subcommand by prefix" "map metrics" m
 completes "owners' options" "--class --help --json --raw --top" owners --
 completes "metrics' options" "--compare --help --output" metrics --
@@ -982,6 +1004,7 @@ completes "a class after --class" "slab" owners --class sl
 completes "snapshots and directories where a FILE goes" "a.snap b.snap dir" \
 	diff a.snap ""
 completes "no file for compare (live only)" "" compare ""
+completes "no file for pfn (a number)" "" pfn ""
 completes "nothing after --top (a number)" "" owners --top ""
 completes "top's long options" "--batch --delay --help --iterations --nodes --owners" \
 	top --

@@ -19,8 +19,8 @@
 #include "memdesc_mixed.h"
 
 static const char * const md_files[] = {
-	"summary", "compare", "stats", "mismatches", "pfn", "control",
-	"transitions", "projection", "layout", "sections", "owners", "shadow",
+	"summary", "compare", "stats", "mismatches", "pfn", "pfn_at",
+	"control", "transitions", "projection", "layout", "sections", "owners", "shadow",
 };
 
 /* The optional tracepoints: the shadow must stay right without them. */
@@ -827,6 +827,75 @@ TEST_F(memdesc, pfn_file)
 	snprintf(buf, sizeof(buf), "pfn %llu\n", pfn);
 	EXPECT_STREQ(buf, line);
 	fclose(f);
+	munmap(p, 4096);
+}
+
+/*
+ * pfn_at: pread() at offset PFN returns the report "pfn" would give for
+ * that PFN, whole, and read() moves on to the next PFN.  A buffer too
+ * small for the report, and an offset that is no PFN of present memory,
+ * are refused with EINVAL.
+ */
+TEST_F(memdesc, pfn_at_file)
+{
+	unsigned long long pfn, spanned_end;
+	char buf[4096], want[64];
+	struct md_file sum;
+	char *p, *live;
+	ssize_t len;
+	int fd;
+
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	pfn = md_pagemap_pfn(_metadata, p);
+
+	fd = open(MD_DEBUGFS "/pfn_at", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	len = pread(fd, buf, sizeof(buf) - 1, pfn);
+	ASSERT_LT(0, len) {
+		TH_LOG("pread at %llu: %s", pfn, strerror(errno));
+	}
+	buf[len] = '\0';
+	snprintf(want, sizeof(want), "pfn %llu\nshadow 0x", pfn);
+	EXPECT_EQ(0, strncmp(buf, want, strlen(want))) {
+		TH_LOG("%s", buf);
+	}
+	/* Mapped by us right now: the live classifier must say anon. */
+	live = strstr(buf, "\nlive 0x");
+	ASSERT_NE(NULL, live) {
+		TH_LOG("%s", buf);
+	}
+	EXPECT_NE(NULL, strstr(live, " anon order 0 ")) {
+		TH_LOG("%s", buf);
+	}
+	EXPECT_NE(NULL, strstr(buf, "\nowner "));
+
+	/* read() walks: this PFN, then the next. */
+	ASSERT_EQ((off_t)pfn, lseek(fd, pfn, SEEK_SET));
+	ASSERT_LT(0, read(fd, buf, sizeof(buf) - 1));
+	EXPECT_EQ((off_t)pfn + 1, lseek(fd, 0, SEEK_CUR));
+	len = read(fd, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, len);
+	buf[len] = '\0';
+	snprintf(want, sizeof(want), "pfn %llu\n", pfn + 1);
+	EXPECT_EQ(0, strncmp(buf, want, strlen(want))) {
+		TH_LOG("%s", buf);
+	}
+
+	/* Whole or not at all. */
+	errno = 0;
+	EXPECT_EQ(-1, pread(fd, buf, 8, pfn));
+	EXPECT_EQ(EINVAL, errno);
+
+	md_read(_metadata, &sum, "summary", md_summary_syntax);
+	spanned_end = md_val(_metadata, &sum, "spanned", NULL, 0);
+	md_file_free(&sum);
+	errno = 0;
+	EXPECT_EQ(-1, pread(fd, buf, sizeof(buf), spanned_end * 1024 + (1ULL << 40)));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
 	munmap(p, 4096);
 }
 
