@@ -13,8 +13,18 @@
 # it is missing, older than its sources or built for another kernel, then
 # unloads any loaded copy, inserts the new one and prints its summary.
 #
+# Secure Boot: when the kernel loads only signed modules (lockdown, which
+# Debian's kernels enter under Secure Boot, or module.sig_enforce), an
+# unsigned memdesc.ko is signed with the machine-owner key (MOK) that
+# DKMS signs with, if there is one (/var/lib/dkms/mok.key and mok.pub, or
+# mok_signing_key and mok_certificate in /etc/dkms/framework.conf).
+# scripts/lockdown.sh then says whether the kernel can take the module; if
+# not, it and this script stop with the steps, before insmod.
+#
 # Exit codes: 0 done, 1 failed (build, insmod, rmmod), 2 usage, 4 cannot run
-# here.
+# here, 5 the kernel loads only signed modules and there is no MOK to sign
+# memdesc.ko with, 6 the kernel refused the signature: its key is not
+# enrolled.
 
 set -u
 
@@ -23,7 +33,11 @@ rel=$(uname -r)
 ko=$top/memdesc.ko
 debugfs=/sys/kernel/debug
 KSFT_SKIP=4
+EX_UNSIGNED=5
+EX_KEY_REJECTED=6
 dmesg_from=0
+# The kernel lockdown level, as scripts/lockdown.sh found it.
+lockdown=none
 
 usage()
 {
@@ -39,7 +53,12 @@ CONFIG_TRACEPOINTS and CONFIG_DEBUG_FS, and /lib/modules/$rel/build.
 
 Module parameters are listed by "modinfo memdesc.ko", e.g. seed=0.$(params_help)
 
-Exit codes: 0 done, 1 failed, 2 usage error, 4 cannot run on this machine.
+Under Secure Boot (kernel lockdown) it signs memdesc.ko with the MOK that
+DKMS uses, /var/lib/dkms/mok.key, or says how to create and enroll one.
+
+Exit codes: 0 done, 1 failed, 2 usage error, 4 cannot run on this machine,
+5 the kernel wants a signed module and there is no key to sign with,
+6 the kernel refused the module's signature (its key is not enrolled).
 EOF
 }
 
@@ -176,14 +195,97 @@ check_params()
 	done
 }
 
-check_signature()
+# framework_conf NAME: NAME's value in DKMS's framework.conf, if set.
+framework_conf()
 {
-	local enforce
+	cat /etc/dkms/framework.conf /etc/dkms/framework.conf.d/*.conf \
+		2>/dev/null |
+		sed -n "s/^[[:space:]]*$1=[\"']\{0,1\}\([^\"']*\).*/\1/p" |
+		tail -n 1 | sed "s/\$kernelver/$rel/g"
+}
 
-	enforce=$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)
-	if [ "$enforce" = Y ] && [ -z "$(modinfo -F signer "$ko" 2>/dev/null)" ]; then
-		die $KSFT_SKIP "kernel $rel only loads signed modules (Secure Boot?) and $ko is unsigned: sign it with your MOK key or install it through dkms"
+# mok_pair: "KEY CERT", the MOK that DKMS signs with, if both exist.
+mok_pair()
+{
+	local key cert
+
+	key=$(framework_conf mok_signing_key)
+	cert=$(framework_conf mok_certificate)
+	key=${key:-/var/lib/dkms/mok.key}
+	cert=${cert:-/var/lib/dkms/mok.pub}
+	[ -r "$key" ] && [ -r "$cert" ] && echo "$key $cert"
+}
+
+# sign_file: the kernel's sign-file, where DKMS on Debian looks first.
+sign_file()
+{
+	local f
+
+	for f in "/usr/lib/linux-kbuild-${rel%.*}/scripts/sign-file" \
+		 "/lib/modules/$rel/build/scripts/sign-file"; do
+		[ -x "$f" ] && echo "$f" && return 0
+	done
+	return 1
+}
+
+# sign_with_mok: sign memdesc.ko with the MOK, if there is one.
+sign_with_mok()
+{
+	local pair tool hash
+
+	pair=$(mok_pair) || return 0
+	tool=$(sign_file) ||
+		die 1 "no scripts/sign-file for $rel: install linux-headers-$rel"
+	hash=$(kconfig_value CONFIG_MODULE_SIG_HASH | tr -d '"')
+	# shellcheck disable=SC2086	# KEY CERT
+	"$tool" "${hash:-sha256}" $pair "$ko" ||
+		die 1 "signing $ko with ${pair% *} failed"
+	echo "signed memdesc.ko with the MOK ${pair#* }"
+}
+
+# check_lockdown: under lockdown (or sig_enforce), a signed module or the
+# steps to get one.  scripts/lockdown.sh says what it finds.
+check_lockdown()
+{
+	local out rc
+
+	out=$("$top/scripts/lockdown.sh" "$ko" 2>/dev/null)
+	lockdown=$(sed -n 's/^lockdown: //p' <<< "$out")
+	if [[ $lockdown == @(integrity|confidentiality) ]] ||
+	   grep -qx 'sig_enforce: Y' <<< "$out"; then
+		grep -qx 'module: unsigned' <<< "$out" && sign_with_mok
 	fi
+	"$top/scripts/lockdown.sh" "$ko" | sed 's/^/  /'
+	rc=${PIPESTATUS[0]}
+	case $rc in
+	0)	;;
+	"$EX_UNSIGNED")	exit "$EX_UNSIGNED" ;;
+	*)	die 1 "scripts/lockdown.sh failed (exit $rc)" ;;
+	esac
+}
+
+# key_rejected: the kernel refused memdesc.ko's signature in this load.
+key_rejected()
+{
+	dmesg 2>/dev/null | tail -n "+$((dmesg_from + 1))" |
+		grep -qE 'Lockdown: .*unsigned module loading is restricted|Loading of module with unavailable key is rejected'
+}
+
+key_rejected_steps()
+{
+	local cert
+
+	cert=$(mok_pair) && cert=${cert#* }
+	cat >&2 <<EOF
+load.sh: the kernel refused memdesc.ko's signature: the key it is signed
+with is not one the kernel trusts (lockdown: $lockdown).  Enroll it:
+  1. mokutil --import ${cert:-/var/lib/dkms/mok.pub}   (choose a one-time password)
+  2. Reboot; in MokManager choose "Enroll MOK", "Continue", "Yes", type
+     the password, and boot.
+  3. Run this script again.  "mokutil --test-key CERT" says whether a key
+     is enrolled.
+EOF
+	exit "$EX_KEY_REJECTED"
 }
 
 # kernel_messages: memdesc's kernel log lines since dmesg_from.
@@ -217,7 +319,7 @@ load()
 	mount_debugfs
 	build
 	check_params "$@"
-	check_signature
+	check_lockdown
 	if is_loaded; then
 		rmmod memdesc ||
 			die 1 "cannot unload the loaded memdesc (is a debugfs file open?)"
@@ -227,9 +329,13 @@ load()
 	dmesg_from=$(dmesg 2>/dev/null | wc -l)
 	if ! insmod "$ko" "$@"; then
 		kernel_messages >&2
+		key_rejected && key_rejected_steps
 		die 1 "insmod $ko $* failed"
 	fi
 	summary
+	if [[ $lockdown == @(integrity|confidentiality) ]]; then
+		echo "kernel lockdown ($lockdown): pfn and control cannot be opened; pfn_at and memdesc-stat pfn PFN read one PFN without them"
+	fi
 }
 
 action=load

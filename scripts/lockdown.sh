@@ -28,7 +28,9 @@
 EX_UNSIGNED=5
 MOK_KEY=/var/lib/dkms/mok.key
 MOK_CERT=/var/lib/dkms/mok.pub
-LOCKDOWN=/sys/kernel/security/lockdown
+# The tests point these elsewhere, as memdesc-stat's MEMDESC_LOCKDOWN.
+LOCKDOWN=${MEMDESC_LOCKDOWN:-/sys/kernel/security/lockdown}
+SIG_ENFORCE=${MEMDESC_SIG_ENFORCE:-/sys/module/module/parameters/sig_enforce}
 SECURE_BOOT=/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c
 SIG_MAGIC='~Module signature appended~'
 
@@ -36,7 +38,7 @@ SIG_MAGIC='~Module signature appended~'
 # the lockdown LSM is not there to ask.
 lockdown_level()
 {
-	if [ ! -e "$LOCKDOWN" ] && [ -d /sys/kernel/security ] &&
+	if [ ! -e "$LOCKDOWN" ] && [ -d /sys/kernel/security/ ] &&
 	   ! grep -qs ' /sys/kernel/security securityfs ' /proc/mounts; then
 		mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 	fi
@@ -97,7 +99,7 @@ fi
 ko=$1
 
 level=$(lockdown_level)
-enforce=$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)
+enforce=$(cat "$SIG_ENFORCE" 2>/dev/null)
 if is_signed "$ko"; then
 	signed=signed
 else

@@ -6,9 +6,16 @@
 # Everything happens in a private DKMS setup under a temporary directory:
 # --dkmstree, --sourcetree and --installtree point there and TMPDIR too, so
 # /var/lib/dkms, /usr/src and /lib/modules are not touched (checked at the
-# end).  Module signing is pointed at a file that does not exist, which makes
-# dkms skip it instead of creating a MOK key pair in /var/lib/dkms; the
-# modules built here are unsigned.
+# end).
+#
+# Signing is as on a Secure Boot machine: Debian's dkms signs every module
+# it builds with a machine-owner key (MOK), /var/lib/dkms/mok.key and
+# mok.pub, which it creates on first use.  Here that pair is pointed into
+# the temporary directory (mok_signing_key and mok_certificate, which dkms
+# reads from the environment as from framework.conf): dkms must create it,
+# sign each module with it, and the signature must verify against the
+# certificate.  scripts/lockdown.sh must then let the signed module
+# through under lockdown and refuse an unsigned build.
 #
 # Kernels come from scripts/kernels.sh, or MEMDESC_KERNELS.  Needs root:
 # without it the one result is "not ok", or a skip with
@@ -28,6 +35,75 @@ system_state()
 {
 	ls -la --time-style=full-iso /var/lib/dkms /usr/src 2>&1
 	find /var/lib/dkms /lib/modules -maxdepth 3 -name '*memdesc*' 2>&1
+}
+
+# module_payload KO: KO without its appended signature, to stdout.  The
+# trailer is the PKCS#7 blob, a 12-byte struct module_signature whose last
+# 4 bytes are the blob's length (big-endian), and the 28-byte marker.
+module_payload()
+{
+	local size siglen
+
+	size=$(stat -c %s "$1")
+	siglen=$(tail -c 32 "$1" | head -c 4 | od -An -tu1 |
+		 awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
+	head -c $((size - 40 - siglen)) "$1"
+}
+
+# module_sig KO: the PKCS#7 signature appended to KO, DER, to stdout.
+module_sig()
+{
+	local size siglen
+
+	size=$(stat -c %s "$1")
+	siglen=$(tail -c 32 "$1" | head -c 4 | od -An -tu1 |
+		 awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
+	tail -c $((40 + siglen)) "$1" | head -c "$siglen"
+}
+
+# check_signed KVER KO: dkms signed KO with the MOK it made, and the
+# signature verifies against the MOK's certificate; lockdown.sh lets it
+# through under lockdown=integrity.
+check_signed()
+{
+	local k=$1 ko=$2 signer
+
+	if [ -z "$ko" ] || [ ! -f "$mok_signing_key" ] ||
+	   [ ! -f "$mok_certificate" ]; then
+		result 1 "dkms build -k $k: signed with a MOK it created (no module or no $mok_certificate)"
+		return
+	fi
+	signer=$(modinfo -F signer "$ko" 2>/dev/null)
+	# Signed, then compressed as the kernel's own modules are.
+	case $ko in
+	*.xz)	xz -dc "$ko" > "$tmp/memdesc.ko" ;;
+	*.zst)	zstd -qdc "$ko" > "$tmp/memdesc.ko" ;;
+	*.gz)	gzip -dc "$ko" > "$tmp/memdesc.ko" ;;
+	*)	cp "$ko" "$tmp/memdesc.ko" ;;
+	esac
+	ko=$tmp/memdesc.ko
+	module_payload "$ko" > "$tmp/payload"
+	module_sig "$ko" > "$tmp/sig"
+	openssl x509 -inform DER -in "$mok_certificate" > "$tmp/mok.pem" &&
+		openssl cms -verify -binary -inform DER -in "$tmp/sig" 			-content "$tmp/payload" -certfile "$tmp/mok.pem" 			-nointern -noverify -out /dev/null > "$log" 2>&1
+	if [ $? -eq 0 ] && [ "$signer" = "DKMS module signing key" ]; then
+		result 0 "dkms build -k $k: signed by '$signer', verified against $(basename "$mok_certificate")"
+	else
+		result 1 "dkms build -k $k: signed by the MOK (signer '$signer', verification below)"
+		comment "$log"
+	fi
+	MEMDESC_LOCKDOWN=$tmp/lockdown-integrity \
+		MEMDESC_SIG_ENFORCE=$tmp/sig-enforce-n \
+		"$top/scripts/lockdown.sh" "$ko" > "$log" 2>&1
+	result $? "lockdown.sh: the signed module passes under lockdown=integrity"
+	comment "$log"
+	module_payload "$ko" > "$tmp/unsigned.ko"
+	MEMDESC_LOCKDOWN=$tmp/lockdown-integrity \
+		MEMDESC_SIG_ENFORCE=$tmp/sig-enforce-n \
+		"$top/scripts/lockdown.sh" "$tmp/unsigned.ko" > "$log" 2>&1
+	[ $? -eq 5 ] && grep -q 'mokutil --import' "$log"
+	result $? "lockdown.sh: the same module unsigned is refused (exit 5, with the steps)"
+	comment "$log"
 }
 
 echo "TAP version 13"
@@ -62,11 +138,12 @@ log=$tmp/log
 before=$(system_state)
 
 export TMPDIR=$tmp/tmp
-export sign_file=$tmp/no-sign-file
-export mok_signing_key=$tmp/no-mok.key
-export mok_certificate=$tmp/no-mok.pub
+export mok_signing_key=$tmp/mok.key
+export mok_certificate=$tmp/mok.pub
 trees=(--dkmstree "$tmp/dkms" --sourcetree "$tmp/src"
        --installtree "$tmp/lib")
+echo "none [integrity] confidentiality" > "$tmp/lockdown-integrity"
+echo N > "$tmp/sig-enforce-n"
 
 # --- dkms.conf ---------------------------------------------------------------
 
@@ -116,6 +193,7 @@ for k in $kernels; do
 		comment_tail "$log"
 		comment_tail "$tmp/dkms/memdesc/$version/build/make.log"
 	fi
+	check_signed "$k" "$ko"
 done
 
 # --- refusal: BUILD_EXCLUSIVE_CONFIG -----------------------------------------

@@ -23,6 +23,11 @@
 #                                       shaped like a real machine (8 vCPUs,
 #                                       3 nodes, virtio-mem hot-add and
 #                                       unplug, 1 GiB pages): about 1.5 min
+#            tests/vm/run.sh KVER --lockdown boot|raised
+#                                       and on those kernels two short boots
+#                                       under kernel lockdown: booted with
+#                                       lockdown=integrity, and raised after
+#                                       loading (half a minute each)
 #
 # The boots of the vm step run side by side, MEMDESC_VM_JOBS at a time
 # (default: one per host CPU, as each guest is one QEMU thread under
@@ -81,19 +86,22 @@ count_step()
 	skipped=$((skipped + s))
 }
 
-# vm_list: the vm step's boots, one "KVER" or "KVER --topology" a line.
+# vm_list: the vm step's boots, one "KVER" or "KVER --OPTION..." a line.
 vm_list()
 {
 	local k
 
 	for k in $kernels; do
 		echo "$k"
-		# The real-machine topology, on the stock kernels only: the
-		# time budget has no room for the -rt- ones.
+		# The real-machine topology and lockdown, on the stock
+		# kernels only: the time budget has no room for the -rt- ones,
+		# and lockdown is the same code on them.
 		case $k in
 		*-rt-*)	continue ;;
 		esac
 		[ "${MEMDESC_TOPOLOGY:-1}" = 0 ] || echo "$k --topology"
+		echo "$k --lockdown boot"
+		echo "$k --lockdown raised"
 	done
 }
 

@@ -69,6 +69,15 @@
 #                 0-1 at boot and 0-2 once vm0 has memory; the TAP lines
 #                 say "KVER topology:".  Not with --mem, --demo, --bench or
 #                 --boot-only.
+#   --lockdown WHEN  kernel lockdown instead, the default guest running
+#                 tests/vm/memdesc_lockdown_test: WHEN "boot" boots with
+#                 lockdown=integrity, and the test checks that the unsigned
+#                 module is refused, by scripts/lockdown.sh (in the guest
+#                 as /bin/lockdown.sh) and by the kernel; WHEN "raised"
+#                 boots unlocked, loads the module, then raises lockdown to
+#                 integrity and to confidentiality and checks what still
+#                 opens.  The TAP lines say "KVER lockdown-WHEN:".  Not with
+#                 --topology or a mode.
 #
 # MEMDESC_VM_TIMEOUT (seconds, default 1200) bounds the QEMU run, and
 # MEMDESC_VM_TIMEOUT_SCALE (default 1) multiplies every guest test's own
@@ -98,7 +107,7 @@ set -u
 
 usage()
 {
-	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only | --topology] [--mem SIZE] [--nodes N] [--cpus N] [--gbpages]" >&2
+	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only | --topology | --lockdown boot|raised] [--mem SIZE] [--nodes N] [--cpus N] [--gbpages]" >&2
 	exit 2
 }
 
@@ -111,12 +120,15 @@ nodes=2
 vcpus=2
 gbpages=
 topology=
+lockdown=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--demo)		mode=demo ;;
 	--bench)	mode=bench ;;
 	--boot-only)	mode=boot ;;
 	--topology)	topology=1 ;;
+	--lockdown)	[ $# -ge 2 ] || usage; lockdown=$2; shift ;;
+	--lockdown=*)	lockdown=${1#--lockdown=} ;;
 	--mem)		[ $# -ge 2 ] || usage; mem=$2; mem_set=1; shift ;;
 	--mem=*)	mem=${1#--mem=}; mem_set=1 ;;
 	--nodes)	[ $# -ge 2 ] || usage; nodes=$2; shift ;;
@@ -159,11 +171,20 @@ if [ -n "$topology" ]; then
 	fi
 	mem=6G
 fi
-# What the TAP lines call this run.
-label=$kver${topology:+ topology}
+case $lockdown in
+''|boot|raised)	;;
+*)	echo "run.sh: --lockdown $lockdown: want boot or raised" >&2; usage ;;
+esac
+if [ -n "$lockdown" ] && { [ "$mode" != test ] || [ -n "$topology" ]; }; then
+	usage
+fi
+# A boot shaped for one scenario: what the TAP lines and logs call it.
+variant=${topology:+topology}
+[ -n "$lockdown" ] && variant=lockdown-$lockdown
+label=$kver${variant:+ $variant}
 # Tests and the demo get swap on zram, a balloon and the monitor agent.
 swap=
-if [ -z "$topology" ] && { [ "$mode" = test ] || [ "$mode" = demo ]; }; then
+if [ -z "$variant" ] && { [ "$mode" = test ] || [ "$mode" = demo ]; }; then
 	swap=1
 fi
 
@@ -235,7 +256,7 @@ fi
 
 cache=$top/.cache/vm
 mkdir -p "$cache" || cannot_run "setup: cannot create $cache"
-work=$(mktemp -d "$cache/$kver${topology:+.topology}.XXXXXX") ||
+work=$(mktemp -d "$cache/$kver${variant:+.$variant}.XXXXXX") ||
 	cannot_run "setup: mktemp"
 qemu_pid=
 agent_pid=
@@ -269,6 +290,20 @@ if [ "$mode" != boot ]; then
 		fi
 	fi
 	cp "$ko" "$root/memdesc.ko" || cannot_run "setup: copy $ko"
+	# The lockdown boots: a copy signed with a key made here, which
+	# the guest's kernel does not trust, as a MOK not yet enrolled.
+	if [ -n "$lockdown" ]; then
+		cp "$ko" "$root/memdesc-signed.ko" &&
+			openssl req -new -x509 -nodes -days 1 -batch \
+				-subj "/CN=memdesc test key" -newkey rsa:2048 \
+				-keyout "$work/sign.key" -out "$work/sign.crt" \
+				>"$work/sign.log" 2>&1 &&
+			"$kdir/scripts/sign-file" sha256 "$work/sign.key" \
+				"$work/sign.crt" "$root/memdesc-signed.ko" \
+				>>"$work/sign.log" 2>&1 ||
+			{ sed 's/^/# /' "$work/sign.log"
+			  cannot_run "setup: sign a copy of memdesc.ko"; }
+	fi
 	if [ -n "${MEMDESC_VM_PREV_KO:-}" ]; then
 		echo "# $kver: previous module $MEMDESC_VM_PREV_KO (MEMDESC_VM_PREV_KO)"
 		cp "$MEMDESC_VM_PREV_KO" "$root/memdesc-prev.ko" ||
@@ -280,6 +315,7 @@ if [ "$mode" != boot ]; then
 	progs="memdesc_test memdesc_truth_test memdesc_tool_test"
 	progs+=" memdesc_stress_test memdesc_swap_test memdesc_workload"
 	[ -n "$topology" ] && progs=memdesc_topology_test
+	[ -n "$lockdown" ] && progs=memdesc_lockdown_test
 	# Each program is its own .c linked with memdesc_vm.c, what they
 	# share (as selftests/mm links vm_util.c).
 	cflags=(-static -O2 -Wall -I"$harness" -I"$top" -I"$here"
@@ -315,7 +351,7 @@ fi
 
 # The test helper module: its own Kbuild, built in a copy of tests/truth/
 # as the main module is.  Without it the truth tests fail in the guest.
-if [ "$mode" = test ] && [ -z "$topology" ]; then
+if [ "$mode" = test ] && [ -z "$variant" ]; then
 	if [ -n "${MEMDESC_VM_TRUTH_KO:-}" ]; then
 		truth_ko=$MEMDESC_VM_TRUTH_KO
 		echo "# $kver: using $truth_ko (MEMDESC_VM_TRUTH_KO)"
@@ -340,7 +376,7 @@ fi
 # The module as a kernel whose headers define X86_FEATURE_INVLPGB (6.15,
 # or a backport) would build it: without the vmalloc walk.  memdesc_test
 # loads it to see the fallback that no installed kernel needs.
-if [ "$mode" = test ] && [ -z "$topology" ]; then
+if [ "$mode" = test ] && [ -z "$variant" ]; then
 	mkdir -p "$work/nowalk" && cp "$top"/Kbuild "$top"/*.c "$top"/*.h \
 		"$work/nowalk"/
 	if make -s -C "$kdir" M="$work/nowalk" \
@@ -516,6 +552,10 @@ for applet in $("$busybox" --list); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
 install -m 0755 "$here/init" "$root/init" || cannot_run "setup: copy init"
+if [ -n "$lockdown" ]; then
+	install -m 0755 "$top/scripts/lockdown.sh" "$root/bin/lockdown.sh" ||
+		cannot_run "setup: copy scripts/lockdown.sh"
+fi
 # The fidelity test checks the mismatch classes against the documented ones.
 mkdir -p "$root/etc"
 cp "$top/docs/TRANSITIONS.md" "$root/etc/memdesc-transitions.md" ||
@@ -531,6 +571,11 @@ token=MDT$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 default_tests="memdesc_test memdesc_truth_test memdesc_tool_test"
 default_tests+=" memdesc_stress_test memdesc_swap_test"
 [ -n "$topology" ] && default_tests=memdesc_topology_test
+# The lockdown boots: the fixture of the same scenario.
+case $lockdown in
+boot)	default_tests=memdesc_lockdown_test:-f,booted ;;
+raised)	default_tests=memdesc_lockdown_test:-f,raised ;;
+esac
 tests=${MEMDESC_VM_TESTS:-$default_tests}
 printf 'MODE=%s\nTOKEN=%s\nTESTS="%s"\n' "$mode" "$token" "$tests" \
 	>"$root/etc/memdesc-vm.conf"
@@ -559,7 +604,7 @@ initrd=$work/initramfs.cpio.gz
 # spinning at the tracepoint site being patched in __alloc_pages(), which
 # looks like cross-modifying code going wrong in the emulator: see
 # docs/RELIABILITY.md.
-console=$cache/$kver${topology:+.topology}.console.log
+console=$cache/$kver${variant:+.$variant}.console.log
 [ "$mode" = bench ] && console=$cache/$kver.bench.console.log
 # shellcheck disable=SC2054	# commas are QEMU's
 qemu=(qemu-system-x86_64 -accel tcg,thread=single -m "${mem_mib}M"
@@ -605,6 +650,7 @@ append="console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
 case $kver in
 *-rt-*)	append+=" noirqdebug" ;;
 esac
+[ "$lockdown" = boot ] && append+=" lockdown=integrity"
 append+=${MEMDESC_VM_APPEND:+ $MEMDESC_VM_APPEND}
 qemu+=(-kernel "$kernel" -initrd "$initrd"
 	-append "$append"
@@ -874,16 +920,18 @@ agent_check()
 [ -n "$topology$swap" ] && agent_check
 
 # Guest results: renumber the harness's TAP lines, keep its diagnostics as
-# comments, and check each program: it printed its plan, reported every
-# test it planned, and exited 0.  A program that crashes after its plan
-# (fewer results, a signal's status) or exits non-zero fails the run,
-# whatever its "ok" lines said.  Each program's output ends with its
-# "@@exit" line (init).
+# comments, and check each program: it printed its plan, planned at least
+# one test, reported every test it planned, and exited 0.  A program that
+# crashes after its plan (fewer results, a signal's status) or exits
+# non-zero fails the run, whatever its "ok" lines said, and so does one
+# whose filter matched no test: that runs nothing and exits 0.  Each
+# program's output ends with its "@@exit" line (init).
 if [ "$mode" = test ]; then
 	# prog_check NAME PLANNED SEEN STATUS: the TAP line for one program.
 	prog_check()
 	{
-		if [ "$2" != none ] && [ "$3" = "$2" ] && [ "$4" = 0 ]; then
+		if [ "$2" != none ] && [ "$2" -gt 0 ] && [ "$3" = "$2" ] &&
+		   [ "$4" = 0 ]; then
 			result OK "guest program $1 ($3 tests, exit 0)"
 		else
 			result NOTOK "guest program $1 (planned ${2}, reported $3, exit $4)"
