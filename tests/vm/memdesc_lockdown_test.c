@@ -113,18 +113,14 @@ static long long ml_read_all(int fd)
 	return got < 0 ? -errno : total;
 }
 
-/* A PFN of present memory: that of a page of ours, mapped now. */
+/* A PFN of present memory: that of a page of ours, mapped for good. */
 static unsigned long long ml_some_pfn(struct __test_metadata *_metadata)
 {
-	static char *page;
+	static unsigned long long pfn;
 
-	if (!page) {
-		page = mmap(NULL, MD_PAGE, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		ASSERT_NE(MAP_FAILED, page);
-		page[0] = 1;
-	}
-	return md_pagemap_pfn(_metadata, page);
+	if (!pfn)
+		md_anon_page(_metadata, &pfn);
+	return pfn;
 }
 
 /*

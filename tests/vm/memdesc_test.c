@@ -785,11 +785,7 @@ TEST_F(memdesc, pfn_file)
 	FILE *f;
 	size_t i;
 
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, p);
-	p[0] = 1;
-	pfn = md_pagemap_pfn(_metadata, p);
+	p = md_anon_page(_metadata, &pfn);
 
 	snprintf(buf, sizeof(buf), "0x%llx\n", pfn);
 	ASSERT_EQ(0, md_write_str("pfn", buf));
@@ -827,7 +823,7 @@ TEST_F(memdesc, pfn_file)
 	snprintf(buf, sizeof(buf), "pfn %llu\n", pfn);
 	EXPECT_STREQ(buf, line);
 	fclose(f);
-	munmap(p, 4096);
+	munmap(p, MD_PAGE);
 }
 
 /*
@@ -845,11 +841,7 @@ TEST_F(memdesc, pfn_at_file)
 	ssize_t len;
 	int fd;
 
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, p);
-	p[0] = 1;
-	pfn = md_pagemap_pfn(_metadata, p);
+	p = md_anon_page(_metadata, &pfn);
 
 	fd = open(MD_DEBUGFS "/pfn_at", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -896,7 +888,7 @@ TEST_F(memdesc, pfn_at_file)
 	EXPECT_EQ(-1, pread(fd, buf, sizeof(buf), spanned_end * 1024 + (1ULL << 40)));
 	EXPECT_EQ(EINVAL, errno);
 	close(fd);
-	munmap(p, 4096);
+	munmap(p, MD_PAGE);
 }
 
 /*
@@ -1077,11 +1069,7 @@ TEST_F(memdesc, shadow_raw)
 	ASSERT_EQ(0, stat(MD_DEBUGFS "/shadow", &st));
 	EXPECT_EQ(expect, (unsigned long long)st.st_size);
 
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, p);
-	p[0] = 1;
-	pfn = md_pagemap_pfn(_metadata, p);
+	p = md_anon_page(_metadata, &pfn);
 	for (i = 0; i < lay.nr; i++) {
 		start = lay.rec[i].v[1];
 		nr = lay.rec[i].v[2];
@@ -1116,7 +1104,7 @@ TEST_F(memdesc, shadow_raw)
 	/* Past the end: nothing. */
 	EXPECT_EQ(0, pread(fd, bytes, 8, expect));
 	close(fd);
-	munmap(p, 4096);
+	munmap(p, MD_PAGE);
 	md_file_free(&lay);
 	md_file_free(&stats);
 }

@@ -1263,6 +1263,22 @@ unsigned long long md_pagemap_pfn(struct __test_metadata *_metadata,
 }
 
 /*
+ * md_anon_page - one anonymous page of ours, mapped and written, so that
+ * the live classifier must say anon; its PFN in @pfn.  Unmap with
+ * munmap(page, MD_PAGE).
+ */
+char *md_anon_page(struct __test_metadata *_metadata, unsigned long long *pfn)
+{
+	char *p = mmap(NULL, MD_PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	*pfn = md_pagemap_pfn(_metadata, p);
+	return p;
+}
+
+/*
  * md_as_nobody - run @fn(@arg) in a child that is nobody:nogroup, with no
  * supplementary groups and, after setuid(), no capabilities
  *
