@@ -264,6 +264,21 @@ check_lockdown()
 	esac
 }
 
+# check_lockdown_early: before a build whose result there is no key to
+# sign, stop if the kernel loads only signed modules.
+check_lockdown_early()
+{
+	local rc
+
+	mok_pair >/dev/null && return 0
+	[ -f "$ko" ] && ! needs_build && "$top/scripts/lockdown.sh" "$ko" \
+		>/dev/null 2>&1 && return 0
+	"$top/scripts/lockdown.sh" | sed 's/^/  /'
+	rc=${PIPESTATUS[0]}
+	[ "$rc" = "$EX_UNSIGNED" ] && exit "$EX_UNSIGNED"
+	return 0
+}
+
 # key_rejected: the kernel refused memdesc.ko's signature in this load.
 key_rejected()
 {
@@ -317,6 +332,7 @@ load()
 {
 	check_kernel
 	mount_debugfs
+	check_lockdown_early
 	build
 	check_params "$@"
 	check_lockdown

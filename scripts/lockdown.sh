@@ -3,12 +3,14 @@
 #
 # lockdown.sh - may this kernel load MODULE.ko as it is signed (or not)?
 #
-#   scripts/lockdown.sh MODULE.ko
+#   scripts/lockdown.sh [MODULE.ko]
 #
 # Reads the kernel lockdown level (/sys/kernel/security/lockdown), the
 # Secure Boot state (the SecureBoot EFI variable) and module.sig_enforce,
 # and whether MODULE.ko carries a signature.  Prints what it found, one
-# "name: value" line each, then what that means for memdesc.
+# "name: value" line each, then what that means for memdesc.  Without
+# MODULE.ko the question is whether the kernel loads unsigned modules at
+# all: load.sh asks it before building one it would have no key to sign.
 #
 # Debian's kernels lock themselves down to "integrity" when booted with
 # UEFI Secure Boot.  Lockdown then refuses a module without a signature
@@ -16,12 +18,17 @@
 # enrolled through shim) with a bare EPERM, and refuses to open any debugfs
 # file that is writable, even for reading: memdesc's "pfn" and "control".
 # "confidentiality" refuses the same for memdesc's files, and tracefs too;
-# memdesc's read-only files stay readable under both.
+# memdesc's read-only files stay readable under both (measured on 6.1 and
+# 6.12: tests/vm/memdesc_lockdown_test.c).
+#
+# MEMDESC_LOCKDOWN and MEMDESC_SIG_ENFORCE name other files to read the
+# level and sig_enforce from (the tests use them).
 #
 # Exit codes: 0 the kernel will take MODULE.ko as far as signing goes
 # (whether its key is enrolled only insmod can tell), 2 usage, 5 the kernel
-# loads only signed modules and MODULE.ko is unsigned: the steps to sign it
-# go to stderr.
+# loads only signed modules and MODULE.ko is unsigned (without MODULE.ko:
+# the kernel loads only signed modules): the steps to sign it go to
+# stderr.
 #
 # POSIX sh and busybox: the VM tests run it in their guests.
 
@@ -76,8 +83,12 @@ is_signed()
 # unsigned_steps REASON: how to get a signed module onto this machine.
 unsigned_steps()
 {
+	if [ -n "$ko" ]; then
+		echo "lockdown.sh: $1, and $ko is unsigned." >&2
+	else
+		echo "lockdown.sh: $1: an unsigned memdesc.ko would be refused." >&2
+	fi
 	cat >&2 <<EOF
-lockdown.sh: $1, and $ko is unsigned.
 Sign it with a machine-owner key (MOK) that the firmware's shim trusts:
   1. Create the key, once; the DKMS route makes the same one on its first
      build (make deb, or dkms install, signs with it):
@@ -92,15 +103,17 @@ Sign it with a machine-owner key (MOK) that the firmware's shim trusts:
 EOF
 }
 
-if [ $# -ne 1 ] || [ ! -f "$1" ]; then
-	echo "usage: lockdown.sh MODULE.ko" >&2
+if [ $# -gt 1 ] || { [ $# -eq 1 ] && [ ! -f "$1" ]; }; then
+	echo "usage: lockdown.sh [MODULE.ko]" >&2
 	exit 2
 fi
-ko=$1
+ko=${1:-}
 
 level=$(lockdown_level)
 enforce=$(cat "$SIG_ENFORCE" 2>/dev/null)
-if is_signed "$ko"; then
+if [ -z "$ko" ]; then
+	signed=unsigned		# what the kernel must be asked about
+elif is_signed "$ko"; then
 	signed=signed
 else
 	signed=unsigned
@@ -108,7 +121,7 @@ fi
 echo "lockdown: $level"
 echo "secure boot: $(secure_boot)"
 echo "sig_enforce: ${enforce:-unknown}"
-echo "module: $signed"
+[ -n "$ko" ] && echo "module: $signed"
 
 case $level in
 integrity|confidentiality)

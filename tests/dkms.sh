@@ -84,9 +84,11 @@ check_signed()
 	ko=$tmp/memdesc.ko
 	module_payload "$ko" > "$tmp/payload"
 	module_sig "$ko" > "$tmp/sig"
-	openssl x509 -inform DER -in "$mok_certificate" > "$tmp/mok.pem" &&
-		openssl cms -verify -binary -inform DER -in "$tmp/sig" 			-content "$tmp/payload" -certfile "$tmp/mok.pem" 			-nointern -noverify -out /dev/null > "$log" 2>&1
-	if [ $? -eq 0 ] && [ "$signer" = "DKMS module signing key" ]; then
+	if openssl x509 -inform DER -in "$mok_certificate" > "$tmp/mok.pem" &&
+	   openssl cms -verify -binary -inform DER -in "$tmp/sig" \
+		-content "$tmp/payload" -certfile "$tmp/mok.pem" \
+		-nointern -noverify -out /dev/null > "$log" 2>&1 &&
+	   [ "$signer" = "DKMS module signing key" ]; then
 		result 0 "dkms build -k $k: signed by '$signer', verified against $(basename "$mok_certificate")"
 	else
 		result 1 "dkms build -k $k: signed by the MOK (signer '$signer', verification below)"
@@ -144,6 +146,31 @@ trees=(--dkmstree "$tmp/dkms" --sourcetree "$tmp/src"
        --installtree "$tmp/lib")
 echo "none [integrity] confidentiality" > "$tmp/lockdown-integrity"
 echo N > "$tmp/sig-enforce-n"
+
+# --- lockdown.sh, asked about the kernel alone ------------------------------
+
+# lockdown_case DESC WANT LEVEL-LINE SIG_ENFORCE: lockdown.sh without a
+# module, reading those files, exits WANT.
+lockdown_case()
+{
+	echo "$3" > "$tmp/lockdown-case"
+	echo "$4" > "$tmp/sig-enforce-case"
+	MEMDESC_LOCKDOWN=$tmp/lockdown-case \
+		MEMDESC_SIG_ENFORCE=$tmp/sig-enforce-case \
+		"$top/scripts/lockdown.sh" > "$log" 2>&1
+	local rc=$?
+	[ "$rc" = "$2" ]
+	result $? "lockdown.sh: $1 (exit $rc, want $2)"
+	[ "$rc" = "$2" ] || comment "$log"
+}
+lockdown_case "no lockdown: unsigned modules load" 0 \
+	"[none] integrity confidentiality" N
+lockdown_case "integrity: only signed modules load" 5 \
+	"none [integrity] confidentiality" N
+lockdown_case "confidentiality: only signed modules load" 5 \
+	"none integrity [confidentiality]" N
+lockdown_case "module.sig_enforce without lockdown: only signed" 5 \
+	"[none] integrity confidentiality" Y
 
 # --- dkms.conf ---------------------------------------------------------------
 
