@@ -1028,6 +1028,13 @@ irqsoff_part()
 		scenarios="$scenarios $sc"
 	done
 	echo 0 >"$tr/tracing_on"
+	# The debug kernels have the function tracer (their kprobes sit on
+	# ftrace, as Debian's do), and a latency tracer then records every
+	# function called with interrupts off, stretching what it measures:
+	# only the stretch, as without it.
+	if [ -e "$tr/options/function-trace" ]; then
+		echo 0 >"$tr/options/function-trace"
+	fi
 	echo irqsoff >"$tr/current_tracer" ||
 		{ echo "info error irqsoff-tracer"; return 1; }
 	printf '%x\n' $((1 << irqsoff_cpu)) >"$tr/tracing_cpumask"
