@@ -265,7 +265,7 @@ check_lockdown()
 }
 
 # check_lockdown_early: before a build whose result there is no key to
-# sign, stop if the kernel loads only signed modules.
+# sign, stop if the kernel loads only signed modules; silent otherwise.
 check_lockdown_early()
 {
 	local rc
@@ -273,10 +273,11 @@ check_lockdown_early()
 	mok_pair >/dev/null && return 0
 	[ -f "$ko" ] && ! needs_build && "$top/scripts/lockdown.sh" "$ko" \
 		>/dev/null 2>&1 && return 0
+	"$top/scripts/lockdown.sh" >/dev/null 2>&1 && return 0
 	"$top/scripts/lockdown.sh" | sed 's/^/  /'
 	rc=${PIPESTATUS[0]}
 	[ "$rc" = "$EX_UNSIGNED" ] && exit "$EX_UNSIGNED"
-	return 0
+	die 1 "scripts/lockdown.sh failed (exit $rc)"
 }
 
 # key_rejected: the kernel refused memdesc.ko's signature in this load.
