@@ -15,8 +15,11 @@
  *            exit code and the steps to sign it; the kernel refuses it
  *            too, and refuses /memdesc-signed.ko, which run.sh signed
  *            with a throwaway key the kernel does not trust: the case of
- *            a machine-owner key not yet enrolled.
- *   raised   the kernel booted unlocked.  memdesc is loaded, then lockdown
+ *            a machine-owner key not yet enrolled.  scripts/load.sh, with
+ *            no key, stops before insmod with the steps; with that key
+ *            laid out as DKMS's MOK, it signs the module, and when the
+ *            kernel refuses the signature it says how to enroll the key.
+ *   raised   the kernel booted unlocked.  load.sh loads memdesc, then lockdown
  *            is raised to integrity and then to confidentiality (it only
  *            ever goes up, so this is one test, in that order).  At each
  *            level every read-only file still reads whole, pfn and
@@ -35,12 +38,20 @@
 #define ML_LOCKDOWN	"/sys/kernel/security/lockdown"
 #define ML_SCRIPT	"/bin/lockdown.sh"
 #define ML_SIGNED_KO	"/memdesc-signed.ko"
+/* scripts/load.sh as a user runs it, in a tree of its own (run.sh). */
+#define ML_LOAD_SH	"bash /memdesc/scripts/load.sh"
+#define ML_TREE_KO	"/memdesc/memdesc.ko"
+/* A throwaway key pair run.sh made, to lay out as DKMS's MOK. */
+#define ML_TEST_MOK	"/etc/memdesc-mok"
+#define ML_DKMS_DIR	"/var/lib/dkms"
 #define ML_STAT		"/bin/memdesc-stat"
 #define ML_OUT		"/tmp/lockdown.out"
 #define ML_ERR		"/tmp/lockdown.err"
 #define ML_FAKE_DIR	"/tmp/lockdown-debugfs"
-/* scripts/lockdown.sh: the module must be signed and is not. */
+/* scripts/lockdown.sh and load.sh: the module must be signed and is not. */
 #define ML_EX_UNSIGNED	5
+/* load.sh: the kernel refused the signature (its key is not enrolled). */
+#define ML_EX_KEY_REJECTED	6
 
 /* The files lockdown must leave open: every read-only one. */
 static const char * const ml_readable[] = {
@@ -299,6 +310,57 @@ TEST_F(booted, untrusted_signature_refused)
 	ml_check_kernel_refuses(_metadata, ML_SIGNED_KO);
 }
 
+/* Whether @path ends with the signature marker that sign-file appends. */
+static bool ml_signed(const char *path)
+{
+	static const char magic[] = "~Module signature appended~\n";
+	char tail[sizeof(magic) - 1];
+	bool ok = false;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (lseek(fd, -(off_t)sizeof(tail), SEEK_END) >= 0 &&
+	    read(fd, tail, sizeof(tail)) == sizeof(tail))
+		ok = !memcmp(tail, magic, sizeof(tail));
+	close(fd);
+	return ok;
+}
+
+/* load.sh without a key to sign with: exit 5, the steps, nothing loaded. */
+TEST_F(booted, load_sh_without_key)
+{
+	ASSERT_NE(0, access(ML_DKMS_DIR "/mok.key", F_OK));
+	EXPECT_EQ(ML_EX_UNSIGNED, ml_run(ML_LOAD_SH)) {
+		ml_log_output(_metadata);
+	}
+	EXPECT_TRUE(ml_has(ML_OUT, "lockdown: integrity\n"));
+	EXPECT_TRUE(ml_has(ML_ERR, "mokutil --import"));
+	EXPECT_FALSE(md_loaded());
+	EXPECT_FALSE(ml_signed(ML_TREE_KO));
+}
+
+/*
+ * load.sh with DKMS's MOK in place: it signs memdesc.ko with it, and when
+ * the kernel refuses the signature (the key is not enrolled: no firmware
+ * here to enroll it in), it exits 6 with the enrolment steps.
+ */
+TEST_F(booted, load_sh_signs_key_not_enrolled)
+{
+	ASSERT_EQ(0, ml_run("mkdir -p " ML_DKMS_DIR " && cp " ML_TEST_MOK
+			    "/mok.key " ML_TEST_MOK "/mok.pub " ML_DKMS_DIR));
+	EXPECT_EQ(ML_EX_KEY_REJECTED, ml_run(ML_LOAD_SH)) {
+		ml_log_output(_metadata);
+	}
+	EXPECT_TRUE(ml_has(ML_OUT, "signed memdesc.ko with the MOK " ML_DKMS_DIR "/mok.pub"));
+	EXPECT_TRUE(ml_has(ML_ERR, "not one the kernel trusts"));
+	EXPECT_TRUE(ml_has(ML_ERR, "mokutil --import " ML_DKMS_DIR "/mok.pub"));
+	EXPECT_TRUE(ml_signed(ML_TREE_KO));
+	EXPECT_FALSE(md_loaded());
+	ml_run("rm -f " ML_DKMS_DIR "/mok.key " ML_DKMS_DIR "/mok.pub");
+}
+
 FIXTURE(raised) {
 	char level[32];
 };
@@ -326,7 +388,13 @@ TEST_F_TIMEOUT(raised, integrity_then_confidentiality, MD_TIMEOUT(600))
 		ml_log_output(_metadata);
 	}
 	EXPECT_TRUE(ml_has(ML_OUT, "lockdown: none\n"));
-	ASSERT_EQ(0, md_loaded() ? 0 : md_load(md_ko_path(), ""));
+	ASSERT_FALSE(md_loaded());
+	/* As a user loads it; no lockdown, so nothing to sign. */
+	EXPECT_EQ(0, ml_run(ML_LOAD_SH)) {
+		ml_log_output(_metadata);
+	}
+	EXPECT_TRUE(ml_has(ML_OUT, "memdesc loaded on "));
+	ASSERT_TRUE(md_loaded());
 
 	for (i = 0; i < ARRAY_SIZE(levels); i++) {
 		ASSERT_EQ(0, md_write_file(ML_LOCKDOWN, levels[i]));

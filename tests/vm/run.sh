@@ -415,21 +415,56 @@ if [ "$mode" = bench ]; then
 	result OK "build memdesc_benchmod.ko, memdesc_bench, page-types"
 fi
 
-# copy_stress: stress-ng for memdesc_stress_test.  Debian's is dynamically
-# linked, so it goes in with every library ldd names, at the paths the
-# loader looks in.
-copy_stress()
+# copy_dynamic BIN GUEST: host program BIN into the guest as GUEST, with
+# every library ldd names, at the paths the loader looks in: Debian's
+# programs are dynamically linked.
+copy_dynamic()
 {
-	local stress libs lib
+	local libs lib
 
-	stress=$(command -v stress-ng) &&
-		libs=$(ldd "$stress" | grep -o '/[^ ]*') &&
-		cp "$stress" "$root/bin/stress-ng" || return 1
+	libs=$(ldd "$1" | grep -o '/[^ ]*') &&
+		mkdir -p "$root${2%/*}" && cp "$1" "$root$2" || return 1
 	for lib in $libs; do
 		mkdir -p "$root${lib%/*}" && cp -L "$lib" "$root$lib" ||
 			return 1
 	done
 }
+
+# copy_stress: stress-ng for memdesc_stress_test.
+copy_stress()
+{
+	local stress
+
+	stress=$(command -v stress-ng) && copy_dynamic "$stress" /bin/stress-ng
+}
+
+# The lockdown boots run scripts/load.sh itself, as a user would: bash,
+# kmod's modinfo (busybox's reads a file only through modules.dep), the
+# kernel's sign-file where load.sh looks for it, the two scripts and the
+# module in a tree of their own (/memdesc), and a throwaway key pair laid
+# out as DKMS's MOK, for the test to put in /var/lib/dkms.
+copy_load_sh()
+{
+	mkdir -p "$root/memdesc/scripts" "$root/etc/memdesc-mok" &&
+		copy_dynamic "$(command -v bash)" /bin/bash &&
+		copy_dynamic "$(command -v modinfo)" /bin/modinfo &&
+		copy_dynamic "$kdir/scripts/sign-file" \
+			"/lib/modules/$kver/build/scripts/sign-file" &&
+		cp "$top/scripts/load.sh" "$top/scripts/lockdown.sh" \
+			"$root/memdesc/scripts/" &&
+		cp "$root/memdesc.ko" "$root/memdesc/memdesc.ko" &&
+		cp "$work/sign.key" "$root/etc/memdesc-mok/mok.key" &&
+		openssl x509 -in "$work/sign.crt" -outform DER \
+			-out "$root/etc/memdesc-mok/mok.pub"
+}
+
+if [ -n "$lockdown" ]; then
+	if copy_load_sh; then
+		result OK "copy bash, sign-file and scripts/load.sh"
+	else
+		result NOTOK "copy bash, sign-file and scripts/load.sh"
+	fi
+fi
 
 if [ "$mode" = test ]; then
 	if copy_stress; then
