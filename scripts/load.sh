@@ -244,19 +244,18 @@ sign_with_mok()
 }
 
 # check_lockdown: under lockdown (or sig_enforce), a signed module or the
-# steps to get one.  scripts/lockdown.sh says what it finds.
+# steps to get one.  scripts/lockdown.sh decides, and says what it finds:
+# its refusal of the module as it is built is the cue to sign it.
 check_lockdown()
 {
 	local out rc
 
-	out=$("$top/scripts/lockdown.sh" "$ko" 2>/dev/null)
+	"$top/scripts/lockdown.sh" "$ko" >/dev/null 2>&1
+	[ $? = "$EX_UNSIGNED" ] && sign_with_mok
+	out=$("$top/scripts/lockdown.sh" "$ko")
+	rc=$?
 	lockdown=$(sed -n 's/^lockdown: //p' <<< "$out")
-	if [[ $lockdown == @(integrity|confidentiality) ]] ||
-	   grep -qx 'sig_enforce: Y' <<< "$out"; then
-		grep -qx 'module: unsigned' <<< "$out" && sign_with_mok
-	fi
-	"$top/scripts/lockdown.sh" "$ko" | sed 's/^/  /'
-	rc=${PIPESTATUS[0]}
+	printf '%s\n' "$out" | sed 's/^/  /'
 	case $rc in
 	0)	;;
 	"$EX_UNSIGNED")	exit "$EX_UNSIGNED" ;;

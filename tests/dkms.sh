@@ -37,28 +37,19 @@ system_state()
 	find /var/lib/dkms /lib/modules -maxdepth 3 -name '*memdesc*' 2>&1
 }
 
-# module_payload KO: KO without its appended signature, to stdout.  The
-# trailer is the PKCS#7 blob, a 12-byte struct module_signature whose last
-# 4 bytes are the blob's length (big-endian), and the 28-byte marker.
-module_payload()
+# module_split KO PAYLOAD SIG: KO without its appended signature into
+# PAYLOAD, and the PKCS#7 signature (DER) into SIG.  The trailer is the
+# signature, a 12-byte struct module_signature whose last 4 bytes are the
+# signature's length (big-endian), and the 28-byte marker.
+module_split()
 {
 	local size siglen
 
 	size=$(stat -c %s "$1")
 	siglen=$(tail -c 32 "$1" | head -c 4 | od -An -tu1 |
 		 awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
-	head -c $((size - 40 - siglen)) "$1"
-}
-
-# module_sig KO: the PKCS#7 signature appended to KO, DER, to stdout.
-module_sig()
-{
-	local size siglen
-
-	size=$(stat -c %s "$1")
-	siglen=$(tail -c 32 "$1" | head -c 4 | od -An -tu1 |
-		 awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
-	tail -c $((40 + siglen)) "$1" | head -c "$siglen"
+	head -c $((size - 40 - siglen)) "$1" > "$2"
+	tail -c $((40 + siglen)) "$1" | head -c "$siglen" > "$3"
 }
 
 # check_signed KVER KO: dkms signed KO with the MOK it made, and the
@@ -82,8 +73,7 @@ check_signed()
 	*)	cp "$ko" "$tmp/memdesc.ko" ;;
 	esac
 	ko=$tmp/memdesc.ko
-	module_payload "$ko" > "$tmp/payload"
-	module_sig "$ko" > "$tmp/sig"
+	module_split "$ko" "$tmp/payload" "$tmp/sig"
 	if openssl x509 -inform DER -in "$mok_certificate" > "$tmp/mok.pem" &&
 	   openssl cms -verify -binary -inform DER -in "$tmp/sig" \
 		-content "$tmp/payload" -certfile "$tmp/mok.pem" \
@@ -99,7 +89,7 @@ check_signed()
 		"$top/scripts/lockdown.sh" "$ko" > "$log" 2>&1
 	result $? "lockdown.sh: the signed module passes under lockdown=integrity"
 	comment "$log"
-	module_payload "$ko" > "$tmp/unsigned.ko"
+	cp "$tmp/payload" "$tmp/unsigned.ko"
 	MEMDESC_LOCKDOWN=$tmp/lockdown-integrity \
 		MEMDESC_SIG_ENFORCE=$tmp/sig-enforce-n \
 		"$top/scripts/lockdown.sh" "$tmp/unsigned.ko" > "$log" 2>&1

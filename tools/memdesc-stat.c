@@ -599,7 +599,6 @@ static int cmd_metrics(int argc, char **argv)
 	return 0;
 }
 
-/* top: the live view */
 /*
  * pfn PFN: the module's report of one PFN, from "pfn_at", which the offset
  * queries without a write.  "pfn" would need one, and kernel lockdown
@@ -640,6 +639,7 @@ static int cmd_pfn(int argc, char **argv)
 	return 0;
 }
 
+/* top: the live view */
 static int cmd_top(int argc, char **argv)
 {
 	struct cmd_args a;
