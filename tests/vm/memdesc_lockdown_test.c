@@ -83,14 +83,7 @@ static bool ml_level(char *buf, size_t size)
 /* Run shell command @cmd with stdout to ML_OUT, stderr to ML_ERR: status. */
 static int ml_run(const char *cmd)
 {
-	char line[1024];
-	int status;
-
-	snprintf(line, sizeof(line), "%s >" ML_OUT " 2>" ML_ERR, cmd);
-	status = system(line);
-	if (status == -1 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return md_shell(cmd, ML_OUT, ML_ERR);
 }
 
 /* Whether file @path contains @text. */

@@ -138,9 +138,7 @@ static bool ms_val_attached(struct __test_metadata *_metadata,
 
 static int ms_sh(const char *cmd)
 {
-	int status = system(cmd);
-
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return md_shell(cmd, NULL, NULL);
 }
 
 /* === Modules, zram, the memory cgroup === */

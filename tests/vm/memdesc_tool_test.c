@@ -40,14 +40,9 @@ static const char * const mds_reports[] = {
 static int mds_run(const char *args)
 {
 	char cmd[512];
-	int status;
 
-	snprintf(cmd, sizeof(cmd), MDS_BIN " %s >" MDS_OUT " 2>" MDS_ERR,
-		 args);
-	status = system(cmd);
-	if (status == -1 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	snprintf(cmd, sizeof(cmd), MDS_BIN " %s", args);
+	return md_shell(cmd, MDS_OUT, MDS_ERR);
 }
 
 /* A whole file, NUL-terminated, in a malloc()ed buffer; NULL on error. */

@@ -1263,6 +1263,25 @@ unsigned long long md_pagemap_pfn(struct __test_metadata *_metadata,
 }
 
 /*
+ * md_shell - run shell command @cmd, its standard output to file @out and
+ * its standard error to @err, each left alone if NULL
+ *
+ * Return: its exit status, or -1 if it did not exit.
+ */
+int md_shell(const char *cmd, const char *out, const char *err)
+{
+	char line[1024];
+	int status;
+
+	snprintf(line, sizeof(line), "%s%s%s%s%s", cmd, out ? " >" : "",
+		 out ?: "", err ? " 2>" : "", err ?: "");
+	status = system(line);
+	if (status == -1 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
  * md_anon_page - one anonymous page of ours, mapped and written, so that
  * the live classifier must say anon; its PFN in @pfn.  Unmap with
  * munmap(page, MD_PAGE).

@@ -216,6 +216,7 @@ void md_pagemap(struct __test_metadata *_metadata, const void *addr,
 		size_t n, unsigned long long *pfns);
 unsigned long long md_pagemap_pfn(struct __test_metadata *_metadata,
 				  const void *addr);
+int md_shell(const char *cmd, const char *out, const char *err);
 char *md_anon_page(struct __test_metadata *_metadata, unsigned long long *pfn);
 int md_as_nobody(struct __test_metadata *_metadata,
 		 int (*fn)(void *arg), void *arg);
