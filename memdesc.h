@@ -63,6 +63,7 @@ enum memdesc_stat {
 	MEMDESC_EV_MEMORY_FAILURE,	/* ras:memory_failure_event */
 	MEMDESC_EV_KSM_MERGE,		/* ksm:ksm_merge_with_ksm_page (6.4+) */
 	MEMDESC_EV_KSM_REMOVE,		/* ksm:ksm_remove_ksm_page (6.4+) */
+	MEMDESC_EV_PERCPU_ALLOC,	/* percpu:percpu_alloc_percpu */
 	/* Function hooks (memdesc_hooks.c), where no tracepoint is. */
 	MEMDESC_EV_FIRST_HOOK,
 	MEMDESC_EV_SET_MOVABLE = MEMDESC_EV_FIRST_HOOK, /* __SetPageMovable */
@@ -74,6 +75,7 @@ enum memdesc_stat {
 	MEMDESC_EV_SWAP_READ,		/* swap_read_folio */
 	MEMDESC_EV_GUARD_SET,		/* __set_page_guard (not 6.1) */
 	MEMDESC_EV_GUARD_CLEAR,		/* __clear_page_guard (not 6.1) */
+	MEMDESC_EV_ALLOC_EXACT,		/* alloc_pages_exact */
 	MEMDESC_NR_EVENTS,
 	MEMDESC_STAT_ALLOC_FAILED = MEMDESC_NR_EVENTS, /* alloc event, NULL page */
 	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN with no chunk */
@@ -301,6 +303,8 @@ static __always_inline bool memdesc_event(enum memdesc_stat event)
 }
 
 void memdesc_retype(struct page *page, enum memdesc_stat source);
+void memdesc_mark_detail(struct page *head, unsigned int detail,
+			 enum memdesc_stat source);
 void memdesc_set_type(struct page *page, unsigned int type, bool mappable,
 		      enum memdesc_stat source);
 void memdesc_mark_free(struct page *page, unsigned int order,

@@ -27,6 +27,46 @@
 #define MEMDESC_CENSUS_ZONES	(MEMDESC_ZONE_MAX + 1)
 #define MEMDESC_CENSUS_SLOTS	((MEMDESC_NODE_MAX + 1) * MEMDESC_CENSUS_ZONES)
 
+/*
+ * A unit is what a design revision places (memdesc_revisions.h): a class,
+ * except that a misc page with a detail is a unit of its detail alone.
+ * Classes first, then the details after NONE.
+ */
+#define MEMDESC_NR_UNITS	(MEMDESC_NR_CLASSES + MEMDESC_NR_DETAILS - 1)
+
+/* The unit of a misc page with @detail (not NONE). */
+#define MEMDESC_UNIT_DETAIL(detail)	(MEMDESC_NR_CLASSES + (detail) - 1)
+
+/**
+ * memdesc_word_unit - the unit a word counts in
+ * @w:		the word
+ *
+ * Return: an index below MEMDESC_NR_UNITS.
+ */
+static inline unsigned int memdesc_word_unit(__u64 w)
+{
+	unsigned int class = memdesc_word_class(w);
+	unsigned int detail = memdesc_word_detail(w);
+
+	if (class > MEMDESC_CLASS_MISC_OTHER || !detail ||
+	    detail >= MEMDESC_NR_DETAILS)
+		return class;
+	return MEMDESC_UNIT_DETAIL(detail);
+}
+
+/**
+ * memdesc_unit_name - the unit's name: its class's or its detail's
+ * @unit:	below MEMDESC_NR_UNITS
+ *
+ * Return: a static string.
+ */
+static inline const char *memdesc_unit_name(unsigned int unit)
+{
+	if (unit < MEMDESC_NR_CLASSES)
+		return memdesc_class_name(unit);
+	return memdesc_detail_name(unit - MEMDESC_NR_CLASSES + 1);
+}
+
 /**
  * struct memdesc_census - counts over a set of shadow words
  * @words:	words counted, of every state: what the summary calls spanned
@@ -39,6 +79,8 @@
  * @misc:	page words of type misc: no descriptor, so node and zone stay
  *		in every word
  * @vmalloc:	of those, the vmalloc subtypes (the design's scattered memory)
+ * @unit_pages:	page words per unit (memdesc_word_unit())
+ * @unit_heads:	head page words per unit: allocations
  * @max_order:	largest order of any page word
  *
  * 128 KiB and a little: allocate it zeroed, then memdesc_census_add() each
@@ -53,6 +95,8 @@ struct memdesc_census {
 	__u64 heads[MEMDESC_NR_TYPES];
 	__u64 misc;
 	__u64 vmalloc;
+	__u64 unit_pages[MEMDESC_NR_UNITS];
+	__u64 unit_heads[MEMDESC_NR_UNITS];
 	unsigned int max_order;
 };
 
@@ -88,7 +132,7 @@ static inline unsigned int memdesc_census_slot(unsigned int node,
 static inline void memdesc_census_add_n(struct memdesc_census *c, __u64 w,
 					__u64 n)
 {
-	unsigned int slot, type, sub, order;
+	unsigned int slot, type, sub, order, unit;
 
 	if (!n)
 		return;
@@ -108,8 +152,12 @@ static inline void memdesc_census_add_n(struct memdesc_census *c, __u64 w,
 	order = memdesc_word_order(w);
 	if (order > c->max_order)
 		c->max_order = order;
-	if (memdesc_word_head(w))
+	unit = memdesc_word_unit(w);
+	c->unit_pages[unit] += n;
+	if (memdesc_word_head(w)) {
 		c->heads[type] += n;
+		c->unit_heads[unit] += n;
+	}
 	if (type != MEMDESC_TYPE_MISC)
 		return;
 	c->misc += n;

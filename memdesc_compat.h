@@ -160,9 +160,11 @@ static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
 #if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
 #define MEMDESC_VMALLOC_SYMBOL		"__vmalloc_node_range_noprof"
 #define MEMDESC_ALLOC_BULK_SYMBOL	"alloc_pages_bulk_noprof"
+#define MEMDESC_ALLOC_EXACT_SYMBOL	"alloc_pages_exact_noprof"
 #else
 #define MEMDESC_VMALLOC_SYMBOL		"__vmalloc_node_range"
 #define MEMDESC_ALLOC_BULK_SYMBOL	"__alloc_pages_bulk"
+#define MEMDESC_ALLOC_EXACT_SYMBOL	"alloc_pages_exact"
 #endif
 
 /*

@@ -324,6 +324,41 @@ static int memdesc_hook_guard_clear(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * alloc_pages_exact(size, gfp) returned the address of PAGE_ALIGN(size)
+ * bytes: an order-N block that split_page() made order-0 pages of, the
+ * pages past the size freed (mm_page_free saw those).  No event names the
+ * split, so each page kept takes an order-0 word here, with its detail.
+ * alloc_pages_exact_nid() is another function, not hooked.
+ */
+static int memdesc_hook_exact_ret(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	unsigned long addr = regs_return_value(regs);
+	unsigned long nr = PAGE_ALIGN(memdesc_hook_arg(ri, 0)) >> PAGE_SHIFT;
+	struct page *page;
+	unsigned long i;
+	u64 word;
+
+	if (!memdesc_event(MEMDESC_EV_ALLOC_EXACT) || !addr)
+		return 0;
+	nr = memdesc_hook_bound(nr);
+	for (i = 0; i < nr; i++) {
+		page = virt_to_page((void *)(addr + i * PAGE_SIZE));
+		word = memdesc_shadow_get(page);
+		if (!memdesc_word_is_page(word) ||
+		    memdesc_word_type(word) != MEMDESC_TYPE_MISC)
+			continue;
+		word = memdesc_hook_word(page, MEMDESC_TYPE_MISC,
+					 memdesc_word_subtype(word), 0);
+		memdesc_shadow_set_block(page, 0,
+					 memdesc_word_with_detail(word,
+							MEMDESC_DETAIL_EXACT),
+					 MEMDESC_EV_ALLOC_EXACT);
+	}
+	return 0;
+}
+
 /**
  * struct memdesc_hook - one function the module hooks
  * @name:	the event's name in stats and skip_events
@@ -393,6 +428,11 @@ static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
 	[MEMDESC_HOOK(MEMDESC_EV_GUARD_CLEAR)] =
 		MEMDESC_KPROBE("__clear_page_guard", "__clear_page_guard",
 			       memdesc_hook_guard_clear),
+	[MEMDESC_HOOK(MEMDESC_EV_ALLOC_EXACT)] =
+		MEMDESC_KRETPROBE("alloc_pages_exact",
+				  MEMDESC_ALLOC_EXACT_SYMBOL,
+				  memdesc_hook_entry,
+				  memdesc_hook_exact_ret),
 };
 
 static struct memdesc_hook *memdesc_hook(enum memdesc_stat event)

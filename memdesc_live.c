@@ -347,17 +347,34 @@ static bool memdesc_find_guard(struct page *page, unsigned long pfn,
  * @type:	enum memdesc_type
  * @subtype:	enum memdesc_subtype, for MISC
  * @mappable:	may be mapped to user space
+ * @detail:	enum memdesc_detail, for MISC
  */
 struct memdesc_kind {
 	unsigned int type;
 	unsigned int subtype;
 	bool mappable;
+	unsigned int detail;
 };
 
 static struct memdesc_kind memdesc_make_kind(unsigned int type,
 					      unsigned int sub, bool mappable)
 {
-	return (struct memdesc_kind){ type, sub, mappable };
+	return (struct memdesc_kind){ type, sub, mappable, MEMDESC_DETAIL_NONE };
+}
+
+/*
+ * A reserved page: the 4 KiB zero page is one, in the kernel image, and is
+ * the only detail struct page itself tells.  (The huge zero folio is a
+ * plain compound allocation whose pointer no module can read.)
+ */
+static struct memdesc_kind memdesc_reserved_kind(struct page *head)
+{
+	struct memdesc_kind k = memdesc_make_kind(MEMDESC_TYPE_MISC,
+						  MEMDESC_SUB_RESERVED, false);
+
+	if (head == ZERO_PAGE(0))
+		k.detail = MEMDESC_DETAIL_ZERO_PAGE;
+	return k;
 }
 
 /*
@@ -372,7 +389,7 @@ static struct memdesc_kind memdesc_live_classify(struct memdesc_live_walk *walk,
 	bool user;
 
 	if (PageReserved(head))
-		return memdesc_make_kind(MEMDESC_TYPE_MISC, MEMDESC_SUB_RESERVED, false);
+		return memdesc_reserved_kind(head);
 	if (PageSlab(head))
 		return memdesc_make_kind(MEMDESC_TYPE_SLAB, 0, false);
 	if (PageTable(head))
@@ -429,6 +446,8 @@ static u64 memdesc_live_used(struct memdesc_live_walk *walk, struct page *page,
 				  memdesc_compound_order(head), page, nid,
 				  page == head);
 
+	if (k.detail)
+		w = memdesc_word_with_detail(w, k.detail);
 	return k.mappable ? w | MEMDESC_MAPPABLE : w;
 }
 

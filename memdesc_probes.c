@@ -27,6 +27,7 @@
 #include <trace/events/kmem.h>
 #include <trace/events/page_pool.h>
 #include <trace/events/pagemap.h>
+#include <trace/events/percpu.h>
 #include <ras/ras_event.h>
 
 #include "memdesc.h"
@@ -186,10 +187,35 @@ static void memdesc_probe_pcpu_drain(void *data, struct page *page,
 	memdesc_mark_free(page, order, MEMDESC_EV_PCPU_DRAIN);
 }
 
+/**
+ * memdesc_mark_detail - say what a misc allocation is, finer than its type
+ * @head:	its first page
+ * @detail:	enum memdesc_detail
+ * @source:	the event, for the transition counts
+ *
+ * Only a misc page's word takes a detail: a page that is something else by
+ * now stays what it is.  The order is the word's own.  Never sleeps,
+ * allocates or locks.
+ */
+void memdesc_mark_detail(struct page *head, unsigned int detail,
+			 enum memdesc_stat source)
+{
+	u64 word = memdesc_shadow_get(head);
+
+	if (!memdesc_word_is_page(word) ||
+	    memdesc_word_type(word) != MEMDESC_TYPE_MISC ||
+	    memdesc_word_detail(word) == detail)
+		return;
+	memdesc_shadow_set_block(head, memdesc_word_order(word),
+				 memdesc_word_with_detail(word & ~MEMDESC_HEAD,
+							  detail), source);
+}
+
 /*
  * An object came from a slab: its page became slab when the slab was made,
  * with no event then.  One read per object while the shadow already knows.
- * Large kmalloc (no PageSlab) keeps the word mm_page_alloc gave it.
+ * Large kmalloc (no PageSlab) keeps the word mm_page_alloc gave it, with
+ * the detail that says so.
  */
 static void memdesc_note_object(const void *ptr, enum memdesc_stat source)
 {
@@ -199,8 +225,12 @@ static void memdesc_note_object(const void *ptr, enum memdesc_stat source)
 	if (unlikely(ZERO_OR_NULL_PTR(ptr)) || unlikely(!virt_addr_valid(ptr)))
 		return;
 	head = compound_head(virt_to_page(ptr));
-	if (!PageSlab(head))
+	if (!PageSlab(head)) {
+		if (source == MEMDESC_EV_KMALLOC)
+			memdesc_mark_detail(head, MEMDESC_DETAIL_KMALLOC_LARGE,
+					    source);
 		return;
+	}
 	word = memdesc_shadow_get(head);
 	if (unlikely(memdesc_word_state(word) == MEMDESC_STATE_UNTRACKED)) {
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
@@ -347,6 +377,49 @@ static void memdesc_probe_ksm_remove(void *data, unsigned long pfn)
 #define memdesc_probe_ksm_remove	NULL
 #endif
 
+/* Pages one per-cpu allocation marks at most: its copies on every CPU. */
+#define MEMDESC_PERCPU_PAGES	1024
+
+/*
+ * A per-cpu allocation landed in a chunk: the pages behind its copies are
+ * the chunk's, allocated by mm/percpu-vm.c with alloc_pages() and mapped
+ * into vmalloc space.  The first chunk is embedded in the linear map from
+ * memblock (reserved pages), so only copies at vmalloc addresses are
+ * marked.  A page that no allocation has landed in yet - populated ahead
+ * of use, or before the module loaded - stays plain driver until one does.
+ */
+static void memdesc_probe_percpu_alloc(void *data, unsigned long call_site,
+				       bool reserved, bool is_atomic,
+				       size_t size, size_t align,
+				       void *base_addr, int off,
+				       void __percpu *ptr, size_t bytes_alloc,
+				       gfp_t gfp_flags)
+{
+	unsigned long addr, end, pages = 0;
+	struct page *page;
+	int cpu;
+
+	if (!memdesc_event(MEMDESC_EV_PERCPU_ALLOC) || !ptr || !size)
+		return;
+	for_each_possible_cpu(cpu) {
+		addr = (unsigned long)per_cpu_ptr(ptr, cpu);
+		end = addr + size;
+		if (!is_vmalloc_addr((void *)addr))
+			continue;
+		for (addr &= PAGE_MASK; addr < end; addr += PAGE_SIZE) {
+			if (pages++ >= MEMDESC_PERCPU_PAGES)
+				continue;
+			page = vmalloc_to_page((void *)addr);
+			if (page)
+				memdesc_mark_detail(page, MEMDESC_DETAIL_PERCPU,
+						    MEMDESC_EV_PERCPU_ALLOC);
+		}
+	}
+	if (pages > MEMDESC_PERCPU_PAGES)
+		this_cpu_add(memdesc_stats[MEMDESC_STAT_HOOK_TRUNCATED],
+			     pages - MEMDESC_PERCPU_PAGES);
+}
+
 /**
  * struct memdesc_probe - one tracepoint the module attaches to
  * @name:	the tracepoint's name
@@ -397,6 +470,8 @@ static struct memdesc_probe memdesc_probes[MEMDESC_EV_FIRST_HOOK] = {
 		"ksm_merge_with_ksm_page", memdesc_probe_ksm_merge },
 	[MEMDESC_EV_KSM_REMOVE] = {
 		"ksm_remove_ksm_page", memdesc_probe_ksm_remove },
+	[MEMDESC_EV_PERCPU_ALLOC] = {
+		"percpu_alloc_percpu", memdesc_probe_percpu_alloc },
 };
 
 /*
@@ -418,6 +493,7 @@ static void memdesc_probes_check_types(void)
 	check_trace_callback_type_page_pool_state_hold(memdesc_probe_pp_hold);
 	check_trace_callback_type_page_pool_state_release(memdesc_probe_pp_release);
 	check_trace_callback_type_memory_failure_event(memdesc_probe_memory_failure);
+	check_trace_callback_type_percpu_alloc_percpu(memdesc_probe_percpu_alloc);
 #ifdef MEMDESC_HAVE_KSM_EVENTS
 	check_trace_callback_type_ksm_merge_with_ksm_page(memdesc_probe_ksm_merge);
 	check_trace_callback_type_ksm_remove_ksm_page(memdesc_probe_ksm_remove);

@@ -13,6 +13,10 @@
  * object can be, is assumed and printed as such.  Every size is rounded up
  * to 16 bytes: the design allocates descriptors from 16-byte-aligned slabs so
  * the low 4 bits of the memdesc can hold the type.
+ *
+ * Those rows are the running kernel's reference.  Then each revision of the
+ * design (memdesc_revisions.h) gets its own block: where it puts every unit
+ * the census counts, with the descriptor sizes that revision implies.
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
@@ -24,6 +28,7 @@
 #include "memdesc.h"
 #include "memdesc_census.h"
 #include "memdesc_compat.h"
+#include "memdesc_revisions.h"
 
 /**
  * struct memdesc_descriptor - what one memdesc type's descriptor costs
@@ -150,6 +155,83 @@ static void memdesc_print_buddy(struct seq_file *m, unsigned long max_pfn)
 		   2 * abits + MEMDESC_TYPE_BITS <= 64);
 }
 
+/* The running kernel's sizes the revisions refer to, by enum memdesc_ksize. */
+static void memdesc_kernel_sizes(u64 *ksize)
+{
+	ksize[MEMDESC_KSIZE_NONE] = 0;
+	ksize[MEMDESC_KSIZE_PAGE] = sizeof(struct page);
+	ksize[MEMDESC_KSIZE_FOLIO] = sizeof(struct folio);
+	ksize[MEMDESC_KSIZE_PTDESC] = MEMDESC_PTDESC_BYTES;
+}
+
+static void memdesc_print_signed_percent(struct seq_file *m, s64 milli)
+{
+	u64 abs = milli < 0 ? -milli : milli;
+
+	seq_printf(m, " %s%llu.%03llu", milli < 0 ? "-" : "", div_u64(abs, 1000),
+		   abs % 1000);
+}
+
+static void memdesc_print_revision(struct seq_file *m,
+				   const struct memdesc_revision *rev,
+				   const struct memdesc_census *c,
+				   const u64 *ksize)
+{
+	struct memdesc_revision_cost cost;
+
+	memdesc_revision_cost(rev, c, ksize, &cost);
+	seq_printf(m, "revision %s %u %llu %llu %llu %lld", rev->name,
+		   rev->page_bytes, cost.page_bytes, cost.desc_bytes,
+		   cost.total, cost.saving);
+	memdesc_print_signed_percent(m, cost.milli);
+	seq_printf(m, " %s\n", rev->page_source);
+}
+
+static void memdesc_print_placements(struct seq_file *m,
+				     const struct memdesc_revision *rev,
+				     const struct memdesc_census *c,
+				     const u64 *ksize)
+{
+	const struct memdesc_placement *p;
+	u64 each, heads;
+	int i;
+
+	for (i = 0; i < rev->nr_place; i++) {
+		p = &rev->place[i];
+		each = memdesc_place_each(p, ksize);
+		heads = each ? c->unit_heads[p->unit] : 0;
+		seq_printf(m, "place %s %s %s %s %llu %llu %llu %llu %llu %s\n",
+			   rev->name, memdesc_unit_name(p->unit), p->as,
+			   p->desc, c->unit_pages[p->unit], heads, each,
+			   each * heads,
+			   memdesc_align16(ksize[memdesc_unit_ksize(p->unit)]),
+			   p->source);
+	}
+}
+
+/*
+ * Every revision's cost, then where each puts every unit, each table under
+ * its own header so that the tools read them as tables.
+ */
+static void memdesc_print_revisions(struct seq_file *m,
+				    const struct memdesc_census *c)
+{
+	u64 ksize[MEMDESC_NR_KSIZES];
+	int i;
+
+	memdesc_kernel_sizes(ksize);
+	seq_puts(m, "# kernel_size struct bytes\n");
+	for (i = MEMDESC_KSIZE_PAGE; i < MEMDESC_NR_KSIZES; i++)
+		seq_printf(m, "kernel_size %s %llu\n", memdesc_ksize_name(i),
+			   ksize[i]);
+	seq_puts(m, "# revision name bytes-per-page pages-bytes descriptor-bytes total saving percent-of-today source\n");
+	for (i = 0; i < MEMDESC_NR_REVISIONS; i++)
+		memdesc_print_revision(m, &memdesc_revisions[i], c, ksize);
+	seq_puts(m, "# place revision unit as descriptor pages descriptors bytes-each bytes kernel-bytes-each source\n");
+	for (i = 0; i < MEMDESC_NR_REVISIONS; i++)
+		memdesc_print_placements(m, &memdesc_revisions[i], c, ksize);
+}
+
 /**
  * memdesc_report_projection - what memdesc would cost for the shadow now
  * @m:		output
@@ -186,6 +268,7 @@ int memdesc_report_projection(struct seq_file *m)
 	memdesc_print_buddy(m, max_pfn);
 	seq_puts(m, "# scattered misc-pages vmalloc-pages\n");
 	seq_printf(m, "scattered %llu %llu\n", c->misc, c->vmalloc);
+	memdesc_print_revisions(m, c);
 	memdesc_census_free(c);
 	return 0;
 }

@@ -67,6 +67,10 @@ int memdesc_report_summary(struct seq_file *m)
 	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
 		seq_printf(m, "class %s %llu\n", memdesc_class_name(i),
 			   c->class[i]);
+	seq_puts(m, "# detail name pages\n");
+	for (i = MEMDESC_DETAIL_NONE + 1; i < MEMDESC_NR_DETAILS; i++)
+		seq_printf(m, "detail %s %llu\n", memdesc_detail_name(i),
+			   c->unit_pages[MEMDESC_UNIT_DETAIL(i)]);
 	memdesc_census_free(c);
 	return 0;
 }

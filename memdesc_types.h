@@ -13,12 +13,20 @@
  *   bits  9-10  state          enum memdesc_state (shadow bookkeeping)
  *   bit   11    mappable       may be mapped to user space
  *   bits 12-17  order          allocation order, on every PFN of it
- *   bits 18-50  reserved       zero (the design's descriptor pointer lives here)
+ *   bits 18-21  detail         enum memdesc_detail, type 0 (misc) only
+ *   bits 22-50  reserved       zero (the design's descriptor pointer lives here)
  *   bits 51-53  zone           zone index, as page_zonenum()
  *   bits 54-63  node           node id; 10 bits = Debian's NODES_SHIFT
  *
  * Bits 8-10 are unused by the design; the shadow keeps its own bookkeeping
- * there.  The all-zero word is MEMDESC_STATE_UNKNOWN, so a zeroed shadow reads
+ * there.  A misc page has no descriptor pointer, so bits 18-21 of its word
+ * are free too: the shadow keeps there what later design revisions make a
+ * misc subtype or a type of its own (the zero page, large kmalloc, ...),
+ * a finer breakdown that leaves the seeds' type and subtype as they are.
+ * RAM disk pages, which the later revision names too, are not told apart:
+ * brd keeps them in its own xarray, behind no event or export.
+ *
+ * The all-zero word is MEMDESC_STATE_UNKNOWN, so a zeroed shadow reads
  * "not tracked" everywhere and no real page can be mistaken for it: every
  * word that describes a page has MEMDESC_STATE_PAGE set.
  */
@@ -57,6 +65,20 @@ enum memdesc_subtype {
 	MEMDESC_NR_SUBTYPES		= 16,	/* 6-15 unassigned */
 };
 
+/*
+ * What a misc page is, finer than the seeds' subtypes: what later revisions
+ * of the design name (memdesc_revisions.h).  Detected where a stock kernel
+ * tells it; NONE otherwise.
+ */
+enum memdesc_detail {
+	MEMDESC_DETAIL_NONE		= 0,
+	MEMDESC_DETAIL_ZERO_PAGE	= 1,	/* the 4 KiB zero page */
+	MEMDESC_DETAIL_KMALLOC_LARGE	= 2,	/* kmalloc() above the slabs */
+	MEMDESC_DETAIL_PERCPU		= 3,	/* a per-cpu chunk's page */
+	MEMDESC_DETAIL_EXACT		= 4,	/* alloc_pages_exact() */
+	MEMDESC_NR_DETAILS		= 5,	/* 5-15 unassigned */
+};
+
 enum memdesc_state {
 	MEMDESC_STATE_UNKNOWN	= 0,	/* not seeded, no event seen yet */
 	MEMDESC_STATE_PAGE	= 1,	/* the other fields describe the page */
@@ -75,6 +97,8 @@ enum memdesc_state {
 #define MEMDESC_MAPPABLE_SHIFT	11
 #define MEMDESC_ORDER_SHIFT	12
 #define MEMDESC_ORDER_BITS	6
+#define MEMDESC_DETAIL_SHIFT	18
+#define MEMDESC_DETAIL_BITS	4
 #define MEMDESC_ZONE_SHIFT	51
 #define MEMDESC_ZONE_BITS	3
 #define MEMDESC_NODE_SHIFT	54
@@ -98,6 +122,7 @@ enum memdesc_state {
  * struct memdesc_fields - one word, decoded
  * @type:	enum memdesc_type
  * @subtype:	enum memdesc_subtype; must be 0 unless @type is MISC
+ * @detail:	enum memdesc_detail; must be 0 unless @type is MISC
  * @state:	enum memdesc_state
  * @order:	order of the allocation (or free chunk) the PFN belongs to
  * @zone:	zone index within the node
@@ -108,6 +133,7 @@ enum memdesc_state {
 struct memdesc_fields {
 	unsigned int type;
 	unsigned int subtype;
+	unsigned int detail;
 	unsigned int state;
 	unsigned int order;
 	unsigned int zone;
@@ -130,6 +156,11 @@ static inline unsigned int memdesc_word_type(__u64 w)
 static inline unsigned int memdesc_word_subtype(__u64 w)
 {
 	return memdesc_field(w, MEMDESC_SUBTYPE_SHIFT, MEMDESC_SUBTYPE_BITS);
+}
+
+static inline unsigned int memdesc_word_detail(__u64 w)
+{
+	return memdesc_field(w, MEMDESC_DETAIL_SHIFT, MEMDESC_DETAIL_BITS);
 }
 
 static inline unsigned int memdesc_word_state(__u64 w)
@@ -214,8 +245,9 @@ static inline __u64 memdesc_untracked_word(unsigned int node)
  * @f:		the fields
  * @word:	where the word goes; untouched on error
  *
- * Return: 0, or -EINVAL if a field is out of range, a subtype is given for a
- * type other than MISC, or the state is not one of enum memdesc_state.
+ * Return: 0, or -EINVAL if a field is out of range, a subtype or detail is
+ * given for a type other than MISC, or the state is not one of enum
+ * memdesc_state.
  */
 static inline int memdesc_encode(const struct memdesc_fields *f, __u64 *word)
 {
@@ -225,7 +257,9 @@ static inline int memdesc_encode(const struct memdesc_fields *f, __u64 *word)
 	    f->order > MEMDESC_ORDER_MAX || f->zone > MEMDESC_ZONE_MAX ||
 	    f->node > MEMDESC_NODE_MAX)
 		return -EINVAL;
-	if (f->subtype && f->type != MEMDESC_TYPE_MISC)
+	if (f->detail >= MEMDESC_NR_DETAILS)
+		return -EINVAL;
+	if ((f->subtype || f->detail) && f->type != MEMDESC_TYPE_MISC)
 		return -EINVAL;
 	if (f->state >= MEMDESC_NR_STATES)
 		return -EINVAL;
@@ -233,6 +267,7 @@ static inline int memdesc_encode(const struct memdesc_fields *f, __u64 *word)
 	w = __memdesc_pack(f->type, f->subtype, f->order, f->zone, f->node);
 	w &= ~((__u64)MEMDESC_FIELD_MAX(MEMDESC_STATE_BITS) << MEMDESC_STATE_SHIFT);
 	w |= (__u64)f->state << MEMDESC_STATE_SHIFT;
+	w |= (__u64)f->detail << MEMDESC_DETAIL_SHIFT;
 	if (f->head)
 		w |= MEMDESC_HEAD;
 	if (f->mappable)
@@ -250,6 +285,7 @@ static inline void memdesc_decode(__u64 word, struct memdesc_fields *f)
 {
 	f->type = memdesc_word_type(word);
 	f->subtype = memdesc_word_subtype(word);
+	f->detail = memdesc_word_detail(word);
 	f->state = memdesc_word_state(word);
 	f->order = memdesc_word_order(word);
 	f->zone = memdesc_word_zone(word);
@@ -304,6 +340,44 @@ static inline const char *memdesc_subtype_name(unsigned int subtype)
 	if (subtype < MEMDESC_ARRAY_SIZE(names))
 		return names[subtype];
 	return "unassigned";
+}
+
+/**
+ * memdesc_detail_name - the misc detail's short name
+ * @detail:	enum memdesc_detail
+ *
+ * Return: a static string.
+ */
+static inline const char *memdesc_detail_name(unsigned int detail)
+{
+	static const char * const names[] = {
+		[MEMDESC_DETAIL_NONE]		= "none",
+		[MEMDESC_DETAIL_ZERO_PAGE]	= "zero_page",
+		[MEMDESC_DETAIL_KMALLOC_LARGE]	= "kmalloc_large",
+		[MEMDESC_DETAIL_PERCPU]		= "percpu",
+		[MEMDESC_DETAIL_EXACT]		= "exact",
+	};
+
+	if (detail < MEMDESC_ARRAY_SIZE(names))
+		return names[detail];
+	return "unassigned";
+}
+
+/**
+ * memdesc_word_with_detail - a misc word with its detail replaced
+ * @w:		the word
+ * @detail:	enum memdesc_detail
+ *
+ * Return: @w with @detail, or @w unchanged unless it is a misc page's word.
+ */
+static inline __u64 memdesc_word_with_detail(__u64 w, unsigned int detail)
+{
+	__u64 mask = (__u64)MEMDESC_FIELD_MAX(MEMDESC_DETAIL_BITS) <<
+		     MEMDESC_DETAIL_SHIFT;
+
+	if (!memdesc_word_is_page(w) || memdesc_word_type(w) != MEMDESC_TYPE_MISC)
+		return w;
+	return (w & ~mask) | (__u64)detail << MEMDESC_DETAIL_SHIFT;
 }
 
 /*

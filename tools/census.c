@@ -8,12 +8,15 @@
  * files: both count with memdesc_census_add() from memdesc_census.h.  What
  * the words cannot tell - zone names, the kernel's descriptor sizes, node
  * and zone counts, section size - comes from the zones section and from the
- * projection the module printed at save time.
+ * projection the module printed at save time.  The design revisions come
+ * from this program's own tables (memdesc_revisions.h), so a snapshot saved
+ * before a revision was known reads under it too.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "memdesc_census.h"
+#include "memdesc_revisions.h"
 #include "memdesc_stat.h"
 
 /* === the census of a snapshot === */
@@ -78,6 +81,10 @@ void census_summary(const struct snapshot *s, FILE *out)
 	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
 		fprintf(out, "class %s %llu\n", memdesc_class_name(i),
 			(unsigned long long)c->class[i]);
+	fputs("# detail name pages\n", out);
+	for (i = MEMDESC_DETAIL_NONE + 1; i < MEMDESC_NR_DETAILS; i++)
+		fprintf(out, "detail %s %llu\n", memdesc_detail_name(i),
+			(unsigned long long)c->unit_pages[MEMDESC_UNIT_DETAIL(i)]);
 	free(c);
 }
 
@@ -94,6 +101,7 @@ void census_summary(const struct snapshot *s, FILE *out)
  * @zone_bits:	bits for MAX_NR_ZONES
  * @section_bits: bits for the section number of the highest PFN
  * @zone_pfns:	PFNs of the largest zone
+ * @ksize:	the kernel's struct sizes, by enum memdesc_ksize
  */
 struct kernel_sizes {
 	uint64_t page_bytes;
@@ -112,6 +120,7 @@ struct kernel_sizes {
 	uint64_t zone_bits;
 	uint64_t section_bits;
 	uint64_t zone_pfns;
+	__u64 ksize[MEMDESC_NR_KSIZES];
 };
 
 static __noreturn void no_sizes(const struct snapshot *s, const char *what)
@@ -130,6 +139,50 @@ static uint64_t saved_value(const struct snapshot *s,
 	if (!rec || rec->nf <= field || !parse_u64(rec->f[field], &v))
 		no_sizes(s, kind);
 	return v;
+}
+
+/* The descriptor row of @type as saved, or NULL. */
+static const uint64_t *saved_each(const struct kernel_sizes *k,
+				  unsigned int type)
+{
+	unsigned int i;
+
+	for (i = 0; i < k->nr_desc; i++)
+		if (k->desc[i].type == type)
+			return &k->desc[i].each;
+	return NULL;
+}
+
+/*
+ * The struct sizes the revisions refer to: the saved kernel_size rows, or,
+ * from a module that printed none, what its descriptor rows say - folio
+ * for file, ptdesc for page tables, both already rounded to 16, as the
+ * kernel's are.
+ */
+static void kernel_struct_sizes(const struct snapshot *s,
+				const struct records *r, struct kernel_sizes *k)
+{
+	const struct record *rec;
+	const uint64_t *each;
+	unsigned int i;
+	uint64_t v;
+
+	k->ksize[MEMDESC_KSIZE_PAGE] = k->page_bytes;
+	each = saved_each(k, MEMDESC_TYPE_FILE);
+	k->ksize[MEMDESC_KSIZE_FOLIO] = each ? *each : 0;
+	each = saved_each(k, MEMDESC_TYPE_PGTABLE);
+	k->ksize[MEMDESC_KSIZE_PTDESC] = each ? *each : 0;
+	for (i = MEMDESC_KSIZE_PAGE; i < MEMDESC_NR_KSIZES; i++) {
+		rec = records_find(r, "kernel_size", memdesc_ksize_name(i));
+		if (rec) {
+			if (rec->nf != 2 || !parse_u64(rec->f[1], &v) ||
+			    v > 1 << 20)
+				no_sizes(s, "kernel_size");
+			k->ksize[i] = v;
+		}
+		if (!k->ksize[i])
+			no_sizes(s, "kernel_size");
+	}
 }
 
 static void kernel_sizes(const struct snapshot *s, struct kernel_sizes *k)
@@ -184,7 +237,68 @@ static void kernel_sizes(const struct snapshot *s, struct kernel_sizes *k)
 	}
 	if (!k->nr_layout || k->page_bytes > 1 << 20)
 		no_sizes(s, "memory");
+	kernel_struct_sizes(s, &r, k);
 	records_free(&r);
+}
+
+static void print_revision(const struct memdesc_revision *rev,
+			   const struct memdesc_census *c,
+			   const __u64 *ksize, FILE *out)
+{
+	struct memdesc_revision_cost cost;
+	uint64_t abs;
+
+	memdesc_revision_cost(rev, c, ksize, &cost);
+	abs = cost.milli < 0 ? -cost.milli : cost.milli;
+	fprintf(out, "revision %s %u %llu %llu %llu %lld %s%llu.%03llu %s\n",
+		rev->name, rev->page_bytes,
+		(unsigned long long)cost.page_bytes,
+		(unsigned long long)cost.desc_bytes,
+		(unsigned long long)cost.total, (long long)cost.saving,
+		cost.milli < 0 ? "-" : "", (unsigned long long)(abs / 1000),
+		(unsigned long long)(abs % 1000), rev->page_source);
+}
+
+static void print_placements(const struct memdesc_revision *rev,
+			     const struct memdesc_census *c,
+			     const __u64 *ksize, FILE *out)
+{
+	const struct memdesc_placement *p;
+	uint64_t each, heads;
+	unsigned int i;
+
+	for (i = 0; i < rev->nr_place; i++) {
+		p = &rev->place[i];
+		each = memdesc_place_each(p, ksize);
+		heads = each ? c->unit_heads[p->unit] : 0;
+		fprintf(out, "place %s %s %s %s %llu %llu %llu %llu %llu %s\n",
+			rev->name, memdesc_unit_name(p->unit), p->as, p->desc,
+			(unsigned long long)c->unit_pages[p->unit],
+			(unsigned long long)heads, (unsigned long long)each,
+			(unsigned long long)(each * heads),
+			(unsigned long long)memdesc_align16(ksize[memdesc_unit_ksize(p->unit)]),
+			p->source);
+	}
+}
+
+/* Every revision this program knows, as memdesc_projection.c prints them. */
+static void census_revisions(const struct memdesc_census *c,
+			     const __u64 *ksize, FILE *out)
+{
+	unsigned int i;
+
+	fputs("# kernel_size struct bytes\n", out);
+	for (i = MEMDESC_KSIZE_PAGE; i < MEMDESC_NR_KSIZES; i++)
+		fprintf(out, "kernel_size %s %llu\n", memdesc_ksize_name(i),
+			(unsigned long long)ksize[i]);
+	fputs("# revision name bytes-per-page pages-bytes descriptor-bytes total saving percent-of-today source\n",
+	      out);
+	for (i = 0; i < MEMDESC_NR_REVISIONS; i++)
+		print_revision(&memdesc_revisions[i], c, ksize, out);
+	fputs("# place revision unit as descriptor pages descriptors bytes-each bytes kernel-bytes-each source\n",
+	      out);
+	for (i = 0; i < MEMDESC_NR_REVISIONS; i++)
+		print_placements(&memdesc_revisions[i], c, ksize, out);
 }
 
 /**
@@ -264,6 +378,7 @@ void census_projection(const struct snapshot *s, FILE *out)
 	fputs("# scattered misc-pages vmalloc-pages\n", out);
 	fprintf(out, "scattered %llu %llu\n", (unsigned long long)c->misc,
 		(unsigned long long)c->vmalloc);
+	census_revisions(c, k.ksize, out);
 	free(c);
 }
 

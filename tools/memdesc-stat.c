@@ -41,7 +41,8 @@ static void print_usage(FILE *f)
 {
 	fprintf(f,
 "usage: %1$s save FILE\n"
-"       %1$s summary|projection|stats|transitions|sections [--json|--raw] [FILE]\n"
+"       %1$s summary|stats|transitions|sections [--json|--raw] [FILE]\n"
+"       %1$s projection [--revision NAME] [--json|--raw] [FILE]\n"
 "       %1$s compare [--json|--raw]\n"
 "       %1$s pfn PFN\n"
 "       %1$s owners [--class CLASS] [--top N] [--json|--raw] [FILE]\n"
@@ -53,7 +54,9 @@ static void print_usage(FILE *f)
 "\n"
 "  save         snapshot the live shadow and reports into FILE\n"
 "  summary      census of the shadow: PFNs per zone and class\n"
-"  projection   what memdesc would cost for the memory described\n"
+"  projection   what memdesc would cost for the memory described, under\n"
+"               each revision of the design (FILE: recomputed with this\n"
+"               program's revisions, whatever the module knew)\n"
 "  stats        events and counters of the module (FILE: as saved)\n"
 "  transitions  changes of class seen (FILE: as saved)\n"
 "  sections     memory sections and where their shadow lives (FILE: as saved)\n"
@@ -72,6 +75,8 @@ static void print_usage(FILE *f)
 "Without FILE the live module is read, from %2$s.\n"
 "  --json       one JSON object, for scripts\n"
 "  --raw        the module's own record format\n"
+"  --revision NAME           one revision of the design (projection):\n"
+"                            seed, wiki-later, path-2025\n"
 "  --class CLASS             only this class (owners; as summary names them)\n"
 "  --top N                   sites per class (owners; default 10); pages of\n"
 "                            an unknown or unsaved site are always shown\n"
@@ -150,6 +155,7 @@ struct cmd_args {
 	bool batch;
 	bool owners_top;
 	bool nodes;
+	const char *revision;
 };
 
 static const struct option long_opts[] = {
@@ -167,6 +173,7 @@ static const struct option long_opts[] = {
 	{ "batch",		no_argument,		NULL, 'b' },
 	{ "owners",		no_argument,		NULL, 'O' },
 	{ "nodes",		no_argument,		NULL, 'N' },
+	{ "revision",		required_argument,	NULL, 'R' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -282,6 +289,9 @@ static void parse_args(int argc, char **argv, const char *allowed, int min,
 		case 'N':
 			a->nodes = true;
 			break;
+		case 'R':
+			a->revision = optarg;
+			break;
 		}
 	}
 	a->files = argv + optind;
@@ -334,6 +344,51 @@ static char *saved_text(const struct snapshot *s, const char *name)
 	return xstrdup(t->data);
 }
 
+/*
+ * --revision: the projection's rows of one revision of the design, and
+ * every row that belongs to none.  A revision the text does not have is an
+ * error that lists those it has.
+ */
+static void only_revision(char *text, const char *rev, const char *source)
+{
+	char *in = text, *out = text, *eol, names[256] = "";
+	bool found = false, keep;
+	char kind[16], name[64];
+	size_t len;
+
+	while (*in) {
+		eol = strchrnul(in, '\n');
+		len = eol - in + (*eol == '\n');
+		keep = true;
+		if (sscanf(in, "%15s %63s", kind, name) == 2 &&
+		    (!strcmp(kind, "revision") || !strcmp(kind, "place"))) {
+			keep = !strcmp(name, rev);
+			if (!strcmp(kind, "revision")) {
+				found |= keep;
+				if (strlen(names) + strlen(name) + 2 < sizeof(names))
+					strcat(strcat(names, " "), name);
+			}
+		}
+		if (keep) {
+			memmove(out, in, len);
+			out += len;
+		}
+		in += len;
+	}
+	*out = '\0';
+	if (!found)
+		usage_error("--revision: %s has no revision '%s'; it has:%s",
+			    source, rev, *names ? names : " none");
+}
+
+static void report_revision(const char *name, const char *source, char *text,
+			    const struct cmd_args *a)
+{
+	if (a->revision)
+		only_revision(text, a->revision, source);
+	report_print(name, source, text, a->style, stdout);
+}
+
 /* summary, projection, stats, transitions, sections, compare */
 static int cmd_report(int argc, char **argv)
 {
@@ -342,10 +397,11 @@ static int cmd_report(int argc, char **argv)
 	struct cmd_args a;
 	char *text;
 
-	parse_args(argc, argv, "jr", 0, 1, &a);
+	parse_args(argc, argv, strcmp(name, "projection") ? "jr" : "jrR", 0, 1,
+		   &a);
 	if (!a.nr_files) {
 		text = debugfs_read(name, false);
-		report_print(name, debugfs_dir(), text, a.style, stdout);
+		report_revision(name, debugfs_dir(), text, &a);
 		free(text);
 		return 0;
 	}
@@ -359,7 +415,7 @@ static int cmd_report(int argc, char **argv)
 		text = capture(census_projection, &s);
 	else
 		text = saved_text(&s, name);
-	report_print(name, s.path, text, a.style, stdout);
+	report_revision(name, s.path, text, &a);
 	free(text);
 	snap_free(&s);
 	return 0;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "memdesc_census.h"
+#include "memdesc_revisions.h"
 
 /* The documented layout, independent of the header's macros. */
 #define W_TYPE(t)	((__u64)(t) << 0)
@@ -27,6 +28,7 @@
 #define W_STATE(s)	((__u64)(s) << 9)
 #define W_MAPPABLE	((__u64)1 << 11)
 #define W_ORDER(o)	((__u64)(o) << 12)
+#define W_DETAIL(d)	((__u64)(d) << 18)
 #define W_ZONE(z)	((__u64)(z) << 51)
 #define W_NODE(n)	((__u64)(n) << 54)
 
@@ -461,6 +463,109 @@ TEST_F(census, runs_count_as_their_words)
 	EXPECT_EQ(0, memcmp(one, runs, sizeof(*one)));
 	assert_consistent(_metadata, runs);
 	free(runs);
+}
+
+/*
+ * A misc page with a detail counts in its seed class, and in the unit of
+ * its detail instead of the class's unit: the revisions place it apart.
+ */
+TEST_F(census, details_in_their_class_and_their_own_unit)
+{
+	struct memdesc_census *c = self->c;
+	__u64 w[] = {
+		page(T_MISC, SUB_DRIVER, 1, 1, 0) | W_HEAD | W_DETAIL(2),
+		page(T_MISC, SUB_DRIVER, 1, 1, 0) | W_DETAIL(2),
+		page(T_MISC, SUB_RESERVED, 0, 1, 0) | W_HEAD | W_DETAIL(1),
+		page(T_MISC, SUB_DRIVER, 0, 1, 0) | W_HEAD,
+		page(T_FILE, 0, 0, 1, 0) | W_HEAD,
+	};
+
+	add_words(c, w, 5);
+	ASSERT_EQ(3ULL, c->class[MEMDESC_CLASS_DRIVER]);
+	ASSERT_EQ(1ULL, c->class[MEMDESC_CLASS_RESERVED]);
+	ASSERT_EQ(1ULL, c->unit_pages[MEMDESC_CLASS_DRIVER]);
+	ASSERT_EQ(0ULL, c->unit_pages[MEMDESC_CLASS_RESERVED]);
+	ASSERT_EQ(2ULL, c->unit_pages[MEMDESC_UNIT_DETAIL(2)]);
+	ASSERT_EQ(1ULL, c->unit_heads[MEMDESC_UNIT_DETAIL(2)]);
+	ASSERT_EQ(1ULL, c->unit_pages[MEMDESC_UNIT_DETAIL(1)]);
+	ASSERT_EQ(1ULL, c->unit_heads[MEMDESC_CLASS_FILE]);
+	ASSERT_STREQ("kmalloc_large", memdesc_unit_name(MEMDESC_UNIT_DETAIL(2)));
+	ASSERT_STREQ("zero_page", memdesc_unit_name(MEMDESC_UNIT_DETAIL(1)));
+	assert_consistent(_metadata, c);
+}
+
+/* Every revision places every unit that can count a page, once. */
+TEST(revisions_place_every_page_unit_once)
+{
+	const struct memdesc_revision *r;
+	unsigned int i, j, u, seen;
+
+	ASSERT_EQ(3u, MEMDESC_NR_REVISIONS);
+	for (i = 0; i < MEMDESC_NR_REVISIONS; i++) {
+		r = &memdesc_revisions[i];
+		for (u = 0; u < MEMDESC_NR_UNITS; u++) {
+			seen = 0;
+			for (j = 0; j < r->nr_place; j++)
+				seen += r->place[j].unit == u;
+			if (u == MEMDESC_CLASS_UNKNOWN || u == MEMDESC_CLASS_HOLE ||
+			    u == MEMDESC_CLASS_UNTRACKED) {
+				EXPECT_EQ(0u, seen) TH_LOG("%s places %s", r->name,
+							   memdesc_unit_name(u));
+			} else {
+				EXPECT_EQ(1u, seen) TH_LOG("%s places %s %u times",
+							   r->name, memdesc_unit_name(u), seen);
+			}
+		}
+		for (j = 0; j < r->nr_place; j++) {
+			const char *src = r->place[j].source;
+
+			/* Every size says where it comes from. */
+			EXPECT_TRUE(!strncmp(src, "design:", 7) ||
+				    !strncmp(src, "kernel:", 7) ||
+				    !strncmp(src, "assumed:", 8) ||
+				    !strncmp(src, "shadow:", 7))
+				TH_LOG("%s: %s: source %s", r->name,
+				       memdesc_unit_name(r->place[j].unit), src);
+			EXPECT_EQ(NULL, strchr(src, ' '));
+		}
+	}
+}
+
+/*
+ * A revision's cost, by hand: 10 file folios of 4 pages and 3 free pages
+ * under path-2025 (32-byte pages, the Path folio of 76 bytes, 80 rounded;
+ * buddy embedded), against a 64-byte struct page.
+ */
+TEST_F(census, revision_cost_by_hand)
+{
+	struct memdesc_census *c = self->c;
+	const __u64 ksize[MEMDESC_NR_KSIZES] = { 0, 64, 256, 64 };
+	struct memdesc_revision_cost cost;
+	const struct memdesc_revision *path = &memdesc_revisions[2];
+	unsigned int i;
+
+	for (i = 0; i < 40; i++)
+		memdesc_census_add(c, page(T_FILE, 0, 2, 1, 0) |
+				      (i % 4 ? 0 : W_HEAD));
+	for (i = 0; i < 3; i++)
+		memdesc_census_add(c, page(T_FREE, 0, 0, 1, 0) | W_HEAD);
+	ASSERT_STREQ("path-2025", path->name);
+	memdesc_revision_cost(path, c, ksize, &cost);
+	ASSERT_EQ(43ULL, cost.pfns);
+	ASSERT_EQ(43ULL * 32, cost.page_bytes);
+	ASSERT_EQ(10ULL * 80, cost.desc_bytes);
+	ASSERT_EQ(43LL * 64 - 43 * 32 - 800, cost.saving);
+	/* (2752 - 2176) / 2752 = 20.930%, in thousandths. */
+	ASSERT_EQ(20930LL, cost.milli);
+	/*
+	 * The seeds keep the kernel's folio: 256 bytes, more than the small
+	 * page saves: (2752 - 2904) / 2752 = -5.523%.
+	 */
+	memdesc_revision_cost(&memdesc_revisions[0], c, ksize, &cost);
+	ASSERT_EQ(10ULL * 256, cost.desc_bytes);
+	ASSERT_EQ(43LL * 64 - 43 * 8 - 2560, cost.saving);
+	ASSERT_GT(0LL, cost.saving);
+	ASSERT_EQ(-5523LL, cost.milli);
 }
 
 TEST_HARNESS_MAIN

@@ -21,8 +21,8 @@
 /* A word memdesc_encode() never produces: it has reserved bits set. */
 #define SENTINEL	0xdeadbeefcafef00dULL
 
-/* Bits 18-50: the design's descriptor pointer, always zero in the shadow. */
-#define RESERVED_MASK	(((1ULL << 51) - 1) & ~((1ULL << 18) - 1))
+/* Bits 22-50: the design's descriptor pointer, always zero in the shadow. */
+#define RESERVED_MASK	(((1ULL << 51) - 1) & ~((1ULL << 22) - 1))
 
 /* === The documented layout, independent of the header's macros === */
 
@@ -33,6 +33,7 @@ enum field_id {
 	F_STATE,
 	F_MAPPABLE,
 	F_ORDER,
+	F_DETAIL,
 	F_ZONE,
 	F_NODE,
 	NR_FIELDS,
@@ -59,6 +60,7 @@ static const struct field_layout layout[NR_FIELDS] = {
 	[F_STATE]	= { "state",	 9,  2,    3 },
 	[F_MAPPABLE]	= { "mappable",	11,  1,    1 },
 	[F_ORDER]	= { "order",	12,  6,   63 },
+	[F_DETAIL]	= { "detail",	18,  4,    4 },
 	[F_ZONE]	= { "zone",	51,  3,    7 },
 	[F_NODE]	= { "node",	54, 10, 1023 },
 };
@@ -83,6 +85,8 @@ static unsigned int get_field(const struct memdesc_fields *f, enum field_id id)
 		return f->mappable;
 	case F_ORDER:
 		return f->order;
+	case F_DETAIL:
+		return f->detail;
 	case F_ZONE:
 		return f->zone;
 	case F_NODE:
@@ -114,6 +118,9 @@ static void set_field(struct memdesc_fields *f, enum field_id id,
 		return;
 	case F_ORDER:
 		f->order = v;
+		return;
+	case F_DETAIL:
+		f->detail = v;
 		return;
 	case F_ZONE:
 		f->zone = v;
@@ -242,6 +249,7 @@ FIXTURE_VARIANT_ADD(field, head)	{ .id = F_HEAD };
 FIXTURE_VARIANT_ADD(field, state)	{ .id = F_STATE };
 FIXTURE_VARIANT_ADD(field, mappable)	{ .id = F_MAPPABLE };
 FIXTURE_VARIANT_ADD(field, order)	{ .id = F_ORDER };
+FIXTURE_VARIANT_ADD(field, detail)	{ .id = F_DETAIL };
 FIXTURE_VARIANT_ADD(field, zone)	{ .id = F_ZONE };
 FIXTURE_VARIANT_ADD(field, node)	{ .id = F_NODE };
 
@@ -256,7 +264,7 @@ FIXTURE_TEARDOWN(field)
 /*
  * Every value of the field round-trips, over three backgrounds: all other
  * fields zero, and all other fields at their maximum with either a misc
- * subtype or a non-misc type (a subtype needs type MISC).
+ * subtype and detail or a non-misc type (those need type MISC).
  */
 TEST_F(field, roundtrip_every_value)
 {
@@ -270,11 +278,13 @@ TEST_F(field, roundtrip_every_value)
 			set_field(&bg[b], id, layout[id].max);
 	bg[1].type = MEMDESC_TYPE_MISC;
 	bg[2].subtype = 0;
+	bg[2].detail = 0;
 
 	for (b = 0; b < 3; b++) {
-		if (me == F_SUBTYPE && bg[b].type != MEMDESC_TYPE_MISC)
+		if ((me == F_SUBTYPE || me == F_DETAIL) &&
+		    bg[b].type != MEMDESC_TYPE_MISC)
 			continue;
-		if (me == F_TYPE && bg[b].subtype != 0)
+		if (me == F_TYPE && (bg[b].subtype || bg[b].detail))
 			continue;
 		for (v = 0; v <= layout[me].max; v++) {
 			struct memdesc_fields f = bg[b];
@@ -348,6 +358,18 @@ FIXTURE_VARIANT_ADD(refused, subtype_on_file) {
 	.bad  = { .type = MEMDESC_TYPE_FILE, .subtype = 1,
 		  .state = MEMDESC_STATE_PAGE },
 	.good = { .type = MEMDESC_TYPE_FILE, .subtype = 0,
+		  .state = MEMDESC_STATE_PAGE },
+};
+
+FIXTURE_VARIANT_ADD(refused, detail_5) {
+	.bad  = { .detail = 5, .state = MEMDESC_STATE_PAGE },
+	.good = { .detail = 4, .state = MEMDESC_STATE_PAGE },
+};
+
+FIXTURE_VARIANT_ADD(refused, detail_on_file) {
+	.bad  = { .type = MEMDESC_TYPE_FILE, .detail = 1,
+		  .state = MEMDESC_STATE_PAGE },
+	.good = { .type = MEMDESC_TYPE_FILE, .detail = 0,
 		  .state = MEMDESC_STATE_PAGE },
 };
 
@@ -777,7 +799,7 @@ TEST(random_words_reencode)
 		ASSERT_LE(f.node, 1023u);
 
 		ret = memdesc_encode(&f, &back);
-		if (f.subtype && f.type) {
+		if (((f.subtype || f.detail) && f.type) || f.detail > 4) {
 			ASSERT_EQ(-EINVAL, ret) TH_LOG("word %#llx", w);
 			ASSERT_EQ(SENTINEL, back);
 			refused++;

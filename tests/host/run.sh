@@ -26,7 +26,7 @@ n=0
 
 # The headers shared with user space, relative to $top.
 shared_headers=(memdesc_types.h memdesc_census.h memdesc_diff.h memdesc_pcp.h
-		memdesc_owners.h)
+		memdesc_owners.h memdesc_revisions.h)
 
 # Warnings for the standalone header check: what a user tool including it
 # might well build with.

@@ -17,6 +17,9 @@
  *   DIR/direct.snap     a snapshot of the same, written here from
  *                       docs/SNAPSHOT.md, sections in another order than
  *                       memdesc-stat writes them and one it does not know
+ *   DIR/projection-now  for old: what memdesc-stat prints for its snapshot
+ *                       today, the old module's projection and every
+ *                       revision of the design, from the sizes it saved
  *   DIR/diff-a          for b, c and old: what "memdesc-stat diff --raw
  *                       a/direct.snap DIR/direct.snap" must print, from a
  *                       walk here of every PFN of both variants
@@ -63,6 +66,7 @@
 #include <zlib.h>
 
 #include "memdesc_owners.h"
+#include "memdesc_revisions.h"
 #include "memdesc_types.h"
 
 #define SECTION_PFNS	8192ULL
@@ -170,6 +174,26 @@ static uint64_t page(unsigned int type, unsigned int sub, unsigned int order,
 	return w;
 }
 
+/*
+ * Misc pages with a detail, which only a module that knew details wrote:
+ * PFN 1 is the zero page, and driver blocks take the details in turn.
+ */
+static enum variant word_variant;	/* whose word base_word() makes */
+
+static uint64_t with_detail(uint64_t w, unsigned int detail)
+{
+	struct memdesc_fields f;
+	__u64 out;
+
+	if (word_variant == V_OLD)
+		return w;
+	memdesc_decode(w, &f);
+	f.detail = detail;
+	if (memdesc_encode(&f, &out))
+		die("bad detail %u", detail);
+	return out;
+}
+
 /* Node 0, DMA32: every class in 512-PFN chunks, in turn. */
 static uint64_t dma32_word(uint64_t pfn)
 {
@@ -182,8 +206,9 @@ static uint64_t dma32_word(uint64_t pfn)
 	case 1:	 return page(MEMDESC_TYPE_ANON, 0, 9, 1, 0, pfn, true);
 	case 2:	 return page(MEMDESC_TYPE_SLAB, 0, 3, 1, 0, pfn, false);
 	case 3:	 return page(MEMDESC_TYPE_FREE, 0, 9, 1, 0, pfn, false);
-	case 4:	 return page(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER, 2, 1, 0,
-			     pfn, false);
+	case 4:	 return with_detail(page(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
+				    2, 1, 0, pfn, false),
+				    (pfn - 4096) / 4 % MEMDESC_NR_DETAILS);
 	case 5:	 return page(MEMDESC_TYPE_PGTABLE, 0, 0, 1, 0, pfn, false);
 	case 6:	 return page(MEMDESC_TYPE_KSM, 0, 0, 1, 0, pfn, true);
 	case 7:	 return page(MEMDESC_TYPE_MOVABLE, 0, 0, 1, 0, pfn, false);
@@ -230,6 +255,10 @@ static uint64_t base_word(uint64_t pfn)
 {
 	if (pfn == 0)
 		return memdesc_hole_word(0);
+	if (pfn == 1)
+		return with_detail(page(MEMDESC_TYPE_MISC, MEMDESC_SUB_RESERVED,
+					0, 0, 0, pfn, false),
+				   MEMDESC_DETAIL_ZERO_PAGE);
 	if (pfn < 256)
 		return page(MEMDESC_TYPE_MISC, MEMDESC_SUB_RESERVED, 0, 0, 0,
 			    pfn, false);
@@ -273,6 +302,7 @@ static uint64_t word_at(enum variant v, uint64_t pfn)
 	case UNTRACKED:
 		return memdesc_untracked_word(node_of(pfn));
 	case TRACKED:
+		word_variant = v;
 		return v == V_B ? b_word(pfn, base_word(pfn)) : base_word(pfn);
 	case UNLISTED:
 		break;
@@ -468,6 +498,21 @@ static void put_zoneinfo(FILE *f)
 
 static const char * const zone_names[] = { "DMA", "DMA32", "Normal" };
 
+/* Page words of misc pages with @detail. */
+static unsigned long long count_detail(unsigned int detail)
+{
+	unsigned long long n = 0;
+	uint64_t i, w;
+
+	for (i = 0; i < nr_words; i++) {
+		w = words[i];
+		n += memdesc_word_state(w) == MEMDESC_STATE_PAGE &&
+		     memdesc_word_type(w) == MEMDESC_TYPE_MISC &&
+		     memdesc_word_detail(w) == detail;
+	}
+	return n;
+}
+
 /*
  * The module's summary, as memdesc_report.c prints it: a page counts for
  * the node and zone its word names.  An old module knew 19 classes.
@@ -504,6 +549,12 @@ static void put_summary(FILE *f)
 	nr_classes = old_style() ? OLD_NR_CLASSES : MEMDESC_NR_CLASSES;
 	for (c = 0; c < nr_classes; c++)
 		fprintf(f, "class %s %llu\n", memdesc_class_name(c), class[c]);
+	if (old_style())
+		return;
+	fprintf(f, "# detail name pages\n");
+	for (c = 1; c < MEMDESC_NR_DETAILS; c++)
+		fprintf(f, "detail %s %llu\n", memdesc_detail_name(c),
+			count_detail(c));
 }
 
 /* order_base_2(n), at least 1: bits for every value below n */
@@ -516,16 +567,132 @@ static unsigned int bits_below(unsigned long long n)
 	return b;
 }
 
-/* The module's projection, as memdesc_projection.c prints it. */
+/* The made-up kernel's struct page, folio and ptdesc: all different. */
+static const unsigned long long ksizes[MEMDESC_NR_KSIZES] = {
+	[MEMDESC_KSIZE_PAGE] = 64, [MEMDESC_KSIZE_FOLIO] = 128,
+	[MEMDESC_KSIZE_PTDESC] = 80,
+};
+
+static unsigned long long round16(unsigned long long n)
+{
+	return (n + 15) / 16 * 16;
+}
+
+static void put_percent(FILE *f, long long milli)
+{
+	unsigned long long abs = milli < 0 ? -milli : milli;
+
+	fprintf(f, "%s%llu.%03llu", milli < 0 ? "-" : "", abs / 1000,
+		abs % 1000);
+}
+
+/* One placement's descriptor, as the revision sizes it. */
+static unsigned long long place_each(const struct memdesc_placement *p)
+{
+	if (!strcmp(p->desc, "-"))
+		return 0;
+	return round16(p->ksize ? ksizes[p->ksize] : p->bytes);
+}
+
+/* The running kernel's descriptor today for a unit: folios, slab, ... */
+static unsigned long long today_each(unsigned int unit)
+{
+	if (unit == MEMDESC_CLASS_FILE || unit == MEMDESC_CLASS_ANON ||
+	    unit == MEMDESC_CLASS_KSM)
+		return ksizes[MEMDESC_KSIZE_FOLIO];
+	if (unit == MEMDESC_CLASS_SLAB || unit == MEMDESC_CLASS_NETPOOL)
+		return ksizes[MEMDESC_KSIZE_PAGE];
+	if (unit == MEMDESC_CLASS_PGTABLE)
+		return ksizes[MEMDESC_KSIZE_PTDESC];
+	return 0;
+}
+
+/*
+ * Every revision of the design, from the tables, with pages and
+ * allocations per unit counted here word by word.
+ */
+static void put_revisions(FILE *f, unsigned long long pfns)
+{
+	unsigned long long pages[MEMDESC_NR_UNITS] = { 0 };
+	unsigned long long heads[MEMDESC_NR_UNITS] = { 0 };
+	unsigned long long desc, each, total, today = 64 * pfns;
+	const struct memdesc_revision *r;
+	const struct memdesc_placement *p;
+	unsigned int i, j, unit, detail;
+	long long saving;
+	uint64_t w, k;
+
+	for (k = 0; k < nr_words; k++) {
+		w = words[k];
+		if (memdesc_word_state(w) != MEMDESC_STATE_PAGE)
+			continue;
+		detail = memdesc_word_detail(w);
+		unit = memdesc_word_class(w);
+		if (memdesc_word_type(w) == MEMDESC_TYPE_MISC && detail)
+			unit = MEMDESC_NR_CLASSES + detail - 1;
+		pages[unit]++;
+		heads[unit] += memdesc_word_head(w);
+	}
+	fprintf(f, "# kernel_size struct bytes\n");
+	fprintf(f, "kernel_size page 64\nkernel_size folio 128\nkernel_size ptdesc 80\n");
+	fprintf(f, "# revision name bytes-per-page pages-bytes descriptor-bytes total saving percent-of-today source\n");
+	for (i = 0; i < MEMDESC_NR_REVISIONS; i++) {
+		r = &memdesc_revisions[i];
+		desc = 0;
+		for (j = 0; j < r->nr_place; j++)
+			desc += heads[r->place[j].unit] * place_each(&r->place[j]);
+		total = r->page_bytes * pfns + desc;
+		saving = (long long)(today - total);
+		fprintf(f, "revision %s %u %llu %llu %llu %lld ", r->name,
+			r->page_bytes, r->page_bytes * pfns, desc, total,
+			saving);
+		put_percent(f, today ? saving * 100000 / (long long)today : 0);
+		fprintf(f, " %s\n", r->page_source);
+	}
+	fprintf(f, "# place revision unit as descriptor pages descriptors bytes-each bytes kernel-bytes-each source\n");
+	for (i = 0; i < MEMDESC_NR_REVISIONS; i++) {
+		r = &memdesc_revisions[i];
+		for (j = 0; j < r->nr_place; j++) {
+			p = &r->place[j];
+			each = place_each(p);
+			fprintf(f, "place %s %s %s %s %llu %llu %llu %llu %llu %s\n",
+				r->name, p->unit < MEMDESC_NR_CLASSES ?
+				memdesc_class_name(p->unit) :
+				memdesc_detail_name(p->unit - MEMDESC_NR_CLASSES + 1),
+				p->as, p->desc, pages[p->unit],
+				each ? heads[p->unit] : 0, each,
+				each ? heads[p->unit] * each : 0,
+				today_each(p->unit), p->source);
+		}
+	}
+}
+
+static void put_projection_as(FILE *f, bool revisions);
+
+/*
+ * The module's projection, as memdesc_projection.c prints it; an old
+ * module printed no revisions.
+ */
 static void put_projection(FILE *f)
+{
+	put_projection_as(f, !old_style());
+}
+
+/* For old: what memdesc-stat prints for its snapshot now. */
+static void put_projection_now(FILE *f)
+{
+	put_projection_as(f, true);
+}
+
+static void put_projection_as(FILE *f, bool revisions)
 {
 	static const struct { unsigned int type, each; const char *src; }
 	desc[] = {
-		{ MEMDESC_TYPE_FILE, 64, "folio" },
-		{ MEMDESC_TYPE_ANON, 64, "folio" },
-		{ MEMDESC_TYPE_KSM, 64, "folio" },
+		{ MEMDESC_TYPE_FILE, 128, "folio" },
+		{ MEMDESC_TYPE_ANON, 128, "folio" },
+		{ MEMDESC_TYPE_KSM, 128, "folio" },
 		{ MEMDESC_TYPE_SLAB, 64, "page" },
-		{ MEMDESC_TYPE_PGTABLE, 64, "page" },
+		{ MEMDESC_TYPE_PGTABLE, 80, "ptdesc" },
 		{ MEMDESC_TYPE_NETPOOL, 64, "page" },
 		{ MEMDESC_TYPE_MOVABLE, 16, "assumed" },
 		{ MEMDESC_TYPE_HWPOISON, 16, "assumed" },
@@ -588,6 +755,8 @@ static void put_projection(FILE *f)
 	fprintf(f, "buddy absolute %llu %u %u 1\n", max_pfn, ab, 2 * ab + 4);
 	fprintf(f, "# scattered misc-pages vmalloc-pages\n");
 	fprintf(f, "scattered %llu %llu\n", misc, vm);
+	if (revisions)
+		put_revisions(f, pfns);
 }
 
 static void put_stats(FILE *f)
@@ -1248,6 +1417,8 @@ int main(int argc, char **argv)
 	write_text("debugfs/layout", put_layout);
 	write_text("debugfs/summary", put_summary);
 	write_text("debugfs/projection", put_projection);
+	if (old_style())
+		write_text("projection-now", put_projection_now);
 	write_text("debugfs/stats", put_stats);
 	write_text("debugfs/transitions", put_transitions);
 	write_text("debugfs/compare", put_compare);

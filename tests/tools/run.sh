@@ -208,6 +208,42 @@ got=$(jq -r '.pfns' "$out")
 [ "$got" = "$(field "$work/a/debugfs/projection" pfns 1)" ]
 result $? "projection --json: pfns as the raw report ($got)"
 
+# === Revisions of the design ===
+
+# Every revision the tool knows, recomputed from the words of a snapshot.
+got=$("$stat" projection --json "$a" |
+	jq -r '[.revision[] | .name] | join(" ")')
+[ "$got" = "seed wiki-later path-2025" ]
+result $? "projection --json: every revision ($got)"
+# Each revision places every page once, and adds up.
+"$stat" projection --raw "$a" > "$out"
+awk '$1 == "pfns" { pfns = $2 }
+     $1 == "place" { pages[$2] += $6; bytes[$2] += $9 }
+     $1 == "revision" { n++; name[n] = $2; pb[n] = $4; db[n] = $5; tot[n] = $6 }
+     END {
+	for (i = 1; i <= n; i++) {
+		r = name[i]
+		if (pages[r] != pfns || bytes[r] != db[i] || pb[i] + db[i] != tot[i])
+			exit 1
+	}
+	exit n != 3
+     }' "$out"
+result $? "projection: each revision places every page, and its bytes add up"
+"$stat" projection --raw --revision path-2025 "$a" > "$out" 2>&1
+awk '($1 != "revision" && $1 != "place") || $2 == "path-2025"' \
+	"$work/a/debugfs/projection" > "$work/want"
+diff -q "$work/want" "$out" > /dev/null &&
+[ "$(grep -c '^place path-2025 ' "$out")" -gt 10 ]
+result $? "projection --revision path-2025: its rows and the shared ones"
+live a projection --raw --revision wiki-later > "$out" 2>&1 &&
+grep -q '^revision wiki-later 8 ' "$out" && ! grep -q '^place seed ' "$out"
+result $? "projection --revision (live): the module's rows of one revision"
+fails "projection --revision of an unknown name: refused, names the known" \
+	2 "no revision 'seed2'; it has: seed wiki-later path-2025" \
+	"$stat" projection --revision seed2 "$a"
+fails "--revision on another subcommand: refused" 2 "does not apply" \
+	"$stat" summary --revision seed "$a"
+
 # === diff ===
 
 "$stat" diff --raw "$a" "$b" > "$out" 2>"$log"
@@ -517,13 +553,16 @@ result $? "map: every class in the legend a colour of its own"
 # old: one range per node spanning its holes, a summary of 19 classes, no
 # boot_id, no sections: every subcommand still reads it.
 old=$work/old/direct.snap
-"$stat" summary --raw "$old" 2>&1 | grep -vx "class untracked 0" > "$out"
-same "summary --raw of an old snapshot: as the old module's, less untracked" \
+"$stat" summary --raw "$old" 2>&1 |
+	grep -vx -e "class untracked 0" -e "# detail name pages" \
+		-e "detail [a-z_]* 0" > "$out"
+same "summary --raw of an old snapshot: as the old module's, less untracked and details" \
 	"$work/old/debugfs/summary"
 "$stat" summary --raw "$old" 2>&1 | grep -qx "class untracked 0"
 result $? "summary --raw of an old snapshot: untracked 0"
 "$stat" projection --raw "$old" > "$out" 2>&1
-same "projection --raw of an old snapshot" "$work/old/debugfs/projection"
+same "projection --raw of an old snapshot: every revision, from the sizes it saved" \
+	"$work/old/projection-now"
 "$stat" stats --raw "$old" > "$out" 2>&1
 same "stats --raw of an old snapshot: the saved section" \
 	"$work/old/debugfs/stats"
@@ -557,7 +596,7 @@ live old save "$work/old.snap" > "$log" 2>&1 &&
 grep -q "sections: missing" "$log" &&
 grep -q "owners: missing" "$log" &&
 "$stat" projection --raw "$work/old.snap" > "$out" 2>&1 &&
-diff -q "$out" "$work/old/debugfs/projection" > /dev/null
+diff -q "$out" "$work/old/projection-now" > /dev/null
 rc=$?
 result $rc "save from an old module: no sections or owners file, warnings, a snapshot"
 [ $rc = 0 ] || comment "$log"

@@ -29,6 +29,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
+#include <linux/percpu.h>
 #include <linux/pgtable.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -66,7 +67,7 @@
 #define MEMDESC_TRUTH_KMALLOC_SIZE	64
 #define MEMDESC_TRUTH_KMALLOC_LARGE_SIZE \
 	(MEMDESC_TRUTH_KMALLOC_LARGE_PAGES * PAGE_SIZE + 1)
-#define MEMDESC_TRUTH_MAX_RANGES	64
+#define MEMDESC_TRUTH_MAX_RANGES	96
 #define MEMDESC_TRUTH_CMD_MAX		64	/* bytes of one ctl write */
 
 /* The alloc_pages() kinds, in enum order from MEMDESC_TRUTH_PAGES0. */
@@ -107,6 +108,8 @@ struct memdesc_truth_range {
  * @vbuf:	the vmalloc kinds' buffers, by kind
  * @pool:	the page_pool
  * @pp_pages:	pages taken from @pool
+ * @exact:	the alloc_pages_exact() buffer
+ * @pcpu:	per-cpu areas, the last one in vmalloc space if any is
  * @ranges:	the PFNs the pfns file lists
  * @nr_ranges:	entries in @ranges
  * @nr_pgtables: "pgtable" commands recorded in @ranges
@@ -125,6 +128,8 @@ struct memdesc_truth {
 	void *vbuf[MEMDESC_TRUTH_NR_VMALLOC_KINDS];
 	struct page_pool *pool;
 	struct page *pp_pages[MEMDESC_TRUTH_NETPOOL_PAGES];
+	void *exact;
+	void __percpu *pcpu[MEMDESC_TRUTH_PERCPU_TRIES];
 	struct memdesc_truth_range ranges[MEMDESC_TRUTH_MAX_RANGES];
 	unsigned int nr_ranges;
 	unsigned int nr_pgtables;
@@ -153,10 +158,29 @@ static const char * const memdesc_truth_class[] = {
 	[MEMDESC_TRUTH_VMALLOC_USER]	= "vmalloc_unmap",
 	[MEMDESC_TRUTH_VMALLOC_MMAP]	= "vmalloc_unmap",  /* unless mapped */
 	[MEMDESC_TRUTH_NETPOOL]		= "netpool",
+	[MEMDESC_TRUTH_EXACT]		= "driver",
+	[MEMDESC_TRUTH_PERCPU]		= "driver",
+	[MEMDESC_TRUTH_ZERO_PAGE]	= "reserved",
 	[MEMDESC_TRUTH_PTE_TABLE]	= "pgtable",
 	[MEMDESC_TRUTH_PMD_TABLE]	= "pgtable",
 };
 static_assert(ARRAY_SIZE(memdesc_truth_class) == MEMDESC_TRUTH_NR_KINDS);
+
+/* The finer misc class memdesc should record; "none" where unset. */
+static const char *memdesc_truth_detail(unsigned int kind)
+{
+	switch (kind) {
+	case MEMDESC_TRUTH_KMALLOC_LARGE:
+		return "kmalloc_large";
+	case MEMDESC_TRUTH_EXACT:
+		return "exact";
+	case MEMDESC_TRUTH_PERCPU:
+		return "percpu";
+	case MEMDESC_TRUTH_ZERO_PAGE:
+		return "zero_page";
+	}
+	return "none";
+}
 
 /* Pages of each vmalloc kind. */
 static const unsigned int memdesc_truth_vmalloc_pages[] = {
@@ -366,6 +390,80 @@ static noinline int memdesc_truth_alloc_netpool(void)
 	return 0;
 }
 
+/* alloc_pages_exact(): each page kept is an order-0 page of its own. */
+static noinline int memdesc_truth_alloc_exact(void)
+{
+	unsigned long pfn;
+	unsigned int i;
+	int err;
+
+	truth.exact = alloc_pages_exact(MEMDESC_TRUTH_EXACT_PAGES * PAGE_SIZE,
+					GFP_KERNEL | __GFP_NOWARN);
+	if (!truth.exact)
+		return -ENOMEM;
+	pfn = page_to_pfn(virt_to_page(truth.exact));
+	for (i = 0; i < MEMDESC_TRUTH_EXACT_PAGES; i++) {
+		err = memdesc_truth_add(MEMDESC_TRUTH_EXACT, pfn + i, 1, 0,
+					false, 0);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The pages behind every CPU's copy of @ptr, at most a bound of them. */
+static int memdesc_truth_add_percpu(void __percpu *ptr)
+{
+	unsigned long addr, end, n = 0;
+	struct page *page;
+	int cpu, err;
+
+	for_each_possible_cpu(cpu) {
+		addr = (unsigned long)per_cpu_ptr(ptr, cpu);
+		end = addr + MEMDESC_TRUTH_PERCPU_SIZE;
+		for (addr &= PAGE_MASK; addr < end; addr += PAGE_SIZE) {
+			if (n++ == MEMDESC_TRUTH_PERCPU_MAX_PAGES)
+				return 0;
+			page = vmalloc_to_page((void *)addr);
+			if (!page)
+				return -EFAULT;
+			err = memdesc_truth_add(MEMDESC_TRUTH_PERCPU,
+						page_to_pfn(page), 1, 0, false,
+						0);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A per-cpu area in a chunk of vmalloc space: allocate until one is, or
+ * give up listing none (the first chunk still had room each time).
+ */
+static noinline int memdesc_truth_alloc_percpu(void)
+{
+	void __percpu *ptr;
+	unsigned int i;
+
+	for (i = 0; i < MEMDESC_TRUTH_PERCPU_TRIES; i++) {
+		ptr = __alloc_percpu(MEMDESC_TRUTH_PERCPU_SIZE, PAGE_SIZE);
+		if (!ptr)
+			return -ENOMEM;
+		truth.pcpu[i] = ptr;
+		if (is_vmalloc_addr(per_cpu_ptr(ptr, raw_smp_processor_id())))
+			return memdesc_truth_add_percpu(ptr);
+	}
+	return 0;
+}
+
+/* The zero page: nothing to allocate, only its PFN to list. */
+static int memdesc_truth_add_zero_page(void)
+{
+	return memdesc_truth_add(MEMDESC_TRUTH_ZERO_PAGE,
+				 page_to_pfn(ZERO_PAGE(0)), 1, 0, false, 0);
+}
+
 /* Release everything "alloc" made; page table records stay. */
 static void memdesc_truth_free_allocated(void)
 {
@@ -383,6 +481,14 @@ static void memdesc_truth_free_allocated(void)
 		page_pool_destroy(truth.pool);
 		truth.pool = NULL;
 	}
+	for (i = 0; i < MEMDESC_TRUTH_PERCPU_TRIES; i++) {
+		free_percpu(truth.pcpu[i]);
+		truth.pcpu[i] = NULL;
+	}
+	if (truth.exact)
+		free_pages_exact(truth.exact,
+				 MEMDESC_TRUTH_EXACT_PAGES * PAGE_SIZE);
+	truth.exact = NULL;
 	for (i = 0; i < MEMDESC_TRUTH_NR_VMALLOC_KINDS; i++) {
 		vfree(truth.vbuf[i]);
 		truth.vbuf[i] = NULL;
@@ -421,6 +527,12 @@ static int memdesc_truth_alloc_all(void)
 		err = memdesc_truth_alloc_vmalloc();
 	if (!err)
 		err = memdesc_truth_alloc_netpool();
+	if (!err)
+		err = memdesc_truth_alloc_exact();
+	if (!err)
+		err = memdesc_truth_alloc_percpu();
+	if (!err)
+		err = memdesc_truth_add_zero_page();
 	if (err) {
 		memdesc_truth_free_allocated();
 		return err;
@@ -523,7 +635,7 @@ static int memdesc_truth_pfns_show(struct seq_file *m, void *v)
 	unsigned long j;
 
 	mutex_lock(&truth.lock);
-	seq_puts(m, "# kind pfn class order compound index\n");
+	seq_puts(m, "# kind pfn class order compound index detail\n");
 	for (i = 0; i < truth.nr_ranges; i++) {
 		const struct memdesc_truth_range *r = &truth.ranges[i];
 		const char *class = memdesc_truth_class[r->kind];
@@ -532,9 +644,10 @@ static int memdesc_truth_pfns_show(struct seq_file *m, void *v)
 		    atomic_read(&truth.mapped))
 			class = "vmalloc_map";
 		for (j = 0; j < r->nr; j++)
-			seq_printf(m, "%s %lu %s %u %d %lu\n",
+			seq_printf(m, "%s %lu %s %u %d %lu %s\n",
 				   memdesc_truth_kind_name(r->kind), r->pfn + j,
-				   class, r->order, r->compound, r->index + j);
+				   class, r->order, r->compound, r->index + j,
+				   memdesc_truth_detail(r->kind));
 	}
 	mutex_unlock(&truth.lock);
 	return 0;

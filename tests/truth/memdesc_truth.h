@@ -29,7 +29,7 @@
  *
  * A pfns record, fields separated by one space:
  *
- *   <kind> <pfn> <class> <order> <compound> <index>
+ *   <kind> <pfn> <class> <order> <compound> <index> <detail>
  *
  *   kind	memdesc_truth_kind_name()
  *   pfn	decimal
@@ -42,6 +42,8 @@
  *   compound	1 if the allocation is a compound page, so that struct page
  *		records its order; 0 if the kernel keeps no order
  *   index	PFN minus the allocation's first PFN (0: the head)
+ *   detail	the finer misc class memdesc should record in the word, in
+ *		its names (memdesc_detail_name()): "none" for most kinds
  *
  * Lines starting with '#' are headers.  Page table PFNs stay valid while
  * the writer keeps ADDR mapped; the module holds no reference on them.
@@ -59,6 +61,18 @@
 #define MEMDESC_TRUTH_VMALLOC_MMAP_PAGES 2
 #define MEMDESC_TRUTH_NETPOOL_PAGES	4
 #define MEMDESC_TRUTH_MAX_PGTABLES	8	/* "pgtable" commands held */
+
+/* alloc_pages_exact(): 3 pages of an order-2 block, the 4th given back. */
+#define MEMDESC_TRUTH_EXACT_PAGES	3
+
+/*
+ * A per-cpu area, 8 KiB on every CPU: tries until one lands in a chunk
+ * mapped in vmalloc space (the first chunk is in the linear map), and
+ * lists at most MEMDESC_TRUTH_PERCPU_MAX_PAGES of its pages.
+ */
+#define MEMDESC_TRUTH_PERCPU_SIZE	8192
+#define MEMDESC_TRUTH_PERCPU_TRIES	8
+#define MEMDESC_TRUTH_PERCPU_MAX_PAGES	16
 
 /* kmalloc() past the largest kmalloc cache: 3 pages and a byte, order 2. */
 #define MEMDESC_TRUTH_KMALLOC_LARGE_PAGES 3
@@ -78,6 +92,9 @@ enum memdesc_truth_kind {
 	MEMDESC_TRUTH_VMALLOC_USER,	/* vmalloc_user(), never mapped */
 	MEMDESC_TRUTH_VMALLOC_MMAP,	/* vmalloc_user(), the mmap file */
 	MEMDESC_TRUTH_NETPOOL,		/* page_pool_alloc_pages() */
+	MEMDESC_TRUTH_EXACT,		/* alloc_pages_exact(), 3 pages */
+	MEMDESC_TRUTH_PERCPU,		/* a per-cpu area's pages, if vmalloc'd */
+	MEMDESC_TRUTH_ZERO_PAGE,	/* ZERO_PAGE(0), not allocated */
 	MEMDESC_TRUTH_PTE_TABLE,	/* "pgtable": the PTE table page */
 	MEMDESC_TRUTH_PMD_TABLE,	/* "pgtable": the PMD table page */
 	MEMDESC_TRUTH_NR_KINDS,
@@ -106,6 +123,9 @@ static inline const char *memdesc_truth_kind_name(unsigned int kind)
 		[MEMDESC_TRUTH_VMALLOC_USER]	= "vmalloc_user",
 		[MEMDESC_TRUTH_VMALLOC_MMAP]	= "vmalloc_mmap",
 		[MEMDESC_TRUTH_NETPOOL]		= "netpool",
+		[MEMDESC_TRUTH_EXACT]		= "exact",
+		[MEMDESC_TRUTH_PERCPU]		= "percpu",
+		[MEMDESC_TRUTH_ZERO_PAGE]	= "zero_page",
 		[MEMDESC_TRUTH_PTE_TABLE]	= "pte_table",
 		[MEMDESC_TRUTH_PMD_TABLE]	= "pmd_table",
 	};

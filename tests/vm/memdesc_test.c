@@ -28,6 +28,7 @@ static const char * const md_optional[] = {
 	"mm_page_free_batched",
 	"mm_page_alloc_zone_locked",
 	"mm_page_pcpu_drain",
+	"percpu_alloc_percpu",
 };
 
 /*
@@ -50,6 +51,7 @@ static const struct {
 	{ "swap_read_folio", "swap_readpage", "swap_read_folio" },
 	{ "__set_page_guard", "__set_page_guard" },
 	{ "__clear_page_guard", "__clear_page_guard" },
+	{ "alloc_pages_exact", "alloc_pages_exact", "alloc_pages_exact_noprof" },
 };
 
 /* === Helpers that ASSERT === */
@@ -1042,6 +1044,130 @@ TEST_F(memdesc, projection)
 	md_file_free(&sum);
 }
 
+/* The running kernel's sizes the revisions take, as its BTF gives them. */
+static void md_check_kernel_sizes(struct __test_metadata *_metadata,
+				  const struct md_file *pr)
+{
+	static const char * const structs[] = { "page", "folio", "ptdesc" };
+	unsigned long long got;
+	long btf;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(structs); i++) {
+		got = md_val(_metadata, pr, "kernel_size", structs[i], 1);
+		btf = md_btf_struct_size(structs[i]);
+		/* 6.1 has no struct ptdesc: page tables use struct page. */
+		if (btf == -ENOENT && !strcmp(structs[i], "ptdesc"))
+			btf = md_btf_struct_size("page");
+		if (btf < 0) {
+			ksft_print_msg("no BTF for struct %s: taken as %llu\n",
+				       structs[i], got);
+			continue;
+		}
+		EXPECT_EQ(btf, (long)got) {
+			TH_LOG("struct %s", structs[i]);
+		}
+	}
+}
+
+/*
+ * Every revision's cost and every detail's pages, into the log: the
+ * figures docs and reviews quote, from the run that checked them.
+ */
+static void md_print_revisions(struct __test_metadata *_metadata,
+			       const char *when)
+{
+	struct md_file pr, sum;
+	size_t i;
+
+	md_read(_metadata, &pr, "projection", md_projection_syntax);
+	md_read(_metadata, &sum, "summary", md_summary_syntax);
+	ksft_print_msg("%s: %llu pages; struct page %llu, folio %llu, ptdesc %llu bytes\n",
+		       when, md_val(_metadata, &pr, "pfns", NULL, 0),
+		       md_val(_metadata, &pr, "kernel_size", "page", 1),
+		       md_val(_metadata, &pr, "kernel_size", "folio", 1),
+		       md_val(_metadata, &pr, "kernel_size", "ptdesc", 1));
+	for (i = 0; i < pr.nr; i++) {
+		const struct md_rec *r = &pr.rec[i];
+
+		if (!strcmp(r->key, "revision"))
+			ksft_print_msg("%s: revision %s: %llu bytes a page, pages %llu, descriptors %llu, total %llu, saving %s (%s%%)\n",
+				       when, r->f[0], r->v[1], r->v[2],
+				       r->v[3], r->v[4], r->f[5], r->f[6]);
+	}
+	for (i = 0; i < sum.nr; i++)
+		if (!strcmp(sum.rec[i].key, "detail"))
+			ksft_print_msg("%s: detail %s %llu pages\n", when,
+				       sum.rec[i].f[0], sum.rec[i].v[1]);
+	md_file_free(&pr);
+	md_file_free(&sum);
+}
+
+/*
+ * projection, per revision of the design: every page placed once, the
+ * bytes of each placement its descriptors times their size, each total
+ * its parts, and the sizes the revisions write out where they say so:
+ * the seeds' folio is the kernel's, path-2025's is 76 bytes (80) on a
+ * 32-byte struct page, and wiki-later embeds buddy in the word.
+ */
+TEST_F(memdesc, projection_revisions)
+{
+	static const char * const revs[] = { "seed", "wiki-later", "path-2025" };
+	unsigned long long pfns, page, folio, pages, bytes, total;
+	const struct md_rec *r;
+	struct md_file pr;
+	size_t i, j;
+
+	md_read(_metadata, &pr, "projection", md_projection_syntax);
+	pfns = md_val(_metadata, &pr, "pfns", NULL, 0);
+	page = md_val(_metadata, &pr, "kernel_size", "page", 1);
+	folio = md_val(_metadata, &pr, "kernel_size", "folio", 1);
+	md_check_kernel_sizes(_metadata, &pr);
+	ASSERT_EQ(ARRAY_SIZE(revs), md_count(&pr, "revision", NULL));
+	for (i = 0; i < ARRAY_SIZE(revs); i++) {
+		const struct md_rec *rev = md_one(_metadata, &pr, "revision",
+						  revs[i]);
+
+		pages = bytes = 0;
+		for (j = 0; j < pr.nr; j++) {
+			r = &pr.rec[j];
+			if (strcmp(r->key, "place") || strcmp(r->f[0], revs[i]))
+				continue;
+			pages += r->v[4];
+			EXPECT_EQ(0, r->v[6] % 16);
+			EXPECT_EQ(r->v[5] * r->v[6], r->v[7]);
+			EXPECT_EQ(!strcmp(r->f[3], "-"), !r->v[6]) {
+				TH_LOG("%s %s", revs[i], r->f[1]);
+			}
+			bytes += r->v[7];
+		}
+		EXPECT_EQ(pfns, pages) {
+			TH_LOG("%s places every page", revs[i]);
+		}
+		EXPECT_EQ(rev->v[1] * pfns, rev->v[2]);
+		EXPECT_EQ(bytes, rev->v[3]);
+		total = rev->v[2] + rev->v[3];
+		EXPECT_EQ(total, rev->v[4]);
+		EXPECT_EQ((long long)(page * pfns - total),
+			  strtoll(rev->f[5], NULL, 10));
+		ksft_print_msg("%-10s %2llu bytes a page: %llu bytes (descriptors %llu), saving %s%% of today\n",
+			       revs[i], rev->v[1], total, rev->v[3],
+			       rev->f[6]);
+	}
+	for (j = 0; j < pr.nr; j++) {
+		r = &pr.rec[j];
+		if (strcmp(r->key, "place") || strcmp(r->f[1], "file"))
+			continue;
+		/* path-2025 writes its folio out: 76 bytes, 80 rounded. */
+		EXPECT_EQ(strcmp(r->f[0], "path-2025") ?
+			  (folio + 15) / 16 * 16 : 80, r->v[6]);
+		EXPECT_EQ((folio + 15) / 16 * 16, r->v[8]);
+	}
+	EXPECT_EQ(32, md_val(_metadata, &pr, "revision", "path-2025", 1));
+	md_file_free(&pr);
+	md_print_revisions(_metadata, "booted");
+}
+
 /*
  * shadow and layout: the raw file is every word, ranges back to back as
  * layout says, and a word read at PFN x 8 within a range is the shadow word
@@ -1527,6 +1653,7 @@ TEST_F_TIMEOUT(fidelity, mixed_workload, MD_TIMEOUT(900))
 	}
 	/* The cells within their documented bounds are judged above. */
 	md_check_compare(_metadata, &cmp, "fidelity", explained);
+	md_print_revisions(_metadata, "mixed workload");
 	for (j = 0; j < nt; j++) {
 		if (strcmp(t[j].seen, "always") ||
 		    !md_transition_applies(&t[j], series))

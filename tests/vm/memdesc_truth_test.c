@@ -214,18 +214,22 @@ static bool mdt_side_ok(const struct mdt_word *w, const char *class,
  * describe as a page must have the same zone and node on both: those
  * never change while a page is online.
  */
-static bool mdt_check_pfn(struct __test_metadata *_metadata,
-			  struct mdt_tally *t, const char *what,
-			  unsigned long long pfn, const struct mdt_want *want)
+static bool mdt_check_pfn_detail(struct __test_metadata *_metadata,
+				 struct mdt_tally *t, const char *what,
+				 unsigned long long pfn,
+				 const struct mdt_want *want, const char *detail)
 {
+	const char *got_detail;
 	struct mdt_pfn p;
 	bool ok, place = true;
 
 	mdt_read_pfn(_metadata, pfn, &p);
+	got_detail = memdesc_detail_name(memdesc_word_detail(p.shadow.word));
 	ok = mdt_side_ok(&p.shadow, want->shadow, want->shadow_order,
 			 want->shadow_head) &&
 	     mdt_side_ok(&p.live, want->live, want->live_order,
-			 want->live_head);
+			 want->live_head) &&
+	     (!detail || !strcmp(detail, got_detail));
 	if (strcmp(p.shadow.class, "hole") && strcmp(p.shadow.class, "unknown") &&
 	    strcmp(p.live.class, "hole"))
 		place = p.shadow.zone == p.live.zone &&
@@ -234,12 +238,20 @@ static bool mdt_check_pfn(struct __test_metadata *_metadata,
 	if (ok && place)
 		return true;
 	if (t->failed++ < MDT_LOG_MAX)
-		TH_LOG("%s: pfn %llu: want shadow %s order %d head %d, live %s order %d head %d%s; the pfn file:\n%s",
+		TH_LOG("%s: pfn %llu: want shadow %s order %d head %d detail %s (has %s), live %s order %d head %d%s; the pfn file:\n%s",
 		       what, pfn, want->shadow ?: "(any)", want->shadow_order,
-		       want->shadow_head, want->live ?: "(any)",
-		       want->live_order, want->live_head,
-		       place ? "" : " (zone or node differ)", p.text);
+		       want->shadow_head, detail ?: "(any)", got_detail,
+		       want->live ?: "(any)", want->live_order,
+		       want->live_head, place ? "" : " (zone or node differ)",
+		       p.text);
 	return false;
+}
+
+static bool mdt_check_pfn(struct __test_metadata *_metadata,
+			  struct mdt_tally *t, const char *what,
+			  unsigned long long pfn, const struct mdt_want *want)
+{
+	return mdt_check_pfn_detail(_metadata, t, what, pfn, want, NULL);
 }
 
 /* End of a check: every PFN agreed, and at least @min were checked. */
@@ -266,6 +278,7 @@ struct mdt_rec {
 	unsigned int order;
 	unsigned int compound;
 	unsigned long index;
+	char detail[24];
 };
 
 struct mdt_recs {
@@ -304,9 +317,10 @@ static void mdt_read_recs(struct __test_metadata *_metadata,
 			recs->r = r;
 		}
 		r = &recs->r[recs->nr];
-		n = sscanf(line, "%23s %llu %23s %u %u %lu%n", r->kind, &r->pfn,
-			   r->class, &r->order, &r->compound, &r->index, &end);
-		ASSERT_TRUE(n == 6 && end > 0 && !strcmp(line + end, "\n")) {
+		n = sscanf(line, "%23s %llu %23s %u %u %lu %23s%n", r->kind,
+			   &r->pfn, r->class, &r->order, &r->compound,
+			   &r->index, r->detail, &end);
+		ASSERT_TRUE(n == 7 && end > 0 && !strcmp(line + end, "\n")) {
 			TH_LOG("pfns: '%s'", line);
 		}
 		recs->nr++;
@@ -318,7 +332,8 @@ static void mdt_read_recs(struct __test_metadata *_metadata,
 #define MDT_REC		(-2)	/* order or head from the record */
 
 /*
- * Check every PFN memdesc_truth lists for @kind (at least @min of them).
+ * Check every PFN memdesc_truth lists for @kind (at least @min of them),
+ * its shadow word's detail the record's (none for most kinds).
  * A NULL live class in @want means the record's class; MDT_REC orders mean
  * the record's order for the shadow, and for the live side that order if
  * the allocation is compound (struct page keeps no other); MDT_REC heads
@@ -348,7 +363,8 @@ static void mdt_check_kind(struct __test_metadata *_metadata,
 			w.shadow_head = r->index == 0;
 		if (w.live_head == MDT_REC)
 			w.live_head = r->compound ? r->index == 0 : -1;
-		mdt_check_pfn(_metadata, &t, kind, r->pfn, &w);
+		mdt_check_pfn_detail(_metadata, &t, kind, r->pfn, &w,
+				     r->detail);
 	}
 	mdt_tally_end(_metadata, &t, kind, min);
 }
@@ -506,6 +522,8 @@ TEST_F(truth, records)
 		{ "vmalloc_user", MEMDESC_TRUTH_VMALLOC_USER_PAGES },
 		{ "vmalloc_mmap", MEMDESC_TRUTH_VMALLOC_MMAP_PAGES },
 		{ "netpool", MEMDESC_TRUTH_NETPOOL_PAGES },
+		{ "exact", MEMDESC_TRUTH_EXACT_PAGES }, { "percpu", 0 },
+		{ "zero_page", 1 },
 		{ "pte_table", 0 }, { "pmd_table", 0 },
 	};
 	const struct mdt_recs *recs = &self->recs;
@@ -603,12 +621,51 @@ TEST_F(truth, slab)
 /*
  * kmalloc() past the largest cache is a compound page from the allocator:
  * driver, order 2.  The kmalloc event fires for it too, and must not make
- * it slab.
+ * it slab; it gives it the detail kmalloc_large.
  */
 TEST_F(truth, kmalloc_large)
 {
 	mdt_check_kind(_metadata, &self->recs, "kmalloc_large", &mdt_driver,
 		       4);
+}
+
+/*
+ * alloc_pages_exact(): driver pages of order 0 each, split from their
+ * block with no event; the hook on alloc_pages_exact() gives each its own
+ * order-0 word and the detail exact.  Live, struct page keeps no order.
+ */
+TEST_F(truth, exact)
+{
+	const struct mdt_want want = { "driver", 0, 1, "driver", 0, -1 };
+
+	mdt_check_kind(_metadata, &self->recs, "exact", &want,
+		       MEMDESC_TRUTH_EXACT_PAGES);
+}
+
+/*
+ * A per-cpu area's pages, in a chunk mapped in vmalloc space: the
+ * percpu_alloc_percpu probe gives them the detail percpu.  Live they read
+ * as mapped in vmalloc space; the shadow's class is not what this checks.
+ */
+TEST_F(truth, percpu)
+{
+	const struct mdt_want want = { "!free", -1, -1, "!free", -1, -1 };
+
+	if (!mdt_count_kind(&self->recs, "percpu"))
+		SKIP(return, "every per-cpu area landed in the first chunk (linear map)");
+	mdt_check_kind(_metadata, &self->recs, "percpu", &want, 1);
+}
+
+/*
+ * The zero page: reserved on both sides, in the kernel image; the live
+ * classifier knows its PFN and gives it the detail zero_page, which the
+ * seeding copies.
+ */
+TEST_F(truth, zero_page)
+{
+	const struct mdt_want want = { "reserved", 0, -1, "reserved", 0, -1 };
+
+	mdt_check_kind(_metadata, &self->recs, "zero_page", &want, 1);
 }
 
 /*

@@ -503,6 +503,7 @@ const struct md_syntax md_summary_syntax[] = {
 	{ "spanned",	"n" },		/* PFNs the shadow covers */
 	{ "class",	"sn" },		/* name pages */
 	{ "zone",	"nsnnn" },	/* nid zone pages free allocated */
+	{ "detail",	"sn" },		/* name pages, within their class */
 	{ NULL }
 };
 
@@ -536,6 +537,11 @@ const struct md_syntax md_projection_syntax[] = {
 	{ "max_order",	"n" },
 	{ "buddy",	"snnnb" },	/* links pfns bits word-bits fits */
 	{ "scattered",	"nn" },		/* misc-pages vmalloc-pages */
+	{ "kernel_size", "sn" },	/* struct bytes */
+	/* name per-page pages desc total saving (signed) percent source */
+	{ "revision",	"snnnnsss" },
+	/* revision unit as desc pages descs each bytes kernel-each source */
+	{ "place",	"ssssnnnnns" },
 	{ NULL }
 };
 
