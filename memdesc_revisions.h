@@ -107,7 +107,10 @@ struct memdesc_revision {
  * The seeds (kernelnewbies Memdescs, revision of 2024-01-05; LSFMM 2024):
  * the layout the shadow word implements.  The seeds change no descriptor
  * but the page itself, so the folio, slab and ptdesc keep today's sizes.
- * Willy's LWN reply: "I do not propose ever allocating a struct buddy".
+ * Their table points type 5 at a struct buddy, which LSFMM wrote out as
+ * two words, prev and next: one per free block.  (Willy's reply under the
+ * LWN report, "I do not propose ever allocating a struct buddy", is what
+ * the later revision does: buddy in the word.)
  */
 static const struct memdesc_placement memdesc_place_seed[] = {
 	MEMDESC_BARE(MEMDESC_CLASS_DRIVER, "misc:0", "design:no-pointer"),
@@ -134,8 +137,8 @@ static const struct memdesc_placement memdesc_place_seed[] = {
 		       "assumed:struct-ksm-TBD,sized-as-the-folio-it-is-today"),
 	MEMDESC_KERNEL(MEMDESC_CLASS_SLAB, "type:4", "slab", MEMDESC_KSIZE_PAGE,
 		       "kernel:sizeof(struct-page),struct-slab-overlays-it"),
-	MEMDESC_BARE(MEMDESC_CLASS_FREE, "type:5",
-		     "design:struct-buddy-never-allocated(LWN-2024)"),
+	MEMDESC_SIZED(MEMDESC_CLASS_FREE, "type:5", "buddy", 16,
+		      "design:struct-buddy{prev,next}(LWN-2024)"),
 	MEMDESC_SIZED(MEMDESC_CLASS_MOVABLE, "type:6", "movable", 16,
 		      "assumed:struct-movable-TBD,smallest-16-byte-object"),
 	MEMDESC_KERNEL(MEMDESC_CLASS_PGTABLE, "type:7", "ptdesc",

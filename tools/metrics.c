@@ -133,6 +133,8 @@ static void scalar(FILE *out, const struct records *r, const char *kind,
 static const char *const by_class[] = { "class", NULL };
 static const char *const by_event[] = { "event", NULL };
 static const char *const by_field[] = { "field", NULL };
+static const char *const by_detail[] = { "detail", NULL };
+static const char *const by_revision[] = { "revision", NULL };
 
 static void summary_metrics(FILE *out, const struct records *r)
 {
@@ -148,6 +150,9 @@ static void summary_metrics(FILE *out, const struct records *r)
 		 "Pages of a zone the shadow calls allocated", by_zone, 4);
 	labelled(out, r, "class", "class_pages", "gauge",
 		 "Pages by memdesc class in the shadow", by_class, 1);
+	labelled(out, r, "detail", "detail_pages", "gauge",
+		 "Misc pages by finer class (zero page, large kmalloc, ...), also counted in their class",
+		 by_detail, 1);
 }
 
 static void projection_metrics(FILE *out, const struct records *r)
@@ -166,6 +171,16 @@ static void projection_metrics(FILE *out, const struct records *r)
 		 by_layout, 4);
 	scalar(out, r, "saving", "projection_saving_bytes",
 	       "Bytes memdesc would save against today");
+	labelled(out, r, "revision", "projection_revision_descriptor_bytes",
+		 "gauge", "Descriptor bytes under each revision of the design",
+		 by_revision, 3);
+	labelled(out, r, "revision", "projection_revision_bytes", "gauge",
+		 "Bytes of struct page and descriptors under each revision of the design",
+		 by_revision, 4);
+	labelled(out, r, "revision", "projection_revision_saving_bytes",
+		 "gauge",
+		 "Bytes each revision of the design would save against today (absent when it costs more)",
+		 by_revision, 5);
 }
 
 /*

@@ -534,7 +534,7 @@ TEST(revisions_place_every_page_unit_once)
 /*
  * A revision's cost, by hand: 10 file folios of 4 pages and 3 free pages
  * under path-2025 (32-byte pages, the Path folio of 76 bytes, 80 rounded;
- * buddy embedded), against a 64-byte struct page.
+ * buddy in the page) and under the seeds, against a 64-byte struct page.
  */
 TEST_F(census, revision_cost_by_hand)
 {
@@ -558,14 +558,15 @@ TEST_F(census, revision_cost_by_hand)
 	/* (2752 - 2176) / 2752 = 20.930%, in thousandths. */
 	ASSERT_EQ(20930LL, cost.milli);
 	/*
-	 * The seeds keep the kernel's folio: 256 bytes, more than the small
-	 * page saves: (2752 - 2904) / 2752 = -5.523%.
+	 * The seeds keep the kernel's folio, 256 bytes, and point free
+	 * blocks at a 16-byte struct buddy: more than the small page saves,
+	 * (2752 - 344 - 2608) / 2752 = -7.267%.
 	 */
 	memdesc_revision_cost(&memdesc_revisions[0], c, ksize, &cost);
-	ASSERT_EQ(10ULL * 256, cost.desc_bytes);
-	ASSERT_EQ(43LL * 64 - 43 * 8 - 2560, cost.saving);
+	ASSERT_EQ(10ULL * 256 + 3 * 16, cost.desc_bytes);
+	ASSERT_EQ(43LL * 64 - 43 * 8 - 2608, cost.saving);
 	ASSERT_GT(0LL, cost.saving);
-	ASSERT_EQ(-5523LL, cost.milli);
+	ASSERT_EQ(-7267LL, cost.milli);
 }
 
 TEST_HARNESS_MAIN
