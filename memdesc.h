@@ -7,6 +7,8 @@
  *   memdesc_diff.h	which fields of two words disagree (likewise)
  *   memdesc_pcp.h	the per-cpu free chunk lookup (likewise)
  *   memdesc_census.h	the census of a run of words (shared with the tool)
+ *   memdesc_revisions.h	revisions of the design as tables: where each
+ *			puts every page, and its descriptors' sizes (likewise)
  *   memdesc_owners.h	owner slot values, the allocator's own frames
  *   memdesc_alloc.c	every allocation: fault injection and accounting
  *   memdesc_stats.c	per-cpu counters and class transitions, with names
