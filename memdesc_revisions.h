@@ -104,6 +104,37 @@ struct memdesc_revision {
 		     "shadow:unassigned-type")
 
 /*
+ * The descriptors the seeds imply, which the later wiki revision keeps
+ * (it writes out no new one): one macro each, numbered by the revision.
+ */
+#define MEMDESC_SEED_FILE(_as)						\
+	MEMDESC_KERNEL(MEMDESC_CLASS_FILE, _as, "folio",		\
+		       MEMDESC_KSIZE_FOLIO, "kernel:sizeof(struct-folio)")
+#define MEMDESC_SEED_ANON(_as)						\
+	MEMDESC_KERNEL(MEMDESC_CLASS_ANON, _as, "anon_folio",		\
+		       MEMDESC_KSIZE_FOLIO,				\
+		       "kernel:sizeof(struct-folio),anon_folio-not-written-out")
+#define MEMDESC_SEED_KSM(_as)						\
+	MEMDESC_KERNEL(MEMDESC_CLASS_KSM, _as, "ksm", MEMDESC_KSIZE_FOLIO, \
+		       "assumed:struct-ksm-TBD,sized-as-the-folio-it-is-today")
+#define MEMDESC_SEED_SLAB(_as)						\
+	MEMDESC_KERNEL(MEMDESC_CLASS_SLAB, _as, "slab", MEMDESC_KSIZE_PAGE, \
+		       "kernel:sizeof(struct-page),struct-slab-overlays-it")
+#define MEMDESC_SEED_MOVABLE(_as)					\
+	MEMDESC_SIZED(MEMDESC_CLASS_MOVABLE, _as, "movable", 16,	\
+		      "assumed:struct-movable-TBD,smallest-16-byte-object")
+#define MEMDESC_SEED_PGTABLE(_as)					\
+	MEMDESC_KERNEL(MEMDESC_CLASS_PGTABLE, _as, "ptdesc",		\
+		       MEMDESC_KSIZE_PTDESC, "kernel:sizeof(struct-ptdesc)")
+#define MEMDESC_SEED_NETPOOL(_as)					\
+	MEMDESC_KERNEL(MEMDESC_CLASS_NETPOOL, _as, "netpool",		\
+		       MEMDESC_KSIZE_PAGE,				\
+		       "kernel:sizeof(struct-page),page_pool-state-lives-there")
+#define MEMDESC_SEED_HWPOISON(_as)					\
+	MEMDESC_SIZED(MEMDESC_CLASS_HWPOISON, _as, "hwpoison", 16,	\
+		      "assumed:struct-hwpoison-TBD,smallest-16-byte-object")
+
+/*
  * The seeds (kernelnewbies Memdescs, revision of 2024-01-05; LSFMM 2024):
  * the layout the shadow word implements.  The seeds change no descriptor
  * but the page itself, so the folio, slab and ptdesc keep today's sizes.
@@ -128,26 +159,16 @@ static const struct memdesc_placement memdesc_place_seed[] = {
 		     "design:no-pointer,driver-allocation"),
 	MEMDESC_BARE(MEMDESC_UNIT_DETAIL(MEMDESC_DETAIL_EXACT), "misc:0",
 		     "design:no-pointer,driver-allocation"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_FILE, "type:1", "folio",
-		       MEMDESC_KSIZE_FOLIO, "kernel:sizeof(struct-folio)"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_ANON, "type:2", "anon_folio",
-		       MEMDESC_KSIZE_FOLIO,
-		       "kernel:sizeof(struct-folio),anon_folio-not-written-out"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_KSM, "type:3", "ksm", MEMDESC_KSIZE_FOLIO,
-		       "assumed:struct-ksm-TBD,sized-as-the-folio-it-is-today"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_SLAB, "type:4", "slab", MEMDESC_KSIZE_PAGE,
-		       "kernel:sizeof(struct-page),struct-slab-overlays-it"),
+	MEMDESC_SEED_FILE("type:1"),
+	MEMDESC_SEED_ANON("type:2"),
+	MEMDESC_SEED_KSM("type:3"),
+	MEMDESC_SEED_SLAB("type:4"),
 	MEMDESC_SIZED(MEMDESC_CLASS_FREE, "type:5", "buddy", 16,
 		      "design:struct-buddy{prev,next}(LWN-2024)"),
-	MEMDESC_SIZED(MEMDESC_CLASS_MOVABLE, "type:6", "movable", 16,
-		      "assumed:struct-movable-TBD,smallest-16-byte-object"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_PGTABLE, "type:7", "ptdesc",
-		       MEMDESC_KSIZE_PTDESC, "kernel:sizeof(struct-ptdesc)"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_NETPOOL, "type:8", "netpool",
-		       MEMDESC_KSIZE_PAGE,
-		       "kernel:sizeof(struct-page),page_pool-state-lives-there"),
-	MEMDESC_SIZED(MEMDESC_CLASS_HWPOISON, "type:9", "hwpoison", 16,
-		      "assumed:struct-hwpoison-TBD,smallest-16-byte-object"),
+	MEMDESC_SEED_MOVABLE("type:6"),
+	MEMDESC_SEED_PGTABLE("type:7"),
+	MEMDESC_SEED_NETPOOL("type:8"),
+	MEMDESC_SEED_HWPOISON("type:9"),
 	MEMDESC_PLACE_MISC_OTHER,
 	MEMDESC_PLACE_UNASSIGNED,
 };
@@ -177,24 +198,14 @@ static const struct memdesc_placement memdesc_place_wiki_later[] = {
 		     "design:no-pointer"),
 	MEMDESC_BARE(MEMDESC_CLASS_FREE, "type:1",
 		     "design:struct-buddy-embedded-in-the-word"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_FILE, "type:2", "folio",
-		       MEMDESC_KSIZE_FOLIO, "kernel:sizeof(struct-folio)"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_ANON, "type:3", "anon_folio",
-		       MEMDESC_KSIZE_FOLIO,
-		       "kernel:sizeof(struct-folio),anon_folio-not-written-out"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_KSM, "type:4", "ksm", MEMDESC_KSIZE_FOLIO,
-		       "assumed:struct-ksm-TBD,sized-as-the-folio-it-is-today"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_SLAB, "type:5", "slab", MEMDESC_KSIZE_PAGE,
-		       "kernel:sizeof(struct-page),struct-slab-overlays-it"),
-	MEMDESC_SIZED(MEMDESC_CLASS_MOVABLE, "type:6", "movable", 16,
-		      "assumed:struct-movable-TBD,smallest-16-byte-object"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_PGTABLE, "type:7", "ptdesc",
-		       MEMDESC_KSIZE_PTDESC, "kernel:sizeof(struct-ptdesc)"),
-	MEMDESC_KERNEL(MEMDESC_CLASS_NETPOOL, "type:8", "netpool",
-		       MEMDESC_KSIZE_PAGE,
-		       "kernel:sizeof(struct-page),page_pool-state-lives-there"),
-	MEMDESC_SIZED(MEMDESC_CLASS_HWPOISON, "type:9", "hwpoison", 16,
-		      "assumed:struct-hwpoison-TBD,smallest-16-byte-object"),
+	MEMDESC_SEED_FILE("type:2"),
+	MEMDESC_SEED_ANON("type:3"),
+	MEMDESC_SEED_KSM("type:4"),
+	MEMDESC_SEED_SLAB("type:5"),
+	MEMDESC_SEED_MOVABLE("type:6"),
+	MEMDESC_SEED_PGTABLE("type:7"),
+	MEMDESC_SEED_NETPOOL("type:8"),
+	MEMDESC_SEED_HWPOISON("type:9"),
 	MEMDESC_SIZED(MEMDESC_UNIT_DETAIL(MEMDESC_DETAIL_PERCPU), "type:10",
 		      "percpu", 16,
 		      "assumed:struct-percpu-not-written-out,smallest-16-byte-object"),
