@@ -11,6 +11,7 @@
  *			puts every page, and its descriptors' sizes (likewise)
  *   memdesc_owners.h	owner slot values, the allocator's own frames
  *   memdesc_alloc.c	every allocation: fault injection and accounting
+ *   memdesc_testpoint.c	test points: a walk parked where a test asks
  *   memdesc_stats.c	per-cpu counters and class transitions, with names
  *   memdesc_shadow.c	the shadow store: a chunk of u64 words per online
  *			memory section, found through a section-indexed table
@@ -152,6 +153,17 @@ char *memdesc_kstrdup(const char *s, gfp_t gfp);
 void *memdesc_get_page(gfp_t gfp);
 void memdesc_put_page(void *p);
 void memdesc_alloc_report(void);
+
+/* === Test points (memdesc_testpoint.c) === */
+
+/* Places in sleepable walks where a test can park one (testpoint=). */
+enum memdesc_testpoint {
+	MEMDESC_TP_PCP,		/* before a hold of a per-cpu list's lock */
+	MEMDESC_NR_TP,
+};
+
+void memdesc_testpoint(enum memdesc_testpoint tp, const char *what);
+void memdesc_testpoint_exit(void);
 
 /* === Shadow store (memdesc_shadow.c) === */
 

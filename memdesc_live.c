@@ -211,12 +211,14 @@ static void memdesc_pcp_hold(struct memdesc_live_walk *walk,
  * briefly here delays nobody for long.
  */
 static void memdesc_pcp_collect(struct memdesc_live_walk *walk,
-				struct per_cpu_pages *pcp, unsigned long cap)
+				struct zone *zone, struct per_cpu_pages *pcp,
+				unsigned long cap)
 {
 	struct memdesc_pcp_cursor cur = { .list_start = walk->nr_pcp };
 	unsigned long flags;
 
 	while (cur.pindex < NR_PCP_LISTS) {
+		memdesc_testpoint(MEMDESC_TP_PCP, zone->name);
 		spin_lock_irqsave(&pcp->lock, flags);
 		memdesc_pcp_hold(walk, pcp, &cur, cap);
 		spin_unlock_irqrestore(&pcp->lock, flags);
@@ -261,7 +263,7 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 				struct per_cpu_pages *pcp;
 
 				pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
-				memdesc_pcp_collect(walk, pcp, cap);
+				memdesc_pcp_collect(walk, zone, pcp, cap);
 			}
 		}
 	}

@@ -91,6 +91,7 @@ out:
 
 static void __exit memdesc_exit(void)
 {
+	memdesc_testpoint_exit();
 	memdesc_debugfs_exit();
 	memdesc_sync_hotplug_unregister();
 	memdesc_events_unregister();

@@ -632,6 +632,209 @@ TEST_F_TIMEOUT(stress, memory_hotplug, MD_TIMEOUT(900))
 	ms_check_compare(_metadata, "memory_hotplug");
 }
 
+/* === A zone's per-cpu lists going away under a walk === */
+
+#define MS_TESTPOINT	MD_SYSFS "/parameters/testpoint"
+/* How long a parked walk must hold the offline off to pass. */
+#define MS_RACE_SECONDS	MD_TIMEOUT(8)
+
+/*
+ * "present" of zone @zone on node @nid in /proc/zoneinfo, or -1 if the
+ * zone is not listed.
+ */
+static long ms_zone_present(int nid, const char *zone)
+{
+	char line[256], name[32];
+	long present = -1, v;
+	bool in = false;
+	int n;
+	FILE *f = fopen("/proc/zoneinfo", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d, zone %31s", &n, name) == 2) {
+			in = n == nid && !strcmp(name, zone);
+			continue;
+		}
+		if (in && sscanf(line, " present %ld", &v) == 1) {
+			present = v;
+			break;
+		}
+	}
+	fclose(f);
+	return present;
+}
+
+/* The node of memory block @block (its nodeN link in sysfs), or -1. */
+static int ms_block_node(int block)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int nid = -1;
+	DIR *d;
+
+	snprintf(path, sizeof(path), MS_MEMORY "/memory%d", block);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (sscanf(de->d_name, "node%d", &nid) == 1)
+			break;
+	closedir(d);
+	return nid;
+}
+
+/* Whether the test point reads @want at its start within @seconds. */
+static bool ms_testpoint_wait(const char *want, double seconds)
+{
+	double end = md_now() + seconds;
+	char state[64];
+
+	do {
+		if (md_read_line(MS_TESTPOINT, state, sizeof(state)) &&
+		    !strncmp(state, want, strlen(want)))
+			return true;
+		usleep(100 * 1000);
+	} while (md_now() < end);
+	return false;
+}
+
+/* A child that reads compare and exits 0 if it parsed. */
+static pid_t ms_compare_child(void)
+{
+	struct md_file cmp;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid)
+		return pid;
+	if (md_file_read(&cmp, MD_DEBUGFS "/compare", md_compare_syntax)) {
+		fprintf(stderr, "# compare: %s\n", cmp.err);
+		_exit(1);
+	}
+	_exit(0);
+}
+
+/* A child that writes "offline" to @path: exit 0, or the errno. */
+static pid_t ms_offline_child(const char *path)
+{
+	pid_t pid;
+	int ret;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid)
+		return pid;
+	alarm(MD_TIMEOUT(300));
+	ret = md_write_file(path, "offline");
+	_exit(ret < 0 && ret > -126 ? -ret : ret ? 125 : 0);
+}
+
+/* Wait for @pid; its exit status, or -1 if it did not exit. */
+static int ms_child_status(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * Races: offlining the only block of a zone frees the zone's per-cpu lists
+ * (offline_pages() calls zone_pcp_reset() once the zone has no present
+ * page left, before MEM_OFFLINE).  A walk copying those lists holds them
+ * between two holds of their lock, so it must keep such an offline from
+ * getting that far until it is done.  The test point parks compare's walk
+ * just before a hold of a Movable list's lock; the zone's one block is
+ * offlined meanwhile.  For MS_RACE_SECONDS the zone must stay present and
+ * the offline must wait; released, both finish, compare parses, and the
+ * kernel log stays clean (on the debug tier: KASAN, UBSAN, lockdep).
+ */
+TEST_F_TIMEOUT(stress, pcp_offline_race, MD_TIMEOUT(600))
+{
+	const char *online = "online";
+	unsigned long block_bytes = 0;
+	pid_t reader, offliner = -1;
+	int top, block, nid, ret = 0;
+	bool emptied = false, parked;
+	char path[PATH_MAX];
+	long present;
+	double end;
+	FILE *f;
+
+	f = fopen(MS_MEMORY "/block_size_bytes", "re");
+	if (!f)
+		SKIP(return, "no memory hotplug in this kernel");
+	ASSERT_EQ(1, fscanf(f, "%lx", &block_bytes));
+	fclose(f);
+	top = ms_top_block();
+	ASSERT_LT(1, top);
+
+	ms_ensure_unloaded(_metadata);
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+	block = ms_movable_block(top, &online);
+	ASSERT_LT(0, block);
+	if (strcmp(online, "online_movable"))
+		SKIP(return, "memory%d does not go into ZONE_MOVABLE", block);
+	snprintf(path, sizeof(path), MS_MEMORY "/memory%d/state", block);
+	nid = ms_block_node(block);
+	present = ms_zone_present(nid, "Movable");
+	ksft_print_msg("figure pcp_race memory%d node %d movable_present %ld\n",
+		       block, nid, present);
+	if (present != (long)(block_bytes / MD_PAGE))
+		SKIP(return, "node %d's Movable zone is not memory%d alone",
+		     nid, block);
+
+	ASSERT_EQ(0, md_write_file(MS_TESTPOINT, "arm pcp Movable"));
+	reader = ms_compare_child();
+	ASSERT_LT(0, reader);
+	parked = ms_testpoint_wait("parked pcp Movable", MD_TIMEOUT(120));
+	EXPECT_TRUE(parked) {
+		TH_LOG("compare never reached the Movable zone's lists");
+	}
+	if (!parked)
+		goto release;
+
+	offliner = ms_offline_child(path);
+	ASSERT_LT(0, offliner);
+	ret = -1;
+	for (end = md_now() + MS_RACE_SECONDS; md_now() < end;
+	     usleep(100 * 1000)) {
+		if (ms_zone_present(nid, "Movable") <= 0) {
+			emptied = true;
+			break;
+		}
+		if (waitpid(offliner, &ret, WNOHANG) == offliner) {
+			emptied = !WEXITSTATUS(ret);
+			ret = WEXITSTATUS(ret);
+			offliner = -1;
+			break;
+		}
+		ret = -1;
+	}
+	EXPECT_FALSE(emptied) {
+		TH_LOG("memory%d went offline (node %d's Movable zone present %ld) while compare held the zone's per-cpu lists",
+		       block, nid, ms_zone_present(nid, "Movable"));
+	}
+release:
+	EXPECT_EQ(0, md_write_file(MS_TESTPOINT, "release"));
+	if (offliner > 0)
+		ret = ms_child_status(offliner);
+	EXPECT_EQ(0, ret) {
+		TH_LOG("memory%d offline: %s", block,
+		       ret > 0 ? strerror(ret) : "did not end");
+	}
+	EXPECT_EQ(0, ms_child_status(reader));
+	EXPECT_TRUE(ms_testpoint_wait("idle", 5));
+	if (ms_block_offline(path))
+		EXPECT_EQ(0, md_write_file(path, online));
+	ms_quiesce();
+	ms_check_compare(_metadata, "pcp_offline_race");
+}
+
 /*
  * Faults: cpu1 offline and online again while stress-ng runs, with
  * a compare read while it is away (its per-cpu lists drained into the
