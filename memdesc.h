@@ -419,6 +419,9 @@ struct memdesc_live_walk {
 	struct memdesc_vmalloc_set vmalloc;
 };
 
+bool memdesc_live_offline_begin(void);
+void memdesc_live_offline_end(void);
+void memdesc_live_offline_close(void);
 int memdesc_live_walk_start(struct memdesc_live_walk *walk);
 u64 memdesc_live_walk_word(struct memdesc_live_walk *walk, unsigned long pfn);
 void memdesc_live_walk_range(struct memdesc_live_walk *walk, unsigned long pfn,

@@ -50,13 +50,90 @@
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
+#include <linux/lockdep.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/rwsem.h>
 #include <linux/sort.h>
 
 #include "memdesc.h"
 #include "memdesc_compat.h"
+
+/* === Memory going offline === */
+
+/*
+ * Between MEM_GOING_OFFLINE and MEM_OFFLINE, offline_pages() takes the
+ * block's pages out of the allocator and out of pfn_to_online_page()'s
+ * sight, and, once a zone has no present page left, frees the zone's
+ * per-cpu lists (zone_pcp_reset()).  A walk reads both from its start to
+ * its end: the lists at its start, and between two holds of a list's lock
+ * it keeps a pointer into them.  So a walk holds this for reading from
+ * memdesc_live_walk_start() to memdesc_live_walk_end(), and the memory
+ * notifier (memdesc_sync.c) holds it for writing across that part of an
+ * offline: the offline waits for the walks in progress, and a walk for
+ * the offline in progress.  Memory coming online needs no exclusion: a
+ * walk skips a zone until it has present pages, and a new zone's lists
+ * are allocated (setup_zone_pageset()) before it has any.
+ *
+ * @memdesc_offline_closed: the module is going away; no offline takes the
+ * lock any more (under the lock).
+ */
+static DECLARE_RWSEM(memdesc_offline_rwsem);
+static bool memdesc_offline_closed;
+
+/**
+ * memdesc_live_offline_begin - hold walks off while memory goes offline
+ *
+ * For MEM_GOING_OFFLINE: waits for the walks in progress.  The lock stays
+ * held when the notifier returns, until memdesc_live_offline_end() from
+ * MEM_OFFLINE or MEM_CANCEL_OFFLINE in the same task.  Lockdep is told
+ * nothing of it, as virtio-mem keeps its hotplug_mutex across the same
+ * two calls: the notifier chain's own rwsem, released between them, makes
+ * a cycle lockdep would report though memory hotplug's own lock
+ * serializes the two calls.  Sleeps.
+ *
+ * Return: true if it holds the lock; false once the module is going away.
+ */
+bool memdesc_live_offline_begin(void)
+{
+	lockdep_off();
+	down_write(&memdesc_offline_rwsem);
+	if (memdesc_offline_closed) {
+		up_write(&memdesc_offline_rwsem);
+		lockdep_on();
+		return false;
+	}
+	lockdep_on();
+	return true;
+}
+
+/**
+ * memdesc_live_offline_end - let walks go on after memory went offline
+ *
+ * For MEM_OFFLINE and MEM_CANCEL_OFFLINE, after memdesc_live_offline_begin()
+ * returned true in the same task.
+ */
+void memdesc_live_offline_end(void)
+{
+	lockdep_off();
+	up_write(&memdesc_offline_rwsem);
+	lockdep_on();
+}
+
+/**
+ * memdesc_live_offline_close - let no offline hold walks off from here
+ *
+ * For the unload, before the memory notifier goes: an offline between its
+ * two calls now would never get the second.  Waits for one that is (its
+ * notifier ends it), so the notifier may go once this returns.  Sleeps.
+ */
+void memdesc_live_offline_close(void)
+{
+	down_write(&memdesc_offline_rwsem);
+	memdesc_offline_closed = true;
+	up_write(&memdesc_offline_rwsem);
+}
 
 /* === Per-cpu list snapshot === */
 
@@ -129,8 +206,8 @@ static struct page *memdesc_pcp_entry(struct list_head *pos, bool trusted)
  * @next after it?  Taken as so if it still looks like a per-cpu page and
  * its successor (a page or @head) links back to it; the list is walked to
  * @head in the end, and a walk that strays off it is dropped there.  Its
- * struct page is still there: the walk holds memdesc_shadow_lock(), so no
- * memory can finish going offline and lose its memmap meanwhile.
+ * struct page, and the lists themselves, are still there: the walk holds
+ * memdesc_offline_rwsem, so no memory can go offline meanwhile.
  */
 static bool memdesc_pcp_still_linked(struct memdesc_pcp_cursor *cur,
 				     struct list_head *head,
@@ -232,27 +309,28 @@ static void memdesc_pcp_collect(struct memdesc_live_walk *walk,
  * memdesc_live_walk_start - prepare an ascending walk over the PFNs
  * @walk:	the walk state
  *
- * Takes the per-cpu list and vmalloc snapshots.  Sleeps.
+ * Takes the per-cpu list and vmalloc snapshots, and holds memory from going
+ * offline until memdesc_live_walk_end(): not to be called while holding
+ * memdesc_shadow_lock(), which the memory notifier takes in between.
+ * Sleeps.
  *
  * Return: 0 or -ENOMEM.
  */
 int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 {
-	unsigned long cap = memdesc_pcp_capacity();
+	unsigned long cap;
 	int nid, z, cpu, err;
 
 	memset(walk, 0, sizeof(*walk));
+	down_read(&memdesc_offline_rwsem);
+	cap = memdesc_pcp_capacity();
 	walk->pcp = memdesc_kvmalloc(cap, sizeof(*walk->pcp), GFP_KERNEL,
 				     NUMA_NO_NODE);
-	if (!walk->pcp)
+	if (!walk->pcp) {
+		up_read(&memdesc_offline_rwsem);
 		return -ENOMEM;
+	}
 
-	/*
-	 * Between two lock holds the copy keeps a page it will read again:
-	 * the table's lock keeps memory from finishing going offline, and
-	 * its memmap from going away, meanwhile.
-	 */
-	memdesc_shadow_lock();
 	for_each_online_node(nid) {
 		for (z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
@@ -267,7 +345,6 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 			}
 		}
 	}
-	memdesc_shadow_unlock();
 	sort(walk->pcp, walk->nr_pcp, sizeof(*walk->pcp), memdesc_pcp_cmp, NULL);
 
 	/* Where the kernel cannot be walked, vmalloc pages read driver. */
@@ -289,6 +366,7 @@ void memdesc_live_walk_end(struct memdesc_live_walk *walk)
 	walk->pcp = NULL;
 	walk->nr_pcp = 0;
 	memdesc_vmalloc_release(&walk->vmalloc);
+	up_read(&memdesc_offline_rwsem);
 }
 
 /* === Classifier === */

@@ -20,6 +20,11 @@
 
 static bool memdesc_seeded;		/* set once, after seeding */
 static bool memdesc_sync_enabled;	/* probes attached: copies may go in */
+/*
+ * Walks held off for an offline, from MEM_GOING_OFFLINE to its end; only
+ * the notifier touches it, and memory hotplug runs one change at a time.
+ */
+static bool memdesc_offline_held;
 
 /*
  * Is @pfn, which the live state calls allocated, perhaps a page on its way
@@ -227,6 +232,19 @@ static void memdesc_hotplug_sync(unsigned long start, unsigned long nr,
 	memdesc_sync_pfns(start, start + nr, only_unknown, &done, &raced);
 }
 
+/*
+ * The end of an offline, done or cancelled: walks may go on.  A
+ * MEM_CANCEL_OFFLINE comes without a MEM_GOING_OFFLINE of ours when
+ * another notifier refused the offline before this one was called.
+ */
+static void memdesc_offline_done(void)
+{
+	if (!memdesc_offline_held)
+		return;
+	memdesc_offline_held = false;
+	memdesc_live_offline_end();
+}
+
 static int memdesc_memory_callback(struct notifier_block *nb,
 				   unsigned long action, void *arg)
 {
@@ -244,12 +262,19 @@ static int memdesc_memory_callback(struct notifier_block *nb,
 	case MEM_CANCEL_ONLINE:
 		memdesc_shadow_offline(mn->start_pfn, mn->nr_pages);
 		break;
+	case MEM_GOING_OFFLINE:
+		/* Until its end: see memdesc_live_offline_begin(). */
+		memdesc_offline_held = memdesc_live_offline_begin();
+		break;
 	case MEM_CANCEL_OFFLINE:
+		memdesc_offline_done();
 		memdesc_hotplug_sync(mn->start_pfn, mn->nr_pages, false);
 		memdesc_count(MEMDESC_STAT_HOTPLUG);
 		break;
 	case MEM_OFFLINE:
+		/* The next walk finds the block's words gone with its pages. */
 		memdesc_shadow_offline(mn->start_pfn, mn->nr_pages);
+		memdesc_offline_done();
 		memdesc_count(MEMDESC_STAT_HOTPLUG);
 		break;
 	}
@@ -275,6 +300,8 @@ int memdesc_sync_hotplug_register(void)
  */
 void memdesc_sync_hotplug_unregister(void)
 {
+	/* An offline between its two calls would keep walks held off. */
+	memdesc_live_offline_close();
 	unregister_memory_notifier(&memdesc_memory_nb);
 	WRITE_ONCE(memdesc_sync_enabled, false);
 	WRITE_ONCE(memdesc_seeded, false);
