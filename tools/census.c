@@ -192,11 +192,15 @@ static void kernel_sizes(const struct snapshot *s, struct kernel_sizes *k)
 	unsigned int t;
 	size_t i;
 
+	char *source;
+
 	if (!s->projection.data)
 		fatal("%s: no projection section in this snapshot: cannot project from it",
 		      s->path);
 	memset(k, 0, sizeof(*k));
-	records_parse(&r, s->projection.data);
+	source = snap_section_source(s, "projection");
+	records_parse(&r, source, s->projection.data);
+	free(source);
 	k->page_bytes = saved_value(s, &r, "struct_page_bytes", NULL, 0);
 	k->node_bits = saved_value(s, &r, "bits", "node", 1);
 	k->zone_bits = saved_value(s, &r, "bits", "zone", 1);
@@ -241,22 +245,66 @@ static void kernel_sizes(const struct snapshot *s, struct kernel_sizes *k)
 	records_free(&r);
 }
 
+/*
+ * Bytes are counted in 128 bits here.  The module computes its projection
+ * in 64: its page count and struct sizes are its own kernel's.  A
+ * snapshot's are whatever load takes, up to 2^52 PFNs and sizes up to
+ * 1 MiB, whose products need 72 bits and, multiplied for a percentage, 89.
+ * dec128() prints one, in @buf of at least 40 bytes.
+ */
+static const char *dec128(char *buf, unsigned __int128 v)
+{
+	char *p = buf + 39;
+
+	*p = '\0';
+	do {
+		*--p = '0' + (char)(v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
+/*
+ * "<saving> <percent>": @today minus @cost, in bytes, and as a percentage
+ * of @today to three places, as the module prints them: the percentage
+ * negative too if @signed_share, else 0 where @cost is more.
+ */
+static void print_saving(FILE *out, unsigned __int128 today,
+			 unsigned __int128 cost, bool signed_share)
+{
+	unsigned __int128 saving, milli = 0;
+	bool neg = cost > today;
+	char a[40], b[40];
+
+	saving = neg ? cost - today : today - cost;
+	if (today && (!neg || signed_share))
+		milli = saving * 100000 / today;
+	fprintf(out, "%s%s %s%s.%03u", neg && saving ? "-" : "",
+		dec128(a, saving), neg && milli ? "-" : "",
+		dec128(b, milli / 1000), (unsigned int)(milli % 1000));
+}
+
+/* What memdesc_revision_cost() computes, in 128 bits. */
 static void print_revision(const struct memdesc_revision *rev,
 			   const struct memdesc_census *c,
 			   const __u64 *ksize, FILE *out)
 {
-	struct memdesc_revision_cost cost;
-	uint64_t abs;
+	unsigned __int128 today, pages, desc = 0;
+	const struct memdesc_placement *p;
+	char a[40], b[40], t[40];
+	unsigned int i;
 
-	memdesc_revision_cost(rev, c, ksize, &cost);
-	abs = cost.milli < 0 ? -cost.milli : cost.milli;
-	fprintf(out, "revision %s %u %llu %llu %llu %lld %s%llu.%03llu %s\n",
-		rev->name, rev->page_bytes,
-		(unsigned long long)cost.page_bytes,
-		(unsigned long long)cost.desc_bytes,
-		(unsigned long long)cost.total, (long long)cost.saving,
-		cost.milli < 0 ? "-" : "", (unsigned long long)(abs / 1000),
-		(unsigned long long)(abs % 1000), rev->page_source);
+	today = (unsigned __int128)ksize[MEMDESC_KSIZE_PAGE] * c->pages;
+	pages = (unsigned __int128)rev->page_bytes * c->pages;
+	for (i = 0; i < rev->nr_place; i++) {
+		p = &rev->place[i];
+		desc += (unsigned __int128)c->unit_heads[p->unit] *
+			memdesc_place_each(p, ksize);
+	}
+	fprintf(out, "revision %s %u %s %s %s ", rev->name, rev->page_bytes,
+		dec128(a, pages), dec128(b, desc), dec128(t, pages + desc));
+	print_saving(out, today, pages + desc, true);
+	fprintf(out, " %s\n", rev->page_source);
 }
 
 static void print_placements(const struct memdesc_revision *rev,
@@ -266,16 +314,17 @@ static void print_placements(const struct memdesc_revision *rev,
 	const struct memdesc_placement *p;
 	uint64_t each, heads;
 	unsigned int i;
+	char bytes[40];
 
 	for (i = 0; i < rev->nr_place; i++) {
 		p = &rev->place[i];
 		each = memdesc_place_each(p, ksize);
 		heads = each ? c->unit_heads[p->unit] : 0;
-		fprintf(out, "place %s %s %s %s %llu %llu %llu %llu %llu %s\n",
+		fprintf(out, "place %s %s %s %s %llu %llu %llu %s %llu %s\n",
 			rev->name, memdesc_unit_name(p->unit), p->as, p->desc,
 			(unsigned long long)c->unit_pages[p->unit],
 			(unsigned long long)heads, (unsigned long long)each,
-			(unsigned long long)(each * heads),
+			dec128(bytes, (unsigned __int128)each * heads),
 			(unsigned long long)memdesc_align16(ksize[memdesc_unit_ksize(p->unit)]),
 			p->source);
 	}
@@ -310,10 +359,12 @@ static void census_revisions(const struct memdesc_census *c,
  */
 void census_projection(const struct snapshot *s, FILE *out)
 {
-	uint64_t desc = 0, bytes, today, memdesc, milli, part, max_pfn;
+	uint64_t max_pfn;
+	unsigned __int128 desc = 0, bytes, d;
 	unsigned int i, order, word, zb, ab;
 	struct memdesc_census *c;
 	struct kernel_sizes k;
+	char a[40], b[40], t[40];
 
 	kernel_sizes(s, &k);
 	c = census_count(s, &max_pfn);
@@ -323,12 +374,13 @@ void census_projection(const struct snapshot *s, FILE *out)
 		(unsigned long long)k.page_bytes);
 	fputs("# descriptor type count bytes-each bytes source\n", out);
 	for (i = 0; i < k.nr_desc; i++) {
-		bytes = c->heads[k.desc[i].type] * k.desc[i].each;
-		fprintf(out, "descriptor %s %llu %llu %llu %s\n",
+		bytes = (unsigned __int128)k.desc[i].each *
+			c->heads[k.desc[i].type];
+		fprintf(out, "descriptor %s %llu %llu %s %s\n",
 			memdesc_type_name(k.desc[i].type),
 			(unsigned long long)c->heads[k.desc[i].type],
-			(unsigned long long)k.desc[i].each,
-			(unsigned long long)bytes, k.desc[i].source);
+			(unsigned long long)k.desc[i].each, dec128(a, bytes),
+			k.desc[i].source);
 		desc += bytes;
 	}
 
@@ -336,23 +388,17 @@ void census_projection(const struct snapshot *s, FILE *out)
 	      out);
 	for (i = 0; i < k.nr_layout; i++) {
 		/* "today" is struct page alone: no descriptors beside it. */
-		uint64_t d = strcmp(k.layout[i].name, "today") ? desc : 0;
-
-		bytes = k.layout[i].per_page * c->pages;
-		fprintf(out, "memory %s %llu %llu %llu %llu\n",
-			k.layout[i].name,
+		d = strcmp(k.layout[i].name, "today") ? desc : 0;
+		bytes = (unsigned __int128)k.layout[i].per_page * c->pages;
+		fprintf(out, "memory %s %llu %s %s %s\n", k.layout[i].name,
 			(unsigned long long)k.layout[i].per_page,
-			(unsigned long long)bytes, (unsigned long long)d,
-			(unsigned long long)(bytes + d));
+			dec128(a, bytes), dec128(b, d), dec128(t, bytes + d));
 	}
-	today = k.page_bytes * c->pages;
-	memdesc = 8 * c->pages + desc;
-	part = today > memdesc ? today - memdesc : 0;
-	milli = today ? part * 100000 / today : 0;
-	fputs("# saving bytes percent-of-today\n", out);
-	fprintf(out, "saving %lld %llu.%03llu\n", (long long)(today - memdesc),
-		(unsigned long long)(milli / 1000),
-		(unsigned long long)(milli % 1000));
+	/* memdesc: an 8-byte word a page, and the descriptors. */
+	fputs("# saving bytes percent-of-today\nsaving ", out);
+	print_saving(out, (unsigned __int128)k.page_bytes * c->pages,
+		     (unsigned __int128)8 * c->pages + desc, false);
+	fputc('\n', out);
 
 	order = bits_for(c->max_order + 1);
 	word = MEMDESC_TYPE_BITS + MEMDESC_SUBTYPE_BITS + 1 + order +
@@ -625,7 +671,10 @@ void census_diff(const struct snapshot *a, const struct snapshot *b,
 	fprintf(out, "pfns %llu\n", (unsigned long long)d->pfns);
 	fprintf(out, "changed %llu\n", (unsigned long long)d->changed);
 	fprintf(out, "rewritten %llu\n", (unsigned long long)d->rewritten);
-	fprintf(out, "seconds %lld\n", (long long)(b->time - a->time));
+	/* Save times are any two u64s: the difference may not fit in s64. */
+	fprintf(out, "seconds %s%llu\n", b->time < a->time ? "-" : "",
+		(unsigned long long)(b->time < a->time ? a->time - b->time :
+				     b->time - a->time));
 	fputs("# class name before after delta\n", out);
 	for (i = 0; i < MEMDESC_NR_CLASSES; i++)
 		if (d->before[i] || d->after[i])

@@ -135,38 +135,40 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The zone of @node holding @pfn: the one starting last at or before it. */
-static const struct snap_zone *zone_at(const struct snapshot *s,
-				       unsigned int node, uint64_t pfn)
+/*
+ * The zone holding @pfn, of the zones @z of its node: the one starting
+ * last at or before it.
+ */
+static const struct snap_zone *zone_at(const struct snap_zone *z,
+				       unsigned int nr, uint64_t pfn)
 {
 	const struct snap_zone *best = NULL;
 	unsigned int i;
 
-	for (i = 0; i < s->nr_zones; i++) {
-		const struct snap_zone *z = &s->zones[i];
-
-		if (z->node == node && z->start <= pfn &&
-		    pfn - z->start < z->spanned &&
-		    (!best || z->start >= best->start))
-			best = z;
-	}
+	for (i = 0; i < nr; i++)
+		if (z[i].start <= pfn && pfn - z[i].start < z[i].spanned &&
+		    (!best || z[i].start >= best->start))
+			best = &z[i];
 	return best;
 }
 
-/* Add the bands of range @r, cut where a zone of its node starts. */
+/*
+ * Add the bands of range @r, cut where a zone of its node starts; @cut has
+ * room for the node's zones and two more.
+ */
 static unsigned int range_bands(const struct snapshot *s,
 				const struct snap_range *r, struct band *b,
 				uint64_t *cut)
 {
-	const struct snap_zone *z;
-	unsigned int n = 0, j, k = 0;
+	const struct snap_zone *zones, *z;
+	unsigned int n = 0, j, k = 0, nz;
 
+	zones = snap_node_zones(s, r->node, &nz);
 	cut[k++] = r->start;
-	for (j = 0; j < s->nr_zones; j++)
-		if (s->zones[j].node == r->node &&
-		    s->zones[j].start > r->start &&
-		    s->zones[j].start < r->start + r->pfns)
-			cut[k++] = s->zones[j].start;
+	for (j = 0; j < nz; j++)
+		if (zones[j].start > r->start &&
+		    zones[j].start < r->start + r->pfns)
+			cut[k++] = zones[j].start;
 	qsort(cut, k, sizeof(*cut), cmp_u64);
 	cut[k] = r->start + r->pfns;
 	for (j = 0; j < k; j++) {
@@ -176,7 +178,7 @@ static unsigned int range_bands(const struct snapshot *s,
 		b[n].start = cut[j];
 		b[n].pfns = cut[j + 1] - cut[j];
 		b[n].index = r->index + (cut[j] - r->start);
-		z = zone_at(s, r->node, cut[j]);
+		z = zone_at(zones, nz, cut[j]);
 		snprintf(b[n].zone, sizeof(b[n].zone), "%s", z ? z->name : "-");
 		snprintf(b[n].label, sizeof(b[n].label), "node %u %s", r->node,
 			 z ? z->name : "");
@@ -185,25 +187,26 @@ static unsigned int range_bands(const struct snapshot *s,
 	return n;
 }
 
-/* The bands of every range, in PFN order. */
+/*
+ * The bands of every range, in PFN order: a range makes at most one band
+ * more than its node has zones.
+ */
 static struct band *make_bands(const struct snapshot *s, unsigned int *nr)
 {
-	uint64_t *cut = xcalloc(s->nr_zones + 2, sizeof(*cut));
-	size_t size = s->nr_ranges + s->nr_zones;
+	uint64_t cut[MEMDESC_ZONE_MAX + 3];
+	size_t size = s->nr_ranges + s->nr_zones + 1;
 	struct band *b = xcalloc(size, sizeof(*b));
 	unsigned int n = 0, i;
 
 	for (i = 0; i < s->nr_ranges; i++) {
-		/* A range makes at most one band more than its zones. */
-		if (n + s->nr_zones + 1 > size) {
-			size = 2 * size + s->nr_zones + 1;
+		if (n + MEMDESC_ZONE_MAX + 2 > size) {
+			size = 2 * size + MEMDESC_ZONE_MAX + 2;
 			b = xrealloc(b, size * sizeof(*b));
 		}
 		n += range_bands(s, &s->ranges[i], b + n, cut);
 	}
 	for (i = 0; i < n; i++)
 		b[i].new_node = !i || b[i].node != b[i - 1].node;
-	free(cut);
 	*nr = n;
 	return b;
 }

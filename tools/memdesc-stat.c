@@ -324,7 +324,7 @@ static int cmd_save(int argc, char **argv)
 	struct cmd_args a;
 
 	parse_args(argc, argv, "", 1, 1, &a);
-	snap_save(a.files[0], 0);
+	snap_save(a.files[0], 0, NULL);
 	return 0;
 }
 
@@ -436,8 +436,7 @@ static char *owners_text(const struct cmd_args *a, struct snapshot *s,
 		if (!s->owners.data)
 			fatal("%s: no owners section in this snapshot (saved by an older tool, or from a module without allocation sites)",
 			      s->path);
-		*source = xmalloc(strlen(s->path) + 32);
-		sprintf(*source, "%s, owners section", s->path);
+		*source = snap_section_source(s, "owners");
 		return xstrdup(s->owners.data);
 	}
 	path = debugfs_path("owners");
@@ -569,6 +568,7 @@ static void live_metrics(bool compare, FILE *out)
 		t1 = now_seconds();
 	}
 	metrics_print(&(struct metrics_src) {
+		.source = debugfs_dir(),
 		.summary = summary, .projection = projection, .stats = stats,
 		.transitions = transitions, .compare = cmp,
 		.compare_seconds = t1 - t0,
@@ -590,6 +590,7 @@ static void saved_metrics(const char *file, FILE *out)
 	snap_load(&s, file);
 	summary = capture(census_summary, &s);
 	projection = capture(census_projection, &s);
+	src.source = s.path;
 	src.summary = summary;
 	src.projection = projection;
 	src.stats = s.stats.data;
@@ -615,15 +616,13 @@ static void write_atomic(const char *path, const char *text, size_t len)
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		fatal("%s: %s", tmp, strerror(errno));
+	temp_add(tmp);
 	f = fdopen(fd, "w");
 	if (!f || fwrite(text, 1, len, f) != len || fflush(f) ||
 	    fchmod(fd, 0644) || fsync(fd) || fclose(f) ||
-	    rename(tmp, path)) {
-		int err = errno;
-
-		unlink(tmp);
-		fatal("%s: %s", path, strerror(err));
-	}
+	    rename(tmp, path))
+		fatal("%s: %s", path, strerror(errno));
+	temp_done(tmp, false);
 	free(tmp);
 }
 
@@ -726,7 +725,17 @@ static const struct {
 	{ "top",	 cmd_top },
 };
 
-int main(int argc, char **argv)
+/**
+ * memdesc_stat - the program, from its command line
+ * @argc:	as main() has it
+ * @argv:	as main() has it
+ *
+ * main() is nothing but this; the fuzz targets (tests/fuzz/) call it with
+ * command lines of their own.  Errors end the program, as fatal() does.
+ *
+ * Return: the exit status.
+ */
+int memdesc_stat(int argc, char **argv)
 {
 	size_t i;
 	int ret;

@@ -2,6 +2,7 @@
 /*
  * memdesc-stat: what the pieces of the tool share.
  *
+ *   main.c		main(): memdesc_stat()
  *   memdesc-stat.c	command line, subcommands
  *   util.c		small helpers every file calls (util.h)
  *   snapshot.c		the snapshot file: save from debugfs, load, check
@@ -32,15 +33,26 @@
 #include "memdesc_types.h"
 #include "util.h"
 
+/* === memdesc-stat.c === */
+
+int memdesc_stat(int argc, char **argv);
+
 /* === snapshot.c === */
 
 #define SNAP_MAGIC		"MEMDSNAP"
-#define SNAP_VERSION		1
+#define SNAP_VERSION		2	/* written; 1 is read too */
 #define SNAP_HEADER_BYTES	64
+#define SNAP_HEADER_RESERVED	40	/* zeros from here to the table */
 #define SNAP_SECTION_BYTES	32
 #define SNAP_NAME_BYTES		16
 #define SNAP_MAX_SECTIONS	64
 #define SNAP_ALIGN		8
+#define SNAP_ZONE_NAME_BYTES	16
+/*
+ * No PFN, and no count of pages, is larger: 52 bits of PFN.  A snapshot
+ * lists fewer, and a count of more is not one of pages.
+ */
+#define SNAP_MAX_PFN		(1ULL << 52)
 
 /**
  * struct snap_range - a run of PFNs of one node, as the layout file gives it
@@ -70,7 +82,7 @@ struct snap_range {
 struct snap_zone {
 	unsigned int node;
 	unsigned int index;
-	char name[16];
+	char name[SNAP_ZONE_NAME_BYTES];
 	uint64_t start;
 	uint64_t spanned;
 };
@@ -96,7 +108,7 @@ struct snap_text {
  * @nr_words:	words in it
  * @ranges:	parsed layout section, sorted by PFN; they do not overlap
  * @nr_ranges:	entries in @ranges
- * @zones:	parsed zones section
+ * @zones:	parsed zones section, sorted by node and index; no two alike
  * @nr_zones:	entries in @zones
  * @summary:	the module's summary at save time
  * @projection:	the module's projection at save time
@@ -130,9 +142,12 @@ struct snapshot {
 #define SNAP_SAVE_QUIET		0x1	/* nothing on standard output */
 #define SNAP_SAVE_WORDS		0x2	/* the shadow, not the reports */
 
-void snap_save(const char *path, unsigned int flags);
+void snap_save(const char *path, unsigned int flags, struct snapshot *back);
 void snap_load(struct snapshot *s, const char *path);
 void snap_free(struct snapshot *s);
+char *snap_section_source(const struct snapshot *s, const char *name);
+const struct snap_zone *snap_node_zones(const struct snapshot *s,
+					unsigned int node, unsigned int *nr);
 const char *snap_zone_name(const struct snapshot *s, unsigned int node,
 			   unsigned int zone, char *buf, size_t size);
 const char *snap_system(const struct snapshot *s, const char *key, char *buf,
@@ -181,6 +196,7 @@ void owners_diff(const struct snapshot *a, const struct snapshot *b,
 
 /**
  * struct metrics_src - the reports metrics are made of; NULL: absent
+ * @source:	 where they come from (debugfs directory, snapshot file)
  * @summary:	 the census (summary file, or computed from a snapshot)
  * @projection:	 the projection
  * @stats:	 the stats file
@@ -189,6 +205,7 @@ void owners_diff(const struct snapshot *a, const struct snapshot *b,
  * @compare_seconds: how long reading it took
  */
 struct metrics_src {
+	const char *source;
 	const char *summary;
 	const char *projection;
 	const char *stats;
@@ -206,6 +223,14 @@ void top_run(double interval, unsigned long count, bool batch, bool owners,
 
 /* === report.c: records to tables or JSON === */
 
+/*
+ * Fields a record may have after its kind, and words a header may have
+ * after its kind: the widest record the module writes, a stack's, has 18.
+ * A table printed from a report is at most this wide, so its size is
+ * linear in the report's.
+ */
+#define RECORDS_MAX_FIELDS	64
+
 /**
  * struct record - one line of a report: "kind field1 field2..."
  * @kind:	first word
@@ -216,8 +241,6 @@ void top_run(double interval, unsigned long count, bool batch, bool owners,
  * @line:	1-based line number
  * @empty:	not a record but a header no record followed: a table with
  *		no rows, whose kind is the header's first word
- * @buf:	the record's line, which @kind and @f point into
- * @hdr_buf:	the header's line, which @hdr points into
  */
 struct record {
 	char *kind;
@@ -227,21 +250,27 @@ struct record {
 	char **hdr;
 	unsigned int line;
 	bool empty;
-	char *buf;
-	char *hdr_buf;
 };
 
 /**
  * struct records - a report split into records
  * @rec:	the records, in order
  * @nr:		how many
+ * @text:	a copy of the report, cut into the words
+ * @words:	every record's and header's words, which @rec points into
+ * @nr_words:	how many
  */
 struct records {
 	struct record *rec;
 	size_t nr;
+	char *text;
+	char **words;
+	size_t nr_words;
 };
 
-void records_parse(struct records *r, const char *text);
+void records_parse(struct records *r, const char *source, const char *text);
+void records_parse_report(struct records *r, const char *source,
+			  const char *name, const char *text);
 void records_free(struct records *r);
 const struct record *records_find(const struct records *r, const char *kind,
 				  const char *f0);

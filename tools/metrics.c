@@ -347,15 +347,16 @@ static void compare_metrics(FILE *out, const struct records *r,
 	sample(out, "compare_duration_seconds", NULL, value);
 }
 
-/* Parse @text (NULL: absent) and hand it to @fn. */
-static void section(FILE *out, const char *text,
+/* Parse report @name, @text (NULL: absent), and hand it to @fn. */
+static void section(FILE *out, const struct metrics_src *src,
+		    const char *name, const char *text,
 		    void (*fn)(FILE *out, const struct records *r))
 {
 	struct records r;
 
 	if (!text)
 		return;
-	records_parse(&r, text);
+	records_parse_report(&r, src->source, name, text);
 	fn(out, &r);
 	records_free(&r);
 }
@@ -369,12 +370,13 @@ void metrics_print(const struct metrics_src *src, FILE *out)
 {
 	struct records r;
 
-	section(out, src->summary, summary_metrics);
-	section(out, src->projection, projection_metrics);
-	section(out, src->stats, stats_metrics);
-	section(out, src->transitions, transitions_metrics);
+	section(out, src, "summary", src->summary, summary_metrics);
+	section(out, src, "projection", src->projection, projection_metrics);
+	section(out, src, "stats", src->stats, stats_metrics);
+	section(out, src, "transitions", src->transitions,
+		transitions_metrics);
 	if (src->compare) {
-		records_parse(&r, src->compare);
+		records_parse_report(&r, src->source, "compare", src->compare);
 		compare_metrics(out, &r, src->compare_seconds);
 		records_free(&r);
 	}

@@ -191,6 +191,11 @@ static void owners_parse_site(struct owners *o, const char *source,
 		owners_bad(source, r, "no class '%s'", r->f[1]);
 	if (!parse_u64(r->f[2], &s->pages) || !parse_u64(r->f[3], &s->blocks))
 		owners_bad(source, r, "pages and blocks are not numbers");
+	/* No machine has more pages: every sum and difference fits. */
+	if (s->pages > SNAP_MAX_PFN || s->blocks > s->pages)
+		owners_bad(source, r, "%llu pages in %llu blocks: not a count of pages",
+			   (unsigned long long)s->pages,
+			   (unsigned long long)s->blocks);
 	s->rec = r;
 	s->pos = o->nr_sites++;
 }
@@ -215,15 +220,20 @@ static void owners_parse_stack(struct owners *o, const char *source,
  */
 static void owners_check(const struct owners *o, const char *source)
 {
-	uint64_t pages = 0, unknown = 0, unsaved = 0;
+	uint64_t pages = 0, unknown = 0, unsaved = 0, *sum;
 	size_t i;
 
 	for (i = 0; i < o->nr_sites; i++) {
-		pages += o->sites[i].pages;
+		sum = NULL;
 		if (!strcmp(o->sites[i].rec->f[0], "unknown"))
-			unknown += o->sites[i].pages;
+			sum = &unknown;
 		else if (!strcmp(o->sites[i].rec->f[0], "unsaved"))
-			unsaved += o->sites[i].pages;
+			sum = &unsaved;
+		/* A sum past 2^64 would wrap, and might wrap to the head's. */
+		if (__builtin_add_overflow(pages, o->sites[i].pages, &pages) ||
+		    (sum && __builtin_add_overflow(*sum, o->sites[i].pages, sum)))
+			owners_bad(source, o->sites[i].rec,
+				   "the sites' pages add up to more than 2^64");
 	}
 	if (o->head[HEAD_SITES] != o->nr_sites ||
 	    o->head[HEAD_STACKS] != o->nr_stacks)
@@ -263,7 +273,7 @@ static void owners_parse(struct owners *o, const char *source,
 	size_t i, first;
 
 	memset(o, 0, sizeof(*o));
-	records_parse(&o->recs, text);
+	records_parse(&o->recs, source, text);
 	for (first = 0; first < o->recs.nr && o->recs.rec[first].empty;
 	     first++)
 		;
@@ -569,8 +579,7 @@ static const char *owners_state(const struct snapshot *s, struct owners *o)
 
 	if (!s->owners.data)
 		return "none";
-	source = xmalloc(strlen(s->path) + 32);
-	sprintf(source, "%s, owners section", s->path);
+	source = snap_section_source(s, "owners");
 	owners_parse(o, source, s->owners.data);
 	free(source);
 	return o->on ? "on" : "off";

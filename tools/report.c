@@ -23,108 +23,175 @@
 
 /* === parsing === */
 
-static char **split_words(char *line, unsigned int *nr)
+static bool is_blank(char c)
 {
-	unsigned int n = 0, size = 8;
-	char **w = xmalloc(size * sizeof(*w));
-	char *p = line;
+	return c == ' ' || c == '\t' || c == '\r';
+}
 
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r')
-			*p++ = '\0';
-		if (!*p)
+/*
+ * The words of the line from @s to @end, counted; with @w, also stored
+ * there and cut apart in place (each blank becomes a NUL).
+ */
+static unsigned int split_words(char *s, const char *end, char **w)
+{
+	unsigned int n = 0;
+
+	while (s < end) {
+		for (; s < end && is_blank(*s); s++)
+			if (w)
+				*s = '\0';
+		if (s == end)
 			break;
-		if (n == size)
-			w = xrealloc(w, (size *= 2) * sizeof(*w));
-		w[n++] = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\r')
-			p++;
+		if (w)
+			w[n] = s;
+		n++;
+		while (s < end && !is_blank(*s))
+			s++;
 	}
-	*nr = n;
-	return w;
+	return n;
 }
 
-static void grow(struct records *r, size_t *size)
+/* The first word of the line from @s to @end, which has one. */
+static const char *first_word(const char *s, const char *end)
 {
-	if (r->nr < *size)
-		return;
-	*size = *size ? 2 * *size : 64;
-	r->rec = xrealloc(r->rec, *size * sizeof(*r->rec));
+	while (s < end && (is_blank(*s) || !*s))
+		s++;
+	return s;
 }
 
-/* A header with no record after it: an empty table named by its first word. */
-static void add_empty(struct records *r, size_t *size, char **hdr,
-		      unsigned int nh, char *hdr_buf, unsigned int lineno)
+/**
+ * struct records_walk - where a pass over the text is
+ * @nr:		records so far
+ * @nwords:	words so far, in @r->words
+ * @hdr:	the pending header's words (@nwords-relative in the first pass)
+ * @nh:		how many; a header of none stands for no header
+ * @have_hdr:	a '#' line came since the last record
+ */
+struct records_walk {
+	size_t nr;
+	size_t nwords;
+	size_t hdr;
+	unsigned int nh;
+	bool have_hdr;
+};
+
+/*
+ * One record into @r, in the second pass; only counted in the first, when
+ * @r->rec is NULL.  @f indexes the record's fields in @r->words.
+ */
+static void records_add(struct records *r, struct records_walk *wk,
+			size_t kind, unsigned int nf, unsigned int lineno,
+			bool empty)
 {
-	if (!nh) {
-		free(hdr);
-		free(hdr_buf);
-		return;
+	if (r->rec) {
+		struct record *rec = &r->rec[wk->nr];
+
+		rec->kind = r->words[kind];
+		rec->nf = nf;
+		rec->f = nf ? &r->words[kind + 1] : NULL;
+		rec->nh = wk->have_hdr ? wk->nh : 0;
+		rec->hdr = rec->nh ? &r->words[wk->hdr] : NULL;
+		rec->line = lineno;
+		rec->empty = empty;
 	}
-	grow(r, size);
-	r->rec[r->nr++] = (struct record){
-		.kind = hdr[0], .nf = 0, .f = NULL, .nh = nh, .hdr = hdr,
-		.line = lineno, .empty = true, .hdr_buf = hdr_buf,
-	};
+	wk->nr++;
+	wk->have_hdr = false;
+}
+
+/*
+ * A pass over @r->text: the first counts records and words (and checks
+ * their number), the second, with @r->rec and @r->words allocated, fills
+ * them in and cuts the text into words.
+ */
+static void records_walk(struct records *r, const char *source)
+{
+	struct records_walk wk = { 0 };
+	bool fill = r->rec != NULL;
+	unsigned int lineno = 0, n;
+	char *p = r->text, *line, *end;
+	const char *first;
+	char **w;
+
+	while (*p) {
+		line = p;
+		end = strchrnul(p, '\n');
+		p = *end ? end + 1 : end;
+		lineno++;
+		w = fill ? &r->words[wk.nwords] : NULL;
+		n = split_words(line, end, w);
+		if (fill)
+			*end = '\0';
+		if (!n)
+			continue;
+		if (n > RECORDS_MAX_FIELDS + 1)
+			fatal("%s: line %u: %u fields; a record has at most %u",
+			      source, lineno, n - 1, RECORDS_MAX_FIELDS);
+		first = first_word(line, end);
+		if (*first != '#') {
+			records_add(r, &wk, wk.nwords, n - 1, lineno, false);
+			wk.nwords += n;
+			continue;
+		}
+		/* A header no record followed: an empty table of its kind. */
+		if (wk.have_hdr && wk.nh)
+			records_add(r, &wk, wk.hdr, 0, lineno, true);
+		/* "# a b" or "#a b": the words after the '#' */
+		wk.hdr = wk.nwords;
+		wk.nh = n;
+		if (first + 1 < end && first[1] && !is_blank(first[1])) {
+			if (fill)
+				r->words[wk.hdr]++;
+		} else {
+			wk.hdr++;
+			wk.nh--;
+		}
+		wk.have_hdr = true;
+		wk.nwords += n;
+	}
+	if (wk.have_hdr && wk.nh)
+		records_add(r, &wk, wk.hdr, 0, lineno, true);
+	r->nr = wk.nr;
+	r->nr_words = wk.nwords;
 }
 
 /**
  * records_parse - split report text into records
  * @r:		filled in; free with records_free()
+ * @source:	where @text came from, for messages
  * @text:	the report; not modified
  *
- * Each record's words point into its own copy of the line.  A '#' line is
- * kept as the header of the record that follows it.
+ * Each record's words point into one copy of @text.  A '#' line is kept as
+ * the header of the record that follows it.  A line of more than
+ * RECORDS_MAX_FIELDS fields is an error, fatal.  Time and memory are linear
+ * in the size of @text.
  */
-void records_parse(struct records *r, const char *text)
+void records_parse(struct records *r, const char *source, const char *text)
 {
-	char **hdr = NULL, *hdr_buf = NULL, *line, *end;
-	unsigned int nh = 0, lineno = 0, nw;
-	size_t size = 0;
-	char **w;
-
 	memset(r, 0, sizeof(*r));
-	while (*text) {
-		end = strchr(text, '\n');
-		if (!end)
-			end = (char *)text + strlen(text);
-		lineno++;
-		line = xmalloc(end - text + 1);
-		memcpy(line, text, end - text);
-		line[end - text] = '\0';
-		text = *end ? end + 1 : end;
+	r->text = xstrdup(text);
+	records_walk(r, source);
+	r->rec = xcalloc(r->nr, sizeof(*r->rec));
+	r->words = xcalloc(r->nr_words, sizeof(*r->words));
+	records_walk(r, source);
+}
 
-		w = split_words(line, &nw);
-		if (!nw || w[0][0] == '#') {
-			if (!nw) {
-				free(w);
-				free(line);
-				continue;
-			}
-			/* "# a b" or "#a b": the words after the '#' */
-			if (hdr)
-				add_empty(r, &size, hdr, nh, hdr_buf, lineno);
-			if (w[0][1])
-				w[0]++;
-			else
-				memmove(w, w + 1, --nw * sizeof(*w));
-			hdr = w;
-			hdr_buf = line;
-			nh = nw;
-			continue;
-		}
-		grow(r, &size);
-		r->rec[r->nr++] = (struct record){
-			.kind = w[0], .nf = nw - 1, .f = w + 1,
-			.nh = nh, .hdr = hdr, .line = lineno,
-			.buf = line, .hdr_buf = hdr_buf,
-		};
-		hdr = NULL;
-		hdr_buf = NULL;
-		nh = 0;
-	}
-	if (hdr)
-		add_empty(r, &size, hdr, nh, hdr_buf, lineno);
+/**
+ * records_parse_report - records_parse() of report @name from @source
+ * @r:		filled in; free with records_free()
+ * @source:	where the report came from: debugfs directory, snapshot
+ * @name:	the report
+ * @text:	its text
+ *
+ * Messages name it "SOURCE (NAME)".
+ */
+void records_parse_report(struct records *r, const char *source,
+			  const char *name, const char *text)
+{
+	char *both = xmalloc(strlen(source) + strlen(name) + 4);
+
+	sprintf(both, "%s (%s)", source, name);
+	records_parse(r, both, text);
+	free(both);
 }
 
 /**
@@ -133,16 +200,9 @@ void records_parse(struct records *r, const char *text)
  */
 void records_free(struct records *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nr; i++) {
-		if (!r->rec[i].empty)
-			free(r->rec[i].f - 1);
-		free(r->rec[i].buf);
-		free(r->rec[i].hdr);
-		free(r->rec[i].hdr_buf);
-	}
 	free(r->rec);
+	free(r->words);
+	free(r->text);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -227,6 +287,7 @@ bool is_number(const char *s)
  * @titled:	the header began with the kind: tables show it as a title,
  *		or, where the next column is "name", in its place
  * @renamed:	the latter
+ * @first:	its first record, perhaps an empty one: the columns' source
  */
 struct group {
 	const char *kind;
@@ -238,6 +299,7 @@ struct group {
 	bool variadic;
 	bool titled;
 	bool renamed;
+	const struct record *first;
 };
 
 static void group_columns(struct group *g, const struct record *r)
@@ -250,11 +312,13 @@ static void group_columns(struct group *g, const struct record *r)
 		return;
 	len = strlen(h[nh - 1]);
 	g->variadic = len > 3 && !strcmp(h[nh - 1] + len - 3, "...");
+	/*
+	 * The kind as the header's first word is a title, not a column,
+	 * unless it is the only word: then it names the one column.
+	 */
 	if (nh > 1 && !strcmp(h[0], r->kind) &&
-	    (nh - 1 == r->nf || (g->variadic && nh - 1 <= r->nf)))
-		skip = 1;
-	else if (!(nh == r->nf || (g->variadic && nh <= r->nf)) &&
-		 !strcmp(h[0], r->kind))
+	    ((nh - 1 == r->nf || (g->variadic && nh - 1 <= r->nf)) ||
+	     !(nh == r->nf || (g->variadic && nh <= r->nf))))
 		skip = 1;
 	g->ncols = nh - skip;
 	if (!g->variadic && r->nf > g->ncols)
@@ -276,57 +340,101 @@ static void group_columns(struct group *g, const struct record *r)
 	g->renamed = skip && !strcmp(g->cols[0], "name");
 }
 
-static struct group *group_records(const struct records *r, size_t *nr)
+/* By kind, then in the report's order. */
+static int by_kind(const void *a, const void *b)
 {
-	struct group *g = xcalloc(r->nr, sizeof(*g));
-	size_t n = 0, i, j;
+	const struct record *x = *(const struct record * const *)a;
+	const struct record *y = *(const struct record * const *)b;
+	int c = strcmp(x->kind, y->kind);
 
-	for (i = 0; i < r->nr; i++) {
-		for (j = 0; j < n; j++)
-			if (!strcmp(g[j].kind, r->rec[i].kind))
-				break;
-		if (j == n) {
-			g[n].kind = r->rec[i].kind;
-			g[n].rows = xcalloc(r->nr, sizeof(*g[n].rows));
-			group_columns(&g[n], &r->rec[i]);
-			n++;
-		}
-		if (!r->rec[i].empty)
-			g[j].rows[g[j].nr++] = &r->rec[i];
-	}
-	*nr = n;
-	return g;
+	if (c)
+		return c;
+	return x < y ? -1 : x > y;
 }
 
-static void groups_free(struct group *g, size_t nr)
+/* In the order their kinds first appear. */
+static int by_first(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/**
+ * struct groups - a report's records by kind
+ * @g:		the groups, in the order their kinds first appear
+ * @nr:		how many
+ * @rows:	every group's rows, one array: sorted by kind, which brings
+ *		each kind's records together in O(n log n)
+ */
+struct groups {
+	struct group *g;
+	size_t nr;
+	const struct record **rows;
+};
+
+static void group_records(const struct records *r, struct groups *gs)
+{
+	const struct record **by = xcalloc(r->nr, sizeof(*by));
+	struct group *g = xcalloc(r->nr, sizeof(*g));
+	size_t n = 0, i, j, k;
+
+	for (i = 0; i < r->nr; i++)
+		by[i] = &r->rec[i];
+	qsort(by, r->nr, sizeof(*by), by_kind);
+	for (i = 0; i < r->nr; i = j) {
+		g[n].kind = by[i]->kind;
+		g[n].first = by[i];
+		group_columns(&g[n], by[i]);
+		/* Its rows: the records of the kind that are not empty. */
+		g[n].rows = by + i;
+		for (j = i, k = i; j < r->nr && !strcmp(by[j]->kind, g[n].kind);
+		     j++)
+			if (!by[j]->empty)
+				by[k++] = by[j];
+		g[n].nr = k - i;
+		n++;
+	}
+	qsort(g, n, sizeof(*g), by_first);
+	gs->g = g;
+	gs->nr = n;
+	gs->rows = by;
+}
+
+static void groups_free(struct groups *gs)
 {
 	size_t i, j;
 
-	for (i = 0; i < nr; i++) {
-		for (j = 0; j < g[i].ncols; j++)
-			free(g[i].cols[j]);
-		free(g[i].cols);
-		free(g[i].rows);
+	for (i = 0; i < gs->nr; i++) {
+		for (j = 0; j < gs->g[i].ncols; j++)
+			free(gs->g[i].cols[j]);
+		free(gs->g[i].cols);
 	}
-	free(g);
+	free(gs->g);
+	free(gs->rows);
 }
 
 /* Fields @from.. of @r joined by @sep. */
 static char *join_fields(const struct record *r, unsigned int from,
 			 const char *sep)
 {
-	size_t len = 1;
+	size_t len = 1, seplen = strlen(sep), flen;
 	unsigned int i;
-	char *s;
+	char *s, *p;
 
 	for (i = from; i < r->nf; i++)
-		len += strlen(r->f[i]) + strlen(sep);
-	s = xcalloc(1, len);
+		len += strlen(r->f[i]) + seplen;
+	p = s = xmalloc(len);
 	for (i = from; i < r->nf; i++) {
-		if (i > from)
-			strcat(s, sep);
-		strcat(s, r->f[i]);
+		if (i > from) {
+			memcpy(p, sep, seplen);
+			p += seplen;
+		}
+		flen = strlen(r->f[i]);
+		memcpy(p, r->f[i], flen);
+		p += flen;
 	}
+	*p = '\0';
 	return s;
 }
 
@@ -584,14 +692,14 @@ static char *human(const char *s, enum unit unit)
 }
 
 /* @part of @whole as "12.34", or "-". */
-static char *percent(const char *part, uint64_t whole)
+static char *percent(const char *part, double whole)
 {
 	char buf[32];
 	uint64_t n;
 
 	if (!whole || !parse_u64(part, &n))
 		return xstrdup("-");
-	snprintf(buf, sizeof(buf), "%.2f", (double)n * 100 / whole);
+	snprintf(buf, sizeof(buf), "%.2f", n * 100.0 / whole);
 	return xstrdup(buf);
 }
 
@@ -609,71 +717,48 @@ static bool numeric_cell(const char *s)
 	return !*s || !strcmp(s, " B") || s[0] == ' ';
 }
 
-/**
- * struct grid - a table as printed: a header row, then rows of cells
- * @cells:	(@rows + 1) x @cols strings
- * @rows:	data rows
- * @cols:	columns
- */
-struct grid {
-	char **cells;
-	size_t rows;
-	unsigned int cols;
+/* A cell wider than this widens its column no further: it sticks out. */
+#define TABLE_PAD_MAX	64
+
+enum col_kind {
+	COL_FIELD,		/* a field as it is */
+	COL_SIZE,		/* its human-readable size */
+	COL_SHARE,		/* its share of a whole, in percent */
 };
 
-static char **grid_at(struct grid *t, size_t row, unsigned int col)
-{
-	return &t->cells[row * t->cols + col];
-}
+/**
+ * struct col - a column of a table as printed
+ * @field:	the field it shows, or the size or share of
+ * @kind:	which of these
+ * @unit:	the field's unit, for COL_SIZE
+ * @whole:	what COL_SHARE divides by; 0 for no share
+ * @width:	its widest cell, at most TABLE_PAD_MAX
+ * @right:	every cell looks like a number: aligned right
+ */
+struct col {
+	unsigned int field;
+	enum col_kind kind;
+	enum unit unit;
+	double whole;
+	unsigned int width;
+	bool right;
+};
 
-static void grid_print(FILE *out, struct grid *t)
-{
-	unsigned int c, end, *width = xcalloc(t->cols, sizeof(*width));
-	bool *right = xcalloc(t->cols, sizeof(*right));
-	size_t r;
-
-	for (c = 0; c < t->cols; c++) {
-		right[c] = true;
-		for (r = 0; r <= t->rows; r++) {
-			const char *s = *grid_at(t, r, c);
-
-			if (strlen(s) > width[c])
-				width[c] = strlen(s);
-			if (r && !numeric_cell(s))
-				right[c] = false;
-		}
-	}
-	for (r = 0; r <= t->rows; r++) {
-		/* Empty cells at the end of a row print nothing, not spaces. */
-		for (end = t->cols; end > 1 && !**grid_at(t, r, end - 1); end--)
-			;
-		for (c = 0; c < end; c++) {
-			const char *s = *grid_at(t, r, c);
-			bool last = c == end - 1;
-
-			if (c)
-				fputs("  ", out);
-			if (right[c])
-				fprintf(out, "%*s", (int)width[c], s);
-			else if (last)
-				fputs(s, out);
-			else
-				fprintf(out, "%-*s", (int)width[c], s);
-		}
-		fputc('\n', out);
-	}
-	free(width);
-	free(right);
-}
-
-static void grid_free(struct grid *t)
-{
-	size_t i;
-
-	for (i = 0; i < (t->rows + 1) * t->cols; i++)
-		free(t->cells[i]);
-	free(t->cells);
-}
+/**
+ * struct table - a group as printed: its columns, and a row per record
+ * @name:	the report, which decides the decorations and joins
+ * @g:		the group
+ * @col:	the columns, each field's followed by its size and share
+ * @nr:		how many
+ * @field_end:	per field, the column after its last one
+ */
+struct table {
+	const char *name;
+	const struct group *g;
+	struct col *col;
+	unsigned int nr;
+	unsigned int *field_end;
+};
 
 /* The value of a scalar record, as a number; 0 if there is none. */
 static uint64_t scalar_value(const struct group *g, size_t nr,
@@ -690,77 +775,168 @@ static uint64_t scalar_value(const struct group *g, size_t nr,
 }
 
 /* The sum of a column, for a share with no scalar to divide by. */
-static uint64_t column_sum(const struct group *g, unsigned int c)
+static double column_sum(const struct group *g, unsigned int c)
 {
-	uint64_t sum = 0, v;
+	unsigned __int128 sum = 0;
+	uint64_t v;
 	size_t r;
 
 	for (r = 0; r < g->nr; r++)
 		if (c < g->rows[r]->nf && parse_u64(g->rows[r]->f[c], &v))
 			sum += v;
-	return sum;
+	return (double)sum;
+}
+
+static void table_add(struct table *t, unsigned int field, enum col_kind kind,
+		      const struct decoration *d, double whole)
+{
+	t->col[t->nr++] = (struct col){
+		.field = field, .kind = kind, .unit = d ? d->unit : UNIT_PFNS,
+		.whole = whole, .right = true,
+	};
+}
+
+/* The columns of @g: each field, then its size and share if it has them. */
+static void table_columns(struct table *t, const struct group *all,
+			  size_t nr_groups)
+{
+	const struct group *g = t->g;
+	const struct decoration *d;
+	unsigned int c;
+	double whole;
+
+	t->col = xcalloc(3 * g->ncols, sizeof(*t->col));
+	t->field_end = xcalloc(g->ncols, sizeof(*t->field_end));
+	for (c = 0; c < g->ncols; c++) {
+		table_add(t, c, COL_FIELD, NULL, 0);
+		d = find_decoration(t->name, g->kind, g->cols[c]);
+		if (d) {
+			table_add(t, c, COL_SIZE, d, 0);
+			if (d->percent_of) {
+				whole = *d->percent_of ?
+					scalar_value(all, nr_groups,
+						     d->percent_of) :
+					column_sum(g, c);
+				table_add(t, c, COL_SHARE, d, whole);
+			}
+		}
+		t->field_end[c] = t->nr;
+	}
+}
+
+/* The cell of column @c in row @r, or in the header row for NULL. */
+static char *table_cell(const struct table *t, unsigned int c,
+			const struct record *r)
+{
+	const struct col *col = &t->col[c];
+	const struct group *g = t->g;
+	char *h;
+
+	if (!r) {
+		if (col->kind == COL_SIZE)
+			return xstrdup("size");
+		if (col->kind == COL_SHARE)
+			return xstrdup("%");
+		return xstrdup(col->field == 0 && g->renamed ? g->kind :
+			       g->cols[col->field]);
+	}
+	if (col->field >= r->nf)
+		return xstrdup("");
+	if (col->kind == COL_SHARE)
+		return percent(r->f[col->field], col->whole);
+	if (col->kind == COL_FIELD)
+		return cell(t->name, g, r, col->field);
+	h = human(r->f[col->field], col->unit);
+	return h ? h : xstrdup("");
+}
+
+/*
+ * The columns row @r (NULL: the header) has cells in: a row without a
+ * field has none of the field's columns.
+ */
+static unsigned int table_row_cols(const struct table *t,
+				   const struct record *r)
+{
+	if (!r || r->nf >= t->g->ncols)
+		return t->nr;
+	return r->nf ? t->field_end[r->nf - 1] : 1;
+}
+
+/* Widths and alignment, a cell at a time: no row is kept. */
+static void table_measure(struct table *t)
+{
+	const struct record *r;
+	unsigned int c, n;
+	size_t i, len;
+	char *s;
+
+	for (i = 0; i <= t->g->nr; i++) {
+		r = i ? t->g->rows[i - 1] : NULL;
+		n = table_row_cols(t, r);
+		for (c = 0; c < n; c++) {
+			s = table_cell(t, c, r);
+			len = strlen(s);
+			if (len > t->col[c].width)
+				t->col[c].width = len < TABLE_PAD_MAX ? len :
+						  TABLE_PAD_MAX;
+			if (r && !numeric_cell(s))
+				t->col[c].right = false;
+			free(s);
+		}
+	}
+}
+
+/* One row; empty cells at its end print nothing, not spaces. */
+static void table_print_row(FILE *out, const struct table *t,
+			    const struct record *r, char **cells)
+{
+	unsigned int c, end, n = table_row_cols(t, r);
+
+	for (c = 0; c < n; c++)
+		cells[c] = table_cell(t, c, r);
+	for (end = n; end > 1 && !*cells[end - 1]; end--)
+		;
+	for (c = 0; c < end; c++) {
+		const struct col *col = &t->col[c];
+
+		if (c)
+			fputs("  ", out);
+		if (col->right)
+			fprintf(out, "%*s", (int)col->width, cells[c]);
+		else if (c == end - 1)
+			fputs(cells[c], out);
+		else
+			fprintf(out, "%-*s", (int)col->width, cells[c]);
+	}
+	fputc('\n', out);
+	for (c = 0; c < n; c++)
+		free(cells[c]);
 }
 
 static void print_table(FILE *out, const char *name, const struct group *all,
 			size_t nr_groups, const struct group *g)
 {
-	const struct decoration *dec[64];
-	unsigned int c, col, extra = 0;
-	uint64_t whole[64];
-	struct grid t;
-	size_t r;
+	struct table t = { .name = name, .g = g };
+	char **cells;
+	size_t i;
 
-	for (c = 0; c < g->ncols && c < 64; c++) {
-		dec[c] = find_decoration(name, g->kind, g->cols[c]);
-		if (!dec[c])
-			continue;
-		extra += dec[c]->percent_of ? 2 : 1;
-		whole[c] = 0;
-		if (dec[c]->percent_of && *dec[c]->percent_of)
-			whole[c] = scalar_value(all, nr_groups,
-						dec[c]->percent_of);
-		else if (dec[c]->percent_of)
-			whole[c] = column_sum(g, c);
-	}
-	t.rows = g->nr;
-	t.cols = g->ncols + extra;
-	t.cells = xcalloc((t.rows + 1) * t.cols, sizeof(*t.cells));
-	for (c = 0, col = 0; c < g->ncols; c++) {
-		*grid_at(&t, 0, col) = xstrdup(c == 0 && g->renamed ? g->kind :
-					       g->cols[c]);
-		for (r = 0; r < t.rows; r++)
-			*grid_at(&t, r + 1, col) = cell(name, g, g->rows[r], c);
-		col++;
-		if (c >= 64 || !dec[c])
-			continue;
-		*grid_at(&t, 0, col) = xstrdup("size");
-		for (r = 0; r < t.rows; r++) {
-			char *h = c < g->rows[r]->nf ?
-				  human(g->rows[r]->f[c], dec[c]->unit) : NULL;
-
-			*grid_at(&t, r + 1, col) = h ? h : xstrdup("");
-		}
-		col++;
-		if (!dec[c]->percent_of)
-			continue;
-		*grid_at(&t, 0, col) = xstrdup("%");
-		for (r = 0; r < t.rows; r++)
-			*grid_at(&t, r + 1, col) = c < g->rows[r]->nf ?
-				percent(g->rows[r]->f[c], whole[c]) :
-				xstrdup("");
-		col++;
-	}
+	table_columns(&t, all, nr_groups);
+	table_measure(&t);
+	cells = xcalloc(t.nr, sizeof(*cells));
 	if (g->titled && !g->renamed)
 		fprintf(out, "%s:\n", g->kind);
-	grid_print(out, &t);
-	grid_free(&t);
+	for (i = 0; i <= g->nr; i++)
+		table_print_row(out, &t, i ? g->rows[i - 1] : NULL, cells);
+	free(cells);
+	free(t.col);
+	free(t.field_end);
 }
 
 /* A run of scalar groups: "name  value  (size)", names and values aligned. */
 static void print_scalars(FILE *out, const char *name, const struct group *g,
 			  size_t nr)
 {
-	unsigned int kw = 0, vw = 0, i, j;
+	size_t kw = 0, vw = 0, i, j;
 	const struct decoration *d;
 	char *val, *h;
 
@@ -774,6 +950,11 @@ static void print_scalars(FILE *out, const char *name, const struct group *g,
 			free(val);
 		}
 	}
+	/* As in tables, an outsize name or value sticks out. */
+	if (kw > TABLE_PAD_MAX)
+		kw = TABLE_PAD_MAX;
+	if (vw > TABLE_PAD_MAX)
+		vw = TABLE_PAD_MAX;
 	for (i = 0; i < nr; i++) {
 		d = find_decoration(name, g[i].kind, NULL);
 		for (j = 0; j < g[i].nr; j++) {
@@ -828,19 +1009,18 @@ void report_print(const char *name, const char *source, const char *text,
 		  enum report_style style, FILE *out)
 {
 	struct records r;
-	struct group *g;
-	size_t nr;
+	struct groups gs;
 
 	if (style == REPORT_RAW) {
 		fputs(text, out);
 		return;
 	}
-	records_parse(&r, text);
-	g = group_records(&r, &nr);
+	records_parse_report(&r, source, name, text);
+	group_records(&r, &gs);
 	if (style == REPORT_JSON)
-		print_json(out, name, source, g, nr);
+		print_json(out, name, source, gs.g, gs.nr);
 	else
-		print_tables(out, name, g, nr);
-	groups_free(g, nr);
+		print_tables(out, name, gs.g, gs.nr);
+	groups_free(&gs);
 	records_free(&r);
 }

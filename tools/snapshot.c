@@ -38,11 +38,9 @@
 /*
  * A layout with more ranges than this is not one the module writes: a range
  * is at least one 128 MiB section, and a sparse 64 TiB machine has half a
- * million of those at most.  Nor can a layout list more PFNs than 52 bits
- * of PFN hold.
+ * million of those at most.
  */
 #define SNAP_MAX_RANGES		(1U << 20)
-#define SNAP_MAX_PFN		(1ULL << 52)
 /* One line per populated zone of each node. */
 #define SNAP_MAX_ZONES		((MEMDESC_NODE_MAX + 1) * (MEMDESC_ZONE_MAX + 1))
 /* Reads of the shadow that may find the layout changed before one holds. */
@@ -112,11 +110,12 @@ static bool ranges_overlap(struct snap_range *ranges, unsigned int n,
  * Ranges must lie back to back in the shadow, in order, as the module
  * writes them, and must not overlap in PFNs; there may be gaps between
  * them, and many per node.  Returns the ranges sorted by PFN, or NULL and
- * sets @err on anything else.
+ * sets @err on anything else.  Save and load both read a layout here, so
+ * save takes only a layout load takes.
  */
-static struct snap_range *parse_layout(const char *text, unsigned int *nr,
-				       uint64_t *words, char *err,
-				       size_t errlen)
+static struct snap_range *parse_layout(const char *source, const char *text,
+				       unsigned int *nr, uint64_t *words,
+				       char *err, size_t errlen)
 {
 	struct snap_range *ranges;
 	const struct record *rec;
@@ -124,7 +123,7 @@ static struct snap_range *parse_layout(const char *text, unsigned int *nr,
 	uint64_t v[4], total = 0;
 	unsigned int n = 0, i, j;
 
-	records_parse(&recs, text);
+	records_parse(&recs, source, text);
 	ranges = xcalloc(recs.nr, sizeof(*ranges));
 	for (i = 0; i < recs.nr; i++) {
 		rec = &recs.rec[i];
@@ -182,105 +181,287 @@ fail:
 	return NULL;
 }
 
+/**
+ * struct zone_line - a zone of /proc/zoneinfo or of a zones section
+ * @node:	node id
+ * @index:	zone index on the node
+ * @name:	the kernel's name
+ * @start:	zone_start_pfn
+ * @spanned:	spanned PFNs
+ */
+struct zone_line {
+	uint64_t node;
+	uint64_t index;
+	const char *name;
+	uint64_t start;
+	uint64_t spanned;
+};
+
+/*
+ * What a zone of a snapshot must be, for save and load alike: whatever
+ * save takes from /proc/zoneinfo, load takes back.  False with @err set
+ * if @z is not one.
+ */
+static bool zone_ok(const struct zone_line *z, char *err, size_t errlen)
+{
+	if (z->node > MEMDESC_NODE_MAX)
+		snprintf(err, errlen, "node %llu: the word holds nodes up to %u",
+			 (unsigned long long)z->node, MEMDESC_NODE_MAX);
+	else if (z->index > MEMDESC_ZONE_MAX)
+		snprintf(err, errlen, "zone %s is node %llu's zone %llu; the word holds zones up to %u",
+			 z->name, (unsigned long long)z->node,
+			 (unsigned long long)z->index, MEMDESC_ZONE_MAX);
+	else if (strlen(z->name) >= SNAP_ZONE_NAME_BYTES)
+		snprintf(err, errlen, "zone name '%.64s': longer than %u characters",
+			 z->name, SNAP_ZONE_NAME_BYTES - 1);
+	else if (z->start > SNAP_MAX_PFN || z->spanned > SNAP_MAX_PFN)
+		snprintf(err, errlen, "zone %s: start_pfn %llu or spanned %llu past PFN 2^52",
+			 z->name, (unsigned long long)z->start,
+			 (unsigned long long)z->spanned);
+	else
+		return true;
+	return false;
+}
+
+/**
+ * struct zoneinfo - reading /proc/zoneinfo
+ * @path:	its name, for messages
+ * @line:	the line being read, 1-based
+ * @zone:	the zone being read
+ * @seen:	a "Node" line came
+ * @populated:	the zone printed a start_pfn: only populated zones do
+ * @out:	the zones section being written
+ */
+struct zoneinfo {
+	const char *path;
+	unsigned int line;
+	struct zone_line zone;
+	bool seen;
+	bool populated;
+	FILE *out;
+};
+
+static __noreturn __printf(2, 3) void zoneinfo_bad(const struct zoneinfo *zi,
+						   const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fatal("%s: line %u: %s", zi->path, zi->line, msg);
+}
+
+/* The zone read so far, if it is populated, once the next one starts. */
+static void zoneinfo_flush(struct zoneinfo *zi)
+{
+	char err[160];
+
+	if (!zi->populated)
+		return;
+	if (!zone_ok(&zi->zone, err, sizeof(err)))
+		zoneinfo_bad(zi, "%s", err);
+	fprintf(zi->out, "zone %llu %llu %s %llu %llu\n",
+		(unsigned long long)zi->zone.node,
+		(unsigned long long)zi->zone.index, zi->zone.name,
+		(unsigned long long)zi->zone.start,
+		(unsigned long long)zi->zone.spanned);
+	zi->populated = false;
+}
+
+/* "Node <n>, zone <name>": a zone starts; @w are the line's words. */
+static void zoneinfo_node(struct zoneinfo *zi, char **w)
+{
+	size_t len = strlen(w[1]);
+	uint64_t node;
+
+	w[1][len - 1] = '\0';
+	if (!parse_u64(w[1], &node))
+		zoneinfo_bad(zi, "node '%.32s' is not a number", w[1]);
+	if (zi->seen && node < zi->zone.node)
+		zoneinfo_bad(zi, "node %llu after node %llu: nodes out of order",
+			     (unsigned long long)node,
+			     (unsigned long long)zi->zone.node);
+	zoneinfo_flush(zi);
+	/* Every zone of a node is listed, in index order, populated or not. */
+	zi->zone.index = zi->seen && node == zi->zone.node ?
+			 zi->zone.index + 1 : 0;
+	zi->zone.node = node;
+	zi->zone.name = w[3];
+	zi->zone.start = 0;
+	zi->zone.spanned = 0;
+	zi->seen = true;
+}
+
+/* The value of a "<key> <n>" line of the zone being read. */
+static uint64_t zoneinfo_value(const struct zoneinfo *zi, const char *word)
+{
+	uint64_t v;
+
+	if (!zi->seen)
+		zoneinfo_bad(zi, "a zone's numbers before any \"Node\" line");
+	if (!parse_u64(word, &v))
+		zoneinfo_bad(zi, "'%.32s' is not a number", word);
+	return v;
+}
+
 /*
  * /proc/zoneinfo to "zone <node> <index> <name> <start-pfn> <spanned>".
  * It lists every zone of a node in index order, populated or not, so the
  * index is the count of zones seen so far on that node; only populated
  * zones print a start_pfn, and only those are kept.  A zone is printed when
- * the next one (or the end) is reached.
+ * the next one (or the end) is reached.  Numbers are read whole: one that
+ * is none, or too large, is an error, as is a zone a snapshot cannot hold.
  */
-static char *zones_from_zoneinfo(const char *zoneinfo)
+static char *zones_from_zoneinfo(const char *path, const char *zoneinfo)
 {
-	char *text = NULL, *copy = xstrdup(zoneinfo), *line, *save = NULL;
-	unsigned long long spanned = 0, start = 0;
-	int node, cur = -1, index = -1;
-	char name[32] = "", next[32];
+	struct zoneinfo zi = { .path = path };
+	char *copy = xstrdup(zoneinfo), *p = copy, *end, *text = NULL, *save;
+	char *w[6];
 	size_t len = 0;
-	bool have = false;
-	FILE *out;
+	unsigned int n;
+	char more;
 
-	out = open_memstream(&text, &len);
-	if (!out)
+	zi.out = open_memstream(&text, &len);
+	if (!zi.out)
 		fatal("open_memstream: %s", strerror(errno));
-	fprintf(out, "# zone node index name start-pfn spanned\n");
-	line = strtok_r(copy, "\n", &save);
-	for (;; line = strtok_r(NULL, "\n", &save)) {
-		if (!line || sscanf(line, "Node %d, zone %31s", &node,
-				    next) == 2) {
-			if (have)
-				fprintf(out, "zone %d %d %s %llu %llu\n", cur,
-					index, name, start, spanned);
-			if (!line)
-				break;
-			have = false;
-			index = node == cur ? index + 1 : 0;
-			cur = node;
-			spanned = 0;
-			strcpy(name, next);
-			continue;
+	fprintf(zi.out, "# zone node index name start-pfn spanned\n");
+	for (; *p; p = end + !!more) {
+		end = strchrnul(p, '\n');
+		more = *end;
+		*end = '\0';
+		zi.line++;
+		for (n = 0; n < MEMDESC_ARRAY_SIZE(w) &&
+			    (w[n] = strtok_r(n ? NULL : p, " \t", &save)); n++)
+			;
+		if (n == 4 && !strcmp(w[0], "Node") && !strcmp(w[2], "zone") &&
+		    strlen(w[1]) > 1 && w[1][strlen(w[1]) - 1] == ',') {
+			zoneinfo_node(&zi, w);
+		} else if (n == 2 && !strcmp(w[0], "spanned")) {
+			zi.zone.spanned = zoneinfo_value(&zi, w[1]);
+		} else if (n == 2 && !strcmp(w[0], "start_pfn:")) {
+			zi.zone.start = zoneinfo_value(&zi, w[1]);
+			zi.populated = true;
 		}
-		if (cur < 0)
-			continue;
-		if (sscanf(line, " spanned %llu", &spanned) == 1)
-			continue;
-		if (sscanf(line, " start_pfn: %llu", &start) == 1)
-			have = true;
 	}
+	zoneinfo_flush(&zi);
 	free(copy);
-	if (fclose(out))
+	if (fclose(zi.out))
 		fatal("open_memstream: %s", strerror(errno));
 	return text;
 }
 
-static struct snap_zone *parse_zones(const char *text, unsigned int *nr,
-				     char *err, size_t errlen)
+static int cmp_zone(const void *a, const void *b)
+{
+	const struct snap_zone *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * Sort @zones by node and index, and find none twice: a node then has at
+ * most MEMDESC_ZONE_MAX + 1, which snap_node_zones() hands out.
+ */
+static bool zones_unique(struct snap_zone *zones, unsigned int n, char *err,
+			 size_t errlen)
+{
+	unsigned int i;
+
+	qsort(zones, n, sizeof(*zones), cmp_zone);
+	for (i = 1; i < n; i++) {
+		if (!cmp_zone(&zones[i - 1], &zones[i])) {
+			snprintf(err, errlen, "zones: node %u zone %u listed twice",
+				 zones[i].node, zones[i].index);
+			return false;
+		}
+	}
+	return true;
+}
+
+static struct snap_zone *parse_zones(const char *source, const char *text,
+				     unsigned int *nr, char *err,
+				     size_t errlen)
 {
 	struct snap_zone *zones;
 	const struct record *rec;
+	struct zone_line z;
 	struct records recs;
-	unsigned int n = 0, i, j;
-	uint64_t v[5];
+	unsigned int n = 0, i;
+	char why[160];
 
-	records_parse(&recs, text);
+	records_parse(&recs, source, text);
 	zones = xcalloc(recs.nr, sizeof(*zones));
 	for (i = 0; i < recs.nr; i++) {
 		rec = &recs.rec[i];
 		if (rec->empty)
 			continue;
-		if (strcmp(rec->kind, "zone") || rec->nf != 5 ||
-		    strlen(rec->f[2]) >= sizeof(zones->name)) {
+		if (strcmp(rec->kind, "zone") || rec->nf != 5) {
 			snprintf(err, errlen, "zones line %u: want 'zone <node> <index> <name> <start-pfn> <spanned>'",
 				 rec->line);
 			goto fail;
 		}
-		for (j = 0; j < 5; j++) {
-			if (j != 2 && !parse_u64(rec->f[j], &v[j])) {
-				snprintf(err, errlen, "zones line %u: '%s' is not a number",
-					 rec->line, rec->f[j]);
-				goto fail;
-			}
-		}
-		if (v[0] > MEMDESC_NODE_MAX || v[1] > MEMDESC_ZONE_MAX ||
-		    v[3] > SNAP_MAX_PFN || v[4] > SNAP_MAX_PFN ||
-		    n == SNAP_MAX_ZONES) {
-			snprintf(err, errlen, "zones line %u: out of range",
+		z.name = rec->f[2];
+		if (!parse_u64(rec->f[0], &z.node) ||
+		    !parse_u64(rec->f[1], &z.index) ||
+		    !parse_u64(rec->f[3], &z.start) ||
+		    !parse_u64(rec->f[4], &z.spanned)) {
+			snprintf(err, errlen, "zones line %u: a field is not a number",
 				 rec->line);
 			goto fail;
 		}
-		zones[n].node = v[0];
-		zones[n].index = v[1];
-		strcpy(zones[n].name, rec->f[2]);
-		zones[n].start = v[3];
-		zones[n].spanned = v[4];
+		if (!zone_ok(&z, why, sizeof(why)) || n == SNAP_MAX_ZONES) {
+			snprintf(err, errlen, "zones line %u: %s", rec->line,
+				 n == SNAP_MAX_ZONES ? "too many zones" : why);
+			goto fail;
+		}
+		zones[n].node = z.node;
+		zones[n].index = z.index;
+		strcpy(zones[n].name, z.name);
+		zones[n].start = z.start;
+		zones[n].spanned = z.spanned;
 		n++;
 	}
 	records_free(&recs);
-	*nr = n;
-	return zones;
+	if (zones_unique(zones, n, err, errlen)) {
+		*nr = n;
+		return zones;
+	}
+	free(zones);
+	return NULL;
 fail:
 	records_free(&recs);
 	free(zones);
 	return NULL;
+}
+
+/**
+ * snap_node_zones - the zones of a node
+ * @s:		snapshot
+ * @node:	node id
+ * @nr:		set to how many: MEMDESC_ZONE_MAX + 1 at most
+ *
+ * Return: the first, in index order; the others follow it.
+ */
+const struct snap_zone *snap_node_zones(const struct snapshot *s,
+					unsigned int node, unsigned int *nr)
+{
+	unsigned int lo = 0, hi = s->nr_zones, n = 0;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (s->zones[mid].node < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < s->nr_zones && s->zones[lo + n].node == node)
+		n++;
+	*nr = n;
+	return s->zones + lo;
 }
 
 /**
@@ -301,11 +482,13 @@ fail:
 const char *snap_zone_name(const struct snapshot *s, unsigned int node,
 			   unsigned int zone, char *buf, size_t size)
 {
-	unsigned int i;
+	const struct snap_zone *z;
+	unsigned int i, n;
 
-	for (i = 0; i < s->nr_zones; i++)
-		if (s->zones[i].node == node && s->zones[i].index == zone)
-			return s->zones[i].name;
+	z = snap_node_zones(s, node, &n);
+	for (i = 0; i < n; i++)
+		if (z[i].index == zone)
+			return z[i].name;
 	snprintf(buf, size, "invalid");
 	return buf;
 }
@@ -325,10 +508,13 @@ const char *snap_system(const struct snapshot *s, const char *key, char *buf,
 	const struct record *rec;
 	const char *ret = NULL;
 	struct records r;
+	char *source;
 
 	if (!s->system.data)
 		return NULL;
-	records_parse(&r, s->system.data);
+	source = snap_section_source(s, "system");
+	records_parse(&r, source, s->system.data);
+	free(source);
 	rec = records_find(&r, key, NULL);
 	if (rec && rec->nf == 1) {
 		snprintf(buf, size, "%s", rec->f[0]);
@@ -412,10 +598,18 @@ static void out_entry(struct snap_out *o, const char *name, uint64_t start)
 	out_pad(o);
 }
 
-static void out_text(struct snap_out *o, const char *name, const char *text)
+/*
+ * A text section, which readers will parse: refused here, naming @source,
+ * if they would refuse it then.
+ */
+static void out_text(struct snap_out *o, const char *name, const char *source,
+		     const char *text)
 {
 	uint64_t start = o->offset;
+	struct records r;
 
+	records_parse(&r, source, text);
+	records_free(&r);
 	out_write(o, text, strlen(text));
 	out_entry(o, name, start);
 }
@@ -423,19 +617,20 @@ static void out_text(struct snap_out *o, const char *name, const char *text)
 /* A module file that older modules lack: saved if it is there. */
 static void out_optional(struct snap_out *o, const char *name, char *text)
 {
-	char *file;
+	char *file = debugfs_path(name);
 
-	if (!text) {
-		file = debugfs_path(name);
+	if (text)
+		out_text(o, name, file, text);
+	else
 		print_warning("%s: missing (an older module?): not saved", file);
-		free(file);
-		return;
-	}
-	out_text(o, name, text);
+	free(file);
 	free(text);
 }
 
-/* Start the temporary file; header and table go in last, at its head. */
+/*
+ * Start the temporary file, removed on any failure; header and table go in
+ * last, at its head.
+ */
 static void out_open(struct snap_out *o, const char *path)
 {
 	memset(o, 0, sizeof(*o));
@@ -444,6 +639,7 @@ static void out_open(struct snap_out *o, const char *path)
 	o->fd = mkstemp(o->path);
 	if (o->fd < 0)
 		fatal("%s: %s", o->path, strerror(errno));
+	temp_add(o->path);
 	o->crc_from = align8(SNAP_HEADER_BYTES + sizeof(o->table));
 	o->offset = o->crc_from;
 	o->crc = crc32(0, NULL, 0);
@@ -463,38 +659,58 @@ static void out_restart(struct snap_out *o)
 	memset(o->table, 0, sizeof(o->table));
 }
 
-/* Header and table, then the file takes @path's place. */
-static void out_close(struct snap_out *o, const char *path)
+/* Header and table, written last, and the file on disk. */
+static void out_finish(struct snap_out *o)
 {
 	static const unsigned char zero[SNAP_ALIGN];
 	unsigned char head[SNAP_HEADER_BYTES] = { 0 };
 	uLong crc;
 
-	/* The crc covers the table and the padding after it, then the data. */
-	crc = crc32(0, (const Bytef *)o->table, sizeof(o->table));
-	crc = crc32(crc, zero, o->crc_from - SNAP_HEADER_BYTES -
-		    sizeof(o->table));
-	crc = crc32_combine(crc, o->crc, o->offset - o->crc_from);
 	memcpy(head, SNAP_MAGIC, 8);
 	put_le32(head + 8, SNAP_VERSION);
 	put_le32(head + 12, SNAP_HEADER_BYTES);
 	put_le64(head + 16, o->offset);
 	put_le32(head + 24, o->nr);
-	put_le32(head + 28, crc);
 	put_le64(head + 32, time(NULL));
+	/*
+	 * The crc covers the header, its own field read as zero, the table
+	 * and the padding after it, then the data.
+	 */
+	crc = crc32(crc32(0, NULL, 0), head, sizeof(head));
+	crc = crc32(crc, (const Bytef *)o->table, sizeof(o->table));
+	crc = crc32(crc, zero, o->crc_from - SNAP_HEADER_BYTES -
+		    sizeof(o->table));
+	crc = crc32_combine(crc, o->crc, o->offset - o->crc_from);
+	put_le32(head + 28, crc);
 	if (pwrite(o->fd, head, sizeof(head), 0) != sizeof(head) ||
 	    pwrite(o->fd, o->table, sizeof(o->table), SNAP_HEADER_BYTES) !=
 	    sizeof(o->table))
 		fatal("%s: write: %s", o->path, strerror(errno));
 	if (fsync(o->fd) || close(o->fd))
 		fatal("%s: %s", o->path, strerror(errno));
-	if (rename(o->path, path)) {
-		int err = errno;
+}
 
-		unlink(o->path);
-		fatal("%s: %s", path, strerror(err));
-	}
+/*
+ * Read the finished file back as any reader will, so that what save
+ * writes always loads (a failure here is fatal, and removes it), then let
+ * it take @path's place.  @back keeps it loaded, NULL drops it.
+ */
+static void out_close(struct snap_out *o, const char *path,
+		      struct snapshot *back)
+{
+	struct snapshot s;
+
+	out_finish(o);
+	snap_load(&s, o->path);
+	if (rename(o->path, path))
+		fatal("%s: %s", path, strerror(errno));
+	temp_done(o->path, false);
 	free(o->path);
+	s.path = path;
+	if (back)
+		*back = s;
+	else
+		snap_free(&s);
 }
 
 /*
@@ -513,7 +729,8 @@ static char *boot_id(void)
 	id[len] = '\0';
 	if (!len || len > 64 ||
 	    strspn(id, "0123456789abcdefABCDEF-") != len) {
-		print_warning("%s: '%s' is not a boot id: not saved", path, id);
+		print_warning("%s: '%.64s' is not a boot id: not saved", path,
+			      id);
 		free(id);
 		return NULL;
 	}
@@ -545,7 +762,7 @@ static char *read_layout(const char *path, unsigned int *nr_ranges,
 	char *text = read_text(path, NULL, false), err[256];
 	struct snap_range *ranges;
 
-	ranges = parse_layout(text, nr_ranges, words, err, sizeof(err));
+	ranges = parse_layout(path, text, nr_ranges, words, err, sizeof(err));
 	if (!ranges)
 		fatal("%s: %s", path, err);
 	free(ranges);
@@ -617,7 +834,7 @@ static void save_settled(struct snap_out *o, unsigned int *nr_ranges,
 		fatal("%s: the layout changed while the shadow was read, %d times in a row (memory going on- or offline?): try again",
 		      lpath, SNAP_SAVE_TRIES);
 	out_entry(o, "shadow", start);
-	out_text(o, "layout", before);
+	out_text(o, "layout", lpath, before);
 	out_optional(o, "sections", sections);
 	free(before);
 	free(lpath);
@@ -631,13 +848,20 @@ static void save_settled(struct snap_out *o, unsigned int *nr_ranges,
  * @flags:	SNAP_SAVE_QUIET: say nothing on standard output;
  *		SNAP_SAVE_WORDS: the shadow and what reading it needs, not the
  *		module's reports (projection, for one, walks every word)
+ * @back:	the snapshot as loaded back, for the caller to snap_free();
+ *		NULL if not wanted
  *
  * The shadow is copied while the kernel keeps changing it: each word is
  * read once and whole, but words far apart are read at different times.
+ * What the files hold is checked as snap_load() checks it, before the slow
+ * part where that can be, and the finished file is loaded back before it
+ * takes @path's place: save writes nothing that load refuses.  On any
+ * error the temporary file is removed and @path is left as it was.
  */
-void snap_save(const char *path, unsigned int flags)
+void snap_save(const char *path, unsigned int flags, struct snapshot *back)
 {
-	char *file, *zoneinfo, *text;
+	const char *zpath = env_or("MEMDESC_ZONEINFO", MEMDESC_ZONEINFO);
+	char *file, *zoneinfo, *zones, *system;
 	unsigned int nr_ranges;
 	struct snap_out o;
 	uint64_t words;
@@ -647,8 +871,10 @@ void snap_save(const char *path, unsigned int flags)
 	file = debugfs_path("layout");
 	free(read_layout(file, &nr_ranges, &words));
 	free(file);
-	zoneinfo = read_text(env_or("MEMDESC_ZONEINFO", MEMDESC_ZONEINFO),
-			     NULL, false);
+	zoneinfo = read_text(zpath, NULL, false);
+	zones = zones_from_zoneinfo(zpath, zoneinfo);
+	free(zoneinfo);
+	system = system_text();
 
 	out_open(&o, path);
 	save_settled(&o, &nr_ranges, &words);
@@ -656,14 +882,11 @@ void snap_save(const char *path, unsigned int flags)
 		    i < MEMDESC_ARRAY_SIZE(save_reports); i++)
 		out_optional(&o, save_reports[i],
 			     debugfs_read(save_reports[i], true));
-	text = zones_from_zoneinfo(zoneinfo);
-	out_text(&o, "zones", text);
-	free(text);
-	free(zoneinfo);
-	text = system_text();
-	out_text(&o, "system", text);
-	free(text);
-	out_close(&o, path);
+	out_text(&o, "zones", zpath, zones);
+	out_text(&o, "system", "system", system);
+	free(zones);
+	free(system);
+	out_close(&o, path, back);
 	if (!(flags & SNAP_SAVE_QUIET))
 		printf("saved %llu PFNs in %u ranges to %s (%llu bytes)\n",
 		       (unsigned long long)words, nr_ranges, path,
@@ -707,6 +930,9 @@ static void load_text(struct snapshot *s, struct snap_text *t,
 {
 	const char *p = (const char *)s->map + off;
 
+	if (size > TEXT_MAX_BYTES)
+		corrupt(s, "section %s of %llu bytes: text sections hold at most %u MiB",
+			name, (unsigned long long)size, TEXT_MAX_BYTES >> 20);
 	if (memchr(p, '\0', size))
 		corrupt(s, "section %s holds a NUL byte: not text", name);
 	t->data = xmalloc(size + 1);
@@ -715,22 +941,21 @@ static void load_text(struct snapshot *s, struct snap_text *t,
 	t->len = size;
 }
 
-/**
- * snap_load - map and check a snapshot; every error is fatal
- * @s:		filled in
- * @path:	the file
- */
-void snap_load(struct snapshot *s, const char *path)
+/* crc32() of @len bytes, which it takes in uInt pieces. */
+static uLong crc_of(uLong crc, const unsigned char *p, size_t len)
 {
-	struct { uint64_t off, size; } sec[SNAP_MAX_SECTIONS];
-	uint64_t file_size, table_end, nr_words = 0;
-	struct snap_text layout = { 0 }, zones = { 0 };
-	uint32_t version, hsize, nr, crc, want;
-	const unsigned char *m, *e;
-	bool have_shadow = false;
-	size_t pos, chunk;
-	unsigned int i, j;
-	char err[256];
+	size_t chunk;
+
+	for (; len; p += chunk, len -= chunk) {
+		chunk = len < 1U << 30 ? len : 1U << 30;
+		crc = crc32(crc, p, chunk);
+	}
+	return crc;
+}
+
+/* Map @path whole, checking it is a file that could be a snapshot. */
+static void load_map(struct snapshot *s, const char *path)
+{
 	struct stat st;
 	int fd;
 
@@ -750,47 +975,120 @@ void snap_load(struct snapshot *s, const char *path)
 	if (s->map == MAP_FAILED)
 		fatal("%s: mmap: %s", path, strerror(errno));
 	close(fd);
-	m = s->map;
+}
+
+/*
+ * Every field of the header, and the crc.  Version 1 left the header out
+ * of the crc; version 2 covers the whole file, its own field read as zero.
+ * Returns the number of sections.
+ */
+static uint32_t load_header(struct snapshot *s)
+{
+	static const unsigned char zero[SNAP_HEADER_BYTES];
+	const unsigned char *m = s->map;
+	uint32_t version, hsize, nr, crc;
+	uint64_t file_size;
+	uLong want;
 
 	if (memcmp(m, SNAP_MAGIC, 8))
-		fatal("%s: not a memdesc snapshot (no \"%s\" magic)", path,
+		fatal("%s: not a memdesc snapshot (no \"%s\" magic)", s->path,
 		      SNAP_MAGIC);
 	if (s->size < SNAP_HEADER_BYTES)
 		fatal("%s: truncated snapshot: %zu bytes, shorter than its header",
-		      path, s->size);
+		      s->path, s->size);
 	version = get_le32(m + 8);
-	if (version != SNAP_VERSION)
-		fatal("%s: snapshot format version %u; this %s reads version %u",
-		      path, version, prog_name, SNAP_VERSION);
+	if (version < 1 || version > SNAP_VERSION)
+		fatal("%s: snapshot format version %u; this %s reads versions 1 to %u",
+		      s->path, version, prog_name, SNAP_VERSION);
 	hsize = get_le32(m + 12);
 	file_size = get_le64(m + 16);
 	nr = get_le32(m + 24);
 	crc = get_le32(m + 28);
 	s->time = get_le64(m + 32);
 	if (file_size > s->size)
-		fatal("%s: truncated snapshot: %zu of %llu bytes", path,
+		fatal("%s: truncated snapshot: %zu of %llu bytes", s->path,
 		      s->size, (unsigned long long)file_size);
 	if (file_size < s->size)
 		corrupt(s, "%zu bytes, but the header says %llu", s->size,
 			(unsigned long long)file_size);
-	if (hsize < SNAP_HEADER_BYTES || hsize > s->size || hsize % SNAP_ALIGN)
-		corrupt(s, "header size %u", hsize);
+	if (hsize != SNAP_HEADER_BYTES)
+		corrupt(s, "header size %u, not %u", hsize, SNAP_HEADER_BYTES);
+	if (memcmp(m + SNAP_HEADER_RESERVED, zero,
+		   SNAP_HEADER_BYTES - SNAP_HEADER_RESERVED))
+		corrupt(s, "header bytes %u to %u are not zero",
+			SNAP_HEADER_RESERVED, SNAP_HEADER_BYTES - 1);
 	if (!nr || nr > SNAP_MAX_SECTIONS)
 		corrupt(s, "%u sections", nr);
-	table_end = hsize + (uint64_t)nr * SNAP_SECTION_BYTES;
-	if (table_end > s->size)
+	if (hsize + (uint64_t)nr * SNAP_SECTION_BYTES > s->size)
 		corrupt(s, "section table past the end of the file");
-	want = crc32(0, NULL, 0);
-	for (pos = hsize; pos < s->size; pos += chunk) {
-		chunk = s->size - pos < 1U << 30 ? s->size - pos : 1U << 30;
-		want = crc32(want, m + pos, chunk);
+	if (version == 1) {
+		want = crc_of(crc32(0, NULL, 0), m + hsize, s->size - hsize);
+	} else {
+		want = crc_of(crc32(0, NULL, 0), m, 28);
+		want = crc_of(want, zero, 4);
+		want = crc_of(want, m + 32, s->size - 32);
 	}
 	if (crc != want)
 		corrupt(s, "checksum 0x%08x, but the contents sum to 0x%08x",
-			crc, want);
+			crc, (uint32_t)want);
+	return nr;
+}
+
+/*
+ * A section the tool reads, by name: the shadow's words, or a copy of a
+ * text section.  Sections of other names are skipped.
+ */
+static void load_section(struct snapshot *s, const unsigned char *e,
+			 uint64_t off, uint64_t size, struct snap_text *layout,
+			 struct snap_text *zones)
+{
+	const struct {
+		const char *name;
+		struct snap_text *t;
+	} texts[] = {
+		{ "layout", layout },
+		{ "zones", zones },
+		{ "summary", &s->summary },
+		{ "projection", &s->projection },
+		{ "stats", &s->stats },
+		{ "transitions", &s->transitions },
+		{ "sections", &s->sections },
+		{ "owners", &s->owners },
+		{ "system", &s->system },
+	};
+	const char *name = (const char *)e;
+	size_t i;
+
+	if (!strcmp(name, "shadow")) {
+		if (size % 8)
+			corrupt(s, "shadow section of %llu bytes: not whole words",
+				(unsigned long long)size);
+		s->words = (const unsigned char *)s->map + off;
+		s->nr_words = size / 8;
+		return;
+	}
+	for (i = 0; i < MEMDESC_ARRAY_SIZE(texts); i++)
+		if (!strcmp(name, texts[i].name))
+			load_text(s, texts[i].t, name, off, size);
+}
+
+/*
+ * The section table: every entry named, inside the file, after the table,
+ * once, apart from the others.  Between the table and the first section
+ * there is nothing but zeros: an entry there would be one the header does
+ * not count (version 1 left the count out of the crc).
+ */
+static void load_table(struct snapshot *s, uint32_t nr,
+		       struct snap_text *layout, struct snap_text *zones)
+{
+	struct { uint64_t off, size; } sec[SNAP_MAX_SECTIONS];
+	const unsigned char *m = s->map, *e, *o;
+	uint64_t table_end = SNAP_HEADER_BYTES + (uint64_t)nr * SNAP_SECTION_BYTES;
+	uint64_t first = s->size, k;
+	unsigned int i, j;
 
 	for (i = 0; i < nr; i++) {
-		e = m + hsize + i * SNAP_SECTION_BYTES;
+		e = m + SNAP_HEADER_BYTES + i * SNAP_SECTION_BYTES;
 		sec[i].off = get_le64(e + 16);
 		sec[i].size = get_le64(e + 24);
 		if (!section_name_ok(e))
@@ -799,8 +1097,7 @@ void snap_load(struct snapshot *s, const char *path)
 		    sec[i].off > s->size || sec[i].size > s->size - sec[i].off)
 			corrupt(s, "section %.16s lies outside the file", e);
 		for (j = 0; j < i; j++) {
-			const unsigned char *o = m + hsize + j * SNAP_SECTION_BYTES;
-
+			o = m + SNAP_HEADER_BYTES + j * SNAP_SECTION_BYTES;
 			if (!strncmp((const char *)o, (const char *)e,
 				     SNAP_NAME_BYTES))
 				corrupt(s, "section %.16s appears twice", e);
@@ -809,57 +1106,70 @@ void snap_load(struct snapshot *s, const char *path)
 				corrupt(s, "sections %.16s and %.16s overlap", o,
 					e);
 		}
-		if (!strcmp((const char *)e, "shadow")) {
-			if (sec[i].size % 8)
-				corrupt(s, "shadow section of %llu bytes: not whole words",
-					(unsigned long long)sec[i].size);
-			s->words = m + sec[i].off;
-			nr_words = sec[i].size / 8;
-			have_shadow = true;
-		} else if (!strcmp((const char *)e, "layout")) {
-			load_text(s, &layout, "layout", sec[i].off, sec[i].size);
-		} else if (!strcmp((const char *)e, "zones")) {
-			load_text(s, &zones, "zones", sec[i].off, sec[i].size);
-		} else if (!strcmp((const char *)e, "summary")) {
-			load_text(s, &s->summary, "summary", sec[i].off,
-				  sec[i].size);
-		} else if (!strcmp((const char *)e, "projection")) {
-			load_text(s, &s->projection, "projection", sec[i].off,
-				  sec[i].size);
-		} else if (!strcmp((const char *)e, "stats")) {
-			load_text(s, &s->stats, "stats", sec[i].off,
-				  sec[i].size);
-		} else if (!strcmp((const char *)e, "transitions")) {
-			load_text(s, &s->transitions, "transitions",
-				  sec[i].off, sec[i].size);
-		} else if (!strcmp((const char *)e, "sections")) {
-			load_text(s, &s->sections, "sections", sec[i].off,
-				  sec[i].size);
-		} else if (!strcmp((const char *)e, "owners")) {
-			load_text(s, &s->owners, "owners", sec[i].off,
-				  sec[i].size);
-		} else if (!strcmp((const char *)e, "system")) {
-			load_text(s, &s->system, "system", sec[i].off,
-				  sec[i].size);
-		}
+		if (sec[i].off < first)
+			first = sec[i].off;
 	}
-	if (!have_shadow || !layout.data || !zones.data)
-		corrupt(s, "missing section %s", !have_shadow ? "shadow" :
+	for (k = table_end; k < first; k++)
+		if (m[k])
+			corrupt(s, "the section table goes on past the %u sections the header counts",
+				nr);
+	for (i = 0; i < nr; i++) {
+		e = m + SNAP_HEADER_BYTES + i * SNAP_SECTION_BYTES;
+		load_section(s, e, sec[i].off, sec[i].size, layout, zones);
+	}
+}
+
+/**
+ * snap_load - map and check a snapshot; every error is fatal
+ * @s:		filled in
+ * @path:	the file
+ */
+void snap_load(struct snapshot *s, const char *path)
+{
+	struct snap_text layout = { 0 }, zones = { 0 };
+	uint64_t nr_words;
+	char err[256], *source;
+
+	load_map(s, path);
+	load_table(s, load_header(s), &layout, &zones);
+	if (!s->words || !layout.data || !zones.data)
+		corrupt(s, "missing section %s", !s->words ? "shadow" :
 			!layout.data ? "layout" : "zones");
 
-	s->ranges = parse_layout(layout.data, &s->nr_ranges, &s->nr_words,
-				 err, sizeof(err));
+	nr_words = s->nr_words;
+	source = snap_section_source(s, "layout");
+	s->ranges = parse_layout(source, layout.data, &s->nr_ranges,
+				 &s->nr_words, err, sizeof(err));
+	free(source);
 	if (!s->ranges)
 		corrupt(s, "%s", err);
 	if (s->nr_words != nr_words)
 		corrupt(s, "layout covers %llu PFNs, the shadow holds %llu words",
 			(unsigned long long)s->nr_words,
 			(unsigned long long)nr_words);
-	s->zones = parse_zones(zones.data, &s->nr_zones, err, sizeof(err));
+	source = snap_section_source(s, "zones");
+	s->zones = parse_zones(source, zones.data, &s->nr_zones, err,
+			       sizeof(err));
+	free(source);
 	if (!s->zones)
 		corrupt(s, "%s", err);
 	free(layout.data);
 	free(zones.data);
+}
+
+/**
+ * snap_section_source - how messages name a section of @s
+ * @s:		the snapshot
+ * @name:	the section
+ *
+ * Return: "FILE, NAME section", for the caller to free.
+ */
+char *snap_section_source(const struct snapshot *s, const char *name)
+{
+	char *source = xmalloc(strlen(s->path) + strlen(name) + 16);
+
+	sprintf(source, "%s, %s section", s->path, name);
+	return source;
 }
 
 /**

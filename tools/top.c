@@ -48,7 +48,15 @@ struct top_count {
 	bool seen_before;
 };
 
+/*
+ * Things of one kind counted: classes, transitions, events.  A module has a
+ * few dozen of each, a few hundred transitions at most; a file with more
+ * than TOP_MAX_COUNTS is none of its.
+ */
+#define TOP_MAX_COUNTS	4096
+
 struct top_list {
+	const char *what;	/* "classes", for messages */
 	struct top_count *c;
 	size_t nr;
 };
@@ -72,6 +80,9 @@ static struct top_count *list_get(struct top_list *l, const char *name)
 	for (i = 0; i < l->nr; i++)
 		if (!strcmp(l->c[i].name, name))
 			return &l->c[i];
+	if (l->nr == TOP_MAX_COUNTS)
+		fatal("%s: more than %d %s to follow: not a memdesc module's",
+		      debugfs_dir(), TOP_MAX_COUNTS, l->what);
 	l->c = xrealloc(l->c, (l->nr + 1) * sizeof(*l->c));
 	memset(&l->c[l->nr], 0, sizeof(*l->c));
 	snprintf(l->c[l->nr].name, sizeof(l->c[l->nr].name), "%s", name);
@@ -100,11 +111,26 @@ static void list_set(struct top_list *l, const char *name,
 		list_get(l, name)->now = v;
 }
 
+/* Debugfs file @name, read and parsed; false if it is missing and @missing_ok. */
+static bool top_parse(struct records *r, const char *name, bool missing_ok)
+{
+	char *path = debugfs_path(name), *text;
+	bool found;
+
+	text = read_text(path, NULL, missing_ok);
+	found = text;
+	if (found)
+		records_parse(r, path, text);
+	free(text);
+	free(path);
+	return found;
+}
+
 /* Read summary, stats and transitions into @st. */
 static void top_read(struct top_state *st, struct records *summary)
 {
 	struct records r;
-	char *text, name[96];
+	char name[96];
 	size_t i;
 
 	list_roll(&st->classes);
@@ -114,9 +140,7 @@ static void top_read(struct top_state *st, struct records *summary)
 	st->t = now_seconds();
 	st->refresh++;
 
-	text = debugfs_read("summary", false);
-	records_parse(summary, text);
-	free(text);
+	top_parse(summary, "summary", false);
 	for (i = 0; i < summary->nr; i++) {
 		const struct record *rec = &summary->rec[i];
 
@@ -124,9 +148,7 @@ static void top_read(struct top_state *st, struct records *summary)
 			list_set(&st->classes, rec->f[0], rec, 1);
 	}
 
-	text = debugfs_read("transitions", false);
-	records_parse(&r, text);
-	free(text);
+	top_parse(&r, "transitions", false);
 	for (i = 0; i < r.nr; i++) {
 		const struct record *rec = &r.rec[i];
 
@@ -138,9 +160,7 @@ static void top_read(struct top_state *st, struct records *summary)
 	}
 	records_free(&r);
 
-	text = debugfs_read("stats", false);
-	records_parse(&r, text);
-	free(text);
+	top_parse(&r, "stats", false);
 	for (i = 0; i < r.nr; i++) {
 		const struct record *rec = &r.rec[i];
 
@@ -170,9 +190,9 @@ static void top_read_nodes(struct top_state *st)
 	if (fd < 0)
 		fatal("%s: %s", path, strerror(errno));
 	close(fd);
-	snap_save(path, SNAP_SAVE_QUIET | SNAP_SAVE_WORDS);
-	snap_load(&snap, path);
-	unlink(path);
+	temp_add(path);
+	snap_save(path, SNAP_SAVE_QUIET | SNAP_SAVE_WORDS, &snap);
+	temp_done(path, true);
 	free(path);
 	if (!st->by_node)
 		st->by_node = xcalloc(MEMDESC_NR_CLASSES, sizeof(*st->by_node));
@@ -201,9 +221,16 @@ static void top_read_nodes(struct top_state *st)
 	}
 }
 
+/* Since the last refresh; a count that fell (a reload) is negative. */
 static int64_t delta(const struct top_count *c)
 {
-	return c->seen_before ? (int64_t)(c->now - c->before) : 0;
+	if (!c->seen_before)
+		return 0;
+	if (c->now >= c->before)
+		return c->now - c->before > INT64_MAX ? INT64_MAX :
+		       (int64_t)(c->now - c->before);
+	return c->before - c->now > INT64_MAX ? -INT64_MAX :
+	       -(int64_t)(c->before - c->now);
 }
 
 /* Most pages first; ties by name, so the order holds still. */
@@ -233,7 +260,8 @@ static struct top_count *sorted(const struct top_list *l,
 {
 	struct top_count *c = xmalloc((l->nr + 1) * sizeof(*c));
 
-	memcpy(c, l->c, l->nr * sizeof(*c));
+	if (l->nr)
+		memcpy(c, l->c, l->nr * sizeof(*c));
 	qsort(c, l->nr, sizeof(*c), cmp);
 	return c;
 }
@@ -400,7 +428,6 @@ static void print_rates(FILE *out, const struct top_state *st,
 static void print_owners(FILE *out)
 {
 	const struct record *best[TOP_SITES] = { NULL }, *on;
-	char *text = debugfs_read("owners", true);
 	uint64_t pages[TOP_SITES] = { 0 }, p;
 	unsigned int i, j;
 	struct records r;
@@ -408,12 +435,11 @@ static void print_owners(FILE *out)
 
 	fprintf(out, "\n%-14s %9s  %s\n", "SITE CLASS", "PAGES",
 		"ALLOCATION SITE");
-	if (!text) {
+	if (!top_parse(&r, "owners", true)) {
 		fputs("  no owners file: this module predates allocation sites\n",
 		      out);
 		return;
 	}
-	records_parse(&r, text);
 	on = records_find(&r, "owners", NULL);
 	if (!on || !on->nf || strcmp(on->f[0], "on")) {
 		fputs("  not tracked: 'owners on' in control starts it\n", out);
@@ -442,7 +468,6 @@ static void print_owners(FILE *out)
 			best[i]->f[best[i]->nf > 4 ? 4 : 0]);
 out:
 	records_free(&r);
-	free(text);
 }
 
 /* === the terminal === */
@@ -518,7 +543,11 @@ static bool wait_or_quit(double seconds)
 void top_run(double interval, unsigned long count, bool batch, bool owners,
 	     bool nodes)
 {
-	struct top_state st = { 0 };
+	struct top_state st = {
+		.classes.what = "classes",
+		.transitions.what = "transitions",
+		.events.what = "events",
+	};
 	struct records summary;
 	unsigned long n;
 

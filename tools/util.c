@@ -3,12 +3,14 @@
  * memdesc-stat: small helpers for every part of the tool.
  *
  * Messages, allocation that cannot fail, reading files whole or in full,
- * and where the live files are.  Any error here is the end of the program:
- * the tool reads, computes and prints, and has nothing to unwind.
+ * temporary files, and where the live files are.  Any error here is the end
+ * of the program: the tool reads, computes and prints, and has nothing to
+ * unwind but the temporary files it is writing, which fatal() removes.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +20,165 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "memdesc_types.h"
 #include "util.h"
 
 const char *prog_name = "memdesc-stat";
 
-/* Say what is wrong, after whatever stdout holds so far, and exit 1. */
+/* === Temporary files === */
+
+/*
+ * Files written under a temporary name and renamed into place once whole:
+ * a snapshot being saved, the name top holds for its own, a metrics file.
+ * A few at once at most.
+ */
+#define TEMP_MAX	4
+
+/* Signals that end the program, with a temporary file to remove first. */
+static const int temp_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM };
+
+static char *temp_paths[TEMP_MAX];
+static unsigned int temp_nr;
+/* The actions the signals had before: put back when the last file goes. */
+static struct sigaction temp_saved[MEMDESC_ARRAY_SIZE(temp_signals)];
+static bool temp_caught[MEMDESC_ARRAY_SIZE(temp_signals)];
+
+static void temp_unlink_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEMP_MAX; i++)
+		if (temp_paths[i])
+			unlink(temp_paths[i]);
+}
+
+static void temp_restore_signals(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MEMDESC_ARRAY_SIZE(temp_signals); i++)
+		if (temp_caught[i])
+			sigaction(temp_signals[i], &temp_saved[i], NULL);
+	memset(temp_caught, 0, sizeof(temp_caught));
+}
+
+/*
+ * Remove the files, then let the signal do what it did before: end the
+ * program, or run the handler that was there (top's, which restores the
+ * terminal).  Only async-signal-safe calls here.
+ */
+static void temp_on_signal(int sig)
+{
+	temp_unlink_all();
+	temp_restore_signals();
+	raise(sig);
+}
+
+/* Catch the signals that are not ignored: an ignored one ends nothing. */
+static void temp_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = temp_on_signal };
+	unsigned int i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < MEMDESC_ARRAY_SIZE(temp_signals); i++) {
+		if (sigaction(temp_signals[i], NULL, &temp_saved[i]) ||
+		    temp_saved[i].sa_handler == SIG_IGN)
+			continue;
+		sigaction(temp_signals[i], &sa, NULL);
+		temp_caught[i] = true;
+	}
+}
+
+/* Keep the signals off while the list changes; returns the old mask. */
+static sigset_t temp_block(void)
+{
+	sigset_t set, old;
+	unsigned int i;
+
+	sigemptyset(&set);
+	for (i = 0; i < MEMDESC_ARRAY_SIZE(temp_signals); i++)
+		sigaddset(&set, temp_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	return old;
+}
+
+/**
+ * temp_add - a temporary file now exists at @path
+ * @path:	its name
+ *
+ * Until temp_done(), an error or a signal that ends the program removes it.
+ */
+void temp_add(const char *path)
+{
+	char *copy = xstrdup(path);
+	sigset_t old;
+	unsigned int i;
+
+	old = temp_block();
+	for (i = 0; i < TEMP_MAX && temp_paths[i]; i++)
+		;
+	if (i == TEMP_MAX) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		unlink(path);
+		fatal("%s: more than %d temporary files at once", path,
+		      TEMP_MAX);
+	}
+	if (!temp_nr++)
+		temp_catch_signals();
+	temp_paths[i] = copy;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/**
+ * temp_done - a temporary file is no longer one to remove on failure
+ * @path:	as given to temp_add()
+ * @remove:	remove it now; false once it was renamed into place
+ */
+void temp_done(const char *path, bool remove)
+{
+	char *copy = NULL;
+	sigset_t old;
+	unsigned int i;
+
+	old = temp_block();
+	for (i = 0; i < TEMP_MAX; i++) {
+		if (!temp_paths[i] || strcmp(temp_paths[i], path))
+			continue;
+		if (remove)
+			unlink(path);
+		copy = temp_paths[i];
+		temp_paths[i] = NULL;
+		if (!--temp_nr)
+			temp_restore_signals();
+		break;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(copy);
+}
+
+/* Remove and forget every temporary file: the program is failing. */
+static void temp_cleanup(void)
+{
+	sigset_t old = temp_block();
+	unsigned int i;
+
+	temp_unlink_all();
+	temp_restore_signals();
+	for (i = 0; i < TEMP_MAX; i++) {
+		free(temp_paths[i]);
+		temp_paths[i] = NULL;
+	}
+	temp_nr = 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* === Messages and allocation === */
+
+/*
+ * Say what is wrong, after whatever stdout holds so far, remove the
+ * temporary files, and exit 1.
+ */
 void fatal(const char *fmt, ...)
 {
 	va_list ap;
@@ -33,6 +189,7 @@ void fatal(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	temp_cleanup();
 	exit(1);
 }
 
@@ -199,8 +356,9 @@ size_t pread_full(int fd, void *buf, size_t count, uint64_t offset,
 /*
  * read_text - a whole text file, NUL-terminated
  *
- * debugfs and /proc files say size 0, so read until EOF.  With @missing_ok,
- * a file that does not exist returns NULL; any other error is fatal.
+ * debugfs and /proc files say size 0, so read until EOF, but no further
+ * than TEXT_MAX_BYTES.  With @missing_ok, a file that does not exist returns
+ * NULL; any other error is fatal.
  */
 char *read_text(const char *path, size_t *len, bool missing_ok)
 {
@@ -229,6 +387,9 @@ char *read_text(const char *path, size_t *len, bool missing_ok)
 		if (!ret)
 			break;
 		done += ret;
+		if (done > TEXT_MAX_BYTES)
+			fatal("%s: larger than %u MiB: not a memdesc report",
+			      path, TEXT_MAX_BYTES >> 20);
 	}
 	close(fd);
 	if (memchr(buf, '\0', done))

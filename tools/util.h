@@ -2,9 +2,10 @@
 /*
  * memdesc-stat: the small helpers every part of the tool calls (util.c).
  *
- * Errors end the program: fatal() says what is wrong and exits 1, so no
- * caller checks for a NULL from the x*alloc() family or a short read from
- * pread_full() other than at end of file.  These helpers know nothing of
+ * Errors end the program: fatal() says what is wrong, removes the temporary
+ * files registered with temp_add(), and exits 1, so no caller checks for a
+ * NULL from the x*alloc() family or a short read from pread_full() other
+ * than at end of file.  These helpers know nothing of
  * snapshots or reports; they sit below everything else in the tool.
  */
 #ifndef _MEMDESC_STAT_UTIL_H
@@ -22,6 +23,14 @@
 #define MEMDESC_LOCKDOWN	"/sys/kernel/security/lockdown"
 #define MEMDESC_ZONEINFO	"/proc/zoneinfo"
 #define MEMDESC_BOOT_ID		"/proc/sys/kernel/random/boot_id"
+
+/*
+ * The most a text file or a snapshot's text section may hold: the largest
+ * report a module writes (the sections file of a 64 TiB machine) is a few
+ * tens of MiB.  Anything larger is refused, so that no input can make the
+ * tool read without end (a FIFO, /dev/zero).
+ */
+#define TEXT_MAX_BYTES		(256U << 20)
 
 /* The kernel's attribute spellings, as tools/include/linux/compiler.h has them. */
 #define __noreturn		__attribute__((__noreturn__))
@@ -41,6 +50,8 @@ int checked_open(const char *path, int flags);
 size_t pread_full(int fd, void *buf, size_t count, uint64_t offset,
 		  const char *path);
 char *read_text(const char *path, size_t *len, bool missing_ok);
+void temp_add(const char *path);
+void temp_done(const char *path, bool remove);
 const char *env_or(const char *var, const char *dflt);
 const char *debugfs_dir(void);
 char *debugfs_path(const char *name);

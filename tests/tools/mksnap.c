@@ -16,7 +16,8 @@
  *   DIR/boot_id         the boot id of the variant's boot
  *   DIR/direct.snap     a snapshot of the same, written here from
  *                       docs/SNAPSHOT.md, sections in another order than
- *                       memdesc-stat writes them and one it does not know
+ *                       memdesc-stat writes them and one it does not know,
+ *                       in format version 2 (old: 1)
  *   DIR/projection-now  for old: what memdesc-stat prints for its snapshot
  *                       today, the old module's projection and every
  *                       revision of the design, from the sizes it saved
@@ -49,7 +50,7 @@
  *          node spanning its holes as hole words (8 and 9), section 11 as
  *          free pages, 19 classes in its summary, stats and compare without
  *          the new lines, no sections or owners file, and no boot_id in
- *          the snapshot.
+ *          the snapshot, which is of format version 1.
  *          Also DIR/elsewhere.snap: the same at PFNs no other variant has.
  */
 #define _GNU_SOURCE
@@ -1282,12 +1283,16 @@ static void put_snapshot(const char *name, const struct section *sec,
 		off += (sec[i].len + 7) / 8 * 8;
 	}
 	memcpy(buf, "MEMDSNAP", 8);
-	le32(buf + 8, 1);
+	le32(buf + 8, old_style() ? 1 : 2);
 	le32(buf + 12, 64);
 	le64(buf + 16, size);
 	le32(buf + 24, nr);
-	le32(buf + 28, crc32(crc32(0, NULL, 0), buf + 64, size - 64));
 	le64(buf + 32, when);
+	/* Version 1 summed what follows the header, 2 all but the sum. */
+	if (old_style())
+		le32(buf + 28, crc32(crc32(0, NULL, 0), buf + 64, size - 64));
+	else
+		le32(buf + 28, crc32(crc32(0, NULL, 0), buf, size));
 	f = create(name);
 	if (fwrite(buf, 1, size, f) != size)
 		die("%s", name);
