@@ -18,6 +18,8 @@
  *                       docs/SNAPSHOT.md, sections in another order than
  *                       memdesc-stat writes them and one it does not know,
  *                       in format version 2 (old: 1)
+ *   DIR/direct-v1.snap  but old: the same in format version 1, the system
+ *                       section last
  *   DIR/projection-now  for old: what memdesc-stat prints for its snapshot
  *                       today, the old module's projection and every
  *                       revision of the design, from the sizes it saved
@@ -1259,7 +1261,7 @@ struct section {
 };
 
 static void put_snapshot(const char *name, const struct section *sec,
-			 unsigned int nr, uint64_t when)
+			 unsigned int nr, uint64_t when, unsigned int version)
 {
 	size_t table = 64 + 32 * nr, size = table, off, i;
 	unsigned char *buf;
@@ -1283,13 +1285,13 @@ static void put_snapshot(const char *name, const struct section *sec,
 		off += (sec[i].len + 7) / 8 * 8;
 	}
 	memcpy(buf, "MEMDSNAP", 8);
-	le32(buf + 8, old_style() ? 1 : 2);
+	le32(buf + 8, version);
 	le32(buf + 12, 64);
 	le64(buf + 16, size);
 	le32(buf + 24, nr);
 	le64(buf + 32, when);
 	/* Version 1 summed what follows the header, 2 all but the sum. */
-	if (old_style())
+	if (version == 1)
 		le32(buf + 28, crc32(crc32(0, NULL, 0), buf + 64, size - 64));
 	else
 		le32(buf + 28, crc32(crc32(0, NULL, 0), buf, size));
@@ -1359,13 +1361,21 @@ static void put_snapshots(const unsigned char *le)
 	/* Old tools saved neither owners nor sections: the last two. */
 	if (old_style())
 		nr -= 2;
-	put_snapshot("direct.snap", sec, nr, save_time(variant));
+	put_snapshot("direct.snap", sec, nr, save_time(variant),
+		     old_style() ? 1 : 2);
 	if (old_style()) {
 		free(layout);
 		layout = text_of(put_layout_elsewhere);
 		sec[6].data = layout;
 		sec[6].len = strlen(layout);
-		put_snapshot("elsewhere.snap", sec, nr, save_time(variant));
+		put_snapshot("elsewhere.snap", sec, nr, save_time(variant), 1);
+	} else {
+		/* As a version 1 writer wrote it, system last. */
+		struct section system_sec = sec[5];
+
+		memmove(&sec[5], &sec[6], (nr - 6) * sizeof(*sec));
+		sec[nr - 1] = system_sec;
+		put_snapshot("direct-v1.snap", sec, nr, save_time(variant), 1);
 	}
 	free(layout);
 	free(summary);
