@@ -22,6 +22,7 @@
  *   memdesc_probes.c	tracepoint probes that keep the shadow current
  *   memdesc_hooks.c	kprobes where no tracepoint is
  *   memdesc_events.c	every event source: attach, skip, names
+ *   memdesc_inject.c	injected events, a probe's store on a test's word
  *   memdesc_sync.c	seeding, resync and memory hotplug: the live state
  *			copied into the store
  *   memdesc_census.c	the census of the live shadow (memdesc_census.h)
@@ -159,6 +160,8 @@ void memdesc_alloc_report(void);
 /* Places in sleepable walks where a test can park one (testpoint=). */
 enum memdesc_testpoint {
 	MEMDESC_TP_PCP,		/* before a hold of a per-cpu list's lock */
+	MEMDESC_TP_SYNC_COARSE,	/* a resync between a coarse block's words
+				 * and its live state */
 	MEMDESC_NR_TP,
 };
 
@@ -217,7 +220,10 @@ bool memdesc_shadow_next(struct memdesc_view *v);
 const u64 *memdesc_view_block(const struct memdesc_view *v, unsigned int block,
 			      u64 *buf);
 u64 memdesc_view_word(const struct memdesc_view *v, unsigned long i);
-u64 *memdesc_view_update(struct memdesc_view *v, unsigned int block);
+u64 *memdesc_view_raw(const struct memdesc_view *v, unsigned int block,
+		      unsigned long *seen);
+bool memdesc_view_uncoarse(const struct memdesc_view *v, unsigned int block,
+			   unsigned long seen);
 const char *memdesc_view_backing(const struct memdesc_view *v, int *nid,
 				 unsigned long *pfn);
 bool memdesc_shadow_word_at(unsigned long pfn, u64 *word);
@@ -346,6 +352,7 @@ unsigned long memdesc_hooks_missed(void);
 int memdesc_events_register(const char *skip_events);
 void memdesc_events_unregister(void);
 const char *memdesc_event_name(enum memdesc_stat event);
+enum memdesc_stat memdesc_event_by_name(const char *name);
 bool memdesc_event_attached(enum memdesc_stat event);
 
 /* === Sync (memdesc_sync.c) === */

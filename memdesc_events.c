@@ -16,8 +16,13 @@ static bool memdesc_event_is_hook(enum memdesc_stat event)
 	return event >= MEMDESC_EV_FIRST_HOOK;
 }
 
-/* The event named @name, or MEMDESC_NR_EVENTS. */
-static enum memdesc_stat memdesc_event_find(const char *name)
+/**
+ * memdesc_event_by_name - an event by the name stats prints
+ * @name:	the tracepoint's or hooked function's name
+ *
+ * Return: the event, or MEMDESC_NR_EVENTS if none has that name.
+ */
+enum memdesc_stat memdesc_event_by_name(const char *name)
 {
 	int i;
 
@@ -46,7 +51,7 @@ static int memdesc_events_skip(const char *list)
 	while (!err && (name = strsep(&cur, ",")) != NULL) {
 		if (!*name)
 			continue;
-		ev = memdesc_event_find(name);
+		ev = memdesc_event_by_name(name);
 		if (ev == MEMDESC_NR_EVENTS) {
 			pr_err("skip_events: no tracepoint or hook '%s'\n",
 			       name);

@@ -138,6 +138,21 @@ static unsigned long memdesc_hook_arg(struct kretprobe_instance *ri,
 }
 
 /*
+ * Return values at the width the function returns them: the x86-64 ABI
+ * defines only %eax of an int and %al of a bool, and leaves the rest of
+ * %rax as the callee's code left it (setcc writes %al alone).
+ */
+static int memdesc_hook_ret_int(struct pt_regs *regs)
+{
+	return (int)regs_return_value(regs);
+}
+
+static bool memdesc_hook_ret_bool(struct pt_regs *regs)
+{
+	return (u8)regs_return_value(regs);
+}
+
+/*
  * The subtype of a page mapped at @addr: vmalloc where the live side's
  * walk looks (the vmalloc and module areas, memdesc_vmalloc.c), so that
  * compare can check it; driver elsewhere (KASAN's shadow of hot-added
@@ -244,7 +259,8 @@ static int memdesc_hook_swap_add_ret(struct kretprobe_instance *ri,
 {
 	struct folio *folio = (struct folio *)memdesc_hook_arg(ri, 0);
 
-	if (!memdesc_event(MEMDESC_EV_SWAP_CACHE_ADD) || regs_return_value(regs))
+	if (!memdesc_event(MEMDESC_EV_SWAP_CACHE_ADD) ||
+	    memdesc_hook_ret_int(regs))
 		return 0;
 	memdesc_retype(&folio->page, MEMDESC_EV_SWAP_CACHE_ADD);
 	return 0;
@@ -300,7 +316,7 @@ static int memdesc_hook_guard_set_ret(struct kretprobe_instance *ri,
 	struct page *page = (struct page *)memdesc_hook_arg(ri, 1);
 	unsigned int order = memdesc_hook_arg(ri, 2);
 
-	if (!memdesc_event(MEMDESC_EV_GUARD_SET) || !regs_return_value(regs))
+	if (!memdesc_event(MEMDESC_EV_GUARD_SET) || !memdesc_hook_ret_bool(regs))
 		return 0;
 	memdesc_shadow_set_block(page, order,
 				 memdesc_hook_word(page, MEMDESC_TYPE_MISC,

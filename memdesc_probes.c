@@ -110,9 +110,18 @@ void memdesc_set_type(struct page *page, unsigned int type, bool mappable,
 {
 	struct page *head = compound_head(page);
 	unsigned int order = compound_order(head);
-	u64 word = __memdesc_pack(type, 0, order, page_zonenum(head),
-				  page_to_nid(head));
+	u64 word;
 
+	/*
+	 * Read racily, as the event's page may be splitting or freed: an
+	 * order no folio can have goes no further, not even into the word.
+	 */
+	if (unlikely(order > MEMDESC_MAX_FOLIO_ORDER)) {
+		memdesc_count(MEMDESC_STAT_BAD_BLOCK);
+		return;
+	}
+	word = __memdesc_pack(type, 0, order, page_zonenum(head),
+			      page_to_nid(head));
 	memdesc_shadow_set_block(head, order,
 				 mappable ? word | MEMDESC_MAPPABLE : word, source);
 }

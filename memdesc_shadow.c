@@ -37,7 +37,14 @@
  * no event stores more than MEMDESC_BLOCK_PFNS words, whatever its order,
  * though gigantic-page events fire with interrupts off: a 1 GiB folio is
  * 256 stores, not 262,144.  An event for a smaller block inside a coarse
- * one first expands that one block, the cost of one largest buddy block.
+ * one first expands that one block, the cost of one largest buddy block:
+ * the kernel orders events on the same pages, so no coarse store into the
+ * block can come in meanwhile.  Seeding and resync do not expand a coarse
+ * block that way, as they run beside any event: seeding leaves it (its
+ * words are all an event's), and a resync writes a block that is coarse
+ * in the live state too through its first word, and any other through
+ * cmpxchg64() on each word, clearing the bit only if no coarse store came
+ * into the section meanwhile (memdesc_view_uncoarse()).
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
@@ -64,6 +71,16 @@ static_assert(MEMDESC_CHUNK_PFNS / MEMDESC_BLOCK_PFNS <= BITS_PER_LONG);
 
 #define MEMDESC_BLOCK_ORDER	ilog2(MEMDESC_BLOCK_PFNS)
 
+/*
+ * A section's coarse word: a bit per block, and above them a count of
+ * coarse stores, by which a resync knows that one came in while it read
+ * (memdesc_view_uncoarse()).  Zero whenever no block is coarse, which is
+ * all the probes' fast path tests.
+ */
+#define MEMDESC_COARSE_SEQ	BIT(32)
+#define MEMDESC_COARSE_BLOCKS	(MEMDESC_COARSE_SEQ - 1)
+static_assert(MEMDESC_CHUNK_PFNS / MEMDESC_BLOCK_PFNS <= 32);
+
 /* Where a section stands in the table. */
 enum memdesc_section_state {
 	MEMDESC_SECTION_ABSENT,		/* not listed: offline, or no memory */
@@ -76,7 +93,9 @@ enum memdesc_section_state {
  * @words:	its chunk of MEMDESC_CHUNK_PFNS words, or NULL; written under
  *		memdesc_shadow_mutex, read by probes under RCU-sched
  * @coarse:	bit b set: every word of block b reads as its first word
- *		(head bit aside); atomic bit operations, any context
+ *		(head bit aside); above the block bits, a count of coarse
+ *		stores into the section since it last had no coarse block
+ *		(MEMDESC_COARSE_SEQ); atomic operations, any context
  * @owners:	while owners are tracked (memdesc_owners.c), a u32 per PFN
  *		beside @words: at a block's head, the stack depot handle of
  *		its allocation; published and retired as @words is
@@ -877,8 +896,49 @@ u64 memdesc_view_word(const struct memdesc_view *v, unsigned long i)
 }
 
 /*
+ * Mark block @block of @s coarse and count a coarse store.  Fully ordered,
+ * as a successful cmpxchg is: the block's first word, written before,
+ * is seen by whoever sees the bit (memdesc_view_block()).  Any context.
+ */
+static void memdesc_coarse_set(struct memdesc_section *s, unsigned int block)
+{
+	unsigned long old = READ_ONCE(s->coarse);
+
+	while (!try_cmpxchg(&s->coarse, &old,
+			    (old | BIT(block)) + MEMDESC_COARSE_SEQ))
+		;
+}
+
+/*
+ * Clear block @block's bit, unless @seen is set and a coarse store came in
+ * since the coarse word read @seen; with the last bit, the count goes too.
+ * Fully ordered: a reader that sees the bit clear sees the words written
+ * before.  Any context.
+ *
+ * Return: false if a coarse store came in since @seen (the bit stays).
+ */
+static bool memdesc_coarse_clear(struct memdesc_section *s,
+				 unsigned int block, const unsigned long *seen)
+{
+	unsigned long old = READ_ONCE(s->coarse), new;
+
+	do {
+		if (!(old & BIT(block)))
+			return true;
+		if (seen && (old ^ *seen) & ~MEMDESC_COARSE_BLOCKS)
+			return false;
+		new = old & ~BIT(block);
+		if (!(new & MEMDESC_COARSE_BLOCKS))
+			new = 0;
+	} while (!try_cmpxchg(&s->coarse, &old, new));
+	return true;
+}
+
+/*
  * Write out a coarse block's word to every word of it and clear its bit:
- * from here its words are each their own.  Any context.
+ * from here its words are each their own.  For an event that lands in the
+ * block: the kernel orders events on the same pages, so no coarse store
+ * into this block can come in meanwhile.  Any context.
  */
 static void memdesc_split_block(struct memdesc_section *s, u64 *words,
 				unsigned int block)
@@ -887,27 +947,55 @@ static void memdesc_split_block(struct memdesc_section *s, u64 *words,
 
 	memdesc_store_words(b + 1, READ_ONCE(b[0]) & ~MEMDESC_HEAD,
 			    MEMDESC_BLOCK_PFNS - 1);
-	/* Release: a reader that sees the bit clear sees the words. */
-	clear_bit_unlock(block, &s->coarse);
+	memdesc_coarse_clear(s, block, NULL);
 }
 
 /**
- * memdesc_view_update - one block of a walk's section, to write words into
+ * memdesc_view_raw - one block of a walk's section, to write words into
  * @v:		a view of a listed section
  * @block:	below MEMDESC_CHUNK_PFNS / MEMDESC_BLOCK_PFNS
+ * @seen:	set to the section's coarse word if the block is coarse
  *
- * A coarse block is split first, so every word is its own.  Writers
- * (seeding, resync) update words with cmpxchg64(), racing the probes.
+ * The chunk's own words.  Writers (seeding, resync) update them with
+ * cmpxchg64(), racing the probes.  A coarse block is not split: its words
+ * past the first are hidden until memdesc_view_uncoarse() (a resync that
+ * wrote them all), or until an event splits it.
  *
- * Return: MEMDESC_BLOCK_PFNS words, or NULL for an untracked section.
+ * Return: MEMDESC_BLOCK_PFNS words, or NULL for an untracked section;
+ * *@seen is 0 unless the block is coarse.
  */
-u64 *memdesc_view_update(struct memdesc_view *v, unsigned int block)
+u64 *memdesc_view_raw(const struct memdesc_view *v, unsigned int block,
+		      unsigned long *seen)
 {
+	unsigned long coarse;
+
+	*seen = 0;
 	if (!v->words)
 		return NULL;
-	if (test_bit(block, &v->sec->coarse))
-		memdesc_split_block(v->sec, v->words, block);
+	/* Pairs with memdesc_coarse_set(): the first word after the bit. */
+	coarse = smp_load_acquire(&v->sec->coarse);
+	if (coarse & BIT(block))
+		*seen = coarse;
 	return v->words + (block << MEMDESC_BLOCK_ORDER);
+}
+
+/**
+ * memdesc_view_uncoarse - a resync wrote every word of a coarse block
+ * @v:		a view of a listed section
+ * @block:	the block memdesc_view_raw() found coarse
+ * @seen:	the coarse word it found
+ *
+ * The words become the block's own, unless a coarse store came into the
+ * section since @seen was read: its word, newer than the resync's, then
+ * stays the block's.  (It may have been into another block: the block then
+ * stays coarse, on the resync's first word, for the next event or resync.)
+ *
+ * Return: false if the block stayed coarse.
+ */
+bool memdesc_view_uncoarse(const struct memdesc_view *v, unsigned int block,
+			   unsigned long seen)
+{
+	return memdesc_coarse_clear(v->sec, block, &seen);
 }
 
 /**
@@ -1260,18 +1348,19 @@ u64 memdesc_shadow_get(struct page *page)
 static noinline void memdesc_set_coarse(unsigned long pfn, unsigned int order,
 					u64 word, enum memdesc_stat source)
 {
-	unsigned long end = pfn + (1UL << order);
 	struct memdesc_section *s = NULL;
 	unsigned int block;
 	u64 *words = NULL;
+	unsigned long end;
 	bool head = true;
 
+	/* The order first: a shift by it could be by more than a long. */
 	if (unlikely(order > MEMDESC_MAX_FOLIO_ORDER ||
 		     pfn & ((1UL << order) - 1))) {
 		memdesc_count(MEMDESC_STAT_BAD_BLOCK);
 		return;
 	}
-	for (; pfn < end; pfn += MEMDESC_BLOCK_PFNS) {
+	for (end = pfn + (1UL << order); pfn < end; pfn += MEMDESC_BLOCK_PFNS) {
 		if (!s || !(pfn % MEMDESC_CHUNK_PFNS)) {
 			s = memdesc_section_rcu(pfn);
 			words = rcu_dereference_sched(s->words);
@@ -1292,9 +1381,7 @@ static noinline void memdesc_set_coarse(unsigned long pfn, unsigned int order,
 		}
 		WRITE_ONCE(words[block << MEMDESC_BLOCK_ORDER],
 			   head ? word | MEMDESC_HEAD : word);
-		/* The word before the bit: see memdesc_view_block(). */
-		smp_mb__before_atomic();
-		set_bit(block, &s->coarse);
+		memdesc_coarse_set(s, block);
 		head = false;
 	}
 }

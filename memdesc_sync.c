@@ -84,28 +84,104 @@ static bool memdesc_sync_word(u64 *w, struct memdesc_live_walk *walk,
 	return cmpxchg64(w, old, live) == old;
 }
 
+/**
+ * struct memdesc_sync - one copy of the live state into the shadow
+ * @walk:	the live walk
+ * @only_unknown: seeding: write UNKNOWN words only
+ * @done:	words that hold the live state read here
+ * @raced:	words an event held
+ * @old:	a coarse block's words, read before its live state
+ * @live:	the live words of that block
+ */
+struct memdesc_sync {
+	struct memdesc_live_walk walk;
+	bool only_unknown;
+	unsigned long done;
+	unsigned long raced;
+	u64 old[MEMDESC_BLOCK_PFNS];
+	u64 live[MEMDESC_BLOCK_PFNS];
+};
+
+/* Are @live one word throughout, as a coarse block's are? */
+static bool memdesc_sync_uniform(const u64 *live)
+{
+	u64 tail = live[0] & ~MEMDESC_HEAD;
+	unsigned int i;
+
+	for (i = 1; i < MEMDESC_BLOCK_PFNS; i++)
+		if (live[i] != tail)
+			return false;
+	return true;
+}
+
+/*
+ * A resync of a block stored coarse (a gigantic folio's, when the events
+ * last said so), whose words past the first are hidden behind its bit.
+ * Its words are read before its live state, as memdesc_sync_word() reads
+ * one word before it.  Live state that is one word throughout (the folio is
+ * still there, or a free block of the largest order is) goes into the
+ * first word, and the block stays coarse.  Anything else is written word
+ * by word, then the bit cleared, unless an event stored into the block or
+ * a coarse store came into its section meanwhile: the event's word, newer
+ * than the live state read here, stands.
+ */
+static bool memdesc_sync_coarse(struct memdesc_sync *sync,
+				struct memdesc_view *v, unsigned int block,
+				u64 *w, unsigned long pfn, unsigned long seen)
+{
+	unsigned int i;
+
+	for (i = 0; i < MEMDESC_BLOCK_PFNS; i++)
+		sync->old[i] = READ_ONCE(w[i]);
+	memdesc_testpoint(MEMDESC_TP_SYNC_COARSE, NULL);
+	memdesc_live_walk_range(&sync->walk, pfn, MEMDESC_BLOCK_PFNS,
+				sync->live);
+	if (!memdesc_sync_uniform(sync->live)) {
+		for (i = 1; i < MEMDESC_BLOCK_PFNS; i++) {
+			if (memdesc_word_is_free(sync->old[i]) &&
+			    memdesc_live_may_be_freeing(pfn + i, sync->live[i]))
+				continue;
+			cmpxchg64(&w[i], sync->old[i], sync->live[i]);
+		}
+	}
+	if (cmpxchg64(&w[0], sync->old[0], sync->live[0]) != sync->old[0])
+		return false;
+	return memdesc_sync_uniform(sync->live) ||
+	       memdesc_view_uncoarse(v, block, seen);
+}
+
 /*
  * Copy the live state of one listed section; count the words written and
  * those an event held.  Untracked sections have no words to write.
+ * Seeding leaves coarse blocks as they are: an event stored all their
+ * words, and no word of theirs is UNKNOWN.
  */
-static void memdesc_sync_section(struct memdesc_view *v,
-				 struct memdesc_live_walk *walk,
-				 bool only_unknown, unsigned long *done,
-				 unsigned long *raced)
+static void memdesc_sync_section(struct memdesc_sync *sync,
+				 struct memdesc_view *v)
 {
-	unsigned long pfn = v->start_pfn;
+	unsigned long pfn = v->start_pfn, seen;
 	unsigned int b, i;
 	u64 *w;
 
-	for (b = 0; b < MEMDESC_BLOCKS; b++) {
-		w = memdesc_view_update(v, b);
+	for (b = 0; b < MEMDESC_BLOCKS; b++, pfn += MEMDESC_BLOCK_PFNS) {
+		w = memdesc_view_raw(v, b, &seen);
 		if (!w)
 			return;
-		for (i = 0; i < MEMDESC_BLOCK_PFNS; i++, pfn++) {
-			if (memdesc_sync_word(&w[i], walk, pfn, only_unknown))
-				(*done)++;
+		if (seen) {
+			if (!sync->only_unknown &&
+			    memdesc_sync_coarse(sync, v, b, w, pfn, seen))
+				sync->done += MEMDESC_BLOCK_PFNS;
 			else
-				(*raced)++;
+				sync->raced += MEMDESC_BLOCK_PFNS;
+			cond_resched();
+			continue;
+		}
+		for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
+			if (memdesc_sync_word(&w[i], &sync->walk, pfn + i,
+					      sync->only_unknown))
+				sync->done++;
+			else
+				sync->raced++;
 		}
 		cond_resched();
 	}
@@ -120,25 +196,35 @@ static int memdesc_sync_pfns(unsigned long first, unsigned long end,
 			     bool only_unknown, unsigned long *done,
 			     unsigned long *raced)
 {
-	struct memdesc_live_walk walk;
+	struct memdesc_sync *sync;
 	struct memdesc_view v;
 	int err;
 
 	*done = 0;
 	*raced = 0;
-	err = memdesc_live_walk_start(&walk);
+	sync = memdesc_kvmalloc(1, sizeof(*sync), GFP_KERNEL, NUMA_NO_NODE);
+	if (!sync)
+		return -ENOMEM;
+	sync->only_unknown = only_unknown;
+	sync->done = 0;
+	sync->raced = 0;
+	err = memdesc_live_walk_start(&sync->walk);
 	if (err)
-		return err;
+		goto out;
 	memdesc_shadow_lock();
 	memdesc_for_each_section(&v) {
 		if (v.start_pfn + MEMDESC_CHUNK_PFNS <= first ||
 		    v.start_pfn >= end)
 			continue;
-		memdesc_sync_section(&v, &walk, only_unknown, done, raced);
+		memdesc_sync_section(sync, &v);
 	}
 	memdesc_shadow_unlock();
-	memdesc_live_walk_end(&walk);
-	return 0;
+	memdesc_live_walk_end(&sync->walk);
+	*done = sync->done;
+	*raced = sync->raced;
+out:
+	memdesc_kvfree(sync);
+	return err;
 }
 
 /**

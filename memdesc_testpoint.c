@@ -45,6 +45,7 @@
 
 static const char * const memdesc_testpoint_names[] = {
 	[MEMDESC_TP_PCP]	= "pcp",
+	[MEMDESC_TP_SYNC_COARSE] = "sync_coarse",
 };
 static_assert(ARRAY_SIZE(memdesc_testpoint_names) == MEMDESC_NR_TP);
 
@@ -216,7 +217,7 @@ static const struct kernel_param_ops memdesc_tp_ops = {
 
 module_param_cb(testpoint, &memdesc_tp_ops, NULL, 0600);
 MODULE_PARM_DESC(testpoint,
-		 "Test only: \"arm POINT [WHAT]\" parks the next walk to pass POINT (pcp) until \"release\"");
+		 "Test only: \"arm POINT [WHAT]\" parks the next walk to pass POINT (pcp, sync_coarse) until \"release\"");
 
 /**
  * memdesc_testpoint_exit - let a parked walk go, and park none from here

@@ -835,6 +835,133 @@ release:
 	ms_check_compare(_metadata, "pcp_offline_race");
 }
 
+/* === Stores with arguments no kernel gives on demand === */
+
+#define MS_INJECT	MD_SYSFS "/parameters/inject"
+
+/* Store a word of @class for the block of @order at @pfn, as @event would. */
+static int ms_inject(const char *event, unsigned long long pfn,
+		     unsigned long long order, const char *class)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "%s %llu %llu %s", event, pfn, order, class);
+	return md_write_file(MS_INJECT, cmd);
+}
+
+/*
+ * The first PFN of the first listed, tracked section: aligned to every
+ * order a store can take whole, the first a walk comes to, and low memory
+ * (the DMA zone's), where events are few.  ~0 if there is none.
+ */
+static unsigned long long ms_section_pfn(struct __test_metadata *_metadata)
+{
+	unsigned long long pfn = ~0ULL;
+	struct md_file sections;
+	size_t i;
+
+	md_read(_metadata, &sections, "sections", md_sections_syntax);
+	for (i = 0; i < sections.nr && pfn == ~0ULL; i++)
+		if (!strcmp(sections.rec[i].f[2], "tracked"))
+			pfn = sections.rec[i].v[0];
+	md_file_free(&sections);
+	return pfn;
+}
+
+/*
+ * Bad input to the store: orders no page can have, read racily from
+ * struct page or from a kprobed register, must be refused (bad_block)
+ * before anything is computed from them - on the debug tier, UBSAN would
+ * report a shift by 64 or more - and leave the shadow as it was; and a
+ * block not aligned to its order likewise.
+ */
+TEST_F(stress, inject_bad_order)
+{
+	static const unsigned long long orders[] = {
+		19, 31, 32, 63, 64, 65, 70, 127, 255, 4294967295ULL,
+	};
+	unsigned long long pfn, bad0, bad1;
+	__u64 before, after;
+	size_t i;
+
+	ms_ensure_unloaded(_metadata);
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+	pfn = ms_section_pfn(_metadata);
+	ASSERT_NE(~0ULL, pfn);
+	ASSERT_TRUE(ms_shadow_word(pfn + 1, &before));
+	bad0 = md_stat(_metadata, "counter", "bad_block");
+	for (i = 0; i < ARRAY_SIZE(orders); i++)
+		EXPECT_EQ(0, ms_inject("mm_page_alloc", pfn, orders[i], "slab"));
+	/* Misaligned, at orders a store takes whole and coarse. */
+	EXPECT_EQ(0, ms_inject("mm_page_alloc", pfn + 1, 3, "slab"));
+	EXPECT_EQ(0, ms_inject("mm_page_alloc", pfn + 1, 12, "slab"));
+	bad1 = md_stat(_metadata, "counter", "bad_block");
+	EXPECT_EQ(ARRAY_SIZE(orders) + 2, bad1 - bad0);
+	ASSERT_TRUE(ms_shadow_word(pfn + 1, &after));
+	EXPECT_EQ(before, after) {
+		TH_LOG("PFN %llu: word %#llx became %#llx", pfn + 1,
+		       (unsigned long long)before, (unsigned long long)after);
+	}
+	/* And the parameter's own parser: each of these is EINVAL. */
+	EXPECT_EQ(-EINVAL, ms_inject("no_such_event", pfn, 0, "slab"));
+	EXPECT_EQ(-EINVAL, ms_inject("mm_page_alloc", pfn, 0, "hole"));
+	EXPECT_EQ(-EINVAL, md_write_file(MS_INJECT, "mm_page_alloc 1 2"));
+	EXPECT_EQ(-EINVAL, md_write_file(MS_INJECT,
+					 "mm_page_alloc 1 99999999999 slab"));
+	EXPECT_EQ(-EINVAL, md_write_file(MS_INJECT,
+					 "mm_page_alloc 1 0 slab trailing"));
+	ksft_print_msg("figure inject_bad_order refused %llu\n", bad1 - bad0);
+}
+
+/*
+ * Races: a resync reads a coarse block (a gigantic folio's words, one for
+ * each MEMDESC_BLOCK_PFNS) and then its live state; a gigantic event that
+ * stores into the block in between is newer than that live state, so its
+ * word must stand, the block still coarse.  The test point parks the
+ * resync in that window; an injected order-11 store (two blocks, coarse)
+ * comes in meanwhile.  Afterwards a resync puts the shadow right again.
+ */
+TEST_F_TIMEOUT(stress, sync_coarse_race, MD_TIMEOUT(300))
+{
+	unsigned long long pfn;
+	pid_t resync;
+	__u64 w;
+	int i;
+
+	ms_ensure_unloaded(_metadata);
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+	pfn = ms_section_pfn(_metadata);
+	ASSERT_NE(~0ULL, pfn);
+	ASSERT_EQ(0, ms_inject("mm_page_alloc", pfn, 11, "driver"));
+	ASSERT_EQ(0, md_write_file(MS_TESTPOINT, "arm sync_coarse"));
+
+	fflush(NULL);
+	resync = fork();
+	ASSERT_LE(0, resync);
+	if (!resync)
+		_exit(md_write_file(MD_DEBUGFS "/control", "resync") ? 1 : 0);
+	EXPECT_TRUE(ms_testpoint_wait("parked sync_coarse", MD_TIMEOUT(120)));
+	EXPECT_EQ(0, ms_inject("mm_page_alloc", pfn, 11, "file"));
+	EXPECT_EQ(0, md_write_file(MS_TESTPOINT, "release"));
+	EXPECT_EQ(0, ms_child_status(resync));
+
+	/* The block's first word, a tail, and its last: the event's. */
+	for (i = 0; i < 3; i++) {
+		unsigned long long p = pfn + (i == 2 ? 1023 : i * 5);
+
+		ASSERT_TRUE(ms_shadow_word(p, &w));
+		EXPECT_EQ(MEMDESC_CLASS_FILE, memdesc_word_class(w)) {
+			TH_LOG("PFN %llu: %s order %u, not the file order 11 stored during the resync",
+			       p, memdesc_class_name(memdesc_word_class(w)),
+			       memdesc_word_order(w));
+		}
+		EXPECT_EQ(11, memdesc_word_order(w));
+		EXPECT_EQ(p == pfn, memdesc_word_head(w));
+	}
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "resync"));
+	ms_check_compare(_metadata, "sync_coarse_race");
+}
+
 /*
  * Faults: cpu1 offline and online again while stress-ng runs, with
  * a compare read while it is away (its per-cpu lists drained into the
