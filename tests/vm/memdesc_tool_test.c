@@ -26,6 +26,13 @@
 #define MDS_PNG		"/tmp/memdesc-map.png"
 #define MDS_PROM_DIR	"/tmp/memdesc-textfile"
 #define MDS_TEXT_MAX	(4 * MD_MIB)
+/* The files sent to the host for the fuzz targets' seeds (corpus). */
+#define MDS_CORPUS	"/tmp/corpus"
+/* Bytes a file may have to be sent: the console is slow under TCG. */
+#define MDS_CORPUS_MAX	(256 * 1024)
+/* Windows a range, and PFNs a window: as tests/fuzz/seeds.sh trims. */
+#define MDS_WINDOWS	4
+#define MDS_WINDOW	128
 
 static const char * const mds_reports[] = {
 	"summary", "projection", "stats", "transitions", "compare",
@@ -522,6 +529,157 @@ TEST_F(tool, top_live)
 	}
 	fclose(f);
 	EXPECT_LT(2, classes);
+}
+
+/* === the fuzz targets' seeds, from this kernel === */
+
+/* Copy @src to @dst, text, whole; 0 or -1. */
+static int mds_copy(const char *src, const char *dst)
+{
+	char *text = mds_slurp(src);
+	FILE *f;
+	int ret;
+
+	if (!text)
+		return -1;
+	f = fopen(dst, "we");
+	ret = f && fputs(text, f) >= 0 ? 0 : -1;
+	if (f && fclose(f))
+		ret = -1;
+	free(text);
+	return ret;
+}
+
+/*
+ * The live layout and shadow, cut to MDS_WINDOWS windows of MDS_WINDOW
+ * PFNs a range, each a range of its own, into MDS_CORPUS/debugfs: real
+ * words of every part of memory in a few KB.  0 or -1.
+ */
+static int mds_trim(void)
+{
+	unsigned long long node, start, pfns, off, words = 0, at, prev = 0;
+	unsigned long long keep;
+	char line[256], buf[MDS_WINDOW * 8];
+	int shadow, dst, i, ret = -1;
+	FILE *in, *out;
+
+	in = fopen(MD_DEBUGFS "/layout", "re");
+	out = fopen(MDS_CORPUS "/debugfs/layout", "we");
+	shadow = open(MD_DEBUGFS "/shadow", O_RDONLY | O_CLOEXEC);
+	dst = open(MDS_CORPUS "/debugfs/shadow",
+		   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (!in || !out || shadow < 0 || dst < 0)
+		goto out;
+	while (fgets(line, sizeof(line), in)) {
+		if (sscanf(line, "range %llu %llu %llu %llu", &node, &start,
+			   &pfns, &off) != 4) {
+			fputs(line, out);
+			continue;
+		}
+		keep = pfns < MDS_WINDOW ? pfns : MDS_WINDOW;
+		for (i = 0; i < MDS_WINDOWS; i++) {
+			at = (pfns - keep) * i / (MDS_WINDOWS - 1);
+			if (i && at < prev + keep)
+				continue;
+			prev = at;
+			if (pread(shadow, buf, keep * 8, off + at * 8) !=
+			    (ssize_t)(keep * 8) ||
+			    write(dst, buf, keep * 8) != (ssize_t)(keep * 8))
+				goto out;
+			fprintf(out, "range %llu %llu %llu %llu\n", node,
+				start + at, keep, words * 8);
+			words += keep;
+		}
+	}
+	ret = words ? 0 : -1;
+out:
+	if (in)
+		fclose(in);
+	if (out && fclose(out))
+		ret = -1;
+	if (shadow >= 0)
+		close(shadow);
+	if (dst >= 0)
+		close(dst);
+	return ret;
+}
+
+/*
+ * Send @path to the host as @name: "# corpus: file NAME", the file gzipped
+ * in base64 lines "# corpus: data ...", "# corpus: end NAME".  tests/vm/
+ * run.sh keeps it in .cache/vm/KVER.corpus/NAME.  0, or -1 if it is too
+ * large or could not be read.
+ */
+static int mds_send(const char *path, const char *name)
+{
+	char cmd[256], line[256];
+	struct stat st;
+	FILE *f;
+
+	if (stat(path, &st) || st.st_size > MDS_CORPUS_MAX) {
+		ksft_print_msg("corpus: not sent: %s\n", name);
+		return -1;
+	}
+	snprintf(cmd, sizeof(cmd), "gzip -9 -c %s | base64", path);
+	if (md_shell(cmd, MDS_OUT, MDS_ERR))
+		return -1;
+	f = fopen(MDS_OUT, "re");
+	if (!f)
+		return -1;
+	ksft_print_msg("corpus: file %s\n", name);
+	while (fgets(line, sizeof(line), f))
+		ksft_print_msg("corpus: data %s", line);
+	ksft_print_msg("corpus: end %s\n", name);
+	fclose(f);
+	return 0;
+}
+
+/*
+ * Real files for the fuzz targets' seeds (tests/fuzz/): the module's
+ * reports and /proc/zoneinfo as they read on this kernel, the layout and
+ * shadow trimmed, and the snapshot memdesc-stat saves from those, sent to
+ * the host.  Allocation sites on, so that owners has some.
+ */
+TEST_F(tool, corpus)
+{
+	static const char * const files[] = {
+		"summary", "projection", "stats", "transitions", "sections",
+		"owners", "compare", "layout", "shadow",
+	};
+	char src[128], dst[128];
+	size_t i;
+
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "owners on"));
+	ASSERT_EQ(0, md_shell("rm -rf " MDS_CORPUS " && mkdir -p "
+			      MDS_CORPUS "/debugfs", NULL, NULL));
+	for (i = 0; i < ARRAY_SIZE(files) - 2; i++) {
+		snprintf(src, sizeof(src), MD_DEBUGFS "/%s", files[i]);
+		snprintf(dst, sizeof(dst), MDS_CORPUS "/debugfs/%s", files[i]);
+		EXPECT_EQ(0, mds_copy(src, dst)) {
+			TH_LOG("copy %s", src);
+		}
+	}
+	EXPECT_EQ(0, mds_copy("/proc/zoneinfo", MDS_CORPUS "/zoneinfo"));
+	EXPECT_EQ(0, mds_copy("/proc/sys/kernel/random/boot_id",
+			      MDS_CORPUS "/boot_id"));
+	ASSERT_EQ(0, mds_trim());
+	EXPECT_EQ(0, md_shell("MEMDESC_DEBUGFS=" MDS_CORPUS "/debugfs MEMDESC_ZONEINFO="
+			      MDS_CORPUS "/zoneinfo MEMDESC_BOOT_ID=" MDS_CORPUS
+			      "/boot_id " MDS_BIN " save " MDS_CORPUS "/tool.snap",
+			      MDS_OUT, MDS_ERR)) {
+		mds_log(_metadata);
+	}
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(src, sizeof(src), MDS_CORPUS "/debugfs/%s", files[i]);
+		snprintf(dst, sizeof(dst), "debugfs/%s", files[i]);
+		/* A big owners file stays here; the rest must go. */
+		if (mds_send(src, dst))
+			EXPECT_STREQ("owners", files[i]);
+	}
+	EXPECT_EQ(0, mds_send(MDS_CORPUS "/zoneinfo", "zoneinfo"));
+	EXPECT_EQ(0, mds_send(MDS_CORPUS "/boot_id", "boot_id"));
+	EXPECT_EQ(0, mds_send(MDS_CORPUS "/tool.snap", "tool.snap"));
+	md_write_file(MD_DEBUGFS "/control", "owners off");
 }
 
 /* === tool_unload: last === */

@@ -101,6 +101,9 @@
 # (.cache/vm/KVER.topology.console.log for --topology,
 # .cache/vm/KVER.bench.console.log for --bench, so that a make check of the
 # same kernel running beside make bench does not overwrite it).
+# The files memdesc_tool_test sends back for the fuzz targets' seeds (the
+# module's reports, zoneinfo, a trimmed layout and shadow, a snapshot) go
+# to .cache/vm/KVER.corpus/ (tests/fuzz/run.sh).
 # Exits non-zero only when it could not run (and then prints "not ok" too).
 
 set -u
@@ -888,6 +891,38 @@ info()
 	tagged INFO | sed -n "s/^$1 //p" | head -n 1
 }
 
+# corpus_keep DIR: the files memdesc_tool_test sent for the fuzz targets'
+# seeds (tests/fuzz/run.sh) -- "# corpus: file NAME", the file gzipped in
+# base64 "# corpus: data" lines, "# corpus: end NAME" -- decoded into DIR,
+# which they replace.  A name other than [debugfs/]word[.snap], a file
+# that does not decode, or one of more than 1 MiB, is dropped.
+corpus_keep()
+{
+	local tmp=$work/corpus name kept=0
+
+	rm -rf "$tmp"
+	mkdir -p "$tmp/debugfs"
+	while IFS= read -r name; do
+		[[ $name =~ ^(debugfs/)?[a-z_]+(\.snap)?$ ]] || continue
+		tagged T | awk -v n="$name" '
+			$0 == "# corpus: file " n { on = 1; next }
+			$0 == "# corpus: end " n { exit }
+			on { sub(/^# corpus: data /, ""); print }' |
+			base64 -d 2>/dev/null | gunzip 2>/dev/null |
+			head -c $((1024 * 1024 + 1)) >"$tmp/$name"
+		if [ -s "$tmp/$name" ] &&
+		   [ "$(stat -c %s "$tmp/$name")" -le $((1024 * 1024)) ]; then
+			kept=$((kept + 1))
+		else
+			rm -f "$tmp/$name"
+		fi
+	done < <(tagged T | sed -n 's/^# corpus: file //p')
+	[ "$kept" -gt 0 ] || return 0
+	rm -rf "$1"
+	mv "$tmp" "$1"
+	echo "# $kver: $kept files for the fuzz targets' seeds in $1"
+}
+
 t_init=$(info uptime_init)
 t_end=$(info uptime_end)
 t_run='?'
@@ -1012,12 +1047,16 @@ if [ "$mode" = test ]; then
 		"# top: "*)
 			# Its top view: kept beside the console log.
 			;;
+		"# corpus: "*)
+			# Its files for the fuzz targets: kept below.
+			;;
 		*)
 			echo "#   $line"
 			;;
 		esac
 	done < <(tagged T)
 	tagged T | sed -n 's/^# top: //p' >"$cache/$kver.top"
+	corpus_keep "$cache/$kver.corpus"
 	# The live metrics memdesc_tool_test wrote, checked by promtool
 	# here: the guest has none.
 	tagged T | sed -n 's/^# prom: //p' >"$work/memdesc.prom"
