@@ -533,20 +533,31 @@ TEST_F(tool, top_live)
 
 /* === the fuzz targets' seeds, from this kernel === */
 
-/* Copy @src to @dst, text, whole; 0 or -1. */
+/*
+ * Copy @src to @dst whole, a page at a time: a sysctl file refuses a read
+ * of more than KMALLOC_MAX_SIZE.  0, or -1 if it could not, or was empty.
+ */
 static int mds_copy(const char *src, const char *dst)
 {
-	char *text = mds_slurp(src);
-	FILE *f;
-	int ret;
+	int in = open(src, O_RDONLY | O_CLOEXEC), out, ret = -1;
+	size_t total = 0;
+	char buf[4096];
+	ssize_t len;
 
-	if (!text)
-		return -1;
-	f = fopen(dst, "we");
-	ret = f && fputs(text, f) >= 0 ? 0 : -1;
-	if (f && fclose(f))
-		ret = -1;
-	free(text);
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (in < 0 || out < 0)
+		goto out;
+	while ((len = read(in, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, len) != len)
+			goto out;
+		total += len;
+	}
+	ret = !len && total ? 0 : -1;
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
 	return ret;
 }
 
