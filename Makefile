@@ -19,6 +19,10 @@
 #				and without memdesc, on the KASAN debug
 #				kernel's irqsoff tracer (not part of check
 #				or bench)
+#   make fuzz [FUZZ_SECONDS=N]	each fuzz target of memdesc-stat for N
+#				seconds (default 600), its corpus kept in
+#				.cache/fuzz (tests/fuzz/run.sh; make check
+#				runs them 30 s each)
 #   make checkpatch / sparse	the static checks alone
 #   make tools			build tools/memdesc-stat
 #   make install [PREFIX=/usr/local] [DESTDIR=]
@@ -77,6 +81,11 @@ bench:
 bench-irqsoff:
 	tests/debug/irqsoff.sh
 
+FUZZ_SECONDS ?= 600
+
+fuzz:
+	tests/fuzz/run.sh --seconds $(FUZZ_SECONDS)
+
 checkpatch:
 	tests/static.sh checkpatch
 
@@ -86,5 +95,5 @@ sparse:
 version:
 	@echo $(MEMDESC_VERSION)
 
-.PHONY: all modules clean deps check check-debug demo bench bench-irqsoff checkpatch sparse \
-	version tools install deb
+.PHONY: all modules clean deps check check-debug demo bench bench-irqsoff fuzz checkpatch \
+	sparse version tools install deb

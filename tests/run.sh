@@ -9,7 +9,10 @@
 # counts results and ends with the line "N passed, N failed" that CI reads.
 #
 #   host     tests/host/run.sh          unit tests of the shared pure logic
-#   tools    tests/tools/run.sh         memdesc-stat on snapshots made here
+#   tools    tests/tools/run.sh         memdesc-stat on snapshots made here,
+#                                       as built and under ASan+UBSan
+#   fuzz     tests/fuzz/run.sh --check  memdesc-stat's fuzz targets: every
+#                                       regression input, then 30 s each
 #   static   tests/static.sh            sparse (C=2), W=1, checkpatch, shell syntax,
 #                                       layers (tests/layers.sh)
 #   dkms     tests/dkms.sh              dkms add + build for every kernel
@@ -42,7 +45,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
-steps=${MEMDESC_STEPS:-"host tools static dkms deb vm"}
+steps=${MEMDESC_STEPS:-"host tools fuzz static dkms deb vm"}
 kernels=${MEMDESC_KERNELS:-$(scripts/kernels.sh)}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -179,6 +182,7 @@ for step in $steps; do
 	case $step in
 	host)	run_step host tests/host/run.sh ;;
 	tools)	run_step tools tests/tools/run.sh ;;
+	fuzz)	run_step fuzz tests/fuzz/run.sh --check ;;
 	static)	run_step static tests/static.sh ;;
 	dkms)	run_step dkms tests/dkms.sh ;;
 	deb)	run_step deb tests/deb.sh ;;
