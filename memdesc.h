@@ -15,6 +15,7 @@
  *   memdesc_stats.c	per-cpu counters and class transitions, with names
  *   memdesc_shadow.c	the shadow store: a chunk of u64 words per online
  *			memory section, found through a section-indexed table
+ *   memdesc_defer.c	the pages of a large area, finished by a worker
  *   memdesc_owners.c	allocation sites: stacks in the depot, a handle
  *			beside each block head's word (opt-in)
  *   memdesc_vmalloc.c	which pages vmalloc space maps: a page-table walk
@@ -90,6 +91,7 @@ enum memdesc_stat {
 	MEMDESC_STAT_RESYNCED,		/* words a resync wrote */
 	MEMDESC_STAT_HOTPLUG,		/* memory blocks on- or offlined */
 	MEMDESC_STAT_HOOK_TRUNCATED,	/* pages a hook left to resync */
+	MEMDESC_STAT_DEFERRED,		/* pages a hook left to the worker */
 	MEMDESC_STAT_OWNER_SAVED,	/* allocation stacks saved */
 	MEMDESC_STAT_OWNER_UNSAVED,	/* not saved: the depot had no room */
 	MEMDESC_STAT_OWNER_NO_SLOT,	/* not saved: section without slots */
@@ -160,8 +162,7 @@ void memdesc_alloc_report(void);
 /* Places in sleepable walks where a test can park one (testpoint=). */
 enum memdesc_testpoint {
 	MEMDESC_TP_PCP,		/* before a hold of a per-cpu list's lock */
-	MEMDESC_TP_SYNC_COARSE,	/* a resync between a coarse block's words
-				 * and its live state */
+	MEMDESC_TP_SYNC_COARSE,	/* resync: a coarse block read, not its live */
 	MEMDESC_NR_TP,
 };
 
@@ -240,6 +241,8 @@ unsigned long memdesc_shadow_chunks(unsigned long *remote,
 				    unsigned long *vmalloc);
 
 u64 memdesc_shadow_get(struct page *page);
+bool memdesc_shadow_replace(struct page *page, u64 old, u64 new,
+			    enum memdesc_stat source);
 int memdesc_shadow_owners_attach(void);
 void memdesc_shadow_owners_detach(void);
 size_t memdesc_shadow_owner_bytes(void);
@@ -255,6 +258,47 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 #define memdesc_for_each_section(v)					\
 	for (memdesc_shadow_first(v); (v)->nr != MEMDESC_VIEW_END;	\
 	     memdesc_shadow_next(v))
+
+/* === Deferred work (memdesc_defer.c) === */
+
+/* Pages a hook does itself before it leaves an area's rest to the worker. */
+#define MEMDESC_DEFER_INLINE	32
+
+/**
+ * struct memdesc_deferred - the rest of an area, queued by a probe
+ * @state:	enum memdesc_defer_state, private to memdesc_defer.c
+ * @step:	does page @i of the area, then the caller advances @i; runs
+ *		as a probe does (preemption off), never sleeps
+ * @i:		the next page to do
+ * @nr:		pages in the area
+ * @addr:	the area: a virtual address or a PFN, as @step reads it
+ * @size:	bytes per CPU's copy, for a per-cpu area
+ * @cpu:	the possible CPU whose copy @step is at, for a per-cpu area
+ * @cpu_nr:	which possible CPU that is, counting from 0
+ * @sub:	the subtype, for a vmalloc area
+ * @source:	the event, for the transition counts
+ */
+struct memdesc_deferred {
+	atomic_t state;
+	void (*step)(struct memdesc_deferred *d);
+	unsigned long i;
+	unsigned long nr;
+	unsigned long addr;
+	unsigned long size;
+	unsigned int cpu;
+	unsigned int cpu_nr;
+	unsigned int sub;
+	enum memdesc_stat source;
+};
+
+bool memdesc_defer(const struct memdesc_deferred *area);
+void memdesc_defer_store(struct memdesc_deferred *d, struct page *page,
+			 u64 (*make)(struct memdesc_deferred *d,
+				     struct page *page, u64 old),
+			 bool (*there)(struct memdesc_deferred *d,
+				       struct page *page));
+void memdesc_defer_flush(void);
+void memdesc_defer_stop(void);
 
 /* === Allocation sites (memdesc_owners.c) === */
 
@@ -297,7 +341,7 @@ struct memdesc_owner_census {
 	unsigned long unsaved_pages;
 };
 
-void memdesc_owner_record(struct page *page);
+u32 memdesc_owner_record(struct page *page, u32 handle);
 void memdesc_owner_clear(struct page *page);
 void memdesc_owners_init(void);
 int memdesc_owners_start(void);

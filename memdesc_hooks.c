@@ -15,9 +15,12 @@
  * entry) where the type is only set inside the function.
  *
  * Hook handlers run in whatever context the function runs in, with
- * preemption off, as probes do: they never sleep, allocate or lock, and
- * each stores at most MEMDESC_HOOK_PAGES words; pages past that are counted
- * (hook_truncated) and left to a resync.  A hook whose function this kernel
+ * preemption off, as probes do: they never sleep, allocate or lock.  Those
+ * that walk page tables for each page of an area (vmalloc) or classify each
+ * (balloons) do MEMDESC_DEFER_INLINE pages and queue the rest for a worker
+ * (memdesc_defer.c); the others store at most MEMDESC_HOOK_PAGES words.
+ * Pages past that, or past a full queue, are counted (hook_truncated) and
+ * left to a resync.  A hook whose function this kernel
  * lacks stays detached and stats says so, as for an optional tracepoint;
  * skip_events leaves any of them detached.  kretprobes hold one instance
  * per call in flight; a call that finds none free is missed, and stats
@@ -69,6 +72,28 @@ static unsigned long memdesc_hook_bound(unsigned long nr)
 }
 
 /*
+ * How many of an area's @nr pages a hook does itself: MEMDESC_DEFER_INLINE
+ * at most.  The rest go to the worker, @step doing each from page
+ * MEMDESC_DEFER_INLINE of the area at @addr; or, with the queue full, are
+ * counted and left to a resync.
+ */
+static unsigned long memdesc_hook_defer(unsigned long nr, unsigned long addr,
+					unsigned int sub,
+					void (*step)(struct memdesc_deferred *),
+					enum memdesc_stat source)
+{
+	struct memdesc_deferred area = {
+		.step = step, .i = MEMDESC_DEFER_INLINE, .nr = nr,
+		.addr = addr, .sub = sub, .source = source,
+	};
+
+	if (likely(nr <= MEMDESC_DEFER_INLINE))
+		return nr;
+	memdesc_defer(&area);
+	return MEMDESC_DEFER_INLINE;
+}
+
+/*
  * __SetPageMovable(page, mops): a non-LRU page becomes movable.  zsmalloc
  * calls it for every page of a new zspage, and for the new page when one
  * migrates; the balloon for every page it takes in, after marking it
@@ -99,6 +124,33 @@ static int memdesc_hook_set_movable(struct kprobe *kp, struct pt_regs *regs)
  * only a range that starts offline is retyped, page by page from the live
  * state.  Pages coming back (n > 0) are freed next, which mm_page_free sees.
  */
+/* An offline page's word, unless the shadow says offline already. */
+static u64 memdesc_hook_managed_make(struct memdesc_deferred *d,
+				     struct page *page, u64 old)
+{
+	if (memdesc_word_class(old) == MEMDESC_CLASS_OFFLINE)
+		return 0;
+	return memdesc_live_kind_word(page);
+}
+
+/* Still the driver's, offline, when the worker is done with it? */
+static bool memdesc_hook_managed_there(struct memdesc_deferred *d,
+				       struct page *page)
+{
+	return PageOffline(page);
+}
+
+/* The worker's part: page @d->i of the range at PFN @d->addr. */
+static void memdesc_hook_managed_step(struct memdesc_deferred *d)
+{
+	struct page *page = pfn_to_online_page(d->addr + d->i);
+
+	if (!page || PageCompound(page) || !PageOffline(page))
+		return;
+	memdesc_defer_store(d, page, memdesc_hook_managed_make,
+			    memdesc_hook_managed_there);
+}
+
 static int memdesc_hook_managed_pages(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct page *page = (struct page *)regs_get_kernel_argument(regs, 0);
@@ -110,7 +162,9 @@ static int memdesc_hook_managed_pages(struct kprobe *kp, struct pt_regs *regs)
 	if (count >= 0 || PageTail(page) || !PageOffline(page))
 		return 0;
 	pfn = page_to_pfn(page);
-	nr = memdesc_hook_bound(-count);
+	nr = memdesc_hook_defer(-(unsigned long)count, pfn, 0,
+				memdesc_hook_managed_step,
+				MEMDESC_EV_MANAGED_PAGES);
 	for (i = 0; i < nr; i++) {
 		page = pfn_to_online_page(pfn + i);
 		if (page)
@@ -177,6 +231,34 @@ static unsigned int memdesc_hook_vmalloc_subtype(unsigned long addr)
  * memory is mmap'd.
  * Compound pages (a huge vmalloc mapping) are left to the walk.
  */
+/* A vmalloc page's word, for a page its allocation left plain driver. */
+static u64 memdesc_hook_vmalloc_make(struct memdesc_deferred *d,
+				     struct page *page, u64 old)
+{
+	if (memdesc_word_class(old) != MEMDESC_CLASS_DRIVER)
+		return 0;
+	return memdesc_hook_word(page, MEMDESC_TYPE_MISC, d->sub, 0);
+}
+
+/* Still mapped at its place in the area when the worker is done with it? */
+static bool memdesc_hook_vmalloc_there(struct memdesc_deferred *d,
+				       struct page *page)
+{
+	return vmalloc_to_page((void *)(d->addr + d->i * PAGE_SIZE)) == page;
+}
+
+/* The worker's part: page @d->i of the area at @d->addr. */
+static void memdesc_hook_vmalloc_step(struct memdesc_deferred *d)
+{
+	struct page *page;
+
+	page = vmalloc_to_page((void *)(d->addr + d->i * PAGE_SIZE));
+	if (!page || PageCompound(page))
+		return;
+	memdesc_defer_store(d, page, memdesc_hook_vmalloc_make,
+			    memdesc_hook_vmalloc_there);
+}
+
 static int memdesc_hook_vmalloc_ret(struct kretprobe_instance *ri,
 				    struct pt_regs *regs)
 {
@@ -188,8 +270,9 @@ static int memdesc_hook_vmalloc_ret(struct kretprobe_instance *ri,
 	if (!memdesc_event(MEMDESC_EV_VMALLOC) || !addr)
 		return 0;
 	sub = memdesc_hook_vmalloc_subtype(addr);
-	nr = memdesc_hook_bound(PAGE_ALIGN(memdesc_hook_arg(ri, 0)) >>
-				PAGE_SHIFT);
+	nr = memdesc_hook_defer(PAGE_ALIGN(memdesc_hook_arg(ri, 0)) >>
+				PAGE_SHIFT, addr, sub,
+				memdesc_hook_vmalloc_step, MEMDESC_EV_VMALLOC);
 	for (i = 0; i < nr; i++) {
 		page = vmalloc_to_page((void *)(addr + i * PAGE_SIZE));
 		if (page && !PageCompound(page))
@@ -206,20 +289,21 @@ static int memdesc_hook_vmalloc_ret(struct kretprobe_instance *ri,
  * per-page fallback allocated (which mm_page_alloc saw), are not free in
  * the shadow and are left as they are.
  */
-static void memdesc_hook_bulk_page(struct page *page)
+static void memdesc_hook_bulk_page(struct page *page, u32 *owner)
 {
 	if (!page || !memdesc_word_is_free(memdesc_shadow_get(page)))
 		return;
 	memdesc_hook_set_page(page, MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
 			      MEMDESC_EV_ALLOC_BULK);
 	if (static_branch_unlikely(&memdesc_owners_key))
-		memdesc_owner_record(page);
+		*owner = memdesc_owner_record(page, *owner);
 }
 
 /*
  * alloc_pages_bulk(gfp, nid, nodemask, nr_pages, page_list, page_array)
  * returns how many pages the array holds from its start, or how many were
- * put on the list, at its head (list_add()).
+ * put on the list, at its head (list_add()).  With owners on, every page
+ * of the call has one stack, saved once.
  */
 static int memdesc_hook_bulk_ret(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
@@ -229,20 +313,21 @@ static int memdesc_hook_bulk_ret(struct kretprobe_instance *ri,
 	struct list_head *list = (struct list_head *)memdesc_hook_arg(ri, 4);
 	struct list_head *pos;
 	unsigned long i;
+	u32 owner = 0;
 
 	if (!memdesc_event(MEMDESC_EV_ALLOC_BULK))
 		return 0;
 	nr = memdesc_hook_bound(min(nr, memdesc_hook_arg(ri, 3)));
 	if (array) {
 		for (i = 0; i < nr; i++)
-			memdesc_hook_bulk_page(READ_ONCE(array[i]));
+			memdesc_hook_bulk_page(READ_ONCE(array[i]), &owner);
 	} else if (list) {
 		i = 0;
 		list_for_each(pos, list) {
 			if (i++ == nr)
 				break;
 			memdesc_hook_bulk_page(list_entry(pos, struct page,
-							  lru));
+							  lru), &owner);
 		}
 	}
 	return 0;

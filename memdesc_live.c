@@ -309,8 +309,9 @@ static void memdesc_pcp_collect(struct memdesc_live_walk *walk,
  * memdesc_live_walk_start - prepare an ascending walk over the PFNs
  * @walk:	the walk state
  *
- * Takes the per-cpu list and vmalloc snapshots, and holds memory from going
- * offline until memdesc_live_walk_end(): not to be called while holding
+ * Lets the deferred work finish (memdesc_defer.c), takes the per-cpu list
+ * and vmalloc snapshots, and holds memory from going offline until
+ * memdesc_live_walk_end(): not to be called while holding
  * memdesc_shadow_lock(), which the memory notifier takes in between.
  * Sleeps.
  *
@@ -322,6 +323,8 @@ int memdesc_live_walk_start(struct memdesc_live_walk *walk)
 	int nid, z, cpu, err;
 
 	memset(walk, 0, sizeof(*walk));
+	/* Areas a probe left to the worker go in before the walk reads. */
+	memdesc_defer_flush();
 	down_read(&memdesc_offline_rwsem);
 	cap = memdesc_pcp_capacity();
 	walk->pcp = memdesc_kvmalloc(cap, sizeof(*walk->pcp), GFP_KERNEL,

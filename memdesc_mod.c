@@ -5,9 +5,10 @@
  * Order matters both ways.  Load: shadow, owner slots if asked for,
  * probes, the hotplug notifier,
  * the sections that came or went meanwhile, seeding, then debugfs, so
- * nothing reads a shadow that is not being kept current.  Unload: debugfs
- * (waits for readers), the notifier, probes (waits for running probes),
- * owners (waits for their worker), then the shadow.
+ * nothing reads a shadow that is not being kept current.  Unload: a
+ * parked test point, debugfs (waits for readers), the notifier, probes
+ * (waits for running probes), the areas they left to the worker, owners
+ * (waits for their worker), then the shadow.
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
@@ -79,6 +80,7 @@ out_hotplug:
 	memdesc_sync_hotplug_unregister();
 out_probes:
 	memdesc_events_unregister();
+	memdesc_defer_stop();
 out_owners:
 	memdesc_owners_stop();
 out_shadow:
@@ -95,6 +97,7 @@ static void __exit memdesc_exit(void)
 	memdesc_debugfs_exit();
 	memdesc_sync_hotplug_unregister();
 	memdesc_events_unregister();
+	memdesc_defer_stop();
 	memdesc_owners_stop();
 	memdesc_shadow_destroy();
 	memdesc_alloc_report();

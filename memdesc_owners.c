@@ -121,39 +121,53 @@ static void memdesc_owner_want_room(const unsigned long *entries,
 
 /* === From the probes === */
 
-/**
- * memdesc_owner_record - save the stack allocating a block, at its head
- * @page:	the block's first page
- *
- * From the mm_page_alloc probe, owners on.  Never sleeps, never
- * allocates; the depot's raw spinlock is the one lock (see the top of the
- * file).
- */
-void memdesc_owner_record(struct page *page)
+/* The stack of the caller, saved: a depot handle, or MEMDESC_OWNER_UNSAVED. */
+static u32 memdesc_owner_save(void)
 {
 	unsigned long entries[MEMDESC_OWNER_OWN_FRAMES + MEMDESC_OWNER_DEPTH];
-	u32 *slot = memdesc_shadow_owner_slot(page);
 	unsigned int nr, i = 0;
 	depot_stack_handle_t h;
 
-	if (unlikely(!slot)) {
-		memdesc_count(MEMDESC_STAT_OWNER_NO_SLOT);
-		return;
-	}
 	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
 	while (i < nr && within_module(entries[i], THIS_MODULE))
 		i++;
 	nr = min_t(unsigned int, nr - i, MEMDESC_OWNER_DEPTH);
 	h = memdesc_depot_save(entries + i, nr, GFP_NOWAIT, false);
 	if (likely(h)) {
-		WRITE_ONCE(*slot, h);
 		memdesc_count(MEMDESC_STAT_OWNER_SAVED);
-		return;
+		return h;
 	}
-	WRITE_ONCE(*slot, MEMDESC_OWNER_UNSAVED);
 	memdesc_count(MEMDESC_STAT_OWNER_UNSAVED);
 	if (nr)
 		memdesc_owner_want_room(entries + i, nr);
+	return MEMDESC_OWNER_UNSAVED;
+}
+
+/**
+ * memdesc_owner_record - save the stack allocating a block, at its head
+ * @page:	the block's first page
+ * @handle:	the stack saved for an earlier block of the same call, or 0
+ *
+ * From the probes, owners on.  Never sleeps, never allocates; the depot's
+ * raw spinlock is the one lock (see the top of the file).  A call that
+ * allocates many blocks at once (the bulk allocator) saves its stack once:
+ * it passes back what the first block's record returned.
+ *
+ * Return: the handle recorded, for the next block of the same call; 0 if
+ * the block's section has no owner slots.
+ */
+u32 memdesc_owner_record(struct page *page, u32 handle)
+{
+	u32 *slot = memdesc_shadow_owner_slot(page);
+
+	if (unlikely(!slot)) {
+		memdesc_count(MEMDESC_STAT_OWNER_NO_SLOT);
+		return handle;
+	}
+	if (!handle)
+		handle = memdesc_owner_save();
+	WRITE_ONCE(*slot, handle);
+	return handle;
 }
 
 /**

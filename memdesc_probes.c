@@ -79,7 +79,7 @@ static void memdesc_probe_page_alloc(void *data, struct page *page,
 	memdesc_shadow_set_block(page, order, memdesc_alloc_word(page, order),
 				 MEMDESC_EV_PAGE_ALLOC);
 	if (static_branch_unlikely(&memdesc_owners_key))
-		memdesc_owner_record(page);
+		memdesc_owner_record(page, 0);
 }
 
 /**
@@ -386,8 +386,64 @@ static void memdesc_probe_ksm_remove(void *data, unsigned long pfn)
 #define memdesc_probe_ksm_remove	NULL
 #endif
 
-/* Pages one per-cpu allocation marks at most: its copies on every CPU. */
-#define MEMDESC_PERCPU_PAGES	1024
+/*
+ * Page @d->i of a per-cpu allocation's copies, @d->nr / nr_cpu_ids pages
+ * each (the copy of possible CPU @d->cpu at @d->i % that; @d->addr the
+ * per-cpu pointer, @d->size its bytes), or 0 where none is: the copy
+ * starts there, or is not in vmalloc space.  Called for ascending @d->i,
+ * in the probe and then in the worker, it moves @d->cpu along.
+ */
+static unsigned long memdesc_percpu_page_addr(struct memdesc_deferred *d)
+{
+	unsigned long per_cpu = d->nr / nr_cpu_ids, addr;
+	unsigned int j = d->i % per_cpu;
+
+	for (; d->cpu_nr < d->i / per_cpu && d->cpu < nr_cpu_ids; d->cpu_nr++)
+		d->cpu = cpumask_next(d->cpu, cpu_possible_mask);
+	if (d->cpu >= nr_cpu_ids)
+		return 0;
+	addr = (unsigned long)per_cpu_ptr((void __percpu *)d->addr, d->cpu);
+	if (!is_vmalloc_addr((void *)addr))
+		return 0;
+	addr = (addr & PAGE_MASK) + j * PAGE_SIZE;
+	return addr < (unsigned long)per_cpu_ptr((void __percpu *)d->addr,
+						 d->cpu) + d->size ? addr : 0;
+}
+
+/* The page behind the copy at @d->i, as the walk in the probe finds it. */
+static struct page *memdesc_percpu_page(struct memdesc_deferred *d)
+{
+	unsigned long addr = memdesc_percpu_page_addr(d);
+
+	return addr ? vmalloc_to_page((void *)addr) : NULL;
+}
+
+/* The word with the detail, for a misc page that lacks it. */
+static u64 memdesc_percpu_make(struct memdesc_deferred *d, struct page *page,
+			       u64 old)
+{
+	if (memdesc_word_type(old) != MEMDESC_TYPE_MISC ||
+	    memdesc_word_detail(old) == MEMDESC_DETAIL_PERCPU)
+		return 0;
+	return memdesc_word_with_detail(old & ~MEMDESC_HEAD,
+					MEMDESC_DETAIL_PERCPU);
+}
+
+/* Still behind the same copy, when the worker is done with it? */
+static bool memdesc_percpu_there(struct memdesc_deferred *d, struct page *page)
+{
+	return memdesc_percpu_page(d) == page;
+}
+
+/* The worker's part: page @d->i of the copies. */
+static void memdesc_percpu_step(struct memdesc_deferred *d)
+{
+	struct page *page = memdesc_percpu_page(d);
+
+	if (page && !PageCompound(page))
+		memdesc_defer_store(d, page, memdesc_percpu_make,
+				    memdesc_percpu_there);
+}
 
 /*
  * A per-cpu allocation landed in a chunk: the pages behind its copies are
@@ -396,6 +452,8 @@ static void memdesc_probe_ksm_remove(void *data, unsigned long pfn)
  * memblock (reserved pages), so only copies at vmalloc addresses are
  * marked.  A page that no allocation has landed in yet - populated ahead
  * of use, or before the module loaded - stays plain driver until one does.
+ * The probe marks MEMDESC_DEFER_INLINE pages of the copies; the worker
+ * the rest (memdesc_defer.c), or with its queue full a resync.
  */
 static void memdesc_probe_percpu_alloc(void *data, unsigned long call_site,
 				       bool reserved, bool is_atomic,
@@ -404,29 +462,26 @@ static void memdesc_probe_percpu_alloc(void *data, unsigned long call_site,
 				       void __percpu *ptr, size_t bytes_alloc,
 				       gfp_t gfp_flags)
 {
-	unsigned long addr, end, pages = 0;
+	struct memdesc_deferred here = {
+		.step = memdesc_percpu_step, .source = MEMDESC_EV_PERCPU_ALLOC,
+	};
 	struct page *page;
-	int cpu;
 
 	if (!memdesc_event(MEMDESC_EV_PERCPU_ALLOC) || !ptr || !size)
 		return;
-	for_each_possible_cpu(cpu) {
-		addr = (unsigned long)per_cpu_ptr(ptr, cpu);
-		end = addr + size;
-		if (!is_vmalloc_addr((void *)addr))
-			continue;
-		for (addr &= PAGE_MASK; addr < end; addr += PAGE_SIZE) {
-			if (pages++ >= MEMDESC_PERCPU_PAGES)
-				continue;
-			page = vmalloc_to_page((void *)addr);
-			if (page)
-				memdesc_mark_detail(page, MEMDESC_DETAIL_PERCPU,
-						    MEMDESC_EV_PERCPU_ALLOC);
-		}
+	here.addr = (unsigned long)ptr;
+	here.size = size;
+	here.cpu = cpumask_first(cpu_possible_mask);
+	/* Pages a copy spans, at most: one more if it starts mid-page. */
+	here.nr = (DIV_ROUND_UP(size, PAGE_SIZE) + 1) * nr_cpu_ids;
+	for (; here.i < min(here.nr, MEMDESC_DEFER_INLINE); here.i++) {
+		page = memdesc_percpu_page(&here);
+		if (page)
+			memdesc_mark_detail(page, MEMDESC_DETAIL_PERCPU,
+					    MEMDESC_EV_PERCPU_ALLOC);
 	}
-	if (pages > MEMDESC_PERCPU_PAGES)
-		this_cpu_add(memdesc_stats[MEMDESC_STAT_HOOK_TRUNCATED],
-			     pages - MEMDESC_PERCPU_PAGES);
+	if (here.i < here.nr)
+		memdesc_defer(&here);
 }
 
 /**

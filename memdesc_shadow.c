@@ -1339,6 +1339,35 @@ u64 memdesc_shadow_get(struct page *page)
 	return memdesc_read_coarse(s, words, idx);
 }
 
+/**
+ * memdesc_shadow_replace - change one page's word, unless it changed
+ * @page:	an order-0 page
+ * @old:	the word memdesc_shadow_get() read
+ * @new:	its new word, the head bit included
+ * @source:	the event, for the transition counts
+ *
+ * For work done after its event (memdesc_defer.c): any event that stored
+ * since @old was read is newer, and its word stands.  A page of a coarse
+ * block has no word of its own to change.  Never sleeps, allocates or locks.
+ *
+ * Return: true if the word was @old and is @new now.
+ */
+bool memdesc_shadow_replace(struct page *page, u64 old, u64 new,
+			    enum memdesc_stat source)
+{
+	unsigned long pfn = page_to_pfn(page), idx = pfn % MEMDESC_CHUNK_PFNS;
+	struct memdesc_section *s = memdesc_section_rcu(pfn);
+	u64 *words = rcu_dereference_sched(s->words);
+
+	if (unlikely(!words) ||
+	    test_bit(idx >> MEMDESC_BLOCK_ORDER, &s->coarse))
+		return false;
+	if (cmpxchg64(&words[idx], old, new) != old)
+		return false;
+	memdesc_count_transition(old, new, source);
+	return true;
+}
+
 /*
  * A block of more than MEMDESC_BLOCK_PFNS, stored coarse: one word and one
  * bit per MEMDESC_BLOCK_PFNS block, across as many sections as it spans.

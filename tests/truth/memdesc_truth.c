@@ -67,7 +67,7 @@
 #define MEMDESC_TRUTH_KMALLOC_SIZE	64
 #define MEMDESC_TRUTH_KMALLOC_LARGE_SIZE \
 	(MEMDESC_TRUTH_KMALLOC_LARGE_PAGES * PAGE_SIZE + 1)
-#define MEMDESC_TRUTH_MAX_RANGES	96
+#define MEMDESC_TRUTH_MAX_RANGES	112
 #define MEMDESC_TRUTH_CMD_MAX		64	/* bytes of one ctl write */
 
 /* The alloc_pages() kinds, in enum order from MEMDESC_TRUTH_PAGES0. */
@@ -106,6 +106,7 @@ struct memdesc_truth_range {
  * @kmalloc_obj: a small kmalloc() object
  * @kmalloc_large_obj: a kmalloc() object past the largest kmalloc cache
  * @vbuf:	the vmalloc kinds' buffers, by kind
+ * @vlarge:	the large vmalloc area
  * @pool:	the page_pool
  * @pp_pages:	pages taken from @pool
  * @exact:	the alloc_pages_exact() buffer
@@ -126,6 +127,7 @@ struct memdesc_truth {
 	void *kmalloc_obj;
 	void *kmalloc_large_obj;
 	void *vbuf[MEMDESC_TRUTH_NR_VMALLOC_KINDS];
+	void *vlarge;
 	struct page_pool *pool;
 	struct page *pp_pages[MEMDESC_TRUTH_NETPOOL_PAGES];
 	void *exact;
@@ -160,6 +162,7 @@ static const char * const memdesc_truth_class[] = {
 	[MEMDESC_TRUTH_NETPOOL]		= "netpool",
 	[MEMDESC_TRUTH_EXACT]		= "driver",
 	[MEMDESC_TRUTH_PERCPU]		= "driver",
+	[MEMDESC_TRUTH_VMALLOC_LARGE]	= "vmalloc_unmap",
 	[MEMDESC_TRUTH_ZERO_PAGE]	= "reserved",
 	[MEMDESC_TRUTH_PTE_TABLE]	= "pgtable",
 	[MEMDESC_TRUTH_PMD_TABLE]	= "pgtable",
@@ -458,6 +461,33 @@ static noinline int memdesc_truth_alloc_percpu(void)
 }
 
 /* The zero page: nothing to allocate, only its PFN to list. */
+/*
+ * A vmalloc() area larger than the hook on its return types itself: the
+ * rest of its pages are typed by memdesc's worker.  Some of its pages are
+ * listed, at indices across that bound.
+ */
+static noinline int memdesc_truth_alloc_vmalloc_large(void)
+{
+	static const unsigned int idx[] = MEMDESC_TRUTH_VMALLOC_LARGE_INDICES;
+	struct page *page;
+	unsigned int i;
+	int err;
+
+	truth.vlarge = vmalloc(MEMDESC_TRUTH_VMALLOC_LARGE_PAGES * PAGE_SIZE);
+	if (!truth.vlarge)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(idx); i++) {
+		page = vmalloc_to_page(truth.vlarge + (size_t)idx[i] * PAGE_SIZE);
+		if (WARN_ON_ONCE(!page))
+			return -EFAULT;
+		err = memdesc_truth_add(MEMDESC_TRUTH_VMALLOC_LARGE,
+					page_to_pfn(page), 1, 0, false, 0);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int memdesc_truth_add_zero_page(void)
 {
 	return memdesc_truth_add(MEMDESC_TRUTH_ZERO_PAGE,
@@ -493,6 +523,8 @@ static void memdesc_truth_free_allocated(void)
 		vfree(truth.vbuf[i]);
 		truth.vbuf[i] = NULL;
 	}
+	vfree(truth.vlarge);
+	truth.vlarge = NULL;
 	kfree(truth.kmalloc_large_obj);
 	truth.kmalloc_large_obj = NULL;
 	kfree(truth.kmalloc_obj);
@@ -525,6 +557,8 @@ static int memdesc_truth_alloc_all(void)
 		err = memdesc_truth_alloc_kmalloc_large();
 	if (!err)
 		err = memdesc_truth_alloc_vmalloc();
+	if (!err)
+		err = memdesc_truth_alloc_vmalloc_large();
 	if (!err)
 		err = memdesc_truth_alloc_netpool();
 	if (!err)

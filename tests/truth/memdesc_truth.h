@@ -74,6 +74,15 @@
 #define MEMDESC_TRUTH_PERCPU_TRIES	8
 #define MEMDESC_TRUTH_PERCPU_MAX_PAGES	16
 
+/*
+ * A vmalloc() area of more pages than a hook types itself, and than it
+ * typed at all before the rest went to a worker (2,048): the pages listed
+ * are those at the indices below, across both bounds.
+ */
+#define MEMDESC_TRUTH_VMALLOC_LARGE_PAGES 4096
+#define MEMDESC_TRUTH_VMALLOC_LARGE_INDICES \
+	{ 0, 1, 31, 32, 33, 2047, 2048, 4095 }
+
 /* kmalloc() past the largest kmalloc cache: 3 pages and a byte, order 2. */
 #define MEMDESC_TRUTH_KMALLOC_LARGE_PAGES 3
 
@@ -94,6 +103,7 @@ enum memdesc_truth_kind {
 	MEMDESC_TRUTH_NETPOOL,		/* page_pool_alloc_pages() */
 	MEMDESC_TRUTH_EXACT,		/* alloc_pages_exact(), 3 pages */
 	MEMDESC_TRUTH_PERCPU,		/* a per-cpu area's pages, if vmalloc'd */
+	MEMDESC_TRUTH_VMALLOC_LARGE,	/* vmalloc(), 16 MiB, some pages */
 	MEMDESC_TRUTH_ZERO_PAGE,	/* ZERO_PAGE(0), not allocated */
 	MEMDESC_TRUTH_PTE_TABLE,	/* "pgtable": the PTE table page */
 	MEMDESC_TRUTH_PMD_TABLE,	/* "pgtable": the PMD table page */
@@ -125,6 +135,7 @@ static inline const char *memdesc_truth_kind_name(unsigned int kind)
 		[MEMDESC_TRUTH_NETPOOL]		= "netpool",
 		[MEMDESC_TRUTH_EXACT]		= "exact",
 		[MEMDESC_TRUTH_PERCPU]		= "percpu",
+		[MEMDESC_TRUTH_VMALLOC_LARGE]	= "vmalloc_large",
 		[MEMDESC_TRUTH_ZERO_PAGE]	= "zero_page",
 		[MEMDESC_TRUTH_PTE_TABLE]	= "pte_table",
 		[MEMDESC_TRUTH_PMD_TABLE]	= "pmd_table",

@@ -509,6 +509,7 @@ FIXTURE_TEARDOWN(truth)
  */
 TEST_F(truth, records)
 {
+	static const unsigned int large[] = MEMDESC_TRUTH_VMALLOC_LARGE_INDICES;
 	static const struct {
 		const char *kind;
 		size_t pfns;		/* 0: a slab, 2^order of it */
@@ -523,6 +524,7 @@ TEST_F(truth, records)
 		{ "vmalloc_mmap", MEMDESC_TRUTH_VMALLOC_MMAP_PAGES },
 		{ "netpool", MEMDESC_TRUTH_NETPOOL_PAGES },
 		{ "exact", MEMDESC_TRUTH_EXACT_PAGES }, { "percpu", 0 },
+		{ "vmalloc_large", ARRAY_SIZE(large) },
 		{ "zero_page", 1 },
 		{ "pte_table", 0 }, { "pmd_table", 0 },
 	};
@@ -685,6 +687,20 @@ TEST_F(truth, vmalloc)
 	mdt_check_kind(_metadata, &self->recs, "vmalloc", &mdt_vmalloc,
 		       MEMDESC_TRUTH_VMALLOC_PAGES);
 	mdt_check_kind(_metadata, &self->recs, "vmalloc_one", &mdt_vmalloc, 1);
+}
+
+/*
+ * A large vmalloc() area: the hook types the first MEMDESC_DEFER_INLINE
+ * pages at the return and leaves the rest to memdesc's worker, which a
+ * read waits for.  Every page listed, on either side of that bound and of
+ * the 2,048 the hook once typed and no more, reads as the small areas do.
+ */
+TEST_F(truth, vmalloc_large)
+{
+	static const unsigned int idx[] = MEMDESC_TRUTH_VMALLOC_LARGE_INDICES;
+
+	mdt_check_kind(_metadata, &self->recs, "vmalloc_large", &mdt_vmalloc,
+		       ARRAY_SIZE(idx));
 }
 
 /* vmalloc_user() never mapped: as vmalloc. */
