@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-kernel.sh kasan|kcsan - build one of the debug tier's kernels and
+# build-kernel.sh kasan|kcsan|rt - build one of the debug tier's kernels and
 # print its build directory (the KDIR modules build against; the image is
 # arch/x86/boot/bzImage in it).
 #
@@ -10,11 +10,13 @@
 # out of tree (O=) in .cache/debug/TIER/build.  Config: tinyconfig plus
 # tests/debug/common.config (PROVE_LOCKING, DEBUG_ATOMIC_SLEEP, DEBUG_VM
 # and what the VM suite needs) plus the tier's own fragment,
-# tests/debug/TIER.config: kasan (KASAN, kmemleak, DEBUG_PAGEALLOC) or
-# kcsan (KCSAN).  KASAN and KCSAN exclude each other, hence two kernels;
-# each fragment sets its own LOCALVERSION (-memdesc-kasan, -memdesc-kcsan)
-# so that the kernels' releases, and tests/vm/run.sh's caches keyed by
-# them, differ.  Both are cached: a second run with the same tarball and
+# tests/debug/TIER.config: kasan (KASAN, UBSAN, kmemleak, DEBUG_PAGEALLOC),
+# kcsan (KCSAN) or rt (PREEMPT_RT and the preemptoff tracer, for make
+# bench-preemptoff).  KASAN and KCSAN exclude each other, hence two
+# kernels; each fragment sets its own LOCALVERSION (-memdesc-kasan,
+# -memdesc-kcsan, -memdesc-rt) so that the kernels' releases, and
+# tests/vm/run.sh's caches keyed by them, differ.  A fragment's line wins
+# over common.config's for the same option (rt's preemption model).  Both are cached: a second run with the same tarball and
 # fragments only asks make whether anything is out of date, which takes
 # seconds; a first build takes about half an hour on two cores.
 #
@@ -41,9 +43,9 @@ log()
 }
 
 case $tier in
-kasan|kcsan) ;;
+kasan|kcsan|rt) ;;
 *)
-	echo "usage: build-kernel.sh kasan|kcsan" >&2
+	echo "usage: build-kernel.sh kasan|kcsan|rt" >&2
 	exit 2
 	;;
 esac
@@ -80,7 +82,7 @@ exec 9>"$cache/.extract.lock"
 flock 9
 if [ "$(cat "$src/.memdesc-tarball" 2>/dev/null)" != "$tar_id" ]; then
 	log "extracting $tarball"
-	rm -rf "$src" "$cache/kasan/build" "$cache/kcsan/build"
+	rm -rf "$src" "$cache/kasan/build" "$cache/kcsan/build" "$cache/rt/build"
 	tar -xf "$tarball" -C "$cache"
 	echo "$tar_id" >"$src/.memdesc-tarball"
 fi
@@ -97,9 +99,27 @@ if [ "$(cat "$out/.memdesc-config" 2>/dev/null)" != "$want_id" ]; then
 		"$out/.config" "$common" "$fragment" >/dev/null
 	make -s -C "$src" O="$out" ARCH=x86_64 olddefconfig >&2
 
+	# The options the fragment sets; common.config's lines for them
+	# are overridden, not lost.
+	own=$(grep -oE '^(# )?CONFIG_[A-Za-z0-9_]+' "$fragment" |
+		sed 's/^# //' | sort -u)
 	lost=$(cat "$common" "$fragment" | grep -E '^(CONFIG_|# CONFIG_)' |
 		while IFS= read -r line; do
-			grep -qxF "$line" "$out/.config" || echo "  $line"
+			opt=$(echo "$line" | grep -oE 'CONFIG_[A-Za-z0-9_]+' | head -n 1)
+			if ! grep -qxF "$line" "$fragment" &&
+			   echo "$own" | grep -qxF "$opt"; then
+				continue
+			fi
+			# "Not set" holds too where the option does not
+			# exist (its menu is off).
+			case $line in
+			'# '*)	if grep -q "^$opt=" "$out/.config"; then
+					echo "  $line"
+				fi ;;
+			*)	if ! grep -qxF "$line" "$out/.config"; then
+					echo "  $line"
+				fi ;;
+			esac
 		done)
 	if [ -n "$lost" ]; then
 		log "these fragment lines did not survive olddefconfig:"

@@ -6,7 +6,7 @@
 # ours in their logs.  Both have PROVE_LOCKING, DEBUG_ATOMIC_SLEEP and
 # DEBUG_VM; one sanitizer each, since KASAN and KCSAN exclude each other:
 #
-#   kasan   KASAN and kmemleak: the whole suite, the topology boot, the
+#   kasan   KASAN, UBSAN and kmemleak: the whole suite, the topology boot, the
 #           guard-page boot (debug_pagealloc=on) and the allocation sites
 #           against page_owner (page_owner=on)
 #   kcsan   KCSAN: the whole suite and the topology boot.  No guard-page
