@@ -146,15 +146,10 @@ static __noreturn __printf(3, 4) void owners_bad(const char *source,
 						 const struct record *r,
 						 const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (r)
-		fatal("%s: line %u: %s", source, r->line, msg);
-	fatal("%s: %s", source, msg);
+	vfatal_at(source, r ? r->line : 0, fmt, ap);
 }
 
 /* "owners on <seconds> ..." or "owners off": the first record. */

@@ -124,8 +124,9 @@ static void records_walk(struct records *r, const char *source)
 		if (!n)
 			continue;
 		if (n > RECORDS_MAX_FIELDS + 1)
-			fatal("%s: line %u: %u fields; a record has at most %u",
-			      source, lineno, n - 1, RECORDS_MAX_FIELDS);
+			fatal_at(source, lineno,
+				 "%u fields; a record has at most %u", n - 1,
+				 RECORDS_MAX_FIELDS);
 		first = first_word(line, end);
 		if (*first != '#') {
 			records_add(r, &wk, wk.nwords, n - 1, lineno, false);

@@ -241,18 +241,6 @@ struct zoneinfo {
 	FILE *out;
 };
 
-static __noreturn __printf(2, 3) void zoneinfo_bad(const struct zoneinfo *zi,
-						   const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fatal("%s: line %u: %s", zi->path, zi->line, msg);
-}
-
 /* The zone read so far, if it is populated, once the next one starts. */
 static void zoneinfo_flush(struct zoneinfo *zi)
 {
@@ -261,7 +249,7 @@ static void zoneinfo_flush(struct zoneinfo *zi)
 	if (!zi->populated)
 		return;
 	if (!zone_ok(&zi->zone, err, sizeof(err)))
-		zoneinfo_bad(zi, "%s", err);
+		fatal_at(zi->path, zi->line, "%s", err);
 	fprintf(zi->out, "zone %llu %llu %s %llu %llu\n",
 		(unsigned long long)zi->zone.node,
 		(unsigned long long)zi->zone.index, zi->zone.name,
@@ -278,11 +266,13 @@ static void zoneinfo_node(struct zoneinfo *zi, char **w)
 
 	w[1][len - 1] = '\0';
 	if (!parse_u64(w[1], &node))
-		zoneinfo_bad(zi, "node '%.32s' is not a number", w[1]);
+		fatal_at(zi->path, zi->line, "node '%.32s' is not a number",
+			 w[1]);
 	if (zi->seen && node < zi->zone.node)
-		zoneinfo_bad(zi, "node %llu after node %llu: nodes out of order",
-			     (unsigned long long)node,
-			     (unsigned long long)zi->zone.node);
+		fatal_at(zi->path, zi->line,
+			 "node %llu after node %llu: nodes out of order",
+			 (unsigned long long)node,
+			 (unsigned long long)zi->zone.node);
 	zoneinfo_flush(zi);
 	/* Every zone of a node is listed, in index order, populated or not. */
 	zi->zone.index = zi->seen && node == zi->zone.node ?
@@ -300,9 +290,10 @@ static uint64_t zoneinfo_value(const struct zoneinfo *zi, const char *word)
 	uint64_t v;
 
 	if (!zi->seen)
-		zoneinfo_bad(zi, "a zone's numbers before any \"Node\" line");
+		fatal_at(zi->path, zi->line,
+			 "a zone's numbers before any \"Node\" line");
 	if (!parse_u64(word, &v))
-		zoneinfo_bad(zi, "'%.32s' is not a number", word);
+		fatal_at(zi->path, zi->line, "'%.32s' is not a number", word);
 	return v;
 }
 

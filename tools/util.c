@@ -193,6 +193,38 @@ void fatal(const char *fmt, ...)
 	exit(1);
 }
 
+/**
+ * vfatal_at - fatal() about a place in a file: "SOURCE: line N: ..."
+ * @source:	the file, or whatever names where the text came from
+ * @line:	1-based; 0 for the file as a whole ("SOURCE: ...")
+ * @fmt:	what is wrong there
+ * @ap:		its arguments
+ */
+void vfatal_at(const char *source, unsigned int line, const char *fmt,
+	       va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (line)
+		fatal("%s: line %u: %s", source, line, msg);
+	fatal("%s: %s", source, msg);
+}
+
+/**
+ * fatal_at - vfatal_at(), with the arguments here
+ * @source:	the file
+ * @line:	1-based; 0 for the file as a whole
+ * @fmt:	what is wrong there
+ */
+void fatal_at(const char *source, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfatal_at(source, line, fmt, ap);
+}
+
 void print_warning(const char *fmt, ...)
 {
 	va_list ap;

@@ -11,6 +11,7 @@
 #ifndef _MEMDESC_STAT_UTIL_H
 #define _MEMDESC_STAT_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +42,10 @@
 extern const char *prog_name;
 
 __printf(1, 2) __noreturn void fatal(const char *fmt, ...);
+__printf(3, 4) __noreturn void fatal_at(const char *source, unsigned int line,
+					const char *fmt, ...);
+__printf(3, 0) __noreturn void vfatal_at(const char *source, unsigned int line,
+					 const char *fmt, va_list ap);
 __printf(1, 2) void print_warning(const char *fmt, ...);
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
