@@ -19,6 +19,11 @@
 #				and without memdesc, on the KASAN debug
 #				kernel's irqsoff tracer (not part of check
 #				or bench)
+#   make bench-preemptoff [MEMDESC_PREEMPTOFF_PREV=REV]
+#				the longest stretch with preemption off on a
+#				PREEMPT_RT kernel built here, without memdesc,
+#				with the build of REV and with this one
+#				(not part of check or bench)
 #   make fuzz [FUZZ_SECONDS=N]	each fuzz target of memdesc-stat for N
 #				seconds (default 600), its corpus kept in
 #				.cache/fuzz (tests/fuzz/run.sh; make check
@@ -81,6 +86,11 @@ bench:
 bench-irqsoff:
 	tests/debug/irqsoff.sh
 
+# Not part of bench: the rt tier's kernel (built as for check-debug) and
+# a guest of 8 vCPUs.
+bench-preemptoff:
+	tests/debug/preemptoff.sh
+
 FUZZ_SECONDS ?= 600
 
 fuzz:
@@ -95,5 +105,6 @@ sparse:
 version:
 	@echo $(MEMDESC_VERSION)
 
-.PHONY: all modules clean deps check check-debug demo bench bench-irqsoff fuzz checkpatch \
+.PHONY: all modules clean deps check check-debug demo bench bench-irqsoff bench-preemptoff \
+	fuzz checkpatch \
 	sparse version tools install deb

@@ -207,6 +207,20 @@ $1 == "irqsoff" {
 	irq[key, $3, "from"] = $9
 	irq[key, $3, "to"] = $10
 }
+$1 == "preemptoff" {
+	# preemptoff scenario cond rep max-us cpu ns pages started ended
+	key = k SUBSEP s SUBSEP n SUBSEP $2 SUBSEP $4
+	if (!(key in seen_pre)) { seen_pre[key] = 1; pre_rows[++npre] = key }
+	pre[key, $3, "us"] = $5
+	pre[key, $3, "ns"] = $7
+	pre[key, $3, "pages"] = $8
+	pre[key, $3, "from"] = $9
+	pre[key, $3, "to"] = $10
+}
+$1 == "info" && $2 == "preemptoff_deferred" {
+	# info preemptoff_deferred scenario cond rep pages
+	pre_def[k SUBSEP s SUBSEP n SUBSEP $3 SUBSEP $5, $4] = $6
+}
 $1 == "info" && $2 == "clock" {
 	clock[k] = $3 " " $4 " " $5 " " $6
 	sub(/ +$/, "", clock[k])
@@ -813,6 +827,34 @@ END {
 			print ""
 		}
 	}
+	if (npre) {
+		print "## Longest stretch with preemption off (PREEMPT_RT)\n"
+		print "The preemptoff tracer's `tracing_max_latency` (µs, by the trace clock), reset and"
+		print "recording turned on just before the step and off just after it, on CPU 0, which ran the"
+		print "step and the unbound workqueues (memdesc's worker among them), and the only CPU traced;"
+		print "where that stretch started and ended; each scenario without memdesc, with the earlier"
+		print "build (*prev*, " (prev_rev[k] != "" ? prev_rev[k] : "none") ") and with this one, in one boot.  *vmalloc*: 4 x vmalloc()/vfree()"
+		print "of 16 MiB; *percpu*: 16 x a per-cpu area of 32 KiB a CPU; *bulk*: vmalloc with owners on;"
+		print "*compare*: compare read to its end.  *deferred*: pages the step's hooks left to the worker.\n"
+		print "| kernel | scenario | round | without: max µs | with prev: max µs | started at | ended at | with memdesc: max µs | started at | ended at | memdesc / without | deferred |"
+		print "|---|---|---:|---:|---:|---|---|---:|---|---|---:|---:|"
+	}
+	for (i = 1; i <= npre; i++) {
+		key = pre_rows[i]
+		split(key, kp, SUBSEP)
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			kp[1], kp[4], kp[5],
+			(key, "base", "us") in pre ? pre[key, "base", "us"] : "-",
+			(key, "prev", "us") in pre ? pre[key, "prev", "us"] : "-",
+			(key, "prev", "from") in pre ? pre[key, "prev", "from"] : "-",
+			(key, "prev", "to") in pre ? pre[key, "prev", "to"] : "-",
+			pre[key, "memdesc", "us"], pre[key, "memdesc", "from"],
+			pre[key, "memdesc", "to"],
+			(key, "base", "us") in pre ? ratio(pre[key, "memdesc", "us"], pre[key, "base", "us"]) : "-",
+			(key, "memdesc") in pre_def ? pre_def[key, "memdesc"] : "-"
+	}
+	if (npre)
+		print ""
 	if (errors != "")
 		print "\nErrors the guest reported:" errors
 }

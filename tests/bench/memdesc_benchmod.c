@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memdesc_benchmod.c - time alloc_pages()/__free_pages() and vmalloc()/vfree()
- * pairs, and the two parts of saving an allocation's stack, for make bench.
+ * memdesc_benchmod.c - time alloc_pages()/__free_pages(), vmalloc()/vfree()
+ * and __alloc_percpu()/free_percpu() pairs, and the two parts of saving an
+ * allocation's stack, for make bench and make bench-preemptoff.
  *
  * The page allocator is what memdesc's probes sit on: every pair here fires
  * mm_page_alloc and mm_page_free (and, as the per-cpu lists fill and drain,
@@ -23,15 +24,17 @@
  *
  *   write "<order> <pairs>"		alloc_pages()/__free_pages() pairs
  *   write "vmalloc <pages> <pairs>"	vmalloc(pages * PAGE_SIZE)/vfree() pairs
+ *   write "percpu <bytes> <pairs>"	__alloc_percpu(bytes)/free_percpu() pairs
  *   write "walk <extra> <calls>"	stack_trace_save() calls, with <extra>
  *					frames of recursion below the writer
  *   write "depot <extra> <calls>"	depot saves of the stack taken there
  *					(each run now, in the writer's context)
  *   read	order <n> pairs <n> ns <n> failed <n> kind <loop> pages <n>
  *		extra <n> frames <n>
- *		kind: alloc_pages, vmalloc, walk or depot; pages: per
- *		allocation (order 0 pages for vmalloc); pairs: calls for walk
- *		and depot; frames: of the stack they walk or save
+ *		kind: alloc_pages, vmalloc, percpu, walk or depot; pages: per
+ *		allocation (order 0 pages for vmalloc; for percpu, of one
+ *		CPU's copy); pairs: calls for walk and depot; frames: of the
+ *		stack they walk or save
  *
  * Bench-only: nothing is kept between writes but the last result.
  */
@@ -43,6 +46,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/stackdepot.h>
@@ -55,13 +59,15 @@
 #define MEMDESC_BENCH_CMD_MAX	32		/* bytes of one write */
 #define MEMDESC_BENCH_MAX_PAIRS	BIT(24)	/* bounds one write's time */
 #define MEMDESC_BENCH_MAX_ORDER	10		/* order 9 is what we time */
-#define MEMDESC_BENCH_MAX_VPAGES	1024		/* 4 MiB a vmalloc() */
+#define MEMDESC_BENCH_MAX_VPAGES	4096		/* 16 MiB a vmalloc() */
+#define MEMDESC_BENCH_MAX_PCPU	32768		/* bytes a CPU, as percpu's */
 #define MEMDESC_BENCH_MAX_EXTRA	32		/* frames of recursion */
 #define MEMDESC_BENCH_STACK		64		/* frames a walk keeps */
 
 enum memdesc_benchmod_kind {
 	MEMDESC_BENCH_ALLOC_PAGES,
 	MEMDESC_BENCH_VMALLOC,
+	MEMDESC_BENCH_PERCPU,
 	MEMDESC_BENCH_WALK,
 	MEMDESC_BENCH_DEPOT,
 };
@@ -69,6 +75,7 @@ enum memdesc_benchmod_kind {
 static const char * const memdesc_benchmod_kind_name[] = {
 	[MEMDESC_BENCH_ALLOC_PAGES]	= "alloc_pages",
 	[MEMDESC_BENCH_VMALLOC]		= "vmalloc",
+	[MEMDESC_BENCH_PERCPU]		= "percpu",
 	[MEMDESC_BENCH_WALK]		= "walk",
 	[MEMDESC_BENCH_DEPOT]		= "depot",
 };
@@ -164,6 +171,38 @@ static void memdesc_benchmod_vmalloc(unsigned int pages, unsigned long pairs,
 			r->failed++;
 		else
 			vfree(p);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	r->ns = ktime_get_ns() - start;
+}
+
+/*
+ * __alloc_percpu(): a copy on every possible CPU, from a chunk mapped in
+ * vmalloc space once the first chunk is full, which memdesc's
+ * percpu_alloc_percpu probe walks page by page (make bench-preemptoff).
+ */
+static void memdesc_benchmod_percpu(unsigned int bytes, unsigned long pairs,
+				    struct memdesc_benchmod_result *r)
+{
+	unsigned long i;
+	u64 start;
+
+	r->kind = MEMDESC_BENCH_PERCPU;
+	r->order = 0;
+	r->pages = DIV_ROUND_UP(bytes, PAGE_SIZE);
+	r->pairs = pairs;
+	r->failed = 0;
+	r->extra = 0;
+	r->frames = 0;
+	start = ktime_get_ns();
+	for (i = 0; i < pairs; i++) {
+		void __percpu *p = __alloc_percpu(bytes, PAGE_SIZE);
+
+		if (unlikely(!p))
+			r->failed++;
+		else
+			free_percpu(p);
 		if (!(i & 1023))
 			cond_resched();
 	}
@@ -285,6 +324,15 @@ static bool memdesc_benchmod_parse_vmalloc(const char *buf, unsigned int *pages,
 	       *pairs && *pairs <= MEMDESC_BENCH_MAX_PAIRS;
 }
 
+/* "percpu <bytes> <pairs>": false if @buf is not that, or out of bounds. */
+static bool memdesc_benchmod_parse_percpu(const char *buf, unsigned int *bytes,
+					  unsigned long *pairs)
+{
+	return sscanf(buf, "percpu %u %lu", bytes, pairs) == 2 &&
+	       *bytes && *bytes <= MEMDESC_BENCH_MAX_PCPU &&
+	       *pairs && *pairs <= MEMDESC_BENCH_MAX_PAIRS;
+}
+
 /* "<order> <pairs>": false if @buf is not that, or out of bounds. */
 static bool memdesc_benchmod_parse_alloc(const char *buf, unsigned int *order,
 				      unsigned long *pairs)
@@ -316,6 +364,10 @@ static ssize_t memdesc_benchmod_write(struct file *file, const char __user *ubuf
 	} else if (memdesc_benchmod_parse_vmalloc(buf, &n, &pairs)) {
 		mutex_lock(&memdesc_benchmod_lock);
 		memdesc_benchmod_vmalloc(n, pairs, &memdesc_benchmod_last);
+		mutex_unlock(&memdesc_benchmod_lock);
+	} else if (memdesc_benchmod_parse_percpu(buf, &n, &pairs)) {
+		mutex_lock(&memdesc_benchmod_lock);
+		memdesc_benchmod_percpu(n, pairs, &memdesc_benchmod_last);
 		mutex_unlock(&memdesc_benchmod_lock);
 	} else if (memdesc_benchmod_parse_alloc(buf, &n, &pairs)) {
 		mutex_lock(&memdesc_benchmod_lock);

@@ -61,6 +61,12 @@
 #	step ran (see irqsoff_part): tracing_max_latency, the CPU and the
 #	functions its trace names; ns: the step's own time; pcp-pages: pages
 #	on the per-cpu lists just before it (- when not counted)
+#   preemptoff <scenario> <cond> <rep> <max-us> <cpu> <ns> <pages>
+#	<started-at> <ended-at>
+#	the preemptoff tracer's longest stretch with preemption off while
+#	one step ran (see preemptoff_part), as for irqsoff; cond: base, prev
+#	(when the host put it in), memdesc; pages: pages a step's allocation
+#	spans
 #
 # The cost conditions take turns within each round, so drift in the
 # emulator hits them alike; so do the hooks part's.  Settings (from
@@ -71,7 +77,9 @@
 # BENCH_SCAN_REPS, BENCH_PROFILE_FUNCS, BENCH_LOAD_PARAMS (insmod
 # parameters of every load of memdesc), BENCH_IRQSOFF_REPS (1),
 # BENCH_IRQSOFF_FRACTION (percpu_pagelist_high_fraction, 8: the largest
-# lists the kernel allows), BENCH_IRQSOFF_SCENARIOS ("compare hugetlb").
+# lists the kernel allows), BENCH_IRQSOFF_SCENARIOS ("compare hugetlb"),
+# BENCH_PREEMPTOFF_REPS (3), BENCH_PREEMPTOFF_SCENARIOS ("vmalloc percpu
+# bulk compare").
 # /init exports only the first few; the file is read here for the rest.
 
 # shellcheck disable=SC1091	# written by run.sh
@@ -96,6 +104,8 @@ profile_funcs=${BENCH_PROFILE_FUNCS:-memdesc_compare_run memdesc_live_walk_start
 irqsoff_reps=${BENCH_IRQSOFF_REPS:-1}
 irqsoff_fraction=${BENCH_IRQSOFF_FRACTION:-8}
 irqsoff_scenarios=${BENCH_IRQSOFF_SCENARIOS:-compare hugetlb}
+preemptoff_reps=${BENCH_PREEMPTOFF_REPS:-3}
+preemptoff_scenarios=${BENCH_PREEMPTOFF_SCENARIOS:-vmalloc percpu bulk compare}
 stack_calls=20000
 
 dbg=/sys/kernel/debug/memdesc
@@ -1051,6 +1061,103 @@ irqsoff_part()
 	done
 	echo nop >"$tr/current_tracer"
 	echo 1 >"$tr/tracing_on"
+}
+
+# === preemptoff: the longest stretch with preemption off ===
+
+# A vmalloc() of 4096 pages (16 MiB) and its vfree(), four times; a
+# per-cpu area of 32 KiB on every CPU and its free, sixteen times.
+preemptoff_vmalloc_pages=4096
+preemptoff_percpu_bytes=32768
+
+# preemptoff_step SCENARIO: the scenario's allocations, on the traced CPU.
+preemptoff_step()
+{
+	case $1 in
+	vmalloc|bulk)
+		cmd="echo vmalloc $preemptoff_vmalloc_pages 4 >$bench_ctl" ;;
+	percpu)	cmd="echo percpu $preemptoff_percpu_bytes 16 >$bench_ctl" ;;
+	compare) cmd="memdesc_bench read $dbg/compare >/dev/null" ;;
+	esac
+	taskset -c "$irqsoff_cpu" sh -c "$cmd" ||
+		echo "info error preemptoff-step-$1"
+}
+
+# preemptoff_one SCENARIO COND REP: one step, traced.  bulk is vmalloc
+# with owners on: the bulk allocator hands vmalloc its pages, up to 100
+# a call, and each page had a stack of its own before.  compare has no
+# base: it is memdesc's own walk.
+preemptoff_one()
+{
+	owners=
+	[ "$1" = bulk ] && owners=owners=1
+	case $2 in
+	base)	[ "$1" = compare ] && return ;;
+	prev)	# shellcheck disable=SC2086	# one parameter or none
+		insmod "$PREV_KO" $owners ||
+			{ echo "info error insmod-prev"; return; } ;;
+	memdesc)
+		# shellcheck disable=SC2086	# one parameter or none
+		memdesc_load $owners ;;
+	esac
+	# What the load left queued is done before the window opens.
+	[ "$2" != base ] && memdesc_bench read "$dbg/summary" >/dev/null
+	t0=$(cut -d ' ' -f 1 /proc/uptime)
+	irqsoff_reset
+	preemptoff_step "$1"
+	irqsoff_stop
+	ns=$(awk -v a="$t0" -v b="$(cut -d ' ' -f 1 /proc/uptime)" \
+		'BEGIN { printf "%.0f", (b - a) * 1e9 }')
+	case $1 in
+	percpu)	pages=$((preemptoff_percpu_bytes / 4096 * ncpus)) ;;
+	compare) pages=- ;;
+	*)	pages=$preemptoff_vmalloc_pages ;;
+	esac
+	echo "preemptoff $1 $2 $3 $(irqsoff_result "$ns" "$pages")"
+	irqsoff_trace "preemptoff_$1" "$2" "$3"
+	[ "$2" = base ] && return
+	awk -v w="$1 $2 $3" '$1 == "counter" &&
+		($2 == "deferred" || $2 == "hook_truncated") {
+		print "info preemptoff_" $2, w, $3 }' "$dbg/stats"
+	memdesc_unload
+}
+
+# Each scenario without memdesc, with the previous build (when the host
+# put one in) and with this one, in this boot, under the preemptoff
+# tracer.  As for irqsoff, only CPU 0 is traced and the step runs there;
+# so do the unbound workqueues (memdesc's worker among them), so that a
+# stretch a probe hands to the worker is measured where it went.
+preemptoff_part()
+{
+	irqsoff_cpu=0
+	ncpus=$(grep -c ^processor /proc/cpuinfo)
+	wq=/sys/devices/virtual/workqueue/cpumask
+	wq_mask=$(cat "$wq" 2>/dev/null)
+	printf '%x\n' $((1 << irqsoff_cpu)) >"$wq" 2>/dev/null ||
+		echo "info error preemptoff-workqueue-cpumask"
+	insmod "$BENCH_KO" || { echo "info error insmod-bench"; return 1; }
+	conds="base memdesc"
+	[ -r "$PREV_KO" ] && conds="base prev memdesc"
+	echo 0 >"$tr/tracing_on"
+	[ -e "$tr/options/function-trace" ] &&
+		echo 0 >"$tr/options/function-trace"
+	echo preemptoff >"$tr/current_tracer" ||
+		{ echo "info error preemptoff-tracer"; rmmod memdesc_benchmod; return 1; }
+	printf '%x\n' $((1 << irqsoff_cpu)) >"$tr/tracing_cpumask"
+	echo "info preemptoff_traced_cpu $irqsoff_cpu"
+	rep=1
+	while [ "$rep" -le "$preemptoff_reps" ]; do
+		for sc in $preemptoff_scenarios; do
+			for cond in $conds; do
+				preemptoff_one "$sc" "$cond" "$rep"
+			done
+		done
+		rep=$((rep + 1))
+	done
+	echo nop >"$tr/current_tracer"
+	echo 1 >"$tr/tracing_on"
+	rmmod memdesc_benchmod
+	[ -n "$wq_mask" ] && echo "$wq_mask" >"$wq"
 }
 
 mount -t tracefs tracefs "$tr" 2>/dev/null
