@@ -304,6 +304,8 @@ static uint64_t zoneinfo_value(const struct zoneinfo *zi, const char *word)
  * zones print a start_pfn, and only those are kept.  A zone is printed when
  * the next one (or the end) is reached.  Numbers are read whole: one that
  * is none, or too large, is an error, as is a zone a snapshot cannot hold.
+ * Words end where the record parser ends them (a CR too), so a name is
+ * read back as it was written.
  */
 static char *zones_from_zoneinfo(const char *path, const char *zoneinfo)
 {
@@ -324,7 +326,7 @@ static char *zones_from_zoneinfo(const char *path, const char *zoneinfo)
 		*end = '\0';
 		zi.line++;
 		for (n = 0; n < MEMDESC_ARRAY_SIZE(w) &&
-			    (w[n] = strtok_r(n ? NULL : p, " \t", &save)); n++)
+			    (w[n] = strtok_r(n ? NULL : p, " \t\r", &save)); n++)
 			;
 		if (n == 4 && !strcmp(w[0], "Node") && !strcmp(w[2], "zone") &&
 		    strlen(w[1]) > 1 && w[1][strlen(w[1]) - 1] == ',') {

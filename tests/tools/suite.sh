@@ -1013,6 +1013,15 @@ save_refuses "save: a start_pfn past 2^64 refused, not saturated" \
 hostile zoneinfo "$(sed 's/start_pfn: *4096$/start_pfn: 4503599627370497/' "$zi")"
 save_refuses "save: a start_pfn past 2^52 refused" "past PFN 2\\^52"
 
+hostile zoneinfo "$(sed 's/$/\r/' "$zi")"
+rm -f "$work/x.snap"
+live hostile save "$work/x.snap" > "$log" 2>&1 &&
+	"$stat" summary --raw "$work/x.snap" > "$out" 2>&1 &&
+	grep -q '^zone 0 DMA32 ' "$out"
+rc=$?
+result $rc "save: a zoneinfo with CRLF line ends: its zones read back by name"
+[ $rc = 0 ] || comment "$log"
+
 # Header fields outside the crc: version 2 sums the whole header; version 1
 # (direct-v1.snap, system last) cannot hide an entry past the count.
 # patch FILE OFFSET BYTES: a copy of FILE at $work/patched.snap, BYTES (printf
