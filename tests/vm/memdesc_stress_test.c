@@ -1312,7 +1312,8 @@ static void ms_pfn_case(struct ms_case *c, unsigned long long *s,
 static bool ms_control_valid(const struct ms_case *c)
 {
 	static const char * const cmds[] = {
-		"resync", "reset", "disable", "enable",
+		"resync", "reset", "disable", "enable", "owners on",
+		"owners off",
 	};
 	char s[16];
 	size_t a = 0, b, i;
@@ -1672,6 +1673,487 @@ TEST_F_TIMEOUT(stress, fuzz_pfn, MD_TIMEOUT(600))
 TEST_F_TIMEOUT(stress, fuzz_control, MD_TIMEOUT(600))
 {
 	ms_fuzz(_metadata, "control", false);
+}
+
+/* === Mutation fuzzing of every writer, from a corpus === */
+
+/*
+ * The cases above are generated from a grammar of what might go wrong.
+ * These start from inputs that are right - the seeds in
+ * tests/fuzz/writers/seeds/FILE/ (in the guest /fuzz/seeds/FILE/), and
+ * for pfn the PFNs the live layout has - and mutate them as libFuzzer
+ * does, one to four edits a case, so that what is one byte from valid is
+ * asked far more often than random bytes would.  Every input of
+ * tests/fuzz/writers/regressions/FILE/ goes first, once.  Each writer's
+ * parse is repeated here as an oracle: a case it calls valid must be
+ * taken, any other refused with EINVAL.  Cases the oracle calls valid for
+ * control and inject are not written (a resync, owners on, a store into
+ * the shadow); their parse is what the tests of those commands check.
+ * MEMDESC_FUZZ_CASES in /etc/memdesc-fuzz.conf (tests/vm/run.sh sets it
+ * from MEMDESC_VM_FUZZ_CASES) sets the cases per writer, default
+ * MS_MUTATE_CASES.
+ */
+#define MS_MUTATE_CASES		50000
+#define MS_MUTATE_SEEDS		64
+#define MS_FUZZ_DIR		"/fuzz"
+#define MS_FUZZ_CONF		"/etc/memdesc-fuzz.conf"
+#define MS_MUTATE_MAX		200	/* bytes a mutated case grows to */
+
+/* A writer under fuzzing: where it is, and how its oracle reads a case. */
+struct ms_writer {
+	const char *name;
+	const char *path;
+	/* true if the writer takes @c; @sp for PFN checks */
+	bool (*valid)(const struct ms_case *c, const struct ms_space *sp);
+	bool write_valid;	/* write the cases the oracle calls valid */
+	bool sysfs;		/* a module parameter (no offsets) */
+};
+
+/* Seeds of a writer, as read from the corpus and made up from layout. */
+struct ms_seeds {
+	char buf[MS_MUTATE_SEEDS][MS_MUTATE_MAX];
+	size_t len[MS_MUTATE_SEEDS];
+	unsigned int nr;
+};
+
+static void ms_seed_add(struct ms_seeds *sd, const char *buf, size_t len)
+{
+	if (sd->nr == MS_MUTATE_SEEDS || len >= MS_MUTATE_MAX)
+		return;
+	memcpy(sd->buf[sd->nr], buf, len);
+	sd->len[sd->nr++] = len;
+}
+
+/* Every file of @dir, each whole (up to MS_MUTATE_MAX - 1 bytes). */
+static unsigned int ms_dir_read(const char *dir,
+				void (*fn)(void *arg, const char *name,
+					   const char *buf, size_t len),
+				void *arg)
+{
+	char path[PATH_MAX], buf[MS_MUTATE_MAX];
+	unsigned int n = 0;
+	struct dirent *de;
+	ssize_t len;
+	int fd;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len < 0)
+			continue;
+		fn(arg, de->d_name, buf, len);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void ms_seed_file(void *arg, const char *name, const char *buf,
+			 size_t len)
+{
+	ms_seed_add(arg, buf, len);
+}
+
+/*
+ * A module parameter's value as its set() sees it: sysfs ends the string
+ * at the write's end or at its first NUL.  NULL if it is @size or longer,
+ * which set() refuses whole; else trimmed as strim() trims.
+ */
+static const char *ms_param_trim(const struct ms_case *c, char *s, size_t size)
+{
+	size_t a = 0, b = strnlen(c->buf, c->len);
+
+	if (b >= size)
+		return NULL;
+	memcpy(s, c->buf, b);
+	s[b] = '\0';
+	while (a < b && ms_kspace(s[a]))
+		a++;
+	while (b > a && ms_kspace(s[b - 1]))
+		b--;
+	s[b] = '\0';
+	return s + a;
+}
+
+static bool ms_oracle_control(const struct ms_case *c,
+			      const struct ms_space *sp)
+{
+	return ms_control_valid(c);
+}
+
+static bool ms_oracle_pfn(const struct ms_case *c, const struct ms_space *sp)
+{
+	unsigned long long pfn;
+
+	if (c->off || c->bad_ptr)
+		return false;
+	return ms_pfn_parses(c, sp, &pfn);
+}
+
+/* memdesc_testpoint.c: "release", "disarm", or "arm POINT [WHAT]". */
+static bool ms_oracle_testpoint(const struct ms_case *c,
+				const struct ms_space *sp)
+{
+	static const char * const points[] = { "pcp", "sync_coarse" };
+	char s[48], *p, *name, *what;
+	size_t i;
+
+	p = (char *)ms_param_trim(c, s, sizeof(s));
+	if (!p)
+		return false;
+	if (!strcmp(p, "release") || !strcmp(p, "disarm"))
+		return true;
+	if (strncmp(p, "arm ", 4))
+		return false;
+	p += 4;
+	name = p;
+	what = strchr(p, ' ');
+	if (what) {
+		*what++ = '\0';
+		while (ms_kspace(*what))
+			what++;
+	} else {
+		what = "";
+	}
+	if (strchr(what, ' ') || strlen(what) >= 16)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(points); i++)
+		if (!strcmp(name, points[i]))
+			return true;
+	return false;
+}
+
+/* kstrtoul()/kstrtouint(): an optional '+', digits of @base, no more. */
+static bool ms_kstrtoull(const char *s, int base, unsigned long long max)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s == '+')
+		s++;
+	if (!isxdigit((unsigned char)*s) || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	return !errno && !*end && v <= max;
+}
+
+/* Names of the events stats lists, for the inject oracle. */
+static char ms_events[64][48];
+static unsigned int ms_nr_events;
+
+/*
+ * memdesc_inject.c's parse of "EVENT PFN ORDER CLASS", short of whether
+ * the PFN has an online struct page: tokens split at ' ', '\t' or '\n',
+ * exactly four, nothing but white space after.
+ */
+static bool ms_oracle_inject(const struct ms_case *c,
+			     const struct ms_space *sp)
+{
+	char s[96], *cur = s, *tok[4], *pfn;
+	size_t len = strnlen(c->buf, c->len);
+	unsigned int i, cls;
+
+	if (len >= sizeof(s) || c->bad_ptr)
+		return false;
+	memcpy(s, c->buf, len);
+	s[len] = '\0';
+	for (i = 0; i < 4; i++) {
+		do {
+			tok[i] = strsep(&cur, " \t\n");
+		} while (tok[i] && !*tok[i]);
+		if (!tok[i])
+			return false;
+	}
+	while (cur && *cur && ms_kspace(*cur))
+		cur++;
+	if (cur && *cur)
+		return false;
+	for (i = 0; i < ms_nr_events; i++)
+		if (!strcmp(tok[0], ms_events[i]))
+			break;
+	if (i == ms_nr_events)
+		return false;
+	pfn = tok[1];
+	if (pfn[0] == '0' && (pfn[1] == 'x' || pfn[1] == 'X')) {
+		if (!ms_kstrtoull(pfn + 2, 16, ~0ULL))
+			return false;
+	} else if (!ms_kstrtoull(pfn, 10, ~0ULL)) {
+		return false;
+	}
+	if (!ms_kstrtoull(tok[2], 10, 0xffffffffULL))
+		return false;
+	for (cls = 0; cls <= MEMDESC_CLASS_HWPOISON; cls++)
+		if (cls != MEMDESC_CLASS_MISC_OTHER &&
+		    !strcmp(tok[3], memdesc_class_name(cls)))
+			return true;
+	return false;
+}
+
+/* Tokens a mutation inserts, as libFuzzer's dictionaries do. */
+static const char * const ms_tokens[] = {
+	" ", "\n", "\t", "\r", "\v", "\xa0", "0x", "0X", "-", "+", "0",
+	"18446744073709551615", "18446744073709551616", "4294967296",
+	"99999999999999999999", "arm", "release", "disarm", "pcp",
+	"sync_coarse", "Movable", "owners", "on", "off", "resync", "mm_page_alloc",
+	"driver", "slab", "free", "hole", "unknown",
+};
+
+/* One edit of @c, of at most MS_MUTATE_MAX - 1 bytes. */
+static void ms_mutate_once(struct ms_case *c, const struct ms_seeds *sd,
+			   unsigned long long *s)
+{
+	size_t pos = c->len ? ms_rand(s) % (c->len + 1) : 0, n;
+	const char *tok;
+	unsigned int other;
+
+	switch (ms_rand(s) % 7) {
+	case 0:			/* flip a bit */
+		if (c->len)
+			c->buf[pos % c->len] ^= 1 << (ms_rand(s) % 8);
+		break;
+	case 1:			/* a byte, random */
+		if (c->len)
+			c->buf[pos % c->len] = ms_rand(s);
+		break;
+	case 2:			/* insert a byte */
+		if (c->len + 1 >= MS_MUTATE_MAX)
+			break;
+		memmove(c->buf + pos + 1, c->buf + pos, c->len - pos);
+		c->buf[pos] = ms_rand(s) % 2 ? ms_rand(s) :
+			      " \t\n0x-+"[ms_rand(s) % 8];
+		c->len++;
+		break;
+	case 3:			/* erase a run */
+		if (!c->len)
+			break;
+		pos %= c->len;
+		n = 1 + ms_rand(s) % (c->len - pos);
+		memmove(c->buf + pos, c->buf + pos + n, c->len - pos - n);
+		c->len -= n;
+		break;
+	case 4:			/* insert a token */
+		tok = ms_tokens[ms_rand(s) % ARRAY_SIZE(ms_tokens)];
+		n = strlen(tok);
+		if (c->len + n >= MS_MUTATE_MAX)
+			break;
+		memmove(c->buf + pos + n, c->buf + pos, c->len - pos);
+		memcpy(c->buf + pos, tok, n);
+		c->len += n;
+		break;
+	case 5:			/* this one's head, another's tail */
+		other = ms_rand(s) % sd->nr;
+		n = ms_rand(s) % (sd->len[other] + 1);
+		if (pos + sd->len[other] - n >= MS_MUTATE_MAX)
+			break;
+		memcpy(c->buf + pos, sd->buf[other] + n, sd->len[other] - n);
+		c->len = pos + sd->len[other] - n;
+		break;
+	default:		/* repeat a run */
+		if (!c->len)
+			break;
+		pos %= c->len;
+		n = 1 + ms_rand(s) % (c->len - pos);
+		if (c->len + n >= MS_MUTATE_MAX)
+			break;
+		memmove(c->buf + pos + n, c->buf + pos, c->len - pos);
+		c->len += n;
+		break;
+	}
+}
+
+/* A seed, edited one to four times. */
+static void ms_mutate(struct ms_case *c, const struct ms_seeds *sd,
+		      unsigned long long *s)
+{
+	unsigned int i = ms_rand(s) % sd->nr, edits = 1 + ms_rand(s) % 4;
+
+	memset(c, 0, sizeof(*c));
+	memcpy(c->buf, sd->buf[i], sd->len[i]);
+	c->len = sd->len[i];
+	while (edits--)
+		ms_mutate_once(c, sd, s);
+}
+
+/* One case of @w, judged by its oracle; a wrong answer logged. */
+static void ms_writer_case(const struct ms_writer *w, int fd,
+			   const struct ms_case *in, const struct ms_space *sp,
+			   struct ms_tally *t)
+{
+	struct ms_case c = *in;
+	long ret;
+
+	c.valid = w->valid(&c, sp);
+	if (c.valid && !w->write_valid) {
+		t->cases++;
+		t->accepted++;
+		return;
+	}
+	ret = ms_case_write(fd, &c);
+	ms_judge(t, &c, ret, true);
+	if (t->wrong && t->wrong <= 4 && (ret == (long)c.len) != c.valid)
+		ms_case_log(&c, ret);
+	/* A point armed parks the next walk: never leave one armed. */
+	if (ret > 0 && !strcmp(w->name, "testpoint"))
+		md_write_file(MS_TESTPOINT, "disarm");
+}
+
+/* A regression input's replay: where it goes, and its tally. */
+struct ms_replay {
+	const struct ms_writer *w;
+	int fd;
+	const struct ms_space *sp;
+	struct ms_tally *t;
+};
+
+static void ms_regression_file(void *arg, const char *name, const char *buf,
+			       size_t len)
+{
+	const struct ms_replay *r = arg;
+	static struct ms_case c;
+
+	memset(&c, 0, sizeof(c));
+	memcpy(c.buf, buf, len);
+	c.len = len;
+	ms_writer_case(r->w, r->fd, &c, r->sp, r->t);
+}
+
+/* The layout's PFNs as pfn seeds: the first and last of each range. */
+static void ms_pfn_seeds(struct ms_seeds *sd, const struct ms_space *sp)
+{
+	char buf[32];
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < sp->nr_ranges; i++) {
+		n = snprintf(buf, sizeof(buf), "%llu\n", sp->start[i]);
+		ms_seed_add(sd, buf, n);
+		n = snprintf(buf, sizeof(buf), "0x%llx", sp->end[i] - 1);
+		ms_seed_add(sd, buf, n);
+	}
+	if (sp->nr_holes) {
+		n = snprintf(buf, sizeof(buf), "%llu", sp->holes[0]);
+		ms_seed_add(sd, buf, n);
+	}
+}
+
+/* Cases per writer: MEMDESC_FUZZ_CASES from MS_FUZZ_CONF, or the default. */
+static unsigned long ms_mutate_cases(void)
+{
+	char line[64];
+	unsigned long n;
+
+	if (md_read_line(MS_FUZZ_CONF, line, sizeof(line)) &&
+	    sscanf(line, "MEMDESC_FUZZ_CASES=%lu", &n) == 1 && n)
+		return n;
+	return MS_MUTATE_CASES;
+}
+
+/* The event names stats lists, for ms_oracle_inject(). */
+static void ms_events_get(struct __test_metadata *_metadata)
+{
+	struct md_file st;
+	size_t i;
+
+	md_read(_metadata, &st, "stats", md_stats_syntax);
+	ms_nr_events = 0;
+	for (i = 0; i < st.nr && ms_nr_events < ARRAY_SIZE(ms_events); i++)
+		if (md_rec_is(&st.rec[i], "event", NULL))
+			snprintf(ms_events[ms_nr_events++],
+				 sizeof(ms_events[0]), "%s",
+				 st.rec[i].f[0]);
+	md_file_free(&st);
+	ASSERT_LT(0, ms_nr_events);
+}
+
+/*
+ * Bad input, mutated from good: every writer, its regression inputs
+ * first, then its cases.  Tracking is off, and no case the oracle calls
+ * valid is written where it would change the shadow, so the raw shadow
+ * must read back the same afterwards; the kernel log must stay clean.
+ */
+TEST_F_TIMEOUT(stress, fuzz_mutate, MD_TIMEOUT(1800))
+{
+	static const struct ms_writer writers[] = {
+		{ "control", MD_DEBUGFS "/control", ms_oracle_control,
+		  false, false },
+		{ "pfn", MD_DEBUGFS "/pfn", ms_oracle_pfn, true, false },
+		{ "testpoint", MS_TESTPOINT, ms_oracle_testpoint, true, true },
+		{ "inject", MS_INJECT, ms_oracle_inject, false, true },
+	};
+	unsigned long long s = 0x5eed0f5eed0f5eedULL;
+	unsigned long cases = ms_mutate_cases(), i, total = 0;
+	static struct ms_seeds sd;
+	static struct ms_case c;
+	char dir[PATH_MAX], *before, *after;
+	struct ms_replay replay;
+	size_t len0, len1, w;
+	struct ms_space sp;
+	struct ms_tally t;
+	unsigned int regs;
+	int fd;
+
+	ms_ensure_unloaded(_metadata);
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+	ms_events_get(_metadata);
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "disable"));
+	before = ms_shadow_read(&len0);
+	ASSERT_NE(NULL, before);
+	ms_space_get(_metadata, &sp, before);
+
+	for (w = 0; w < ARRAY_SIZE(writers); w++) {
+		const struct ms_writer *wr = &writers[w];
+
+		memset(&t, 0, sizeof(t));
+		memset(&sd, 0, sizeof(sd));
+		snprintf(dir, sizeof(dir), MS_FUZZ_DIR "/seeds/%s", wr->name);
+		ms_dir_read(dir, ms_seed_file, &sd);
+		if (!strcmp(wr->name, "pfn"))
+			ms_pfn_seeds(&sd, &sp);
+		ASSERT_LT(0, sd.nr) {
+			TH_LOG("%s: no seeds in %s", wr->name, dir);
+		}
+		fd = open(wr->path, O_WRONLY);
+		ASSERT_LE(0, fd) {
+			TH_LOG("%s: %s", wr->path, strerror(errno));
+		}
+		/* Regression inputs: each replayed as a case. */
+		snprintf(dir, sizeof(dir), MS_FUZZ_DIR "/regressions/%s",
+			 wr->name);
+		replay = (struct ms_replay){ wr, fd, &sp, &t };
+		regs = ms_dir_read(dir, ms_regression_file, &replay);
+		for (i = 0; i < cases; i++) {
+			ms_mutate(&c, &sd, &s);
+			ms_writer_case(wr, fd, &c, &sp, &t);
+		}
+		close(fd);
+		ksft_print_msg("figure fuzz_mutate_%s seeds %u regressions %u cases %lu accepted %lu einval %lu zero_len %lu wrong %lu\n",
+			       wr->name, sd.nr, regs, t.cases, t.accepted,
+			       t.einval, t.zero, t.wrong);
+		EXPECT_EQ(0, t.wrong);
+		total += t.cases;
+	}
+	ksft_print_msg("figure fuzz_mutate_cases %lu\n", total);
+
+	after = ms_shadow_read(&len1);
+	ASSERT_NE(NULL, after);
+	EXPECT_EQ(len0, len1);
+	EXPECT_EQ(0, memcmp(before, after, len0 < len1 ? len0 : len1)) {
+		TH_LOG("the shadow changed under fuzzing");
+	}
+	free(before);
+	free(after);
+	EXPECT_EQ(0, md_write_file(MS_TESTPOINT, "disarm"));
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "enable"));
 }
 
 /* Does @tok look like a kernel address: 0xffff8... and up, 16 digits? */

@@ -90,6 +90,8 @@
 # (-t TEST, -f FIXTURE, -r FIXTURE.TEST), e.g.
 # MEMDESC_VM_TESTS="memdesc_stress_test:-r,stress.load_alloc_failure".
 # MEMDESC_VM_APPEND adds to the guest kernel's command line.
+# MEMDESC_VM_FUZZ_CASES sets the cases stress.fuzz_mutate writes to each
+# writer (default 50,000).
 # MEMDESC_VM_KO=PATH tests a prebuilt module instead of building one, and
 # MEMDESC_VM_TRUTH_KO=PATH a prebuilt memdesc_truth.ko.  In test mode a
 # second memdesc.ko built as for a kernel whose headers know INVLPGB (no
@@ -598,6 +600,13 @@ fi
 mkdir -p "$root/etc"
 cp "$top/docs/TRANSITIONS.md" "$root/etc/memdesc-transitions.md" ||
 	cannot_run "setup: copy docs/TRANSITIONS.md"
+# The writers' fuzzing (stress.fuzz_mutate): its seeds and regression
+# inputs, and MEMDESC_VM_FUZZ_CASES, the cases per writer.
+cp -r "$top/tests/fuzz/writers" "$root/fuzz" ||
+	cannot_run "setup: copy tests/fuzz/writers"
+if [ -n "${MEMDESC_VM_FUZZ_CASES:-}" ]; then
+	echo "MEMDESC_FUZZ_CASES=$MEMDESC_VM_FUZZ_CASES" >"$root/etc/memdesc-fuzz.conf"
+fi
 # The console the kernel opens for /init; without root, /init reopens it
 # from devtmpfs.
 mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null
