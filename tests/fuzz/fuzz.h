@@ -29,6 +29,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "util.h"
+
 /* The tool's standard output and error: /dev/null, or stderr for errors. */
 extern FILE *fuzz_stdout;
 extern FILE *fuzz_stderr;
@@ -43,8 +45,7 @@ void fuzz_write(const char *name, const void *data, size_t len);
 void fuzz_remove(const char *name);
 int fuzz_stat(const char *cmdline);
 int fuzz_call(void (*fn)(void *arg), void *arg);
-void __attribute__((__noreturn__)) fuzz_finding(const char *what,
-						  const char *cmdline);
+__noreturn void fuzz_finding(const char *what, const char *cmdline);
 
 /*
  * What the tool's objects call instead of the C library's functions of
@@ -54,7 +55,7 @@ void *fuzz_malloc(size_t size);
 void *fuzz_calloc(size_t nmemb, size_t size);
 void *fuzz_realloc(void *ptr, size_t size);
 void fuzz_free(void *ptr);
-void __attribute__((__noreturn__)) fuzz_exit(int status);
+__noreturn void fuzz_exit(int status);
 void *fuzz_mmap(void *addr, size_t len, int prot, int flags, int fd,
 		off_t off);
 int fuzz_munmap(void *addr, size_t len);

@@ -1072,6 +1072,20 @@ hostile owners "$(sed 's/^owners on 3 13 /owners on 3 4109 /' "$oa"
 fails "owners: sites whose pages add up past 2^64, to the head's total: refused" 1 \
 	"add up to more than 2\\^64" live hostile owners
 
+# ... and a projection whose bytes times 100000 pass 2^63: 1 GiB of words
+# (on tmpfs if there is one) of a kernel whose struct page took 1 MiB.
+big=$(mktemp -d "$( [ -w /dev/shm ] && echo /dev/shm || echo "$work")/big.XXXXXX")
+"$mksnap" "$big" big > "$log" 2>&1 &&
+	"$stat" projection --raw "$big/big.snap" > "$out" 2>&1
+rc=$?
+grep -q '^saving 140736414613504 99\.999$' "$out" &&
+	grep -q '^revision wiki-later 8 1073741824 0 1073741824 140736414613504 99\.999 ' "$out" &&
+	grep -q '^revision seed 8 1073741824 2147483648 3221225472 140734267129856 99\.997 ' "$out"
+bad=$?
+result $bad "projection of 2^27 PFNs of 1 MiB struct pages: 99.999% saved, not negative (exit $rc)"
+[ $bad = 0 ] || grep -E '^(saving|revision) ' "$out" | sed 's/^/#   /'
+rm -rf "$big"
+
 # Cost that grows faster than the input: bounded, and linear.
 hostile stats "x $(printf 'a %.0s' $(seq 400000))"$'\n'
 fails "one record of 400000 fields: refused, at once" 1 \
