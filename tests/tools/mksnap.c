@@ -1421,7 +1421,9 @@ static void put_big(void)
 	static unsigned char head[64 + 4 * 32], chunk[8 << 20];
 	uint64_t w = page(MEMDESC_TYPE_FREE, 0, 0, 0, 0, 0, false), i;
 	char *text[3], proj[1024];
-	const char *names[] = { "layout", "zones", "projection", "shadow" };
+	static const char * const names[] = {
+		"layout", "zones", "projection", "shadow",
+	};
 	size_t len[4], off = sizeof(head), p = 0, k;
 	uLong crc = crc32(0, NULL, 0);
 	FILE *f;
@@ -1435,9 +1437,10 @@ static void put_big(void)
 		p += snprintf(proj + p, sizeof(proj) - p, "kernel_size %s %llu\n",
 			      memdesc_ksize_name(k),
 			      k == MEMDESC_KSIZE_PAGE ? BIG_PAGE_BYTES : 64ULL);
+	text[2] = strdup(proj);
 	if (asprintf(&text[0], "range 0 0 %llu 0\n", BIG_WORDS) < 0 ||
 	    asprintf(&text[1], "zone 0 0 DMA 0 %llu\n", BIG_WORDS) < 0 ||
-	    !(text[2] = strdup(proj)))
+	    !text[2])
 		die("asprintf");
 	for (k = 0; k < 4; k++) {
 		len[k] = k < 3 ? strlen(text[k]) : BIG_WORDS * 8;
