@@ -5,14 +5,15 @@
 # (make check, step tools).
 #
 # Builds memdesc-stat twice, as it ships (gcc, -Werror) and with
-# AddressSanitizer and UndefinedBehaviorSanitizer (clang, every report
-# fatal), and runs the whole suite, suite.sh, against each: the second
-# pass's results say "[asan+ubsan]".  The sanitizers write their reports to
-# files, not to the output the tests compare, and the pass ends with a
-# test that there is none, so a report is a failure even from a command
-# whose status a test does not look at.  Leaks are not looked for here:
-# an error exits with what it allocated, by design; the fuzz targets
-# (tests/fuzz/) check that a run that succeeds frees everything.
+# AddressSanitizer and UndefinedBehaviorSanitizer (gcc's, which come with
+# it; every report fatal), and runs the whole suite, suite.sh, against
+# each: the second pass's results say "[asan+ubsan]".  The sanitizers write
+# their reports to files, not to the output the tests compare, and the
+# pass ends with a test that there is none, so a report is a failure even
+# from a command whose status a test does not look at.  Leaks are not
+# looked for here: an error exits with what it allocated, by design; the
+# fuzz targets (tests/fuzz/) check that a run that succeeds frees
+# everything.
 #
 # An argument runs only those passes.
 
@@ -64,11 +65,11 @@ for pass in $passes; do
 		;;
 	sanitized)
 		label="[asan+ubsan] "
-		make -s -C "$top/tools" O="$work/build" CC=clang \
+		make -s -C "$top/tools" O="$work/build" \
 			CFLAGS="-O1 -g -fno-omit-frame-pointer $sanitize" \
 			LDFLAGS="$sanitize" > "$log" 2>&1
 		rc=$?
-		result $rc "build memdesc-stat (clang $sanitize)"
+		result $rc "build memdesc-stat ($sanitize)"
 		;;
 	*)
 		result 1 "unknown pass '$pass': want plain or sanitized"
