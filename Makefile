@@ -84,12 +84,12 @@ bench:
 # Not part of bench: the KASAN debug kernel (built as for check-debug) and a
 # 32 GiB guest with 8 vCPUs.
 bench-irqsoff:
-	tests/debug/irqsoff.sh
+	tests/debug/latency.sh irqsoff
 
 # Not part of bench: the rt tier's kernel (built as for check-debug) and
 # a guest of 8 vCPUs.
 bench-preemptoff:
-	tests/debug/preemptoff.sh
+	tests/debug/latency.sh preemptoff
 
 FUZZ_SECONDS ?= 600
 

@@ -261,8 +261,13 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 
 /* === Deferred work (memdesc_defer.c) === */
 
-/* Pages a hook does itself before it leaves an area's rest to the worker. */
+/*
+ * Pages a hook does itself before it leaves an area's rest to the worker:
+ * the test parameter defer_inline, MEMDESC_DEFER_INLINE unless a test
+ * sets it (0 sends every page through the worker).
+ */
 #define MEMDESC_DEFER_INLINE	32
+extern unsigned int memdesc_defer_inline;
 
 /**
  * struct memdesc_deferred - the rest of an area, queued by a probe

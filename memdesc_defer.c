@@ -5,8 +5,8 @@
  * A probe runs with preemption off, and on PREEMPT_RT that stretch is the
  * latency the kernel's users measure.  A hook that types a whole area -
  * every page behind a vmalloc() return, behind each CPU's copy of a per-cpu
- * allocation, or given up to a balloon - does its first MEMDESC_DEFER_INLINE
- * pages itself and queues the rest here.  A worker finishes them in
+ * allocation, or given up to a balloon - does its first memdesc_defer_inline
+ * (MEMDESC_DEFER_INLINE) pages itself and queues the rest here.  A worker finishes them in
  * batches of MEMDESC_DEFER_BATCH pages, each an RCU-sched reader as a probe
  * is, rescheduling between them, and through memdesc_defer_store(): the
  * area may have been freed meanwhile, and an event's word is newer than the
@@ -24,6 +24,8 @@
 
 #include <linux/atomic.h>
 #include <linux/irq_work.h>
+#include <linux/kstrtox.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/workqueue.h>
@@ -43,6 +45,32 @@ enum memdesc_defer_state {
 	MEMDESC_DEFER_PENDING,	/* for the worker */
 	MEMDESC_DEFER_RUNNING,	/* the worker is doing it */
 };
+
+unsigned int memdesc_defer_inline = MEMDESC_DEFER_INLINE;
+
+static int memdesc_defer_inline_set(const char *val,
+				    const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err = kstrtouint(val, 0, &n);
+
+	if (err)
+		return err;
+	if (n > MEMDESC_DEFER_INLINE)
+		return -EINVAL;
+	WRITE_ONCE(memdesc_defer_inline, n);
+	return 0;
+}
+
+static const struct kernel_param_ops memdesc_defer_inline_ops = {
+	.set	= memdesc_defer_inline_set,
+	.get	= param_get_uint,
+};
+
+module_param_cb(defer_inline, &memdesc_defer_inline_ops,
+		&memdesc_defer_inline, 0644);
+MODULE_PARM_DESC(defer_inline,
+		 "Test only: pages a hook types itself before the worker does the rest (0-32, default 32)");
 
 static struct memdesc_deferred memdesc_defer_slots[MEMDESC_DEFER_SLOTS];
 /* No queuing after memdesc_defer_stop(). */

@@ -17,7 +17,7 @@
  * Hook handlers run in whatever context the function runs in, with
  * preemption off, as probes do: they never sleep, allocate or lock.  Those
  * that walk page tables for each page of an area (vmalloc) or classify each
- * (balloons) do MEMDESC_DEFER_INLINE pages and queue the rest for a worker
+ * (balloons) do MEMDESC_DEFER_INLINE (32) pages and queue the rest for a worker
  * (memdesc_defer.c); the others store at most MEMDESC_HOOK_PAGES words.
  * Pages past that, or past a full queue, are counted (hook_truncated) and
  * left to a resync.  A hook whose function this kernel
@@ -72,9 +72,9 @@ static unsigned long memdesc_hook_bound(unsigned long nr)
 }
 
 /*
- * How many of an area's @nr pages a hook does itself: MEMDESC_DEFER_INLINE
- * at most.  The rest go to the worker, @step doing each from page
- * MEMDESC_DEFER_INLINE of the area at @addr; or, with the queue full, are
+ * How many of an area's @nr pages a hook does itself: memdesc_defer_inline
+ * at most.  The rest go to the worker, @step doing each from there on in
+ * the area at @addr; or, with the queue full, are
  * counted and left to a resync.
  */
 static unsigned long memdesc_hook_defer(unsigned long nr, unsigned long addr,
@@ -82,15 +82,16 @@ static unsigned long memdesc_hook_defer(unsigned long nr, unsigned long addr,
 					void (*step)(struct memdesc_deferred *),
 					enum memdesc_stat source)
 {
+	unsigned int inline_pages = READ_ONCE(memdesc_defer_inline);
 	struct memdesc_deferred area = {
-		.step = step, .i = MEMDESC_DEFER_INLINE, .nr = nr,
+		.step = step, .i = inline_pages, .nr = nr,
 		.addr = addr, .sub = sub, .source = source,
 	};
 
-	if (likely(nr <= MEMDESC_DEFER_INLINE))
+	if (likely(nr <= inline_pages))
 		return nr;
 	memdesc_defer(&area);
-	return MEMDESC_DEFER_INLINE;
+	return inline_pages;
 }
 
 /*

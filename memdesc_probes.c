@@ -452,7 +452,7 @@ static void memdesc_percpu_step(struct memdesc_deferred *d)
  * memblock (reserved pages), so only copies at vmalloc addresses are
  * marked.  A page that no allocation has landed in yet - populated ahead
  * of use, or before the module loaded - stays plain driver until one does.
- * The probe marks MEMDESC_DEFER_INLINE pages of the copies; the worker
+ * The probe marks memdesc_defer_inline pages of the copies; the worker
  * the rest (memdesc_defer.c), or with its queue full a resync.
  */
 static void memdesc_probe_percpu_alloc(void *data, unsigned long call_site,
@@ -474,7 +474,8 @@ static void memdesc_probe_percpu_alloc(void *data, unsigned long call_site,
 	here.cpu = cpumask_first(cpu_possible_mask);
 	/* Pages a copy spans, at most: one more if it starts mid-page. */
 	here.nr = (DIV_ROUND_UP(size, PAGE_SIZE) + 1) * nr_cpu_ids;
-	for (; here.i < min(here.nr, MEMDESC_DEFER_INLINE); here.i++) {
+	for (; here.i < min_t(unsigned long, here.nr,
+			      READ_ONCE(memdesc_defer_inline)); here.i++) {
 		page = memdesc_percpu_page(&here);
 		if (page)
 			memdesc_mark_detail(page, MEMDESC_DETAIL_PERCPU,

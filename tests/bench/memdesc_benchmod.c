@@ -107,6 +107,22 @@ static struct dentry *memdesc_benchmod_dir;
 static DEFINE_MUTEX(memdesc_benchmod_lock);	/* serialises runs and reads */
 static struct memdesc_benchmod_result memdesc_benchmod_last;
 
+/* Start @r for a loop of @kind: @pairs of allocations of @pages each. */
+static void memdesc_benchmod_begin(struct memdesc_benchmod_result *r,
+				   enum memdesc_benchmod_kind kind,
+				   unsigned int order, unsigned int pages,
+				   unsigned long pairs)
+{
+	r->kind = kind;
+	r->order = order;
+	r->pages = pages;
+	r->pairs = pairs;
+	r->ns = 0;
+	r->failed = 0;
+	r->extra = 0;
+	r->frames = 0;
+}
+
 /*
  * __GFP_NORETRY: a failing high-order allocation must not push the guest
  * into reclaim or OOM and time that instead; it counts as failed.  No
@@ -120,13 +136,8 @@ static void memdesc_benchmod_run(unsigned int order, unsigned long pairs,
 	unsigned long i;
 	u64 start;
 
-	r->kind = MEMDESC_BENCH_ALLOC_PAGES;
-	r->order = order;
-	r->pages = 1U << order;
-	r->pairs = pairs;
-	r->failed = 0;
-	r->extra = 0;
-	r->frames = 0;
+	memdesc_benchmod_begin(r, MEMDESC_BENCH_ALLOC_PAGES, order, 1U << order,
+			       pairs);
 	start = ktime_get_ns();
 	for (i = 0; i < pairs; i++) {
 		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NORETRY |
@@ -156,13 +167,7 @@ static void memdesc_benchmod_vmalloc(unsigned int pages, unsigned long pairs,
 	unsigned long i;
 	u64 start;
 
-	r->kind = MEMDESC_BENCH_VMALLOC;
-	r->order = 0;
-	r->pages = pages;
-	r->pairs = pairs;
-	r->failed = 0;
-	r->extra = 0;
-	r->frames = 0;
+	memdesc_benchmod_begin(r, MEMDESC_BENCH_VMALLOC, 0, pages, pairs);
 	start = ktime_get_ns();
 	for (i = 0; i < pairs; i++) {
 		void *p = vmalloc((unsigned long)pages * PAGE_SIZE);
@@ -188,13 +193,8 @@ static void memdesc_benchmod_percpu(unsigned int bytes, unsigned long pairs,
 	unsigned long i;
 	u64 start;
 
-	r->kind = MEMDESC_BENCH_PERCPU;
-	r->order = 0;
-	r->pages = DIV_ROUND_UP(bytes, PAGE_SIZE);
-	r->pairs = pairs;
-	r->failed = 0;
-	r->extra = 0;
-	r->frames = 0;
+	memdesc_benchmod_begin(r, MEMDESC_BENCH_PERCPU, 0,
+			       DIV_ROUND_UP(bytes, PAGE_SIZE), pairs);
 	start = ktime_get_ns();
 	for (i = 0; i < pairs; i++) {
 		void __percpu *p = __alloc_percpu(bytes, PAGE_SIZE);
@@ -285,12 +285,7 @@ static void memdesc_benchmod_stack(unsigned int extra,
 				   unsigned long calls,
 				   struct memdesc_benchmod_result *r)
 {
-	r->kind = kind;
-	r->order = 0;
-	r->pages = 0;
-	r->pairs = calls;
-	r->ns = 0;
-	r->failed = 0;
+	memdesc_benchmod_begin(r, kind, 0, 0, calls);
 	r->extra = extra;
 	memdesc_benchmod_stack_at(extra, kind, calls, r);
 }

@@ -492,6 +492,19 @@ static bool ms_block_offline(const char *path)
 	return !strncmp(state, "offline", 7);
 }
 
+/* A memory block's size in pages; 0 without memory hotplug. */
+static unsigned long long ms_block_pages(struct __test_metadata *_metadata)
+{
+	unsigned long block_bytes = 0;
+	FILE *f = fopen(MS_MEMORY "/block_size_bytes", "re");
+
+	if (!f)
+		return 0;
+	EXPECT_EQ(1, fscanf(f, "%lx", &block_bytes));
+	fclose(f);
+	return block_bytes / MD_PAGE;
+}
+
 /* The highest memoryN in sysfs, or -1. */
 static int ms_top_block(void)
 {
@@ -536,6 +549,24 @@ static int ms_movable_block(int top, const char **online)
 }
 
 /*
+ * A fresh load of the module, and the block to cycle (ms_movable_block())
+ * in *@block; *@online gets the word that brings it back.
+ */
+static void ms_load_cycled_block(struct __test_metadata *_metadata,
+				 int *block, const char **online)
+{
+	int top = ms_top_block();
+
+	ASSERT_LT(1, top);
+	ms_ensure_unloaded(_metadata);
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+	*block = ms_movable_block(top, online);
+	ASSERT_LT(0, *block) {
+		TH_LOG("no memory block goes offline and online again");
+	}
+}
+
+/*
  * Faults: a memory block offline and online again, 20 times, while
  * stress-ng runs.  While it is offline the shadow must read holes, once it
  * is back pages; afterwards compare must agree (the block's zone changed
@@ -544,31 +575,18 @@ static int ms_movable_block(int top, const char **online)
 TEST_F_TIMEOUT(stress, memory_hotplug, MD_TIMEOUT(900))
 {
 	unsigned long long nr, first, hotplug = 0;
-	int top, block, done = 0, refused = 0, ret;
+	int block, done = 0, refused = 0, ret;
 	struct md_file stats;
 	const char *online = "online";
 	char path[PATH_MAX];
-	unsigned long block_bytes = 0;
 	int last_refusal = 0;
 	double t0;
 	pid_t stress;
-	FILE *f;
 
-	f = fopen(MS_MEMORY "/block_size_bytes", "re");
-	if (!f)
+	nr = ms_block_pages(_metadata);
+	if (!nr)
 		SKIP(return, "no memory hotplug in this kernel");
-	ASSERT_EQ(1, fscanf(f, "%lx", &block_bytes));
-	fclose(f);
-	nr = block_bytes / 4096;
-	top = ms_top_block();
-	ASSERT_LT(1, top);
-
-	ms_ensure_unloaded(_metadata);
-	ASSERT_EQ(0, md_load(md_ko_path(), ""));
-	block = ms_movable_block(top, &online);
-	ASSERT_LT(0, block) {
-		TH_LOG("no memory block goes offline and online again");
-	}
+	ms_load_cycled_block(_metadata, &block, &online);
 	ksft_print_msg("figure memory_block memory%d back with %s\n", block,
 		       online);
 	snprintf(path, sizeof(path), MS_MEMORY "/memory%d/state", block);
@@ -670,20 +688,11 @@ static long ms_zone_present(int nid, const char *zone)
 static int ms_block_node(int block)
 {
 	char path[PATH_MAX];
-	struct dirent *de;
-	int nid = -1;
-	DIR *d;
 
 	snprintf(path, sizeof(path), MS_MEMORY "/memory%d", block);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		if (sscanf(de->d_name, "node%d", &nid) == 1)
-			break;
-	closedir(d);
-	return nid;
+	return md_block_node(path);
 }
+
 
 /* Whether the test point reads @want at its start within @seconds. */
 static bool ms_testpoint_wait(const char *want, double seconds)
@@ -755,28 +764,18 @@ static int ms_child_status(pid_t pid)
  */
 TEST_F_TIMEOUT(stress, pcp_offline_race, MD_TIMEOUT(600))
 {
+	unsigned long long nr = ms_block_pages(_metadata);
 	const char *online = "online";
-	unsigned long block_bytes = 0;
 	pid_t reader, offliner = -1;
-	int top, block, nid, ret = 0;
+	int block, nid, ret = 0;
 	bool emptied = false, parked;
 	char path[PATH_MAX];
 	long present;
 	double end;
-	FILE *f;
 
-	f = fopen(MS_MEMORY "/block_size_bytes", "re");
-	if (!f)
+	if (!nr)
 		SKIP(return, "no memory hotplug in this kernel");
-	ASSERT_EQ(1, fscanf(f, "%lx", &block_bytes));
-	fclose(f);
-	top = ms_top_block();
-	ASSERT_LT(1, top);
-
-	ms_ensure_unloaded(_metadata);
-	ASSERT_EQ(0, md_load(md_ko_path(), ""));
-	block = ms_movable_block(top, &online);
-	ASSERT_LT(0, block);
+	ms_load_cycled_block(_metadata, &block, &online);
 	if (strcmp(online, "online_movable"))
 		SKIP(return, "memory%d does not go into ZONE_MOVABLE", block);
 	snprintf(path, sizeof(path), MS_MEMORY "/memory%d/state", block);
@@ -784,7 +783,7 @@ TEST_F_TIMEOUT(stress, pcp_offline_race, MD_TIMEOUT(600))
 	present = ms_zone_present(nid, "Movable");
 	ksft_print_msg("figure pcp_race memory%d node %d movable_present %ld\n",
 		       block, nid, present);
-	if (present != (long)(block_bytes / MD_PAGE))
+	if (present != (long)nr)
 		SKIP(return, "node %d's Movable zone is not memory%d alone",
 		     nid, block);
 

@@ -114,22 +114,6 @@ struct mt_blocks {
 	unsigned long long sections;	/* per block */
 };
 
-/* The node a memoryN directory links to, or -1. */
-static int mt_block_node(const char *dir)
-{
-	struct dirent *de;
-	int nid = -1;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		if (sscanf(de->d_name, "node%d", &nid) == 1)
-			break;
-	closedir(d);
-	return nid;
-}
-
 /* Every memory block in sysfs: 0, or -errno. */
 static int mt_blocks_read(struct mt_blocks *mb)
 {
@@ -169,7 +153,7 @@ static int mt_blocks_read(struct mt_blocks *mb)
 			continue;
 		b->section = strtoull(buf, NULL, 16);
 		snprintf(path, sizeof(path), MT_MEMORY "/%s", de->d_name);
-		b->node = mt_block_node(path);
+		b->node = md_block_node(path);
 		mb->nr++;
 	}
 	closedir(d);
@@ -1331,7 +1315,7 @@ static int mt_pfn_node(unsigned long long pfn)
 
 	snprintf(path, sizeof(path), MT_MEMORY "/memory%llu",
 		 pfn * MT_PAGE / mt_block_bytes());
-	return mt_block_node(path);
+	return md_block_node(path);
 }
 
 /*

@@ -703,6 +703,44 @@ TEST_F(truth, vmalloc_large)
 		       ARRAY_SIZE(idx));
 }
 
+/*
+ * Every page of every area through memdesc's worker: the test parameter
+ * defer_inline at 0, everything allocated again.  The vmalloc kinds and
+ * the per-cpu area read as when the hooks type their first pages
+ * themselves, and stats counts the pages the hooks deferred.
+ */
+TEST_F(truth, all_deferred)
+{
+	static const unsigned int large[] = MEMDESC_TRUTH_VMALLOC_LARGE_INDICES;
+	const struct mdt_want percpu = { "!free", -1, -1, "!free", -1, -1 };
+	const char *inline_param = MD_SYSFS "/parameters/defer_inline";
+	unsigned long long deferred;
+	struct mdt_recs recs = { 0 };
+
+	deferred = md_stat(_metadata, "counter", "deferred");
+	ASSERT_EQ(0, md_write_file(inline_param, "0"));
+	EXPECT_EQ(0, mdt_ctl("free"));
+	EXPECT_EQ(0, mdt_ctl("alloc"));
+	EXPECT_EQ(0, md_write_file(inline_param, "32"));
+	mdt_read_recs(_metadata, &recs);
+	mdt_check_kind(_metadata, &recs, "vmalloc", &mdt_vmalloc,
+		       MEMDESC_TRUTH_VMALLOC_PAGES);
+	mdt_check_kind(_metadata, &recs, "vmalloc_one", &mdt_vmalloc, 1);
+	mdt_check_kind(_metadata, &recs, "vmalloc_user", &mdt_vmalloc,
+		       MEMDESC_TRUTH_VMALLOC_USER_PAGES);
+	mdt_check_kind(_metadata, &recs, "vmalloc_large", &mdt_vmalloc,
+		       ARRAY_SIZE(large));
+	if (mdt_count_kind(&recs, "percpu"))
+		mdt_check_kind(_metadata, &recs, "percpu", &percpu, 1);
+	mdt_recs_free(&recs);
+	deferred = md_stat(_metadata, "counter", "deferred") - deferred;
+	ksft_print_msg("figure all_deferred pages %llu\n", deferred);
+	EXPECT_LE(MEMDESC_TRUTH_VMALLOC_LARGE_PAGES, deferred);
+	/* Out of range: the parameter keeps its value. */
+	EXPECT_EQ(-EINVAL, md_write_file(inline_param, "33"));
+	EXPECT_EQ(-EINVAL, md_write_file(inline_param, "-1"));
+}
+
 /* vmalloc_user() never mapped: as vmalloc. */
 TEST_F(truth, vmalloc_user)
 {

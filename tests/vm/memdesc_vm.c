@@ -11,6 +11,7 @@
  * unused static functions are not warned about.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -280,6 +281,22 @@ ssize_t md_read_text(const char *path, char *buf, size_t size)
 	close(fd);
 	buf[len] = '\0';
 	return n;
+}
+
+/* The node a memory block's sysfs directory @dir links to, or -1. */
+int md_block_node(const char *dir)
+{
+	struct dirent *de;
+	int nid = -1;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (sscanf(de->d_name, "node%d", &nid) == 1)
+			break;
+	closedir(d);
+	return nid;
 }
 
 /* The number at the start of @path, in @base; 0 if there is none. */

@@ -74,6 +74,7 @@ int md_write_file(const char *path, const char *s);
 bool md_read_line(const char *path, char *buf, size_t size);
 ssize_t md_read_text(const char *path, char *buf, size_t size);
 unsigned long md_read_ulong(const char *path, int base);
+int md_block_node(const char *dir);
 long md_meminfo_kb(const char *key);
 double md_now(void);
 bool md_kernel_at_least(unsigned int major, unsigned int minor);
