@@ -141,7 +141,7 @@ vm_seeds()
 			done
 			;;
 		debugfs)
-			"$here/pack.sh" "$d" > "$2/vm-$name" 2> /dev/null ||
+			"$here/seeds.sh" pack "$d" > "$2/vm-$name" 2> /dev/null ||
 				rm -f "$2/vm-$name"
 			;;
 		esac
