@@ -63,7 +63,7 @@ static const char *first_word(const char *s, const char *end)
  * struct records_walk - where a pass over the text is
  * @nr:		records so far
  * @nwords:	words so far, in @r->words
- * @hdr:	the pending header's words (@nwords-relative in the first pass)
+ * @hdr:	where the pending header's words start in @r->words
  * @nh:		how many; a header of none stands for no header
  * @have_hdr:	a '#' line came since the last record
  */
@@ -77,7 +77,8 @@ struct records_walk {
 
 /*
  * One record into @r, in the second pass; only counted in the first, when
- * @r->rec is NULL.  @f indexes the record's fields in @r->words.
+ * @r->rec is NULL.  @kind is where its words start in @r->words: the kind,
+ * then @nf fields.
  */
 static void records_add(struct records *r, struct records_walk *wk,
 			size_t kind, unsigned int nf, unsigned int lineno,
