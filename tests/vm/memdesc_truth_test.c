@@ -1006,6 +1006,7 @@ TEST_F(truth_owners, sites)
 		{ "comp", "memdesc_truth_alloc_pages", true },
 		{ "kmem_cache", "memdesc_truth_alloc_slab", false },
 		{ "kmalloc_large", "memdesc_truth_alloc_kmalloc_large", false },
+		{ "vmalloc_large", "memdesc_truth_alloc_vmalloc_large", false },
 		{ "vmalloc", "memdesc_truth_alloc_vmalloc", false },
 		{ "netpool", "memdesc_truth_alloc_netpool", false },
 	};
