@@ -35,8 +35,11 @@
 /* Areas in flight at once; more are left to a resync. */
 #define MEMDESC_DEFER_SLOTS	64
 
-/* Pages the worker does between two chances to reschedule. */
-#define MEMDESC_DEFER_BATCH	64
+/*
+ * Pages the worker does between two chances to reschedule: as many as a
+ * hook does in its own stretch, so that no stretch of memdesc's is longer.
+ */
+#define MEMDESC_DEFER_BATCH	MEMDESC_DEFER_INLINE
 
 /* What a slot holds. */
 enum memdesc_defer_state {
@@ -138,8 +141,11 @@ bool memdesc_defer(const struct memdesc_deferred *area)
 	return true;
 }
 
-/* One batch of @d's pages, as a probe does them. */
-static void memdesc_defer_batch(struct memdesc_deferred *d)
+/*
+ * One batch of @d's pages, as a probe does them: a stretch with preemption
+ * off, of its own frame so that make bench-preemptoff can time it.
+ */
+static noinline void memdesc_defer_batch(struct memdesc_deferred *d)
 {
 	unsigned long end = min(d->i + MEMDESC_DEFER_BATCH, d->nr);
 

@@ -217,6 +217,16 @@ $1 == "preemptoff" {
 	pre[key, $3, "from"] = $9
 	pre[key, $3, "to"] = $10
 }
+$1 == "handler" {
+	# handler scenario cond rep function calls max-us sum-us
+	key = k SUBSEP s SUBSEP n SUBSEP $2 SUBSEP $5
+	if (!(key in seen_hand)) { seen_hand[key] = 1; hand_rows[++nhand] = key }
+	if ($7 > hand[key, $3, "max"] + 0)
+		hand[key, $3, "max"] = $7
+	hand[key, $3, "calls"] += $6
+	hand[key, $3, "sum"] += $8
+	hand[key, $3, "reps"]++
+}
 $1 == "info" && $2 == "preemptoff_deferred" {
 	# info preemptoff_deferred scenario cond rep pages
 	pre_def[k SUBSEP s SUBSEP n SUBSEP $3 SUBSEP $5, $4] = $6
@@ -854,6 +864,32 @@ END {
 			(key, "memdesc") in pre_def ? pre_def[key, "memdesc"] : "-"
 	}
 	if (npre)
+		print ""
+	if (nhand) {
+		print "The same steps again under the function_graph tracer of memdesc's handlers and of its"
+		print "worker's batch (`memdesc_defer_batch`), each call one stretch with preemption off: its"
+		print "mean and the longest over the rounds (µs, the tracer's own cost and any interrupt taken"
+		print "meanwhile in them), and the calls per round.\n"
+		print "| kernel | scenario | function | prev: mean µs | longest | calls | memdesc: mean µs | longest | calls | mean, memdesc / prev |"
+		print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	}
+	for (i = 1; i <= nhand; i++) {
+		key = hand_rows[i]
+		split(key, kp, SUBSEP)
+		pr = (key, "prev", "max") in hand
+		md = (key, "memdesc", "max") in hand
+		pmean = pr ? hand[key, "prev", "sum"] / hand[key, "prev", "calls"] : 0
+		mmean = md ? hand[key, "memdesc", "sum"] / hand[key, "memdesc", "calls"] : 0
+		printf "| %s | %s | `%s` | %s | %s | %s | %s | %s | %s | %s |\n", kp[1], kp[4], kp[5],
+			pr ? sprintf("%.1f", pmean) : "-",
+			pr ? hand[key, "prev", "max"] : "-",
+			pr ? sprintf("%.0f", hand[key, "prev", "calls"] / hand[key, "prev", "reps"]) : "-",
+			md ? sprintf("%.1f", mmean) : "-",
+			md ? hand[key, "memdesc", "max"] : "-",
+			md ? sprintf("%.0f", hand[key, "memdesc", "calls"] / hand[key, "memdesc", "reps"]) : "-",
+			pr && md ? ratio(mmean, pmean) : "-"
+	}
+	if (nhand)
 		print ""
 	if (errors != "")
 		print "\nErrors the guest reported:" errors

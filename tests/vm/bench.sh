@@ -67,6 +67,10 @@
 #	one step ran (see preemptoff_part), as for irqsoff; cond: base, prev
 #	(when the host put it in), memdesc; pages: pages a step's allocation
 #	spans
+#   handler <scenario> <cond> <rep> <function> <calls> <max-us> <sum-us>
+#	the same step again under the function_graph tracer of memdesc's
+#	handlers and its worker's batch: each call a stretch with preemption
+#	off (see preemptoff_handlers)
 #
 # The cost conditions take turns within each round, so drift in the
 # emulator hits them alike; so do the hooks part's.  Settings (from
@@ -1119,7 +1123,51 @@ preemptoff_one()
 	awk -v w="$1 $2 $3" '$1 == "counter" &&
 		($2 == "deferred" || $2 == "hook_truncated") {
 		print "info preemptoff_" $2, w, $3 }' "$dbg/stats"
+	preemptoff_handlers "$@"
 	memdesc_unload
+}
+
+# The probes' own stretches, which the kernel's longest may hide: the step
+# again, under the function_graph tracer of just the handlers (each runs
+# with preemption off) and the worker's batch, on the traced CPU.
+# "handler <scenario> <cond> <rep> <function> <calls> <max-us> <sum-us>".
+preemptoff_funcs="memdesc_hook_vmalloc_ret memdesc_probe_percpu_alloc memdesc_hook_bulk_ret memdesc_defer_batch"
+
+preemptoff_handlers()
+{
+	: >"$tr/set_ftrace_filter"
+	for f in $preemptoff_funcs; do
+		echo "$f" >>"$tr/set_ftrace_filter" 2>/dev/null
+	done
+	echo function_graph >"$tr/current_tracer" || return
+	echo nofuncgraph-irqs >"$tr/trace_options"
+	echo >"$tr/trace"
+	echo 1 >"$tr/tracing_on"
+	preemptoff_step "$1"
+	[ "$1" = compare ] || memdesc_bench read "$dbg/summary" >/dev/null
+	echo 0 >"$tr/tracing_on"
+	awk -v w="$1 $2 $3" '
+	match($0, /[0-9.]+ us +\|/) {
+		d = substr($0, RSTART, RLENGTH)
+		sub(/ us.*/, "", d)
+		f = substr($0, RSTART + RLENGTH)
+		sub(/^ +/, "", f)
+		sub(/\(\);.*/, "", f)
+		sub(/ \[.*\]$/, "", f)
+		d += 0
+		calls[f]++
+		sum[f] += d
+		if (d > max[f] + 0)
+			max[f] = d
+	}
+	END {
+		for (f in calls)
+			printf "handler %s %s %d %.1f %.1f\n", w, f, calls[f], max[f], sum[f]
+	}' "$tr/trace"
+	echo funcgraph-irqs >"$tr/trace_options"
+	echo preemptoff >"$tr/current_tracer"
+	: >"$tr/set_ftrace_filter"
+	echo >"$tr/trace"
 }
 
 # Each scenario without memdesc, with the previous build (when the host
