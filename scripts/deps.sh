@@ -16,7 +16,9 @@
 # memdesc-stat top is tested in.  debhelper, dh-dkms, lintian and
 # build-essential (which dpkg-buildpackage checks for) build and
 # check the Debian packages (make deb).  flex, bison, bc and libelf-dev build the
-# debug tier's kernel from linux-source-6.12 (make check-debug).
+# debug tier's kernel from linux-source-6.12 (make check-debug).  clang-14
+# and libclang-rt-14-dev (libFuzzer, ASan, UBSan) build memdesc-stat's fuzz
+# targets (tests/fuzz/, the fuzz step of make check).
 
 set -eu
 
@@ -32,6 +34,7 @@ linux-image-rt-amd64 linux-headers-rt-amd64
 linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
 stress-ng socat
 linux-source-6.12 flex bison bc libelf-dev
+clang-14 libclang-rt-14-dev
 "
 
 missing=
