@@ -199,7 +199,10 @@ static bool memdesc_defer_busy(void)
  * event.  A free or any other event stores a newer word, which stands
  * (memdesc_shadow_replace()); a page that a free and a new allocation
  * gave the word it had when read, and that is no longer where it was in
- * the area, gets that word back.  For @d->step.
+ * the area, gets that word back.  Only @make judges the word it
+ * replaces: a page given to a driver may still read as part of the free
+ * block it was isolated from, where no allocation event was emitted.
+ * For @d->step.
  */
 void memdesc_defer_store(struct memdesc_deferred *d, struct page *page,
 			 u64 (*make)(struct memdesc_deferred *d,
@@ -209,7 +212,7 @@ void memdesc_defer_store(struct memdesc_deferred *d, struct page *page,
 {
 	u64 old = memdesc_shadow_get(page), word;
 
-	if (!memdesc_word_is_page(old) || memdesc_word_order(old))
+	if (!memdesc_word_is_page(old))
 		return;
 	word = make(d, page, old);
 	if (!word)

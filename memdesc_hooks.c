@@ -125,7 +125,12 @@ static int memdesc_hook_set_movable(struct kprobe *kp, struct pt_regs *regs)
  * only a range that starts offline is retyped, page by page from the live
  * state.  Pages coming back (n > 0) are freed next, which mm_page_free sees.
  */
-/* An offline page's word, unless the shadow says offline already. */
+/*
+ * An offline page's word, unless the shadow says offline already, over
+ * whatever word it had: alloc_contig_range() isolates free blocks with no
+ * allocation event, so a subblock virtio-mem takes back may still read as
+ * part of a free block of any order (on 6.1, 70% of a 288 MiB shrink).
+ */
 static u64 memdesc_hook_managed_make(struct memdesc_deferred *d,
 				     struct page *page, u64 old)
 {
@@ -236,7 +241,8 @@ static unsigned int memdesc_hook_vmalloc_subtype(unsigned long addr)
 static u64 memdesc_hook_vmalloc_make(struct memdesc_deferred *d,
 				     struct page *page, u64 old)
 {
-	if (memdesc_word_class(old) != MEMDESC_CLASS_DRIVER)
+	if (memdesc_word_order(old) ||
+	    memdesc_word_class(old) != MEMDESC_CLASS_DRIVER)
 		return 0;
 	return memdesc_hook_word(page, MEMDESC_TYPE_MISC, d->sub, 0);
 }

@@ -422,7 +422,8 @@ static struct page *memdesc_percpu_page(struct memdesc_deferred *d)
 static u64 memdesc_percpu_make(struct memdesc_deferred *d, struct page *page,
 			       u64 old)
 {
-	if (memdesc_word_type(old) != MEMDESC_TYPE_MISC ||
+	if (memdesc_word_order(old) ||
+	    memdesc_word_type(old) != MEMDESC_TYPE_MISC ||
 	    memdesc_word_detail(old) == MEMDESC_DETAIL_PERCPU)
 		return 0;
 	return memdesc_word_with_detail(old & ~MEMDESC_HEAD,
