@@ -81,6 +81,11 @@ enum memdesc_stat {
 	MEMDESC_EV_GUARD_SET,		/* __set_page_guard (not 6.1) */
 	MEMDESC_EV_GUARD_CLEAR,		/* __clear_page_guard (not 6.1) */
 	MEMDESC_EV_ALLOC_EXACT,		/* alloc_pages_exact */
+	MEMDESC_EV_PTE_ALLOC,		/* pte_alloc_one */
+	MEMDESC_EV_PMD_ALLOC,		/* __pmd_alloc */
+	MEMDESC_EV_PUD_ALLOC,		/* __pud_alloc */
+	MEMDESC_EV_P4D_ALLOC,		/* __p4d_alloc (5-level paging only) */
+	MEMDESC_EV_PGD_ALLOC,		/* pgd_alloc */
 	MEMDESC_NR_EVENTS,
 	MEMDESC_STAT_ALLOC_FAILED = MEMDESC_NR_EVENTS, /* alloc event, NULL page */
 	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN with no chunk */

@@ -59,6 +59,23 @@
 #endif
 
 /*
+ * The mm whose top-level table a page is: x86's pgd_ctor() writes it there
+ * (pgd_set_mm()), into struct page until 6.6 and into the ptdesc overlay
+ * since.  Any other page has something else in that word.
+ */
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+static inline struct mm_struct *memdesc_pgd_mm(struct page *page)
+{
+	return READ_ONCE(page_ptdesc(page)->pt_mm);
+}
+#else
+static inline struct mm_struct *memdesc_pgd_mm(struct page *page)
+{
+	return READ_ONCE(page->pt_mm);
+}
+#endif
+
+/*
  * Order of the pages on per-cpu list @pindex: page_alloc.c's static
  * pindex_to_order().  Low orders take MIGRATE_PCPTYPES lists each; the lists
  * past them hold only PMD-sized (THP) pages, one list on 6.1 and NR_PCP_THP

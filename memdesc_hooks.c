@@ -467,6 +467,109 @@ static int memdesc_hook_exact_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/* === Page tables === */
+
+/*
+ * A user PTE table: pte_alloc_one() returns its page, which
+ * pagetable_pte_ctor() has just made PageTable() with no event.  Faults
+ * (__pte_alloc()) and the tables THP deposits for a later split
+ * (do_huge_pmd_anonymous_page() and the other pte_alloc_one() callers)
+ * all come through it.  Kernel PTE tables (pte_alloc_one_kernel(), inline)
+ * get no constructor on 6.1 or 6.12 and stay driver on both sides.
+ */
+static int memdesc_hook_pte_alloc_ret(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	struct page *page = (struct page *)regs_return_value(regs);
+
+	if (!memdesc_event(MEMDESC_EV_PTE_ALLOC) || !page)
+		return 0;
+	memdesc_retype(page, MEMDESC_EV_PTE_ALLOC);
+	return 0;
+}
+
+/*
+ * The table an upper-level entry points to, typed as the live state has
+ * it: a PMD table is PageTable() on both kernels, a PUD or P4D table only
+ * since 6.x gave those levels a constructor (6.12 has it, 6.1 not).
+ */
+static void memdesc_hook_table(unsigned long pfn, enum memdesc_stat event)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	if (page)
+		memdesc_retype(page, event);
+}
+
+/*
+ * __pmd_alloc(mm, pud, addr), __pud_alloc(mm, p4d, addr) and
+ * __p4d_alloc(mm, pgd, addr) make the next level's table with an inline
+ * constructor and return 0 once the entry holds a table: theirs, or the
+ * one another thread installed first (theirs then freed, which
+ * mm_page_free saw).  The caller still holds what keeps that table in
+ * place (mmap or VMA lock, or init_mm's for kernel tables), so the entry
+ * is read at return.
+ */
+static int memdesc_hook_pmd_alloc_ret(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	pud_t pud;
+
+	if (!memdesc_event(MEMDESC_EV_PMD_ALLOC) || memdesc_hook_ret_int(regs))
+		return 0;
+	pud = memdesc_pudp_get((pud_t *)memdesc_hook_arg(ri, 1));
+	if (pud_present(pud) && !pud_leaf(pud))
+		memdesc_hook_table(pud_pfn(pud), MEMDESC_EV_PMD_ALLOC);
+	return 0;
+}
+
+static int memdesc_hook_pud_alloc_ret(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	p4d_t p4d;
+
+	if (!memdesc_event(MEMDESC_EV_PUD_ALLOC) || memdesc_hook_ret_int(regs))
+		return 0;
+	p4d = memdesc_p4dp_get((p4d_t *)memdesc_hook_arg(ri, 1));
+	if (p4d_present(p4d) && !p4d_leaf(p4d))
+		memdesc_hook_table(p4d_pfn(p4d), MEMDESC_EV_PUD_ALLOC);
+	return 0;
+}
+
+/*
+ * Only with 5-level paging: on a 4-level machine the P4D level is folded
+ * into the PGD at run time, p4d_alloc() finds every entry present, and
+ * __p4d_alloc() is never called.
+ */
+static int memdesc_hook_p4d_alloc_ret(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	pgd_t pgd;
+
+	if (!memdesc_event(MEMDESC_EV_P4D_ALLOC) || memdesc_hook_ret_int(regs))
+		return 0;
+	pgd = memdesc_pgdp_get((pgd_t *)memdesc_hook_arg(ri, 1));
+	if (pgd_present(pgd) && !pgd_leaf(pgd))
+		memdesc_hook_table(pgd_pfn(pgd), MEMDESC_EV_P4D_ALLOC);
+	return 0;
+}
+
+/*
+ * pgd_alloc(mm) returns a new process's top-level table, a plain block
+ * of PGD_ALLOCATION_ORDER that mm_page_alloc saw as a driver's; the live
+ * classifier knows it by its mm (memdesc_live.c: memdesc_live_pgd()).
+ */
+static int memdesc_hook_pgd_alloc_ret(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	unsigned long pgd = regs_return_value(regs);
+
+	if (!memdesc_event(MEMDESC_EV_PGD_ALLOC) || !pgd)
+		return 0;
+	memdesc_retype(virt_to_page((void *)pgd), MEMDESC_EV_PGD_ALLOC);
+	return 0;
+}
+
 /**
  * struct memdesc_hook - one function the module hooks
  * @name:	the event's name in stats and skip_events
@@ -541,6 +644,24 @@ static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
 				  MEMDESC_ALLOC_EXACT_SYMBOL,
 				  memdesc_hook_entry,
 				  memdesc_hook_exact_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_PTE_ALLOC)] =
+		MEMDESC_KRETPROBE("pte_alloc_one", "pte_alloc_one", NULL,
+				  memdesc_hook_pte_alloc_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_PMD_ALLOC)] =
+		MEMDESC_KRETPROBE("__pmd_alloc", "__pmd_alloc",
+				  memdesc_hook_entry,
+				  memdesc_hook_pmd_alloc_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_PUD_ALLOC)] =
+		MEMDESC_KRETPROBE("__pud_alloc", "__pud_alloc",
+				  memdesc_hook_entry,
+				  memdesc_hook_pud_alloc_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_P4D_ALLOC)] =
+		MEMDESC_KRETPROBE("__p4d_alloc", "__p4d_alloc",
+				  memdesc_hook_entry,
+				  memdesc_hook_p4d_alloc_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_PGD_ALLOC)] =
+		MEMDESC_KRETPROBE("pgd_alloc", "pgd_alloc", NULL,
+				  memdesc_hook_pgd_alloc_ret),
 };
 
 static struct memdesc_hook *memdesc_hook(enum memdesc_stat event)

@@ -23,7 +23,9 @@
  * then a head or single page, by memdesc_live_classify():
  *   reserved	PageReserved()			(the zero page is reserved)
  *   slab	PageSlab()			(6.1 page flag, 6.12 page type)
- *   pgtable	PageTable()
+ *   pgtable	PageTable(); or, of a page no rule above claims, a
+ *		top-level table (memdesc_live_pgd()), order
+ *		PGD_ALLOCATION_ORDER
  *   guard	PageGuard()			(only with debug_pagealloc),
  *		with its block, order from page_private(), as for a buddy
  *   offline	PageOffline()			(balloon, virtio-mem)
@@ -56,6 +58,8 @@
 #include <linux/mmzone.h>
 #include <linux/rwsem.h>
 #include <linux/sort.h>
+#include <linux/uaccess.h>
+#include <asm/pgalloc.h>
 
 #include "memdesc.h"
 #include "memdesc_compat.h"
@@ -520,14 +524,43 @@ static u64 memdesc_live_pack(unsigned int type, unsigned int subtype,
 	return head ? w | MEMDESC_HEAD : w;
 }
 
+/*
+ * The first page of the process's top-level table @page is in, or NULL.
+ * x86-64 allocates one (pgd_alloc()) as a plain block of
+ * PGD_ALLOCATION_ORDER - two pages with page-table isolation built in, the
+ * second the user half - with no PageTable(), so that its type shows only
+ * here: the first page names its mm (pgd_set_mm()), and that mm's pgd
+ * points back at it.  The word read as an mm is any driver page's own, so
+ * it is followed only into the direct map, and without faulting.
+ */
+static struct page *memdesc_live_pgd(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	struct page *first = page - (pfn & ((1UL << PGD_ALLOCATION_ORDER) - 1));
+	struct mm_struct *mm = memdesc_pgd_mm(first);
+	pgd_t *pgd;
+
+	if (!mm || !virt_addr_valid(mm) ||
+	    copy_from_kernel_nofault(&pgd, &mm->pgd, sizeof(pgd)))
+		return NULL;
+	return pgd == page_address(first) ? first : NULL;
+}
+
 /* The word of a page that is not free: its own or its head's kind. */
 static u64 memdesc_live_used(struct memdesc_live_walk *walk, struct page *page,
 			     struct page *head, int nid)
 {
 	struct memdesc_kind k = memdesc_live_classify(walk, head);
-	u64 w = memdesc_live_pack(k.type, k.subtype,
-				  memdesc_compound_order(head), page, nid,
-				  page == head);
+	struct page *pgd;
+	u64 w;
+
+	if (k.type == MEMDESC_TYPE_MISC && k.subtype == MEMDESC_SUB_DRIVER &&
+	    !PageCompound(head) && (pgd = memdesc_live_pgd(head)))
+		return memdesc_live_pack(MEMDESC_TYPE_PGTABLE, 0,
+					 PGD_ALLOCATION_ORDER, page, nid,
+					 page == pgd);
+	w = memdesc_live_pack(k.type, k.subtype, memdesc_compound_order(head),
+			      page, nid, page == head);
 
 	if (k.detail)
 		w = memdesc_word_with_detail(w, k.detail);

@@ -38,6 +38,7 @@
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <linux/vmalloc.h>
+#include <asm/pgalloc.h>
 
 /* === Kernel version differences: the only ones, all here === */
 
@@ -67,7 +68,7 @@
 #define MEMDESC_TRUTH_KMALLOC_SIZE	64
 #define MEMDESC_TRUTH_KMALLOC_LARGE_SIZE \
 	(MEMDESC_TRUTH_KMALLOC_LARGE_PAGES * PAGE_SIZE + 1)
-#define MEMDESC_TRUTH_MAX_RANGES	112
+#define MEMDESC_TRUTH_MAX_RANGES	120
 #define MEMDESC_TRUTH_CMD_MAX		64	/* bytes of one ctl write */
 
 /* The alloc_pages() kinds, in enum order from MEMDESC_TRUTH_PAGES0. */
@@ -166,6 +167,7 @@ static const char * const memdesc_truth_class[] = {
 	[MEMDESC_TRUTH_ZERO_PAGE]	= "reserved",
 	[MEMDESC_TRUTH_PTE_TABLE]	= "pgtable",
 	[MEMDESC_TRUTH_PMD_TABLE]	= "pgtable",
+	[MEMDESC_TRUTH_PGD_TABLE]	= "pgtable",
 };
 static_assert(ARRAY_SIZE(memdesc_truth_class) == MEMDESC_TRUTH_NR_KINDS);
 
@@ -249,7 +251,8 @@ static void memdesc_truth_forget_allocated(void)
 
 	for (i = 0; i < truth.nr_ranges; i++)
 		if (truth.ranges[i].kind == MEMDESC_TRUTH_PTE_TABLE ||
-		    truth.ranges[i].kind == MEMDESC_TRUTH_PMD_TABLE)
+		    truth.ranges[i].kind == MEMDESC_TRUTH_PMD_TABLE ||
+		    truth.ranges[i].kind == MEMDESC_TRUTH_PGD_TABLE)
 			truth.ranges[n++] = truth.ranges[i];
 	truth.nr_ranges = n;
 }
@@ -653,6 +656,15 @@ static int memdesc_truth_pgtable(unsigned long addr)
 	if (!err)
 		err = memdesc_truth_add(MEMDESC_TRUTH_PMD_TABLE, pmd_pfn, 1, 0,
 					false, 0);
+	/*
+	 * pgd_alloc()'s block, PGD_ALLOCATION_ORDER and not compound; the
+	 * mm's pgd lives as long as the writer.
+	 */
+	if (!err)
+		err = memdesc_truth_add(MEMDESC_TRUTH_PGD_TABLE,
+					page_to_pfn(virt_to_page(current->mm->pgd)),
+					1UL << PGD_ALLOCATION_ORDER,
+					PGD_ALLOCATION_ORDER, false, 0);
 	if (!err)
 		truth.nr_pgtables++;
 out:

@@ -14,7 +14,8 @@
  *					allocation fails
  *			  "pgtable ADDR" record the PTE and PMD table pages
  *					that map user address ADDR (decimal,
- *					or hex with 0x) in the writer's mm;
+ *					or hex with 0x) in the writer's mm,
+ *					and the pages of its top-level table;
  *					ENOENT if ADDR has no PTE table, ENOSPC
  *					past MEMDESC_TRUTH_MAX_PGTABLES
  *			  "free"	free everything, forget the page
@@ -107,6 +108,7 @@ enum memdesc_truth_kind {
 	MEMDESC_TRUTH_ZERO_PAGE,	/* ZERO_PAGE(0), not allocated */
 	MEMDESC_TRUTH_PTE_TABLE,	/* "pgtable": the PTE table page */
 	MEMDESC_TRUTH_PMD_TABLE,	/* "pgtable": the PMD table page */
+	MEMDESC_TRUTH_PGD_TABLE,	/* "pgtable": the mm's top-level table */
 	MEMDESC_TRUTH_NR_KINDS,
 };
 
@@ -139,6 +141,7 @@ static inline const char *memdesc_truth_kind_name(unsigned int kind)
 		[MEMDESC_TRUTH_ZERO_PAGE]	= "zero_page",
 		[MEMDESC_TRUTH_PTE_TABLE]	= "pte_table",
 		[MEMDESC_TRUTH_PMD_TABLE]	= "pmd_table",
+		[MEMDESC_TRUTH_PGD_TABLE]	= "pgd_table",
 	};
 
 	if (kind < MEMDESC_TRUTH_ARRAY_SIZE(names) && names[kind])

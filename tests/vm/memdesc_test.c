@@ -52,6 +52,11 @@ static const struct {
 	{ "__set_page_guard", "__set_page_guard" },
 	{ "__clear_page_guard", "__clear_page_guard" },
 	{ "alloc_pages_exact", "alloc_pages_exact", "alloc_pages_exact_noprof" },
+	{ "pte_alloc_one", "pte_alloc_one" },
+	{ "__pmd_alloc", "__pmd_alloc" },
+	{ "__pud_alloc", "__pud_alloc" },
+	{ "__p4d_alloc", "__p4d_alloc" },
+	{ "pgd_alloc", "pgd_alloc" },
 };
 
 /* === Helpers that ASSERT === */
@@ -441,11 +446,19 @@ TEST_F_TIMEOUT(load, hooks, MD_TIMEOUT(300))
 		strcat(skip, md_hooks[i].event);
 		strcat(skip, i + 1 < ARRAY_SIZE(md_hooks) ? "," : "");
 	}
-	/* The children's kernel stacks were vmalloc'd. */
+	/*
+	 * The children's kernel stacks were vmalloc'd, and each child had a
+	 * top-level table and PTE tables made for it.
+	 */
 	EXPECT_TRUE(md_val(_metadata, &stats, "event", "__vmalloc_node_range",
 			   2) > 0 ||
 		    !md_val(_metadata, &stats, "event", "__vmalloc_node_range",
 			    1));
+	EXPECT_TRUE(md_val(_metadata, &stats, "event", "pgd_alloc", 2) > 0 ||
+		    !md_val(_metadata, &stats, "event", "pgd_alloc", 1));
+	EXPECT_TRUE(md_val(_metadata, &stats, "event", "pte_alloc_one",
+			   2) > 0 ||
+		    !md_val(_metadata, &stats, "event", "pte_alloc_one", 1));
 	md_file_free(&stats);
 
 	md_reload(_metadata, skip);

@@ -526,7 +526,7 @@ TEST_F(truth, records)
 		{ "exact", MEMDESC_TRUTH_EXACT_PAGES }, { "percpu", 0 },
 		{ "vmalloc_large", ARRAY_SIZE(large) },
 		{ "zero_page", 1 },
-		{ "pte_table", 0 }, { "pmd_table", 0 },
+		{ "pte_table", 0 }, { "pmd_table", 0 }, { "pgd_table", 0 },
 	};
 	const struct mdt_recs *recs = &self->recs;
 	size_t i, j, n, total = 0;
@@ -823,17 +823,21 @@ TEST_F(truth, netpool)
 /*
  * The PTE and PMD table pages that map a page of ours, both made by our
  * fault: a 1 GiB-aligned address in address space nothing else uses needs
- * a new PMD table and a new PTE table.  Live pgtable.  No event marks a
- * page table (docs/TRANSITIONS.md, "driver | pgtable"): the shadow reads
- * the plain order-0 allocation the table came from, driver.
+ * a new PMD table and a new PTE table.  Live pgtable.  No tracepoint marks
+ * a page table; the hooks on pte_alloc_one() and __pmd_alloc() do, so the
+ * shadow reads pgtable too.  And our process's top-level table, a plain
+ * block of PGD_ALLOCATION_ORDER that pgd_alloc() made when the harness
+ * forked us: pgtable at that order on both sides, its first page the head.
  */
 TEST_F(truth, pgtable)
 {
 	const struct mdt_want want = {
-		"driver", 0, 1, "pgtable", 0, -1,
+		"pgtable", 0, 1, "pgtable", 0, -1,
 	};
+	struct mdt_tally t = { 0 };
 	struct mdt_recs recs;
 	char cmd[64], *addr;
+	size_t i;
 	int ret;
 
 	self->reserve = mmap(NULL, 2 * MDT_GIB, PROT_NONE,
@@ -857,6 +861,19 @@ TEST_F(truth, pgtable)
 	ASSERT_EQ(1, mdt_count_kind(&recs, "pmd_table"));
 	mdt_check_kind(_metadata, &recs, "pte_table", &want, 1);
 	mdt_check_kind(_metadata, &recs, "pmd_table", &want, 1);
+	ASSERT_LE(1, mdt_count_kind(&recs, "pgd_table"));
+	for (i = 0; i < recs.nr; i++) {
+		const struct mdt_rec *r = &recs.r[i];
+		const struct mdt_want pgd = {
+			"pgtable", r->order, r->index == 0,
+			"pgtable", r->order, r->index == 0,
+		};
+
+		if (!strcmp(r->kind, "pgd_table"))
+			mdt_check_pfn(_metadata, &t, "pgd_table", r->pfn,
+				      &pgd);
+	}
+	mdt_tally_end(_metadata, &t, "pgd_table", 1);
 	mdt_recs_free(&recs);
 }
 
