@@ -15,6 +15,7 @@
  *   memdesc_stats.c	per-cpu counters and class transitions, with names
  *   memdesc_shadow.c	the shadow store: a chunk of u64 words per online
  *			memory section, found through a section-indexed table
+ *   memdesc_buddy.c	free blocks at the buddy's order, from the words
  *   memdesc_defer.c	the pages of a large area, finished by a worker
  *   memdesc_owners.c	allocation sites: stacks in the depot, a handle
  *			beside each block head's word (opt-in)
@@ -181,6 +182,7 @@ void memdesc_testpoint_exit(void);
 #define MEMDESC_CHUNK_BYTES	(MEMDESC_CHUNK_PFNS * sizeof(u64))
 /* PFNs per block: the largest buddy block; gigantic folios go coarse. */
 #define MEMDESC_BLOCK_PFNS	MAX_ORDER_NR_PAGES
+#define MEMDESC_BLOCK_ORDER	ilog2(MEMDESC_BLOCK_PFNS)
 #define MEMDESC_BLOCKS		(MEMDESC_CHUNK_PFNS / MEMDESC_BLOCK_PFNS)
 
 struct memdesc_section;
@@ -263,6 +265,10 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 #define memdesc_for_each_section(v)					\
 	for (memdesc_shadow_first(v); (v)->nr != MEMDESC_VIEW_END;	\
 	     memdesc_shadow_next(v))
+
+/* === Free blocks (memdesc_buddy.c) === */
+
+void memdesc_buddy_block(const u64 *words, u64 *out);
 
 /* === Deferred work (memdesc_defer.c) === */
 

@@ -148,7 +148,9 @@ static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
  * Every online PFN of one listed section.  The live words of a block are
  * read first, then checked against the shadow's: most neighbours pair the
  * same two words (a free block's tails, a folio's, a run of small pages of
- * one kind), and such a pair costs two compares and an increment.
+ * one kind), and such a pair costs two compares and an increment.  The
+ * shadow's free words are read at the order the buddy allocator has merged
+ * or split their blocks to since their events (memdesc_buddy.c).
  */
 static void memdesc_compare_section(struct memdesc_compare *c,
 				    struct memdesc_live_walk *walk,
@@ -161,11 +163,12 @@ static void memdesc_compare_section(struct memdesc_compare *c,
 
 	for (b = 0; b < MEMDESC_BLOCKS; b++, pfn += MEMDESC_BLOCK_PFNS) {
 		words = memdesc_view_block(v, b, c->buf);
+		memdesc_buddy_block(words, c->buf);
 		memdesc_live_walk_range(walk, pfn, MEMDESC_BLOCK_PFNS, c->live);
 		if (c->walk_check)
 			memdesc_walk_check(c, walk, pfn);
 		for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
-			shadow = READ_ONCE(words[i]);
+			shadow = c->buf[i];
 			live = c->live[i];
 			if (c->run_n && shadow == c->run_shadow &&
 			    live == c->run_live) {

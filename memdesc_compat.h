@@ -76,6 +76,22 @@ static inline struct mm_struct *memdesc_pgd_mm(struct page *page)
 #endif
 
 /*
+ * Whether a freed block of @order goes to a per-cpu list: page_alloc.c's
+ * static pcp_allowed_order(), the same on 6.1 (where pageblock_order is
+ * HPAGE_PMD_ORDER on x86) and 6.12.
+ */
+static inline bool memdesc_pcp_order(unsigned int order)
+{
+	if (order <= PAGE_ALLOC_COSTLY_ORDER)
+		return true;
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	if (order == HPAGE_PMD_ORDER)
+		return true;
+#endif
+	return false;
+}
+
+/*
  * Order of the pages on per-cpu list @pindex: page_alloc.c's static
  * pindex_to_order().  Low orders take MIGRATE_PCPTYPES lists each; the lists
  * past them hold only PMD-sized (THP) pages, one list on 6.1 and NR_PCP_THP

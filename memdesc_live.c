@@ -603,7 +603,7 @@ static bool memdesc_live_unreferenced_free(struct memdesc_live_walk *walk,
 	c = memdesc_pcp_find(walk->pcp, walk->nr_pcp, pfn);
 	if (c) {
 		*word = memdesc_live_pack(MEMDESC_TYPE_FREE, 0, c->order, page,
-					  nid, pfn == c->pfn);
+					  nid, pfn == c->pfn) | MEMDESC_PCP;
 		return true;
 	}
 	return false;

@@ -53,7 +53,7 @@ static u64 memdesc_free_word(struct page *page, unsigned int order)
 }
 
 /**
- * memdesc_mark_free - describe a free chunk
+ * memdesc_mark_free - describe a free chunk on the buddy's free lists
  * @page:	its first page
  * @order:	its order
  * @source:	the event, for the transition counts
@@ -62,6 +62,15 @@ void memdesc_mark_free(struct page *page, unsigned int order,
 		       enum memdesc_stat source)
 {
 	memdesc_shadow_set_block(page, order, memdesc_free_word(page, order),
+				 source);
+}
+
+/* The same, for a chunk on a per-cpu list. */
+static void memdesc_mark_pcp(struct page *page, unsigned int order,
+			     enum memdesc_stat source)
+{
+	memdesc_shadow_set_block(page, order,
+				 memdesc_free_word(page, order) | MEMDESC_PCP,
 				 source);
 }
 
@@ -130,6 +139,9 @@ void memdesc_set_type(struct page *page, unsigned int type, bool mappable,
  * free_pages_prepare() emits this for every freed block, batched or not,
  * before the block reaches a per-cpu or buddy list - and before it keeps a
  * poisoned order-0 page off those lists, so such a page stays hwpoison.
+ * Which list is the allocator's own rule (memdesc_pcp_order()): a block
+ * of an order the per-cpu lists take goes there, unless its pageblock is
+ * isolated or the list's lock is contended, which this event cannot tell.
  */
 static void memdesc_probe_page_free(void *data, struct page *page,
 				    unsigned int order)
@@ -141,7 +153,10 @@ static void memdesc_probe_page_free(void *data, struct page *page,
 				 MEMDESC_EV_PAGE_FREE);
 		return;
 	}
-	memdesc_mark_free(page, order, MEMDESC_EV_PAGE_FREE);
+	if (memdesc_pcp_order(order))
+		memdesc_mark_pcp(page, order, MEMDESC_EV_PAGE_FREE);
+	else
+		memdesc_mark_free(page, order, MEMDESC_EV_PAGE_FREE);
 	if (static_branch_unlikely(&memdesc_owners_key))
 		memdesc_owner_clear(page);
 }
@@ -167,16 +182,18 @@ static void memdesc_probe_page_free_batched(void *data, struct page *page)
 	}
 	if (memdesc_word_is_free(word))
 		return;
-	memdesc_mark_free(page, memdesc_word_is_page(word) ?
-			  memdesc_word_order(word) : 0,
-			  MEMDESC_EV_PAGE_FREE_BATCHED);
+	/* The batched path frees to the per-cpu lists. */
+	memdesc_mark_pcp(page, memdesc_word_is_page(word) ?
+			 memdesc_word_order(word) : 0,
+			 MEMDESC_EV_PAGE_FREE_BATCHED);
 }
 
 /*
  * A chunk leaves the buddy lists under zone->lock: for a per-cpu list refill,
  * or for an allocation that mm_page_alloc will report next.  Either way it is
  * free right now, at this order, which buddy splitting (no event) may have
- * made smaller than the block the shadow last saw.
+ * made smaller than the block the shadow last saw; and off the buddy's
+ * lists, so it merges with nothing.
  */
 static void memdesc_probe_alloc_zone_locked(void *data, struct page *page,
 					    unsigned int order,
@@ -184,7 +201,7 @@ static void memdesc_probe_alloc_zone_locked(void *data, struct page *page,
 {
 	if (!memdesc_event(MEMDESC_EV_ALLOC_ZONE_LOCKED))
 		return;
-	memdesc_mark_free(page, order, MEMDESC_EV_ALLOC_ZONE_LOCKED);
+	memdesc_mark_pcp(page, order, MEMDESC_EV_ALLOC_ZONE_LOCKED);
 }
 
 /* A per-cpu chunk goes back to the buddy lists, still free. */

@@ -69,8 +69,6 @@ static_assert(MEMDESC_BLOCK_PFNS == MAX_ORDER_NR_PAGES);
 static_assert(MEMDESC_BLOCK_PFNS <= MEMDESC_CHUNK_PFNS);
 static_assert(MEMDESC_CHUNK_PFNS / MEMDESC_BLOCK_PFNS <= BITS_PER_LONG);
 
-#define MEMDESC_BLOCK_ORDER	ilog2(MEMDESC_BLOCK_PFNS)
-
 /*
  * A section's coarse word: a bit per block, and above them a count of
  * coarse stores, by which a resync knows that one came in while it read

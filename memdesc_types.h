@@ -14,7 +14,8 @@
  *   bit   11    mappable       may be mapped to user space
  *   bits 12-17  order          allocation order, on every PFN of it
  *   bits 18-21  detail         enum memdesc_detail, type 0 (misc) only
- *   bits 22-50  reserved       zero (the design's descriptor pointer lives here)
+ *   bit   22    pcp            free (type 5) only: on a per-cpu list
+ *   bits 23-50  reserved       zero (the design's descriptor pointer lives here)
  *   bits 51-53  zone           zone index, as page_zonenum()
  *   bits 54-63  node           node id; 10 bits = Debian's NODES_SHIFT
  *
@@ -24,7 +25,10 @@
  * misc subtype or a type of its own (the zero page, large kmalloc, ...),
  * a finer breakdown that leaves the seeds' type and subtype as they are.
  * RAM disk pages, which the later revision names too, are not told apart:
- * brd keeps them in its own xarray, behind no event or export.
+ * brd keeps them in its own xarray, behind no event or export.  A free
+ * chunk has no descriptor pointer either: bit 22 of its word says whether
+ * it waits on a per-cpu list, where the buddy allocator does not merge it,
+ * or on the buddy's free lists (memdesc_buddy_orders()).
  *
  * The all-zero word is MEMDESC_STATE_UNKNOWN, so a zeroed shadow reads
  * "not tracked" everywhere and no real page can be mistaken for it: every
@@ -99,6 +103,7 @@ enum memdesc_state {
 #define MEMDESC_ORDER_BITS	6
 #define MEMDESC_DETAIL_SHIFT	18
 #define MEMDESC_DETAIL_BITS	4
+#define MEMDESC_PCP_SHIFT	22
 #define MEMDESC_ZONE_SHIFT	51
 #define MEMDESC_ZONE_BITS	3
 #define MEMDESC_NODE_SHIFT	54
@@ -114,6 +119,7 @@ enum memdesc_state {
 
 #define MEMDESC_HEAD		((__u64)1 << MEMDESC_HEAD_SHIFT)
 #define MEMDESC_MAPPABLE	((__u64)1 << MEMDESC_MAPPABLE_SHIFT)
+#define MEMDESC_PCP		((__u64)1 << MEMDESC_PCP_SHIFT)
 
 /* The word of a PFN nothing is known about yet. */
 #define MEMDESC_WORD_UNKNOWN	((__u64)0)
@@ -202,6 +208,12 @@ static inline bool memdesc_word_is_free(__u64 w)
 {
 	return memdesc_word_is_page(w) &&
 	       memdesc_word_type(w) == MEMDESC_TYPE_FREE;
+}
+
+/* A free chunk on the buddy's free lists, where it merges with its buddy. */
+static inline bool memdesc_word_in_buddy(__u64 w)
+{
+	return memdesc_word_is_free(w) && !(w & MEMDESC_PCP);
 }
 
 /*
