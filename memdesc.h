@@ -87,6 +87,8 @@ enum memdesc_stat {
 	MEMDESC_EV_PUD_ALLOC,		/* __pud_alloc */
 	MEMDESC_EV_P4D_ALLOC,		/* __p4d_alloc (5-level paging only) */
 	MEMDESC_EV_PGD_ALLOC,		/* pgd_alloc */
+	MEMDESC_EV_TAKE_OFF_BUDDY,	/* take_page_off_buddy */
+	MEMDESC_EV_PUT_BACK_BUDDY,	/* put_page_back_buddy */
 	MEMDESC_NR_EVENTS,
 	MEMDESC_STAT_ALLOC_FAILED = MEMDESC_NR_EVENTS, /* alloc event, NULL page */
 	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN with no chunk */
@@ -389,6 +391,7 @@ void memdesc_set_type(struct page *page, unsigned int type, bool mappable,
 		      enum memdesc_stat source);
 void memdesc_mark_free(struct page *page, unsigned int order,
 		       enum memdesc_stat source);
+void memdesc_mark_hwpoison(struct page *page, enum memdesc_stat source);
 
 int memdesc_probe_skip(enum memdesc_stat event);
 int memdesc_probes_register(void);

@@ -570,6 +570,41 @@ static int memdesc_hook_pgd_alloc_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/* === Poisoned pages off the free lists === */
+
+/*
+ * take_page_off_buddy(page) took a free page off the free lists to poison
+ * it: soft offline of a free page (mm/memory-failure.c
+ * page_handle_poison(), which sets PG_hwpoison next and emits no
+ * memory_failure_event), and memory_failure() of a free page.  No
+ * allocation event: the block around it is split with no event either,
+ * which the buddy's rule at read time makes of the rest.
+ */
+static int memdesc_hook_take_off_ret(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
+{
+	struct page *page = (struct page *)memdesc_hook_arg(ri, 0);
+
+	if (!memdesc_event(MEMDESC_EV_TAKE_OFF_BUDDY) ||
+	    !memdesc_hook_ret_bool(regs))
+		return 0;
+	memdesc_mark_hwpoison(page, MEMDESC_EV_TAKE_OFF_BUDDY);
+	return 0;
+}
+
+/* put_page_back_buddy(page): unpoison gave such a page back, free. */
+static int memdesc_hook_put_back_ret(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
+{
+	struct page *page = (struct page *)memdesc_hook_arg(ri, 0);
+
+	if (!memdesc_event(MEMDESC_EV_PUT_BACK_BUDDY) ||
+	    !memdesc_hook_ret_bool(regs))
+		return 0;
+	memdesc_mark_free(page, 0, MEMDESC_EV_PUT_BACK_BUDDY);
+	return 0;
+}
+
 /**
  * struct memdesc_hook - one function the module hooks
  * @name:	the event's name in stats and skip_events
@@ -662,6 +697,14 @@ static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
 	[MEMDESC_HOOK(MEMDESC_EV_PGD_ALLOC)] =
 		MEMDESC_KRETPROBE("pgd_alloc", "pgd_alloc", NULL,
 				  memdesc_hook_pgd_alloc_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_TAKE_OFF_BUDDY)] =
+		MEMDESC_KRETPROBE("take_page_off_buddy", "take_page_off_buddy",
+				  memdesc_hook_entry,
+				  memdesc_hook_take_off_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_PUT_BACK_BUDDY)] =
+		MEMDESC_KRETPROBE("put_page_back_buddy", "put_page_back_buddy",
+				  memdesc_hook_entry,
+				  memdesc_hook_put_back_ret),
 };
 
 static struct memdesc_hook *memdesc_hook(enum memdesc_stat event)

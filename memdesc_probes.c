@@ -52,6 +52,66 @@ static u64 memdesc_free_word(struct page *page, unsigned int order)
 			      page_zonenum(page), page_to_nid(page));
 }
 
+/* Set once a page has been poisoned: free blocks then keep such words. */
+static bool memdesc_hwpoison_seen;
+
+/**
+ * memdesc_mark_hwpoison - describe a poisoned page
+ * @page:	the page, order 0 from here on
+ * @source:	the event, for the transition counts
+ */
+void memdesc_mark_hwpoison(struct page *page, enum memdesc_stat source)
+{
+	if (!READ_ONCE(memdesc_hwpoison_seen))
+		WRITE_ONCE(memdesc_hwpoison_seen, true);
+	memdesc_shadow_set_block(page, 0,
+				 __memdesc_pack(MEMDESC_TYPE_HWPOISON, 0, 0,
+						page_zonenum(page),
+						page_to_nid(page)),
+				 source);
+}
+
+/* Poisoned pages of one freed block whose words memdesc keeps. */
+#define MEMDESC_POISON_KEPT	8
+
+/*
+ * A block freed with poisoned pages in it: a hugetlb folio dissolved after
+ * memory_failure() moves PG_hwpoison from its head to the raw error pages
+ * (folio_clear_hugetlb_hwpoison()) and frees the folio whole, and the
+ * allocator keeps those pages on its lists until an allocation finds them
+ * (check_new_page()).  They stay hwpoison in the shadow.  Out of line and
+ * only once a page has been poisoned; at most MEMDESC_BLOCK_PFNS words
+ * read, no more than the store writes.
+ */
+static noinline void memdesc_free_keep_poison(struct page *page,
+					      unsigned int order, u64 word,
+					      enum memdesc_stat source)
+{
+	unsigned long i, nr = min(1UL << order, MEMDESC_BLOCK_PFNS);
+	struct page *kept[MEMDESC_POISON_KEPT];
+	unsigned int n = 0;
+	u64 old;
+
+	for (i = 0; i < nr && n < MEMDESC_POISON_KEPT; i++) {
+		old = memdesc_shadow_get(page + i);
+		if (memdesc_word_is_page(old) &&
+		    memdesc_word_type(old) == MEMDESC_TYPE_HWPOISON)
+			kept[n++] = page + i;
+	}
+	memdesc_shadow_set_block(page, order, word, source);
+	for (i = 0; i < n; i++)
+		memdesc_mark_hwpoison(kept[i], source);
+}
+
+static void memdesc_store_free(struct page *page, unsigned int order,
+			       u64 word, enum memdesc_stat source)
+{
+	if (unlikely(order && READ_ONCE(memdesc_hwpoison_seen)))
+		memdesc_free_keep_poison(page, order, word, source);
+	else
+		memdesc_shadow_set_block(page, order, word, source);
+}
+
 /**
  * memdesc_mark_free - describe a free chunk on the buddy's free lists
  * @page:	its first page
@@ -61,17 +121,16 @@ static u64 memdesc_free_word(struct page *page, unsigned int order)
 void memdesc_mark_free(struct page *page, unsigned int order,
 		       enum memdesc_stat source)
 {
-	memdesc_shadow_set_block(page, order, memdesc_free_word(page, order),
-				 source);
+	memdesc_store_free(page, order, memdesc_free_word(page, order), source);
 }
 
 /* The same, for a chunk on a per-cpu list. */
 static void memdesc_mark_pcp(struct page *page, unsigned int order,
 			     enum memdesc_stat source)
 {
-	memdesc_shadow_set_block(page, order,
-				 memdesc_free_word(page, order) | MEMDESC_PCP,
-				 source);
+	memdesc_store_free(page, order,
+			   memdesc_free_word(page, order) | MEMDESC_PCP,
+			   source);
 }
 
 /* Failed allocations are traced too, with a NULL page. */
@@ -149,8 +208,7 @@ static void memdesc_probe_page_free(void *data, struct page *page,
 	if (!memdesc_event(MEMDESC_EV_PAGE_FREE))
 		return;
 	if (unlikely(!order && PageHWPoison(page))) {
-		memdesc_set_type(page, MEMDESC_TYPE_HWPOISON, false,
-				 MEMDESC_EV_PAGE_FREE);
+		memdesc_mark_hwpoison(page, MEMDESC_EV_PAGE_FREE);
 		return;
 	}
 	if (memdesc_pcp_order(order))
@@ -361,11 +419,7 @@ static void memdesc_probe_memory_failure(void *data, unsigned long pfn,
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
 		return;
 	}
-	memdesc_shadow_set_block(page, 0,
-				 __memdesc_pack(MEMDESC_TYPE_HWPOISON, 0, 0,
-						page_zonenum(page),
-						page_to_nid(page)),
-				 MEMDESC_EV_MEMORY_FAILURE);
+	memdesc_mark_hwpoison(page, MEMDESC_EV_MEMORY_FAILURE);
 }
 
 #ifdef MEMDESC_HAVE_KSM_EVENTS

@@ -57,6 +57,8 @@ static const struct {
 	{ "__pud_alloc", "__pud_alloc" },
 	{ "__p4d_alloc", "__p4d_alloc" },
 	{ "pgd_alloc", "pgd_alloc" },
+	{ "take_page_off_buddy", "take_page_off_buddy" },
+	{ "put_page_back_buddy", "put_page_back_buddy" },
 };
 
 /* === Helpers that ASSERT === */
@@ -1594,6 +1596,38 @@ static void md_check_site(struct __test_metadata *_metadata,
 }
 
 /*
+ * A field and a class that the hooks and the buddy's rule make right, and
+ * that no documented cell may hide: free blocks at their merged order, and
+ * page tables in precision and recall, each at 99.9% at least.
+ */
+static void md_check_closed(struct __test_metadata *_metadata,
+			    const struct md_file *cmp, const char *when)
+{
+	unsigned long long a, n;
+	size_t i;
+
+	for (i = 0; i < cmp->nr; i++) {
+		const struct md_rec *r = &cmp->rec[i];
+
+		if (md_rec_is(r, "field", "free_order")) {
+			n = r->v[1] + r->v[2];
+			EXPECT_LE(n, 1000 * r->v[1]) {
+				TH_LOG("%s: free_order agrees for %llu of %llu free PFNs",
+				       when, r->v[1], n);
+			}
+		}
+		if (md_rec_is(r, "class", "pgtable")) {
+			a = r->v[3];
+			EXPECT_TRUE(1000 * a >= 999 * r->v[1] &&
+				    1000 * a >= 999 * r->v[2]) {
+				TH_LOG("%s: pgtable shadow %llu live %llu agree %llu",
+				       when, r->v[1], r->v[2], a);
+			}
+		}
+	}
+}
+
+/*
  * After every kind of memory and the paths that change pages without an
  * event: allocated/free, zone and node still hold, type does but for the
  * cells the table explains and bounds one by one, and every persistent
@@ -1666,6 +1700,7 @@ TEST_F_TIMEOUT(fidelity, mixed_workload, MD_TIMEOUT(900))
 	}
 	/* The cells within their documented bounds are judged above. */
 	md_check_compare(_metadata, &cmp, "fidelity", explained);
+	md_check_closed(_metadata, &cmp, "fidelity");
 	md_print_revisions(_metadata, "mixed workload");
 	for (j = 0; j < nt; j++) {
 		if (strcmp(t[j].seen, "always") ||

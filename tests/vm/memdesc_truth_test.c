@@ -47,6 +47,9 @@
 #define MDT_MEMORY	"/sys/devices/system/memory"
 #define MDT_KSM		"/sys/kernel/mm/ksm"
 
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE	101
+#endif
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON	100
 #endif
@@ -1777,6 +1780,57 @@ TEST_F(truth_user, hwpoison)
 	self->map = NULL;
 	mdt_check_pfn(_metadata, &t, "unmapped", pfn, &want);
 	mdt_tally_end(_metadata, &t, "hwpoison", 3);
+}
+
+/*
+ * Soft offline emits no memory_failure_event.  An anonymous page in use
+ * (madvise(MADV_SOFT_OFFLINE)) is migrated, and the old page poisoned and
+ * freed: mm_page_free sees a poisoned order-0 page.  A free page (the
+ * sysfs soft_offline_page file, given a page just unmapped) is taken off
+ * the free lists by take_page_off_buddy(), which has a hook.  Both old
+ * PFNs read hwpoison on both sides.  The pages are lost for good.
+ */
+TEST_F(truth_user, soft_offline)
+{
+	const struct mdt_want want = { "hwpoison", 0, -1, "hwpoison", 0, -1 };
+	struct mdt_tally t = { 0 };
+	unsigned long long pfn;
+	char addr[32];
+	int i, fd, ret = -EBUSY;
+
+	self->map_len = MDT_PAGE;
+	self->map = mdt_anon(_metadata, 1);
+	mdt_lru_drain(_metadata);
+	pfn = md_pagemap_pfn(_metadata, self->map);
+	ASSERT_EQ(0, madvise(self->map, MDT_PAGE, MADV_SOFT_OFFLINE)) {
+		TH_LOG("MADV_SOFT_OFFLINE: %s", strerror(errno));
+	}
+	EXPECT_NE(0, mdt_kpageflags(_metadata, pfn) & (1ULL << KPF_HWPOISON));
+	mdt_check_pfn(_metadata, &t, "in use", pfn, &want);
+	ASSERT_EQ(0, munmap(self->map, MDT_PAGE));
+	self->map = NULL;
+
+	/* A free page: one just unmapped, unless it is taken again first. */
+	for (i = 0; i < 16 && ret == -EBUSY; i++) {
+		char *p = mdt_anon(_metadata, 1);
+
+		pfn = md_pagemap_pfn(_metadata, p);
+		ASSERT_EQ(0, munmap(p, MDT_PAGE));
+		fd = open("/sys/devices/system/memory/soft_offline_page",
+			  O_WRONLY);
+		ASSERT_LE(0, fd);
+		snprintf(addr, sizeof(addr), "%#llx", pfn * MDT_PAGE);
+		ret = write(fd, addr, strlen(addr)) < 0 ? -errno : 0;
+		close(fd);
+	}
+	ASSERT_EQ(0, ret) {
+		TH_LOG("soft_offline_page %s: %s", addr, strerror(-ret));
+	}
+	ksft_print_msg("soft_offline_page: a free page offlined at try %d\n",
+		       i);
+	EXPECT_NE(0, mdt_kpageflags(_metadata, pfn) & (1ULL << KPF_HWPOISON));
+	mdt_check_pfn(_metadata, &t, "free", pfn, &want);
+	mdt_tally_end(_metadata, &t, "soft_offline", 2);
 }
 
 /* === truth_unload: last === */
