@@ -50,7 +50,9 @@
 # MEMDESC_BENCH_FAULT_MIB (256), MEMDESC_BENCH_FAULT_LOOPS (4),
 # MEMDESC_BENCH_ALLOC_PAIRS (100000 at order 0),
 # MEMDESC_BENCH_VMALLOC_PAIRS (20000 vmalloc()/vfree() pairs in each of
-# the hooks part's loops, of 16 pages and of one), MEMDESC_BENCH_SCAN_REPS
+# the hooks part's loops, of 16 pages and of one), MEMDESC_BENCH_FORKS (1000
+# forks of a child that writes a page, the hooks part's fork loop),
+# MEMDESC_BENCH_SCAN_REPS
 # (3), MEMDESC_BENCH_PROFILE_FUNCS, MEMDESC_BENCH_LOAD_PARAMS (insmod
 # parameters for every load of memdesc).
 #

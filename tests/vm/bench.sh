@@ -35,7 +35,9 @@
 #	what the function hooks (kprobes, kretprobes) cost beside the
 #	tracepoints, see hooks_part.  workload: vmalloc16, vmalloc1 (ns per
 #	vmalloc()/vfree() pair of 16 pages or 1: one __vmalloc_node_range and
-#	one alloc_pages_bulk call each), fault, alloc0 (as for cost); cond: base
+#	one alloc_pages_bulk call each), fault, alloc0 (as for cost), fork
+#	(ns per fork of a child that writes a page and exits: a process's
+#	page tables, pgd_alloc and the table hooks); cond: base
 #	(memdesc not loaded), memdesc (loaded, every hook attached), nohooks
 #	(loaded with skip_events naming every hook: the tracepoints alone);
 #	events: hits of the hook events only, from memdesc's stats (0 for
@@ -78,6 +80,7 @@
 # "irqsoff" on its own), BENCH_REPS, BENCH_FAULT_MIB, BENCH_FAULT_LOOPS,
 # BENCH_ALLOC_PAIRS (order 0; order 3 gets 1/4, order 9 1/32),
 # BENCH_VMALLOC_PAIRS (20000, each of the hooks part's vmalloc loops),
+# BENCH_FORKS (1000, the hooks part's fork loop),
 # BENCH_SCAN_REPS, BENCH_PROFILE_FUNCS, BENCH_LOAD_PARAMS (insmod
 # parameters of every load of memdesc), BENCH_IRQSOFF_REPS (1),
 # BENCH_IRQSOFF_FRACTION (percpu_pagelist_high_fraction, 8: the largest
@@ -98,6 +101,7 @@ fault_mib=${BENCH_FAULT_MIB:-256}
 fault_loops=${BENCH_FAULT_LOOPS:-4}
 pairs=${BENCH_ALLOC_PAIRS:-100000}
 vmalloc_pairs=${BENCH_VMALLOC_PAIRS:-20000}
+forks=${BENCH_FORKS:-1000}
 scan_reps=${BENCH_SCAN_REPS:-3}
 load_params=${BENCH_LOAD_PARAMS:-}
 # compare's stages, for profile_compare: the whole, the snapshots taken at
@@ -231,6 +235,9 @@ workload()
 	fault)
 		memdesc_bench fault "$fault_mib" "$fault_loops" >/tmp/bench.out
 		;;
+	fork)
+		memdesc_bench fork "$forks" >/tmp/bench.out
+		;;
 	alloc*)
 		order=${1#alloc}
 		n=$pairs
@@ -248,7 +255,7 @@ workload()
 result()
 {
 	case $1 in
-	fault)	cat /tmp/bench.out ;;
+	fault|fork)	cat /tmp/bench.out ;;
 	alloc*|vmalloc*)
 		awk '{ if ($8 != 0) exit 1; printf "%.1f %d\n", $6 / $4, $4 }' \
 			"$bench_ctl" ;;
@@ -372,7 +379,7 @@ hook_events()
 # hook call's own cost from its cost per page.
 hook_measure()
 {
-	for w in vmalloc16 vmalloc1 fault alloc0; do
+	for w in vmalloc16 vmalloc1 fault fork alloc0; do
 		sum=0
 		[ "$1" = base ] || hook_events
 		before=$sum

@@ -5,6 +5,11 @@
  *   memdesc_bench fault MIB LOOPS	map MIB of anonymous memory, write one
  *					byte a page, unmap; LOOPS times.
  *					Prints "<ns-per-page> <pages>".
+ *   memdesc_bench fork N		fork a child that writes one page of
+ *					its own and exits, and wait for it; N
+ *					times: each makes a process's page
+ *					tables, the top level included.
+ *					Prints "<ns-per-fork> <forks>".
  *   memdesc_bench read FILE		read FILE to its end in 1 MiB reads
  *					(debugfs files compute as they are
  *					read).  Prints "<ns> <bytes>".
@@ -93,6 +98,38 @@ static int bench_fault(size_t mib, unsigned long loops)
 	}
 	ns = now_ns() - start;
 	printf("%.1f %lu\n", (double)ns / pages, pages);
+	return 0;
+}
+
+static int bench_fork(unsigned long n)
+{
+	unsigned long i;
+	uint64_t start, ns;
+	int status;
+	pid_t pid;
+
+	start = now_ns();
+	for (i = 0; i < n; i++) {
+		pid = fork();
+		if (pid < 0)
+			fatal("fork");
+		if (!pid) {
+			char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (p != MAP_FAILED)
+				p[0] = 1;
+			_exit(p == MAP_FAILED);
+		}
+		if (waitpid(pid, &status, 0) != pid)
+			fatal("waitpid");
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			errno = ECHILD;
+			fatal("child");
+		}
+	}
+	ns = now_ns() - start;
+	printf("%.1f %lu\n", (double)ns / n, n);
 	return 0;
 }
 
@@ -208,6 +245,8 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "fault"))
 		return bench_fault(strtoul(argv[2], NULL, 0),
 				   strtoul(argv[3], NULL, 0));
+	if (argc == 3 && !strcmp(argv[1], "fork"))
+		return bench_fork(strtoul(argv[2], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "read"))
 		return bench_read(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "exec"))
@@ -215,6 +254,6 @@ int main(int argc, char **argv)
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "hugetlb"))
 		return bench_hugetlb(argc == 3 ? argv[2] : NULL);
 	fprintf(stderr,
-		"usage: memdesc_bench fault MIB LOOPS | read FILE | exec CMD [ARG]... | hugetlb [DIR]\n");
+		"usage: memdesc_bench fault MIB LOOPS | fork N | read FILE | exec CMD [ARG]... | hugetlb [DIR]\n");
 	return 2;
 }

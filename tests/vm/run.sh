@@ -627,7 +627,7 @@ tests=${MEMDESC_VM_TESTS:-$default_tests}
 printf 'MODE=%s\nTOKEN=%s\nTESTS="%s"\n' "$mode" "$token" "$tests" \
 	>"$root/etc/memdesc-vm.conf"
 if [ "$mode" = bench ]; then
-	for knob in PARTS REPS FAULT_MIB FAULT_LOOPS ALLOC_PAIRS VMALLOC_PAIRS \
+	for knob in PARTS REPS FAULT_MIB FAULT_LOOPS ALLOC_PAIRS VMALLOC_PAIRS FORKS \
 		    SCAN_REPS PROFILE_FUNCS LOAD_PARAMS IRQSOFF_REPS IRQSOFF_FRACTION \
 		    IRQSOFF_SCENARIOS PREEMPTOFF_REPS PREEMPTOFF_SCENARIOS; do
 		eval "val=\${MEMDESC_BENCH_$knob:-}"
