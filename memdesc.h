@@ -87,6 +87,9 @@ enum memdesc_stat {
 	MEMDESC_EV_PUD_ALLOC,		/* __pud_alloc */
 	MEMDESC_EV_P4D_ALLOC,		/* __p4d_alloc (5-level paging only) */
 	MEMDESC_EV_PGD_ALLOC,		/* pgd_alloc */
+	MEMDESC_EV_PTE_FREE_TLB,	/* ___pte_free_tlb */
+	MEMDESC_EV_PMD_FREE_TLB,	/* ___pmd_free_tlb */
+	MEMDESC_EV_PUD_FREE_TLB,	/* ___pud_free_tlb */
 	MEMDESC_EV_TAKE_OFF_BUDDY,	/* take_page_off_buddy */
 	MEMDESC_EV_PUT_BACK_BUDDY,	/* put_page_back_buddy */
 	MEMDESC_NR_EVENTS,

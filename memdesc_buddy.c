@@ -21,7 +21,6 @@
  * shadow does not know; and a block freed to the buddy where the shadow
  * guessed a per-cpu list (an isolated pageblock, a contended list lock).
  */
-#include <linux/bitmap.h>
 #include <linux/bitops.h>
 
 #include "memdesc.h"
@@ -35,6 +34,36 @@ static u64 memdesc_word_set_order(u64 w, unsigned int order, bool head)
 }
 
 /*
+ * Whether the @n bits of @bm from @start, an aligned power of two, are all
+ * @set.  Inline and a long at a time: compare calls it for every block.
+ */
+static bool memdesc_bits_all(const unsigned long *bm, unsigned int start,
+			     unsigned int n, bool set)
+{
+	unsigned long want = set ? ~0UL : 0, mask;
+	unsigned int i;
+
+	if (n >= BITS_PER_LONG) {
+		for (i = start / BITS_PER_LONG; i < (start + n) / BITS_PER_LONG;
+		     i++)
+			if (bm[i] != want)
+				return false;
+		return true;
+	}
+	mask = ((1UL << n) - 1) << (start % BITS_PER_LONG);
+	return (bm[start / BITS_PER_LONG] & mask) == (want & mask);
+}
+
+/* Words [@start, @start + 2^@order) of @w: one free block of @order. */
+static void memdesc_buddy_set(u64 *w, unsigned int start, unsigned int order)
+{
+	unsigned int i, n = 1U << order;
+
+	for (i = 0; i < n; i++)
+		w[start + i] = memdesc_word_set_order(w[start + i], order, !i);
+}
+
+/*
  * The aligned block of @order at @start, within the block @w of
  * MEMDESC_BLOCK_PFNS words whose free-list words @buddy marks: one free
  * block if all of it is on the free lists, else its halves, each the same.
@@ -42,14 +71,12 @@ static u64 memdesc_word_set_order(u64 w, unsigned int order, bool head)
 static void memdesc_buddy_split(u64 *w, const unsigned long *buddy,
 				unsigned int start, unsigned int order)
 {
-	unsigned int n = 1U << order, i;
+	unsigned int n = 1U << order;
 
-	if (find_next_bit(buddy, start + n, start) >= start + n)
+	if (memdesc_bits_all(buddy, start, n, false))
 		return;
-	if (find_next_zero_bit(buddy, start + n, start) >= start + n) {
-		for (i = 0; i < n; i++)
-			w[start + i] = memdesc_word_set_order(w[start + i],
-							      order, !i);
+	if (memdesc_bits_all(buddy, start, n, true)) {
+		memdesc_buddy_set(w, start, order);
 		return;
 	}
 	memdesc_buddy_split(w, buddy, start, order - 1);
@@ -71,16 +98,28 @@ static void memdesc_buddy_split(u64 *w, const unsigned long *buddy,
  */
 void memdesc_buddy_block(const u64 *words, u64 *out)
 {
-	DECLARE_BITMAP(buddy, MEMDESC_BLOCK_PFNS);
-	unsigned int i;
+	unsigned long buddy[BITS_TO_LONGS(MEMDESC_BLOCK_PFNS)], bits = 0;
+	unsigned int i, nr = 0;
 	u64 w;
 
-	bitmap_zero(buddy, MEMDESC_BLOCK_PFNS);
 	for (i = 0; i < MEMDESC_BLOCK_PFNS; i++) {
 		w = READ_ONCE(words[i]);
 		out[i] = w;
-		if (memdesc_word_in_buddy(w))
-			__set_bit(i, buddy);
+		if (memdesc_word_in_buddy(w)) {
+			bits |= 1UL << (i % BITS_PER_LONG);
+			nr++;
+		}
+		if (i % BITS_PER_LONG == BITS_PER_LONG - 1) {
+			buddy[i / BITS_PER_LONG] = bits;
+			bits = 0;
+		}
+	}
+	/* Nothing on the free lists, or one whole block: the usual blocks. */
+	if (!nr)
+		return;
+	if (nr == MEMDESC_BLOCK_PFNS) {
+		memdesc_buddy_set(out, 0, MEMDESC_BLOCK_ORDER);
+		return;
 	}
 	memdesc_buddy_split(out, buddy, 0, MEMDESC_BLOCK_ORDER);
 }

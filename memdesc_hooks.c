@@ -570,6 +570,60 @@ static int memdesc_hook_pgd_alloc_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/*
+ * ___pte_free_tlb(tlb, page), ___pmd_free_tlb(tlb, pmd) and
+ * ___pud_free_tlb(tlb, pud): a table leaves a process's page tables.  The
+ * destructor clears PageTable() at once, but the page goes to the
+ * mmu_gather's batch and is freed only after the TLB flush and, with
+ * RCU table freeing (x86), a grace period: mm_page_free comes late.
+ * Meanwhile it is a plain page on both sides, typed at return - unless
+ * the batch was full and the table freed already (tlb_remove_table_one()),
+ * or anything else was stored since: only a word that still reads
+ * pgtable is replaced.
+ */
+static void memdesc_hook_table_gone(struct page *page, enum memdesc_stat event)
+{
+	u64 old = memdesc_shadow_get(page), word;
+
+	if (!memdesc_word_is_page(old) ||
+	    memdesc_word_type(old) != MEMDESC_TYPE_PGTABLE)
+		return;
+	word = memdesc_live_kind_word(page);
+	if (memdesc_word_type(word) != MEMDESC_TYPE_PGTABLE &&
+	    !memdesc_word_order(word))
+		memdesc_shadow_replace(page, old, word | MEMDESC_HEAD, event);
+}
+
+static int memdesc_hook_pte_free_ret(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
+{
+	if (!memdesc_event(MEMDESC_EV_PTE_FREE_TLB))
+		return 0;
+	memdesc_hook_table_gone((struct page *)memdesc_hook_arg(ri, 1),
+				MEMDESC_EV_PTE_FREE_TLB);
+	return 0;
+}
+
+static int memdesc_hook_pmd_free_ret(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
+{
+	if (!memdesc_event(MEMDESC_EV_PMD_FREE_TLB))
+		return 0;
+	memdesc_hook_table_gone(virt_to_page((void *)memdesc_hook_arg(ri, 1)),
+				MEMDESC_EV_PMD_FREE_TLB);
+	return 0;
+}
+
+static int memdesc_hook_pud_free_ret(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
+{
+	if (!memdesc_event(MEMDESC_EV_PUD_FREE_TLB))
+		return 0;
+	memdesc_hook_table_gone(virt_to_page((void *)memdesc_hook_arg(ri, 1)),
+				MEMDESC_EV_PUD_FREE_TLB);
+	return 0;
+}
+
 /* === Poisoned pages off the free lists === */
 
 /*
@@ -697,6 +751,18 @@ static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
 	[MEMDESC_HOOK(MEMDESC_EV_PGD_ALLOC)] =
 		MEMDESC_KRETPROBE("pgd_alloc", "pgd_alloc", NULL,
 				  memdesc_hook_pgd_alloc_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_PTE_FREE_TLB)] =
+		MEMDESC_KRETPROBE("___pte_free_tlb", "___pte_free_tlb",
+				  memdesc_hook_entry,
+				  memdesc_hook_pte_free_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_PMD_FREE_TLB)] =
+		MEMDESC_KRETPROBE("___pmd_free_tlb", "___pmd_free_tlb",
+				  memdesc_hook_entry,
+				  memdesc_hook_pmd_free_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_PUD_FREE_TLB)] =
+		MEMDESC_KRETPROBE("___pud_free_tlb", "___pud_free_tlb",
+				  memdesc_hook_entry,
+				  memdesc_hook_pud_free_ret),
 	[MEMDESC_HOOK(MEMDESC_EV_TAKE_OFF_BUDDY)] =
 		MEMDESC_KRETPROBE("take_page_off_buddy", "take_page_off_buddy",
 				  memdesc_hook_entry,

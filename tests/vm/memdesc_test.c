@@ -57,6 +57,9 @@ static const struct {
 	{ "__pud_alloc", "__pud_alloc" },
 	{ "__p4d_alloc", "__p4d_alloc" },
 	{ "pgd_alloc", "pgd_alloc" },
+	{ "___pte_free_tlb", "___pte_free_tlb" },
+	{ "___pmd_free_tlb", "___pmd_free_tlb" },
+	{ "___pud_free_tlb", "___pud_free_tlb" },
 	{ "take_page_off_buddy", "take_page_off_buddy" },
 	{ "put_page_back_buddy", "put_page_back_buddy" },
 };
