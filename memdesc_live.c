@@ -555,10 +555,13 @@ static u64 memdesc_live_used(struct memdesc_live_walk *walk, struct page *page,
 	u64 w;
 
 	if (k.type == MEMDESC_TYPE_MISC && k.subtype == MEMDESC_SUB_DRIVER &&
-	    !PageCompound(head) && (pgd = memdesc_live_pgd(head)))
-		return memdesc_live_pack(MEMDESC_TYPE_PGTABLE, 0,
-					 PGD_ALLOCATION_ORDER, page, nid,
-					 page == pgd);
+	    !PageCompound(head)) {
+		pgd = memdesc_live_pgd(head);
+		if (pgd)
+			return memdesc_live_pack(MEMDESC_TYPE_PGTABLE, 0,
+						 PGD_ALLOCATION_ORDER, page,
+						 nid, page == pgd);
+	}
 	w = memdesc_live_pack(k.type, k.subtype, memdesc_compound_order(head),
 			      page, nid, page == head);
 
