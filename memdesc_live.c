@@ -529,21 +529,27 @@ static u64 memdesc_live_pack(unsigned int type, unsigned int subtype,
  * x86-64 allocates one (pgd_alloc()) as a plain block of
  * PGD_ALLOCATION_ORDER - two pages with page-table isolation built in, the
  * second the user half - with no PageTable(), so that its type shows only
- * here: the first page names its mm (pgd_set_mm()), and that mm's pgd
- * points back at it.  The word read as an mm is any driver page's own, so
- * it is followed only into the direct map, and without faulting.
+ * here: the first page, allocated, names its mm (pgd_set_mm()), and that
+ * mm, alive, has its pgd there.  Alive, because a freed mm_struct keeps
+ * its pgd pointer, and a page that was its table and is now part of
+ * another allocation keeps the pointer to it (truth.pages found one).  The
+ * word read as an mm is any driver page's own, so it is followed only into
+ * the direct map, and without faulting.
  */
 static struct page *memdesc_live_pgd(struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 	struct page *first = page - (pfn & ((1UL << PGD_ALLOCATION_ORDER) - 1));
 	struct mm_struct *mm = memdesc_pgd_mm(first);
+	int users;
 	pgd_t *pgd;
 
-	if (!mm || !virt_addr_valid(mm) ||
-	    copy_from_kernel_nofault(&pgd, &mm->pgd, sizeof(pgd)))
+	if (!mm || !page_ref_count(first) || !virt_addr_valid(mm) ||
+	    copy_from_kernel_nofault(&pgd, &mm->pgd, sizeof(pgd)) ||
+	    pgd != page_address(first) ||
+	    copy_from_kernel_nofault(&users, &mm->mm_count, sizeof(users)))
 		return NULL;
-	return pgd == page_address(first) ? first : NULL;
+	return users > 0 ? first : NULL;
 }
 
 /* The word of a page that is not free: its own or its head's kind. */
