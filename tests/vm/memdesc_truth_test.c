@@ -1796,7 +1796,7 @@ TEST_F(truth_user, soft_offline)
 	struct mdt_tally t = { 0 };
 	unsigned long long pfn;
 	char addr[32];
-	int i, fd, ret = -EBUSY;
+	int i, ret = -EBUSY;
 
 	self->map_len = MDT_PAGE;
 	self->map = mdt_anon(_metadata, 1);
@@ -1816,12 +1816,9 @@ TEST_F(truth_user, soft_offline)
 
 		pfn = md_pagemap_pfn(_metadata, p);
 		ASSERT_EQ(0, munmap(p, MDT_PAGE));
-		fd = open("/sys/devices/system/memory/soft_offline_page",
-			  O_WRONLY);
-		ASSERT_LE(0, fd);
 		snprintf(addr, sizeof(addr), "%#llx", pfn * MDT_PAGE);
-		ret = write(fd, addr, strlen(addr)) < 0 ? -errno : 0;
-		close(fd);
+		ret = md_write_file("/sys/devices/system/memory/soft_offline_page",
+				    addr);
 	}
 	ASSERT_EQ(0, ret) {
 		TH_LOG("soft_offline_page %s: %s", addr, strerror(-ret));

@@ -1466,8 +1466,8 @@ static bool md_agrees(unsigned long long agree, unsigned long long disagree,
  * are fixed, so any miss is a bug); state (allocated or free) and type
  * right for at least 99.9% of the PFNs that have them.  Events have known
  * gaps (docs/TRANSITIONS.md); on a quiet 2 GiB guest the type gaps are
- * some 200 pages (page tables, which no event names, and folios waiting
- * in a per-cpu LRU batch), under the 524 that 0.1% allows, while a probe
+ * some 20 pages (folios waiting in a per-cpu LRU batch, pages vmap()'d),
+ * under the 524 that 0.1% allows, while a probe
  * that stops typing what it should misses thousands (the workloads touch
  * a GiB).  Pages a hook left to a resync, as many as stats' hook_truncated
  * says (a hook types at most 2,048 pages a call), are left out of both.
