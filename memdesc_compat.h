@@ -212,6 +212,19 @@ static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
 #define MEMDESC_SWAP_READ_SYMBOL	"swap_readpage"
 #endif
 
+/*
+ * The hugetlb pool and private mappings: 6.1 names them by page
+ * (enqueue_huge_page(h, page), hugepage_add_new_anon_rmap(page, vma,
+ * address)), 6.12 by folio; a folio's first member is its head page.
+ */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#define MEMDESC_HUGETLB_ENQUEUE_SYMBOL	"enqueue_hugetlb_folio"
+#define MEMDESC_HUGETLB_ANON_SYMBOL	"hugetlb_add_new_anon_rmap"
+#else
+#define MEMDESC_HUGETLB_ENQUEUE_SYMBOL	"enqueue_huge_page"
+#define MEMDESC_HUGETLB_ANON_SYMBOL	"hugepage_add_new_anon_rmap"
+#endif
+
 /* === Kernel page-table walk (memdesc_vmalloc.c) === */
 
 /*

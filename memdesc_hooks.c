@@ -659,6 +659,89 @@ static int memdesc_hook_put_back_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/* === Hugetlb folios and LRU batches === */
+
+/*
+ * enqueue_hugetlb_folio(h, folio): a hugetlb folio joins its pool's free
+ * list, called under hugetlb_lock.  It comes from the buddy allocator
+ * (mm/hugetlb.c alloc_buddy_hugetlb_folio(), traced as a plain order-9
+ * allocation, then __folio_set_hugetlb() with no event), from a gigantic
+ * or boot-time allocation, or back from a mapping (free_huge_folio(),
+ * which has cleared ->mapping).  Either way it is what the live state
+ * calls a pooled hugetlb folio from here; the entry sees it whole.
+ */
+static int memdesc_hook_hugetlb_enqueue(struct kprobe *kp,
+					struct pt_regs *regs)
+{
+	struct page *page = (struct page *)regs_get_kernel_argument(regs, 1);
+
+	if (!memdesc_event(MEMDESC_EV_HUGETLB_ENQUEUE))
+		return 0;
+	memdesc_retype(page, MEMDESC_EV_HUGETLB_ENQUEUE);
+	return 0;
+}
+
+/*
+ * hugetlb_add_new_anon_rmap(folio, vma, address): a private hugetlb
+ * mapping's fault (or COW, or userfaultfd copy) made the folio anonymous.
+ * Hugetlb folios never enter the LRU, so no mm_lru_insertion follows.
+ */
+static int memdesc_hook_hugetlb_anon_ret(struct kretprobe_instance *ri,
+					 struct pt_regs *regs)
+{
+	struct page *page = (struct page *)memdesc_hook_arg(ri, 0);
+
+	if (!memdesc_event(MEMDESC_EV_HUGETLB_ANON))
+		return 0;
+	memdesc_retype(page, MEMDESC_EV_HUGETLB_ANON);
+	return 0;
+}
+
+/*
+ * folio_add_lru(folio): a new folio goes into this CPU's LRU batch, where
+ * it can wait for many faults before the batch is drained and
+ * mm_lru_insertion fires.  A fault's anonymous folio has its rmap by now
+ * (mm/memory.c do_anonymous_page(): folio_add_new_anon_rmap() first) and
+ * a page cache folio its mapping (filemap_add_folio()), so its type is
+ * known at entry.  A folio with neither - swapped in around the swap
+ * cache, its rmap to come - is left to the swap-in hook and the event.
+ */
+static int memdesc_hook_lru_add(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct folio *folio = (struct folio *)regs_get_kernel_argument(regs, 0);
+	u64 word;
+
+	if (!memdesc_event(MEMDESC_EV_LRU_ADD))
+		return 0;
+	if (!READ_ONCE(folio->mapping) && !folio_test_swapcache(folio))
+		return 0;
+	word = memdesc_live_lru_word(folio);
+	memdesc_shadow_set_block(&folio->page, memdesc_word_order(word), word,
+				 MEMDESC_EV_LRU_ADD);
+	return 0;
+}
+
+/*
+ * try_to_merge_one_page(vma, page, kpage) returned 0: with no @kpage the
+ * page itself became the stable KSM page (mm/ksm.c: set_page_stable_node()
+ * or folio_set_stable_node() under the page lock), else its mapping now
+ * points at @kpage and the page is to be freed.  6.1 has no KSM
+ * tracepoint, so this is its only sign of a merge; on 6.12 the
+ * ksm_merge_with_ksm_page event that follows says the same.  KSM holds a
+ * reference on the page across the call.
+ */
+static int memdesc_hook_ksm_merge_ret(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	struct page *page = (struct page *)memdesc_hook_arg(ri, 1);
+
+	if (!memdesc_event(MEMDESC_EV_KSM_MERGE_ONE) ||
+	    memdesc_hook_ret_int(regs))
+		return 0;
+	memdesc_retype(page, MEMDESC_EV_KSM_MERGE_ONE);
+	return 0;
+}
+
 /**
  * struct memdesc_hook - one function the module hooks
  * @name:	the event's name in stats and skip_events
@@ -771,6 +854,23 @@ static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
 		MEMDESC_KRETPROBE("put_page_back_buddy", "put_page_back_buddy",
 				  memdesc_hook_entry,
 				  memdesc_hook_put_back_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_HUGETLB_ENQUEUE)] =
+		MEMDESC_KPROBE("enqueue_hugetlb_folio",
+			       MEMDESC_HUGETLB_ENQUEUE_SYMBOL,
+			       memdesc_hook_hugetlb_enqueue),
+	[MEMDESC_HOOK(MEMDESC_EV_HUGETLB_ANON)] =
+		MEMDESC_KRETPROBE("hugetlb_add_new_anon_rmap",
+				  MEMDESC_HUGETLB_ANON_SYMBOL,
+				  memdesc_hook_entry,
+				  memdesc_hook_hugetlb_anon_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_LRU_ADD)] =
+		MEMDESC_KPROBE("folio_add_lru", "folio_add_lru",
+			       memdesc_hook_lru_add),
+	[MEMDESC_HOOK(MEMDESC_EV_KSM_MERGE_ONE)] =
+		MEMDESC_KRETPROBE("try_to_merge_one_page",
+				  "try_to_merge_one_page",
+				  memdesc_hook_entry,
+				  memdesc_hook_ksm_merge_ret),
 };
 
 static struct memdesc_hook *memdesc_hook(enum memdesc_stat event)

@@ -1364,8 +1364,9 @@ TEST_F_TIMEOUT(topology, gigantic_page, MD_TIMEOUT(300))
 
 	/*
 	 * In the pool, before any file holds it: the page was taken with
-	 * alloc_contig_range(), which emits no allocation event.  Shown, not
-	 * judged (the threshold is checked once it is mapped).
+	 * alloc_contig_range(), which emits no allocation event, and typed
+	 * by the hook on its enqueue.  Shown here; the words are judged once
+	 * it is mapped, and the head again once it is back in the pool.
 	 */
 	mt_compare_cells("giga_pooled_new", "file");
 
@@ -1426,6 +1427,9 @@ TEST_F_TIMEOUT(topology, gigantic_page, MD_TIMEOUT(300))
 	ksft_print_msg("figure giga_pooled head shadow %s order %u live %s order %u\n",
 		       v.shadow_class, memdesc_word_order(v.shadow),
 		       v.live_class, memdesc_word_order(v.live));
+	/* Back in the pool: the hook on its enqueue typed it as pooled. */
+	EXPECT_STREQ(v.live_class, v.shadow_class);
+	EXPECT_EQ(memdesc_word_order(v.live), memdesc_word_order(v.shadow));
 	ASSERT_EQ(0, md_write_file(MT_HUGE_1G, "0"));
 	mt_shadow_read(_metadata, head, MT_GIGA_PFNS, w);
 	for (i = 0, bad = 0; i < MT_GIGA_PFNS; i++) {

@@ -1445,8 +1445,7 @@ void md_check_compare_format(struct __test_metadata *_metadata,
  * md_agrees - whether @agree of @agree + @disagree, less @left_out of the
  * disagreements, is MD_AGREE_PERMILLE or better
  */
-#define MD_AGREE_PERMILLE	999
-static bool md_agrees(unsigned long long agree, unsigned long long disagree,
+bool md_agrees(unsigned long long agree, unsigned long long disagree,
 		      unsigned long long left_out)
 {
 	disagree -= disagree < left_out ? disagree : left_out;

@@ -224,6 +224,9 @@ int md_as_nobody(struct __test_metadata *_metadata,
 
 int md_check_begin(struct __test_metadata *_metadata);
 bool md_check_end(struct __test_metadata *_metadata, int saved);
+#define MD_AGREE_PERMILLE	999
+bool md_agrees(unsigned long long agree, unsigned long long disagree,
+	       unsigned long long left_out);
 void md_check_compare_format(struct __test_metadata *_metadata,
 			     const struct md_file *cmp);
 unsigned long long md_check_compare(struct __test_metadata *_metadata,
