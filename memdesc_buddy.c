@@ -18,8 +18,9 @@
  * Where the rule is not the buddy's: a pageblock of a type that does not
  * merge (isolated, CMA, high-atomic) next to another type at order
  * pageblock_order or more (__free_one_page()'s migratetype test), which the
- * shadow does not know; and a block freed to the buddy where the shadow
- * guessed a per-cpu list (an isolated pageblock, a contended list lock).
+ * shadow does not know.  A block freed to the buddy where mm_page_free
+ * guessed a per-cpu list (an isolated pageblock, a contended list lock)
+ * loses its per-cpu bit in the hook on free_one_page().
  */
 #include <linux/bitops.h>
 

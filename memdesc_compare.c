@@ -137,6 +137,13 @@ static void memdesc_compare_pfn(struct memdesc_compare *c, unsigned long pfn,
 			memdesc_add_example(c, &mm);
 			return;
 		}
+		/*
+		 * A free block at another order: not rechecked (the buddy
+		 * allocator merges and splits as the walk goes), but the
+		 * first PFN of each such run is an example of free -> free.
+		 */
+		if (diff & MEMDESC_CMP_BIT(MEMDESC_CMP_FREE_ORDER))
+			memdesc_add_example(c, &mm);
 	}
 	memdesc_run_flush(c);
 	c->run_shadow = shadow;

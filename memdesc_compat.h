@@ -225,6 +225,18 @@ static inline struct page *memdesc_pp_page(memdesc_pp_ref ref)
 #define MEMDESC_HUGETLB_ANON_SYMBOL	"hugepage_add_new_anon_rmap"
 #endif
 
+/*
+ * free_one_page(zone, page, pfn, order, ...): 6.1's only callers pass no
+ * FPI flags, so GCC made a clone without that last argument, the first
+ * four where they were; 6.12 calls it from __free_pages_ok() too and keeps
+ * the name.  The hook checks that @pfn is @page's before it trusts them.
+ */
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+#define MEMDESC_FREE_ONE_PAGE_SYMBOL	"free_one_page"
+#else
+#define MEMDESC_FREE_ONE_PAGE_SYMBOL	"free_one_page.constprop.0"
+#endif
+
 /* === Kernel page-table walk (memdesc_vmalloc.c) === */
 
 /*

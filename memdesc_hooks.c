@@ -742,6 +742,37 @@ static int memdesc_hook_ksm_merge_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/*
+ * free_one_page(zone, page, pfn, order, ...): a freed chunk goes straight
+ * to the buddy's lists.  mm_page_free guessed a per-cpu list for an order
+ * those lists take (memdesc_pcp_order()), but the allocator sends it here
+ * when its pageblock is isolated or the per-cpu list's lock is contended
+ * (mm/page_alloc.c free_unref_page(), free_unref_page_list(), 6.12
+ * free_unref_folios()); such a chunk then merges, and the buddy's rule at
+ * read time must see it on the free lists.  Every other call finds a word
+ * without the per-cpu bit and costs one load.
+ */
+static int memdesc_hook_free_one_page(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct page *page = (struct page *)regs_get_kernel_argument(regs, 1);
+	unsigned long pfn = regs_get_kernel_argument(regs, 2);
+	unsigned int order = regs_get_kernel_argument(regs, 3);
+	u64 word;
+
+	if (!memdesc_event(MEMDESC_EV_FREE_ONE_PAGE))
+		return 0;
+	if (unlikely(!pfn_valid(pfn) || pfn_to_page(pfn) != page)) {
+		memdesc_count(MEMDESC_STAT_BAD_BLOCK);
+		return 0;
+	}
+	word = memdesc_shadow_get(page);
+	if (!memdesc_word_is_free(word) || !(word & MEMDESC_PCP) ||
+	    order > MEMDESC_MAX_FOLIO_ORDER)
+		return 0;
+	memdesc_mark_free(page, order, MEMDESC_EV_FREE_ONE_PAGE);
+	return 0;
+}
+
 /**
  * struct memdesc_hook - one function the module hooks
  * @name:	the event's name in stats and skip_events
@@ -871,6 +902,9 @@ static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
 				  "try_to_merge_one_page",
 				  memdesc_hook_entry,
 				  memdesc_hook_ksm_merge_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_FREE_ONE_PAGE)] =
+		MEMDESC_KPROBE("free_one_page", MEMDESC_FREE_ONE_PAGE_SYMBOL,
+			       memdesc_hook_free_one_page),
 };
 
 static struct memdesc_hook *memdesc_hook(enum memdesc_stat event)

@@ -76,12 +76,15 @@ void memdesc_mark_hwpoison(struct page *page, enum memdesc_stat source)
 
 /*
  * A block freed with poisoned pages in it: a hugetlb folio dissolved after
- * memory_failure() moves PG_hwpoison from its head to the raw error pages
- * (folio_clear_hugetlb_hwpoison()) and frees the folio whole, and the
- * allocator keeps those pages on its lists until an allocation finds them
- * (check_new_page()).  They stay hwpoison in the shadow.  Out of line and
- * only once a page has been poisoned; at most MEMDESC_BLOCK_PFNS words
- * read, no more than the store writes.
+ * memory_failure() moves PG_hwpoison from its head, which stood for the
+ * whole folio, to the raw error pages (folio_clear_hugetlb_hwpoison()) and
+ * frees the folio whole, and the allocator keeps those pages on its lists
+ * until an allocation finds them (check_new_page()).  So a block whose
+ * shadow held a hwpoison word has its pages' flags read: the pages that
+ * carry PG_hwpoison now are hwpoison, the head that carried it for the
+ * folio no longer.  Out of line and only once a page has been poisoned;
+ * at most MEMDESC_BLOCK_PFNS words and as many flags read, no more than
+ * the store writes.
  */
 static noinline void memdesc_free_keep_poison(struct page *page,
 					      unsigned int order, u64 word,
@@ -92,12 +95,16 @@ static noinline void memdesc_free_keep_poison(struct page *page,
 	unsigned int n = 0;
 	u64 old;
 
-	for (i = 0; i < nr && n < MEMDESC_POISON_KEPT; i++) {
+	for (i = 0; i < nr; i++) {
 		old = memdesc_shadow_get(page + i);
 		if (memdesc_word_is_page(old) &&
 		    memdesc_word_type(old) == MEMDESC_TYPE_HWPOISON)
-			kept[n++] = page + i;
+			break;
 	}
+	if (i < nr)
+		for (i = 0; i < nr && n < MEMDESC_POISON_KEPT; i++)
+			if (PageHWPoison(page + i))
+				kept[n++] = page + i;
 	memdesc_shadow_set_block(page, order, word, source);
 	for (i = 0; i < n; i++)
 		memdesc_mark_hwpoison(kept[i], source);
@@ -355,11 +362,17 @@ static void memdesc_probe_filemap_add(void *data, struct folio *folio)
 
 /*
  * Emitted before the folio's mapping is cleared: from here it is an
- * allocated page of no kind until the last reference frees it.
+ * allocated page of no kind until the last reference frees it.  Not a
+ * hugetlb folio, which stays what hugetlbfs owns (file) until
+ * free_huge_folio() puts it back in the pool (the hook on its enqueue) or
+ * dissolves it into the buddy allocator (free events) - or never, for a
+ * folio memory_failure() kept out of use.
  */
 static void memdesc_probe_filemap_delete(void *data, struct folio *folio)
 {
 	if (!memdesc_event(MEMDESC_EV_FILEMAP_DELETE))
+		return;
+	if (PageHuge(&folio->page))
 		return;
 	memdesc_set_type(&folio->page, MEMDESC_TYPE_MISC, false,
 			 MEMDESC_EV_FILEMAP_DELETE);
@@ -407,6 +420,23 @@ static void memdesc_probe_pp_release(void *data, const struct page_pool *pool,
 				 MEMDESC_EV_PP_RELEASE);
 }
 
+/*
+ * The page that carries PG_hwpoison for a poisoned @page: itself, or, in a
+ * hugetlb folio still in use, the folio's head, which stands for the whole
+ * folio until it is dissolved (mm/memory-failure.c
+ * folio_set_hugetlb_hwpoison(): the raw page only goes on a list).  The
+ * live state calls that head hwpoison and the rest of the folio what it
+ * was, and so does the shadow.
+ */
+static struct page *memdesc_poisoned_page(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	if (head != page && !PageHWPoison(page) && PageHWPoison(head))
+		return head;
+	return page;
+}
+
 /* The page is poisoned (TestSetPageHWPoison) before the event. */
 static void memdesc_probe_memory_failure(void *data, unsigned long pfn,
 					 int type, int result)
@@ -419,7 +449,8 @@ static void memdesc_probe_memory_failure(void *data, unsigned long pfn,
 		memdesc_count(MEMDESC_STAT_OUT_OF_RANGE);
 		return;
 	}
-	memdesc_mark_hwpoison(page, MEMDESC_EV_MEMORY_FAILURE);
+	memdesc_mark_hwpoison(memdesc_poisoned_page(page),
+			      MEMDESC_EV_MEMORY_FAILURE);
 }
 
 #ifdef MEMDESC_HAVE_KSM_EVENTS

@@ -19,6 +19,9 @@
 # debug tier's kernel from linux-source-6.12 (make check-debug).  clang-14
 # and libclang-rt-14-dev (libFuzzer, ASan, UBSan) build memdesc-stat's fuzz
 # targets (tests/fuzz/, the fuzz step of make check).
+# libnuma-dev, libcap-dev and liburing-dev bring the static libraries the
+# kernel's mm selftests link (tests/selftests/build.sh builds them static
+# for the guest).
 
 set -eu
 
@@ -35,6 +38,7 @@ linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
 stress-ng socat
 linux-source-6.12 flex bison bc libelf-dev
 clang-14 libclang-rt-14-dev
+libnuma-dev libcap-dev liburing-dev
 "
 
 missing=

@@ -26,6 +26,10 @@
 #                                       shaped like a real machine (8 vCPUs,
 #                                       3 nodes, virtio-mem hot-add and
 #                                       unplug, 1 GiB pages): about 1.5 min
+#            tests/vm/run.sh KVER --selftests
+#                                       and a boot that runs the kernel's own
+#                                       mm selftests as workload, then
+#                                       judges compare (about 4.5 min)
 #            tests/vm/run.sh KVER --lockdown boot|raised
 #                                       and on those kernels two short boots
 #                                       under kernel lockdown: booted with
@@ -38,7 +42,8 @@
 # above, once it and every boot before it have ended.
 #
 # MEMDESC_STEPS="host vm" limits the steps; MEMDESC_KERNELS limits the kernels;
-# MEMDESC_TOPOLOGY=0 skips the topology boots.
+# MEMDESC_TOPOLOGY=0 skips the topology boots, MEMDESC_SELFTESTS=0 the
+# selftests boots.
 
 set -u
 
@@ -96,13 +101,14 @@ vm_list()
 
 	for k in $kernels; do
 		echo "$k"
-		# The real-machine topology and lockdown, on the stock
-		# kernels only: the time budget has no room for the -rt- ones,
-		# and lockdown is the same code on them.
+		# The real-machine topology, the mm selftests and lockdown,
+		# on the stock kernels only: the time budget has no room for
+		# the -rt- ones, and lockdown is the same code on them.
 		case $k in
 		*-rt-*)	continue ;;
 		esac
 		[ "${MEMDESC_TOPOLOGY:-1}" = 0 ] || echo "$k --topology"
+		[ "${MEMDESC_SELFTESTS:-1}" = 0 ] || echo "$k --selftests"
 		echo "$k --lockdown boot"
 		echo "$k --lockdown raised"
 	done

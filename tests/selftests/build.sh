@@ -83,6 +83,10 @@ static_lib()
 src=$("$top/scripts/linux-src.sh")
 mm=$src/tools/testing/selftests/mm
 mkdir -p "$work/gen" "$work/obj" "$work/log"
+# make check boots two kernels' selftests guests side by side, and both
+# build here: one at a time.
+exec 9>"$work/lock"
+flock 9
 
 # --- The 6.12 UAPI headers: a second run only asks make ---
 
@@ -153,7 +157,7 @@ cannot_build()
 # Build program $1 into OUTDIR; its status and log go to $work/log.
 build_one()
 {
-	local p=$1 c=${1%_[36][24]} flags= log=$work/log/$1.log
+	local p=$1 c=${1%_[36][24]} flags='' log=$work/log/$1.log
 	local objs="$work/gen/vm_util.o $work/gen/thp_settings.o"
 
 	case $p in
@@ -161,7 +165,7 @@ build_one()
 	*_32)	flags="-m32 -mxsave" objs="$mm/vm_util.c $mm/thp_settings.c" ;;
 	*_64)	flags="-m64 -mxsave" ;;
 	esac
-	# shellcheck disable=SC2086	# word lists
+	# shellcheck disable=SC2046,SC2086	# word lists
 	if nice gcc $cflags $flags $(extra_cflags "$p") -static "$mm/$c.c" $objs \
 		$libs $(extra_libs "$p") -o "$work/gen/$p" >"$log" 2>&1; then
 		mv -f "$work/gen/$p" "$out/$p"

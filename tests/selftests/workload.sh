@@ -103,6 +103,17 @@ skip()
 	result "$label" skip "$*"
 }
 
+# reap: kill what a run left behind, such as the children of a program
+# its timeout killed: every process running a program from DIR.
+reap()
+{
+	for p in /proc/[0-9]*; do
+		case $(readlink "$p/exe" 2>/dev/null) in
+		"$dir"/*) kill -9 "${p#/proc/}" 2>/dev/null ;;
+		esac
+	done
+}
+
 # run SECONDS PROGRAM [ARGS...]: run PROGRAM from DIR in LOGS for at most
 # SECONDS (cut to what is left of the budget), and report it.
 run()
@@ -124,10 +135,12 @@ run()
 	fi
 	[ "$limit" -gt "$left" ] && limit=$left
 	log=$logs/$(echo "$label" | tr ' /' '__').log
+	# shellcheck disable=SC2086	# $wrap is a command prefix
 	(cd "$logs" && exec timeout -k 5 "$limit" $wrap "$dir/$prog" "$@") \
 		>"$log" 2>&1 </dev/null
 	rc=$?
 	took=$(($(date +%s) - now))
+	reap
 	echo "$label: rc $rc in ${took}s" >>"$logs/times"
 	if [ "$rc" = 0 ]; then
 		result "$label" pass
@@ -157,7 +170,7 @@ for f in $vm/overcommit_memory $vm/enable_soft_offline \
 	$thp/khugepaged/scan_sleep_millisecs $thp/khugepaged/pages_to_scan \
 	$thp/khugepaged/max_ptes_none $thp/khugepaged/max_ptes_swap \
 	$thp/khugepaged/max_ptes_shared \
-	$thp/hugepages-*/enabled $thp/hugepages-*/shmem_enabled; do
+	"$thp"/hugepages-*/enabled "$thp"/hugepages-*/shmem_enabled; do
 	[ -f "$f" ] && save "$f"
 done
 # KSM's are written back apart: merge_across_nodes changes only after
@@ -183,6 +196,7 @@ fi
 if [ -n "$setup_failed" ]; then
 	echo "workload: setup failed, nothing run"
 else
+	# shellcheck disable=SC2012	# our own file names
 	echo "# workload: $(ls "$dir" | wc -l) programs in $dir," \
 		"budget ${budget}s, logs in $logs"
 

@@ -68,6 +68,7 @@ static const struct {
 	  "hugetlb_add_new_anon_rmap" },
 	{ "folio_add_lru", "folio_add_lru" },
 	{ "try_to_merge_one_page", "try_to_merge_one_page" },
+	{ "free_one_page", "free_one_page.constprop.0", "free_one_page" },
 };
 
 /* === Helpers that ASSERT === */
@@ -1607,75 +1608,6 @@ static void md_check_site(struct __test_metadata *_metadata,
 	EXPECT_TRUE(md_site_named(fn[top], t->site)) {
 		TH_LOG("class %s -> %s: top site %s (%llu pages), the table says %s",
 		       t->shadow, t->live, fn[top], pages[top], t->site);
-	}
-}
-
-/*
- * The shadow's and the live word of the PFNs compare gave as examples of
- * @shadow -> @live, from the pfn file: what a failed check needs to be
- * understood without a second boot.
- */
-static void md_show_examples(const struct md_file *cmp, const char *shadow,
-			     const char *live)
-{
-	char path[] = MD_DEBUGFS "/pfn", buf[4096], pfn[24];
-	const struct md_rec *r;
-	ssize_t len;
-	size_t i;
-	int fd;
-
-	for (i = 0; i < cmp->nr; i++) {
-		r = &cmp->rec[i];
-		if (md_rec_is(r, "example", shadow) && !strcmp(r->f[1], live))
-			break;
-	}
-	if (i == cmp->nr)
-		return;
-	for (i = 2; i < r->nf && i < 6; i++) {
-		snprintf(pfn, sizeof(pfn), "%s", r->f[i]);
-		if (md_write_file(path, pfn))
-			continue;
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			continue;
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (len > 0) {
-			buf[len] = '\0';
-			ksft_print_msg("pfn %s:\n%s", pfn, buf);
-		}
-	}
-}
-
-/*
- * What no documented cell may hide: free blocks at their merged order, and
- * every class in precision and in recall, each at 99.9% at least.
- */
-static void md_check_closed(struct __test_metadata *_metadata,
-			    const struct md_file *cmp, const char *when)
-{
-	unsigned long long a, n;
-	size_t i;
-
-	for (i = 0; i < cmp->nr; i++) {
-		const struct md_rec *r = &cmp->rec[i];
-
-		if (md_rec_is(r, "field", "free_order")) {
-			n = r->v[1] + r->v[2];
-			EXPECT_TRUE(md_agrees(r->v[1], r->v[2], 0)) {
-				TH_LOG("%s: free_order agrees for %llu of %llu free PFNs",
-				       when, r->v[1], n);
-				md_show_examples(cmp, "free", "free");
-			}
-		}
-		if (!strcmp(r->key, "class")) {
-			a = r->v[3];
-			EXPECT_TRUE(md_agrees(a, r->v[1] - a, 0) &&
-				    md_agrees(a, r->v[2] - a, 0)) {
-				TH_LOG("%s: class %s shadow %llu live %llu agree %llu",
-				       when, r->f[0], r->v[1], r->v[2], a);
-			}
-		}
 	}
 }
 

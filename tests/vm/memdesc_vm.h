@@ -227,6 +227,11 @@ bool md_check_end(struct __test_metadata *_metadata, int saved);
 #define MD_AGREE_PERMILLE	999
 bool md_agrees(unsigned long long agree, unsigned long long disagree,
 	       unsigned long long left_out);
+void md_show_examples(const struct md_file *cmp, const char *shadow,
+		      const char *live, unsigned int max);
+void md_show_unmerged(unsigned long long pfn);
+void md_check_closed(struct __test_metadata *_metadata,
+		     const struct md_file *cmp, const char *when);
 void md_check_compare_format(struct __test_metadata *_metadata,
 			     const struct md_file *cmp);
 unsigned long long md_check_compare(struct __test_metadata *_metadata,

@@ -69,6 +69,12 @@
 #                 0-1 at boot and 0-2 once vm0 has memory; the TAP lines
 #                 say "KVER topology:".  Not with --mem, --demo, --bench or
 #                 --boot-only.
+#   --selftests   the default guest running the kernel's own
+#                 tools/testing/selftests/mm (Debian's linux-source-6.12,
+#                 built static by tests/selftests/build.sh into /selftests)
+#                 as workload, then tests/vm/memdesc_selftests_test judges
+#                 compare after them.  The TAP lines say "KVER selftests:".
+#                 Not with --topology, --lockdown or a mode.
 #   --lockdown WHEN  kernel lockdown instead, the default guest running
 #                 tests/vm/memdesc_lockdown_test: WHEN "boot" boots with
 #                 lockdown=integrity, and the test checks that the unsigned
@@ -112,7 +118,7 @@ set -u
 
 usage()
 {
-	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only | --topology | --lockdown boot|raised] [--mem SIZE] [--nodes N] [--cpus N] [--gbpages]" >&2
+	echo "usage: $0 KVER | --kdir DIR [--demo | --bench | --boot-only | --topology | --selftests | --lockdown boot|raised] [--mem SIZE] [--nodes N] [--cpus N] [--gbpages]" >&2
 	exit 2
 }
 
@@ -125,6 +131,7 @@ nodes=2
 vcpus=2
 gbpages=
 topology=
+selftests=
 lockdown=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -132,6 +139,7 @@ while [ $# -gt 0 ]; do
 	--bench)	mode=bench ;;
 	--boot-only)	mode=boot ;;
 	--topology)	topology=1 ;;
+	--selftests)	selftests=1 ;;
 	--lockdown)	[ $# -ge 2 ] || usage; lockdown=$2; shift ;;
 	--lockdown=*)	lockdown=${1#--lockdown=} ;;
 	--mem)		[ $# -ge 2 ] || usage; mem=$2; mem_set=1; shift ;;
@@ -183,8 +191,13 @@ esac
 if [ -n "$lockdown" ] && { [ "$mode" != test ] || [ -n "$topology" ]; }; then
 	usage
 fi
+if [ -n "$selftests" ] &&
+   { [ "$mode" != test ] || [ -n "$topology$lockdown" ]; }; then
+	usage
+fi
 # A boot shaped for one scenario: what the TAP lines and logs call it.
 variant=${topology:+topology}
+[ -n "$selftests" ] && variant=selftests
 [ -n "$lockdown" ] && variant=lockdown-$lockdown
 label=$kver${variant:+ $variant}
 # Tests and the demo get swap on zram, a balloon and the monitor agent.
@@ -320,6 +333,7 @@ if [ "$mode" != boot ]; then
 	progs="memdesc_test memdesc_truth_test memdesc_tool_test"
 	progs+=" memdesc_stress_test memdesc_swap_test memdesc_workload"
 	[ -n "$topology" ] && progs=memdesc_topology_test
+	[ -n "$selftests" ] && progs=memdesc_selftests_test
 	[ -n "$lockdown" ] && progs=memdesc_lockdown_test
 	# Each program is its own .c linked with memdesc_vm.c, what they
 	# share (as selftests/mm links vm_util.c).
@@ -339,6 +353,20 @@ if [ "$mode" != boot ]; then
 		fi
 		sed 's/^/# gcc: /' "$work/gcc.log"
 	done
+fi
+
+# The kernel's own mm selftests, the selftests boot's workload.
+if [ -n "$selftests" ]; then
+	if "$top"/tests/selftests/build.sh "$root/selftests" \
+		>"$work/selftests.log" 2>&1 &&
+	   install -m 0755 "$top/tests/selftests/workload.sh" \
+		"$root/selftests/workload.sh"; then
+		grep -v '^ok ' "$work/selftests.log" | sed 's/^#* */# /'
+		result OK "build the mm selftests (static)"
+	else
+		sed 's/^#* */# /' "$work/selftests.log"
+		cannot_run "build the mm selftests (tests/selftests/build.sh)"
+	fi
 fi
 
 # The user tool, static (libpng.a and libz.a from the -dev packages): the
@@ -618,6 +646,7 @@ token=MDT$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 default_tests="memdesc_test memdesc_truth_test memdesc_tool_test"
 default_tests+=" memdesc_stress_test memdesc_swap_test"
 [ -n "$topology" ] && default_tests=memdesc_topology_test
+[ -n "$selftests" ] && default_tests=memdesc_selftests_test
 # The lockdown boots: the fixture of the same scenario.
 case $lockdown in
 boot)	default_tests=memdesc_lockdown_test:-f,booted ;;
