@@ -59,6 +59,7 @@ enum memdesc_stat {
 	MEMDESC_EV_PAGE_FREE_BATCHED,	/* kmem:mm_page_free_batched */
 	MEMDESC_EV_ALLOC_ZONE_LOCKED,	/* kmem:mm_page_alloc_zone_locked */
 	MEMDESC_EV_PCPU_DRAIN,		/* kmem:mm_page_pcpu_drain */
+	MEMDESC_EV_ALLOC_EXTFRAG,	/* kmem:mm_page_alloc_extfrag */
 	MEMDESC_EV_KMALLOC,		/* kmem:kmalloc */
 	MEMDESC_EV_KMEM_CACHE_ALLOC,	/* kmem:kmem_cache_alloc */
 	MEMDESC_EV_FILEMAP_ADD,		/* filemap:mm_filemap_add_to_page_cache */
@@ -97,6 +98,7 @@ enum memdesc_stat {
 	MEMDESC_EV_LRU_ADD,		/* folio_add_lru */
 	MEMDESC_EV_KSM_MERGE_ONE,	/* try_to_merge_one_page */
 	MEMDESC_EV_FREE_ONE_PAGE,	/* free_one_page */
+	MEMDESC_EV_VMAP_PAGES,		/* vmap_pages_range_noflush */
 	MEMDESC_NR_EVENTS,
 	MEMDESC_STAT_ALLOC_FAILED = MEMDESC_NR_EVENTS, /* alloc event, NULL page */
 	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN with no chunk */

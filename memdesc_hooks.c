@@ -290,6 +290,48 @@ static int memdesc_hook_vmalloc_ret(struct kretprobe_instance *ri,
 }
 
 /*
+ * vmap_pages_range_noflush(addr, end, prot, pages, page_shift) returned 0:
+ * the pages are mapped at [addr, end) in kernel space.  Every vmalloc()
+ * comes this way before __vmalloc_node_range() returns, and so do what
+ * does not pass there: vmap() and vm_map_ram() of pages someone else
+ * allocated, and the per-cpu allocator populating a chunk ahead of the
+ * allocations that will use it (mm/percpu-vm.c __pcpu_map_pages(), with no
+ * percpu_alloc_percpu event for those pages).  A plain driver page mapped
+ * there is what the live walk calls vmalloc; pages of any other kind keep
+ * it, as on the live side.  Huge mappings (page_shift above PAGE_SHIFT)
+ * are left to the walk.
+ */
+static int memdesc_hook_vmap_ret(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	unsigned long addr = memdesc_hook_arg(ri, 0), nr, i;
+	struct memdesc_deferred d = { .addr = addr };
+	struct page *page;
+	u64 old, word;
+
+	if (!memdesc_event(MEMDESC_EV_VMAP_PAGES) ||
+	    memdesc_hook_ret_int(regs) ||
+	    memdesc_hook_arg(ri, 4) != PAGE_SHIFT ||
+	    memdesc_hook_arg(ri, 1) <= addr)
+		return 0;
+	d.sub = memdesc_hook_vmalloc_subtype(addr);
+	nr = memdesc_hook_defer((memdesc_hook_arg(ri, 1) - addr) >> PAGE_SHIFT,
+				addr, d.sub, memdesc_hook_vmalloc_step,
+				MEMDESC_EV_VMAP_PAGES);
+	for (i = 0; i < nr; i++) {
+		page = vmalloc_to_page((void *)(addr + i * PAGE_SIZE));
+		if (!page || PageCompound(page))
+			continue;
+		old = memdesc_shadow_get(page);
+		word = memdesc_hook_vmalloc_make(&d, page, old);
+		if (word)
+			memdesc_shadow_replace(page, old, word | MEMDESC_HEAD,
+					       MEMDESC_EV_VMAP_PAGES);
+	}
+	return 0;
+}
+
+/*
  * A page the bulk allocator returned that the shadow still calls free was
  * taken from a per-cpu list with no mm_page_alloc: allocated, order 0, of
  * no kind yet.  Pages the caller had in the array before, and pages the
@@ -905,6 +947,11 @@ static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
 	[MEMDESC_HOOK(MEMDESC_EV_FREE_ONE_PAGE)] =
 		MEMDESC_KPROBE("free_one_page", MEMDESC_FREE_ONE_PAGE_SYMBOL,
 			       memdesc_hook_free_one_page),
+	[MEMDESC_HOOK(MEMDESC_EV_VMAP_PAGES)] =
+		MEMDESC_KRETPROBE("vmap_pages_range_noflush",
+				  "vmap_pages_range_noflush",
+				  memdesc_hook_entry,
+				  memdesc_hook_vmap_ret),
 };
 
 static struct memdesc_hook *memdesc_hook(enum memdesc_stat event)

@@ -269,6 +269,30 @@ static void memdesc_probe_alloc_zone_locked(void *data, struct page *page,
 	memdesc_mark_pcp(page, order, MEMDESC_EV_ALLOC_ZONE_LOCKED);
 }
 
+/*
+ * A chunk taken from a free block of another migratetype, under
+ * zone->lock.  Where the fallback goes through __rmqueue_smallest(), the
+ * zone_locked event has said so; 6.12's __rmqueue_steal() splits the block
+ * itself (page_del_and_expand()) and emits only this one, for the chunk of
+ * @alloc_order, which then goes to a per-cpu list or to the caller, as
+ * after mm_page_alloc_zone_locked.  On kernels whose event names the
+ * stolen block's head while it is still on the free lists (6.1's
+ * __rmqueue_fallback(), which retries __rmqueue_smallest() after), the
+ * page is still PageBuddy() and nothing has left the lists yet.
+ */
+static void memdesc_probe_alloc_extfrag(void *data, struct page *page,
+					int alloc_order, int fallback_order,
+					int alloc_migratetype,
+					int fallback_migratetype)
+{
+	if (!memdesc_event(MEMDESC_EV_ALLOC_EXTFRAG))
+		return;
+	if (PageBuddy(page) || alloc_order < 0 ||
+	    alloc_order > MEMDESC_MAX_FOLIO_ORDER)
+		return;
+	memdesc_mark_pcp(page, alloc_order, MEMDESC_EV_ALLOC_EXTFRAG);
+}
+
 /* A per-cpu chunk goes back to the buddy lists, still free. */
 static void memdesc_probe_pcpu_drain(void *data, struct page *page,
 				     unsigned int order, int migratetype)
@@ -617,6 +641,8 @@ static struct memdesc_probe memdesc_probes[MEMDESC_EV_FIRST_HOOK] = {
 		"mm_page_alloc_zone_locked", memdesc_probe_alloc_zone_locked },
 	[MEMDESC_EV_PCPU_DRAIN] = {
 		"mm_page_pcpu_drain", memdesc_probe_pcpu_drain },
+	[MEMDESC_EV_ALLOC_EXTFRAG] = {
+		"mm_page_alloc_extfrag", memdesc_probe_alloc_extfrag },
 	[MEMDESC_EV_KMALLOC] = {
 		"kmalloc", memdesc_probe_kmalloc },
 	[MEMDESC_EV_KMEM_CACHE_ALLOC] = {
@@ -653,6 +679,7 @@ static void memdesc_probes_check_types(void)
 	check_trace_callback_type_mm_page_free_batched(memdesc_probe_page_free_batched);
 	check_trace_callback_type_mm_page_alloc_zone_locked(memdesc_probe_alloc_zone_locked);
 	check_trace_callback_type_mm_page_pcpu_drain(memdesc_probe_pcpu_drain);
+	check_trace_callback_type_mm_page_alloc_extfrag(memdesc_probe_alloc_extfrag);
 	check_trace_callback_type_kmalloc(memdesc_probe_kmalloc);
 	check_trace_callback_type_kmem_cache_alloc(memdesc_probe_kmem_cache_alloc);
 	check_trace_callback_type_mm_filemap_add_to_page_cache(memdesc_probe_filemap_add);

@@ -28,6 +28,7 @@ static const char * const md_optional[] = {
 	"mm_page_free_batched",
 	"mm_page_alloc_zone_locked",
 	"mm_page_pcpu_drain",
+	"mm_page_alloc_extfrag",
 	"percpu_alloc_percpu",
 };
 
@@ -69,6 +70,7 @@ static const struct {
 	{ "folio_add_lru", "folio_add_lru" },
 	{ "try_to_merge_one_page", "try_to_merge_one_page" },
 	{ "free_one_page", "free_one_page.constprop.0", "free_one_page" },
+	{ "vmap_pages_range_noflush", "vmap_pages_range_noflush" },
 };
 
 /* === Helpers that ASSERT === */
