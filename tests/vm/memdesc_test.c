@@ -1686,7 +1686,7 @@ TEST_F_TIMEOUT(fidelity, mixed_workload, MD_TIMEOUT(900))
 	}
 	/* The cells within their documented bounds are judged above. */
 	md_check_compare(_metadata, &cmp, "fidelity", explained);
-	md_check_closed(_metadata, &cmp, "fidelity");
+	md_check_closed(_metadata, &cmp, "fidelity", NULL, 0);
 	md_print_revisions(_metadata, "mixed workload");
 	for (j = 0; j < nt; j++) {
 		if (strcmp(t[j].seen, "always") ||
