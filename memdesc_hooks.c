@@ -291,12 +291,13 @@ static int memdesc_hook_vmalloc_ret(struct kretprobe_instance *ri,
 
 /*
  * vmap_pages_range_noflush(addr, end, prot, pages, page_shift) returned 0:
- * the pages are mapped at [addr, end) in kernel space.  Every vmalloc()
- * comes this way before __vmalloc_node_range() returns, and so do what
- * does not pass there: vmap() and vm_map_ram() of pages someone else
- * allocated, and the per-cpu allocator populating a chunk ahead of the
+ * the pages are mapped at [addr, end) in kernel space.  Its caller outside
+ * mm/vmalloc.c is the per-cpu allocator populating a chunk ahead of the
  * allocations that will use it (mm/percpu-vm.c __pcpu_map_pages(), with no
- * percpu_alloc_percpu event for those pages).  A plain driver page mapped
+ * percpu_alloc_percpu event for those pages); vmalloc() itself and vmap()
+ * go through vmap_pages_range() to __vmap_pages_range_noflush() on 6.12
+ * (the bench's vmalloc rounds show no event of this hook), so vmap() of
+ * others' pages is still not seen.  A plain driver page mapped
  * there is what the live walk calls vmalloc; pages of any other kind keep
  * it, as on the live side.  Huge mappings (page_shift above PAGE_SHIFT)
  * are left to the walk.
