@@ -395,6 +395,7 @@ static __always_inline bool memdesc_event(enum memdesc_stat event)
 }
 
 void memdesc_retype(struct page *page, enum memdesc_stat source);
+void memdesc_set_lru_type(struct folio *folio, enum memdesc_stat source);
 void memdesc_mark_detail(struct page *head, unsigned int detail,
 			 enum memdesc_stat source);
 void memdesc_set_type(struct page *page, unsigned int type, bool mappable,

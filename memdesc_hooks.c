@@ -305,10 +305,10 @@ static int memdesc_hook_vmalloc_ret(struct kretprobe_instance *ri,
 static int memdesc_hook_vmap_ret(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
 {
-	unsigned long addr = memdesc_hook_arg(ri, 0), nr, i;
-	struct memdesc_deferred d = { .addr = addr };
-	struct page *page;
-	u64 old, word;
+	unsigned long addr = memdesc_hook_arg(ri, 0), nr;
+	struct memdesc_deferred d = {
+		.addr = addr, .source = MEMDESC_EV_VMAP_PAGES,
+	};
 
 	if (!memdesc_event(MEMDESC_EV_VMAP_PAGES) ||
 	    memdesc_hook_ret_int(regs) ||
@@ -319,16 +319,9 @@ static int memdesc_hook_vmap_ret(struct kretprobe_instance *ri,
 	nr = memdesc_hook_defer((memdesc_hook_arg(ri, 1) - addr) >> PAGE_SHIFT,
 				addr, d.sub, memdesc_hook_vmalloc_step,
 				MEMDESC_EV_VMAP_PAGES);
-	for (i = 0; i < nr; i++) {
-		page = vmalloc_to_page((void *)(addr + i * PAGE_SIZE));
-		if (!page || PageCompound(page))
-			continue;
-		old = memdesc_shadow_get(page);
-		word = memdesc_hook_vmalloc_make(&d, page, old);
-		if (word)
-			memdesc_shadow_replace(page, old, word | MEMDESC_HEAD,
-					       MEMDESC_EV_VMAP_PAGES);
-	}
+	/* The first pages here, as the worker does the rest. */
+	for (d.i = 0; d.i < nr; d.i++)
+		memdesc_hook_vmalloc_step(&d);
 	return 0;
 }
 
@@ -752,15 +745,12 @@ static int memdesc_hook_hugetlb_anon_ret(struct kretprobe_instance *ri,
 static int memdesc_hook_lru_add(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct folio *folio = (struct folio *)regs_get_kernel_argument(regs, 0);
-	u64 word;
 
 	if (!memdesc_event(MEMDESC_EV_LRU_ADD))
 		return 0;
 	if (!READ_ONCE(folio->mapping) && !folio_test_swapcache(folio))
 		return 0;
-	word = memdesc_live_lru_word(folio);
-	memdesc_shadow_set_block(&folio->page, memdesc_word_order(word), word,
-				 MEMDESC_EV_LRU_ADD);
+	memdesc_set_lru_type(folio, MEMDESC_EV_LRU_ADD);
 	return 0;
 }
 

@@ -407,15 +407,24 @@ static void memdesc_probe_filemap_delete(void *data, struct folio *folio)
  * its anon/file identity settled by then (the rmap or the mapping is set
  * before the folio is added).
  */
+/**
+ * memdesc_set_lru_type - type a folio as it goes onto an LRU list or batch
+ * @folio:	the folio
+ * @source:	the event, for the transition counts
+ */
+void memdesc_set_lru_type(struct folio *folio, enum memdesc_stat source)
+{
+	u64 word = memdesc_live_lru_word(folio);
+
+	memdesc_shadow_set_block(&folio->page, memdesc_word_order(word), word,
+				 source);
+}
+
 static void memdesc_probe_lru_insertion(void *data, struct folio *folio)
 {
-	u64 word;
-
 	if (!memdesc_event(MEMDESC_EV_LRU_INSERTION))
 		return;
-	word = memdesc_live_lru_word(folio);
-	memdesc_shadow_set_block(&folio->page, memdesc_word_order(word), word,
-				 MEMDESC_EV_LRU_INSERTION);
+	memdesc_set_lru_type(folio, MEMDESC_EV_LRU_INSERTION);
 }
 
 /* A page enters a page_pool (pp_magic set just before). */
