@@ -1380,23 +1380,6 @@ static void md_walk_check(struct __test_metadata *_metadata)
 	EXPECT_EQ(0, differ);
 }
 
-/* Print what the pfn file says about @pfn, for the log. */
-static void md_show_pfn(unsigned long long pfn)
-{
-	char buf[32], line[512];
-	FILE *f;
-
-	snprintf(buf, sizeof(buf), "%llu", pfn);
-	if (md_write_str("pfn", buf))
-		return;
-	f = fopen(MD_DEBUGFS "/pfn", "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		ksft_print_msg("    %s", line);
-	fclose(f);
-}
-
 /* A row of the mismatch-class table in docs/TRANSITIONS.md. */
 struct md_transition {
 	char shadow[24];

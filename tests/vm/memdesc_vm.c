@@ -1524,24 +1524,21 @@ unsigned long long md_check_compare(struct __test_metadata *_metadata,
 	return state->v[2];
 }
 
-/* The pfn file's report on @pfn (a decimal string), as it prints it. */
-static void md_show_pfn(const char *pfn)
+/* md_show_pfn - the pfn file's report on @pfn, as it prints it */
+void md_show_pfn(unsigned long long pfn)
 {
-	char path[] = MD_DEBUGFS "/pfn", buf[4096];
-	ssize_t len;
-	int fd;
+	char buf[32], line[512];
+	FILE *f;
 
-	if (md_write_file(path, pfn))
+	snprintf(buf, sizeof(buf), "%llu", pfn);
+	if (md_write_file(MD_DEBUGFS "/pfn", buf))
 		return;
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	f = fopen(MD_DEBUGFS "/pfn", "re");
+	if (!f)
 		return;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len > 0) {
-		buf[len] = '\0';
-		ksft_print_msg("pfn %s:\n%s", pfn, buf);
-	}
+	while (fgets(line, sizeof(line), f))
+		ksft_print_msg("    %s", line);
+	fclose(f);
 }
 
 /* The shadow's word of @pfn from the pfn file; false if it has none. */
@@ -1611,7 +1608,7 @@ void md_show_examples(const struct md_file *cmp, const char *shadow,
 			continue;
 		ksft_print_msg("example %s -> %s\n", r->f[0], r->f[1]);
 		for (j = 2; j < r->nf && j < 2 + max; j++)
-			md_show_pfn(r->f[j]);
+			md_show_pfn(strtoull(r->f[j], NULL, 10));
 	}
 }
 

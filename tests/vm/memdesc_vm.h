@@ -227,6 +227,7 @@ bool md_check_end(struct __test_metadata *_metadata, int saved);
 #define MD_AGREE_PERMILLE	999
 bool md_agrees(unsigned long long agree, unsigned long long disagree,
 	       unsigned long long left_out);
+void md_show_pfn(unsigned long long pfn);
 void md_show_examples(const struct md_file *cmp, const char *shadow,
 		      const char *live, unsigned int max);
 void md_show_unmerged(unsigned long long pfn);
