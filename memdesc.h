@@ -99,6 +99,7 @@ enum memdesc_stat {
 	MEMDESC_EV_KSM_MERGE_ONE,	/* try_to_merge_one_page */
 	MEMDESC_EV_FREE_ONE_PAGE,	/* free_one_page */
 	MEMDESC_EV_VMAP_PAGES,		/* vmap_pages_range_noflush */
+	MEMDESC_EV_SLAB_NEW,		/* allocate_slab */
 	MEMDESC_NR_EVENTS,
 	MEMDESC_STAT_ALLOC_FAILED = MEMDESC_NR_EVENTS, /* alloc event, NULL page */
 	MEMDESC_STAT_OUT_OF_RANGE,	/* event for a PFN with no chunk */

@@ -776,6 +776,25 @@ static int memdesc_hook_ksm_merge_ret(struct kretprobe_instance *ri,
 }
 
 /*
+ * allocate_slab(s, flags, node) returns the new slab, PageSlab() since
+ * it set the flag, or NULL.  The object events (kmalloc, kmem_cache_alloc)
+ * type a slab when its first object is traced, but kmem_cache_alloc_bulk()
+ * (io_uring's requests, the maple tree's nodes) traces none, and a slab
+ * filled that way stayed driver.  struct slab overlays its head page
+ * (mm/slab.h), so the return value is that page.  Once per slab made.
+ */
+static int memdesc_hook_slab_new_ret(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
+{
+	struct page *page = (struct page *)regs_return_value(regs);
+
+	if (!memdesc_event(MEMDESC_EV_SLAB_NEW) || !page)
+		return 0;
+	memdesc_retype(page, MEMDESC_EV_SLAB_NEW);
+	return 0;
+}
+
+/*
  * free_one_page(zone, page, pfn, order, ...): a freed chunk goes straight
  * to the buddy's lists.  mm_page_free guessed a per-cpu list for an order
  * those lists take (memdesc_pcp_order()), but the allocator sends it here
@@ -943,6 +962,9 @@ static struct memdesc_hook memdesc_hooks[MEMDESC_HOOK(MEMDESC_NR_EVENTS)] = {
 				  "vmap_pages_range_noflush",
 				  memdesc_hook_entry,
 				  memdesc_hook_vmap_ret),
+	[MEMDESC_HOOK(MEMDESC_EV_SLAB_NEW)] =
+		MEMDESC_KRETPROBE("allocate_slab", "allocate_slab", NULL,
+				  memdesc_hook_slab_new_ret),
 };
 
 static struct memdesc_hook *memdesc_hook(enum memdesc_stat event)

@@ -506,14 +506,21 @@ static void memdesc_probe_ksm_merge(void *data, void *ksm_page,
 		memdesc_retype(page, MEMDESC_EV_KSM_MERGE);
 }
 
-/* A stable node goes: its page is KSM no longer, or about to be freed. */
+/*
+ * A stable node goes (mm/ksm.c remove_node_from_stable_tree()): its page is
+ * KSM no longer, or about to be freed.  Or it went already: a node that
+ * ksm_get_folio() finds stale names a page freed since, which may sit on
+ * a per-cpu list, where the classifier cannot tell it from a driver's
+ * page, or be anyone's by now.  A page with no reference is left as the
+ * free events put it; one taken again was typed by its own events.
+ */
 static void memdesc_probe_ksm_remove(void *data, unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(pfn);
 
 	if (!memdesc_event(MEMDESC_EV_KSM_REMOVE))
 		return;
-	if (page)
+	if (page && page_ref_count(compound_head(page)) > 0)
 		memdesc_retype(page, MEMDESC_EV_KSM_REMOVE);
 }
 #else

@@ -65,6 +65,7 @@
 #include "memdesc_truth.h"
 
 #define MEMDESC_TRUTH_OBJ_SIZE		512	/* our kmem_cache's objects */
+#define MEMDESC_TRUTH_BULK_OBJS		4	/* kmem_cache_alloc_bulk()'s */
 #define MEMDESC_TRUTH_KMALLOC_SIZE	64
 #define MEMDESC_TRUTH_KMALLOC_LARGE_SIZE \
 	(MEMDESC_TRUTH_KMALLOC_LARGE_PAGES * PAGE_SIZE + 1)
@@ -104,6 +105,8 @@ struct memdesc_truth_range {
  * @pages:	the alloc_pages() kinds, by kind
  * @cache:	our kmem_cache, for the module's lifetime
  * @cache_obj:	an object of @cache
+ * @bulk_cache:	a cache only kmem_cache_alloc_bulk() takes from
+ * @bulk_objs:	its objects, all from one new slab
  * @kmalloc_obj: a small kmalloc() object
  * @kmalloc_large_obj: a kmalloc() object past the largest kmalloc cache
  * @vbuf:	the vmalloc kinds' buffers, by kind
@@ -125,6 +128,8 @@ struct memdesc_truth {
 	struct page *pages[MEMDESC_TRUTH_NR_PAGE_KINDS];
 	struct kmem_cache *cache;
 	void *cache_obj;
+	struct kmem_cache *bulk_cache;
+	void *bulk_objs[MEMDESC_TRUTH_BULK_OBJS];
 	void *kmalloc_obj;
 	void *kmalloc_large_obj;
 	void *vbuf[MEMDESC_TRUTH_NR_VMALLOC_KINDS];
@@ -155,6 +160,7 @@ static const char * const memdesc_truth_class[] = {
 	[MEMDESC_TRUTH_COMP9]		= "driver",
 	[MEMDESC_TRUTH_KMEM_CACHE]	= "slab",
 	[MEMDESC_TRUTH_KMALLOC]		= "slab",
+	[MEMDESC_TRUTH_KMEM_CACHE_BULK]	= "slab",
 	[MEMDESC_TRUTH_KMALLOC_LARGE]	= "driver",
 	[MEMDESC_TRUTH_VMALLOC]		= "vmalloc_unmap",
 	[MEMDESC_TRUTH_VMALLOC_ONE]	= "vmalloc_unmap",
@@ -303,7 +309,20 @@ static noinline int memdesc_truth_alloc_slab(void)
 	truth.kmalloc_obj = kmalloc(MEMDESC_TRUTH_KMALLOC_SIZE, GFP_KERNEL);
 	if (!truth.kmalloc_obj)
 		return -ENOMEM;
-	return memdesc_truth_add_folio(MEMDESC_TRUTH_KMALLOC, truth.kmalloc_obj);
+	err = memdesc_truth_add_folio(MEMDESC_TRUTH_KMALLOC, truth.kmalloc_obj);
+	if (err)
+		return err;
+
+	/*
+	 * The bulk allocator traces no object (no kmem_cache_alloc event),
+	 * so only the slab's making can tell memdesc it is one.  The cache
+	 * is empty before (memdesc_truth_shrink()), so the slab is new.
+	 */
+	if (!kmem_cache_alloc_bulk(truth.bulk_cache, GFP_KERNEL,
+				   MEMDESC_TRUTH_BULK_OBJS, truth.bulk_objs))
+		return -ENOMEM;
+	return memdesc_truth_add_folio(MEMDESC_TRUTH_KMEM_CACHE_BULK,
+				       truth.bulk_objs[0]);
 }
 
 static noinline int memdesc_truth_alloc_kmalloc_large(void)
@@ -536,6 +555,11 @@ static void memdesc_truth_free_allocated(void)
 		kmem_cache_free(truth.cache, truth.cache_obj);
 		truth.cache_obj = NULL;
 	}
+	if (truth.bulk_objs[0]) {
+		kmem_cache_free_bulk(truth.bulk_cache, MEMDESC_TRUTH_BULK_OBJS,
+				     truth.bulk_objs);
+		memset(truth.bulk_objs, 0, sizeof(truth.bulk_objs));
+	}
 	for (i = 0; i < MEMDESC_TRUTH_NR_PAGE_KINDS; i++) {
 		if (truth.pages[i])
 			__free_pages(truth.pages[i],
@@ -711,6 +735,7 @@ DEFINE_SHOW_ATTRIBUTE(memdesc_truth_pfns);
 static void memdesc_truth_shrink(void)
 {
 	kmem_cache_shrink(truth.cache);
+	kmem_cache_shrink(truth.bulk_cache);
 }
 
 /*
@@ -826,6 +851,14 @@ static int __init memdesc_truth_init(void)
 					0, 0, memdesc_truth_ctor);
 	if (!truth.cache)
 		return -ENOMEM;
+	/* A constructor of its own keeps SLUB from merging it with another. */
+	truth.bulk_cache = kmem_cache_create("memdesc_truth_bulk",
+					     MEMDESC_TRUTH_OBJ_SIZE, 0, 0,
+					     memdesc_truth_ctor);
+	if (!truth.bulk_cache) {
+		kmem_cache_destroy(truth.cache);
+		return -ENOMEM;
+	}
 
 	truth.dir = debugfs_create_dir(MEMDESC_TRUTH_DIR, NULL);
 	debugfs_create_file("ctl", 0200, truth.dir, NULL,
@@ -844,6 +877,7 @@ static void __exit memdesc_truth_exit(void)
 	/* No mapping is left: each pins the module through its file. */
 	WARN_ON_ONCE(memdesc_truth_free_all());
 	mutex_unlock(&truth.lock);
+	kmem_cache_destroy(truth.bulk_cache);
 	kmem_cache_destroy(truth.cache);
 }
 

@@ -96,6 +96,7 @@ enum memdesc_truth_kind {
 	MEMDESC_TRUTH_COMP9,
 	MEMDESC_TRUTH_KMEM_CACHE,	/* an object of our own cache */
 	MEMDESC_TRUTH_KMALLOC,		/* kmalloc(64) */
+	MEMDESC_TRUTH_KMEM_CACHE_BULK,	/* kmem_cache_alloc_bulk(), a new slab */
 	MEMDESC_TRUTH_KMALLOC_LARGE,	/* kmalloc() of 3 pages + 1 byte */
 	MEMDESC_TRUTH_VMALLOC,		/* vmalloc(), 4 pages */
 	MEMDESC_TRUTH_VMALLOC_ONE,	/* vmalloc(), 1 page */
@@ -129,6 +130,7 @@ static inline const char *memdesc_truth_kind_name(unsigned int kind)
 		[MEMDESC_TRUTH_COMP9]		= "comp9",
 		[MEMDESC_TRUTH_KMEM_CACHE]	= "kmem_cache",
 		[MEMDESC_TRUTH_KMALLOC]		= "kmalloc",
+		[MEMDESC_TRUTH_KMEM_CACHE_BULK]	= "kmem_cache_bulk",
 		[MEMDESC_TRUTH_KMALLOC_LARGE]	= "kmalloc_large",
 		[MEMDESC_TRUTH_VMALLOC]		= "vmalloc",
 		[MEMDESC_TRUTH_VMALLOC_ONE]	= "vmalloc_one",

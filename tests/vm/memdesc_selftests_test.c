@@ -26,20 +26,6 @@
 /* The workload's own bound (seconds), within the test's. */
 #define MST_BUDGET	"420"
 
-/*
- * The cells docs/TRANSITIONS.md bounds that these programs make, each left
- * out of its classes up to its bound (the fidelity test reads the same
- * rows from the document): the maple tree's bulk slab allocations
- * (driver -> slab), pages mapped into vmalloc space by a path no hook
- * sees (driver -> vmalloc_unmap), and allocated pages found on a per-cpu
- * list (driver -> free), whose path is not found yet.
- */
-static const struct md_cell mst_cells[] = {
-	{ "driver", "slab", 256 },
-	{ "driver", "vmalloc_unmap", 64 },
-	{ "driver", "free", 64 },
-};
-
 /* The workload's report, as it printed it. */
 static void mst_print(const char *path)
 {
@@ -130,8 +116,7 @@ TEST_F_TIMEOUT(selftests, workload, MD_TIMEOUT(900))
 				       cmp.rec[i].key, cmp.rec[i].f[0],
 				       cmp.rec[i].v[1], cmp.rec[i].v[2]);
 	md_check_compare(_metadata, &cmp, "selftests", 0);
-	md_check_closed(_metadata, &cmp, "selftests", mst_cells,
-			ARRAY_SIZE(mst_cells));
+	md_check_closed(_metadata, &cmp, "selftests");
 	if (_metadata->exit_code != KSFT_PASS)
 		for (i = 0; i < cmp.nr; i++)
 			if (!strcmp(cmp.rec[i].key, "site"))

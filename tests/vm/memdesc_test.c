@@ -71,6 +71,7 @@ static const struct {
 	{ "try_to_merge_one_page", "try_to_merge_one_page" },
 	{ "free_one_page", "free_one_page.constprop.0", "free_one_page" },
 	{ "vmap_pages_range_noflush", "vmap_pages_range_noflush" },
+	{ "allocate_slab", "allocate_slab" },
 };
 
 /* === Helpers that ASSERT === */
@@ -1669,7 +1670,7 @@ TEST_F_TIMEOUT(fidelity, mixed_workload, MD_TIMEOUT(900))
 	}
 	/* The cells within their documented bounds are judged above. */
 	md_check_compare(_metadata, &cmp, "fidelity", explained);
-	md_check_closed(_metadata, &cmp, "fidelity", NULL, 0);
+	md_check_closed(_metadata, &cmp, "fidelity");
 	md_print_revisions(_metadata, "mixed workload");
 	for (j = 0; j < nt; j++) {
 		if (strcmp(t[j].seen, "always") ||

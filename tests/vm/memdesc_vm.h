@@ -231,15 +231,8 @@ void md_show_pfn(unsigned long long pfn);
 void md_show_examples(const struct md_file *cmp, const char *shadow,
 		      const char *live, unsigned int max);
 void md_show_unmerged(unsigned long long pfn);
-/* A matrix cell a caller's documentation bounds, and its bound. */
-struct md_cell {
-	const char *shadow;
-	const char *live;
-	unsigned long long max;
-};
 void md_check_closed(struct __test_metadata *_metadata,
-		     const struct md_file *cmp, const char *when,
-		     const struct md_cell *cells, size_t n);
+		     const struct md_file *cmp, const char *when);
 void md_check_compare_format(struct __test_metadata *_metadata,
 			     const struct md_file *cmp);
 unsigned long long md_check_compare(struct __test_metadata *_metadata,
