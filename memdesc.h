@@ -146,16 +146,32 @@ static inline void memdesc_count(enum memdesc_stat stat)
  * A change of class, counted once per block (allocation or free chunk) at
  * its head, by the event that made it.
  */
-static __always_inline void memdesc_count_transition(u64 old, u64 new,
-						     enum memdesc_stat source)
+static __always_inline void memdesc_count_transition_to(u64 old,
+							unsigned int to,
+							enum memdesc_stat source)
 {
 	unsigned int from = memdesc_class_of[memdesc_class_index(old)];
-	unsigned int to = memdesc_class_of[memdesc_class_index(new)];
 
 	if (from == to)
 		return;
 	this_cpu_inc(memdesc_transitions.matrix[from][to]);
 	this_cpu_inc(memdesc_transitions.by_source[source]);
+}
+
+/*
+ * The class of a word a probe stores, looked up in the caller: a probe
+ * that builds its word from a constant type, subtype and state (the
+ * allocator's events) gets a constant index, and the lookup is one load.
+ */
+static __always_inline unsigned int memdesc_store_class(u64 word)
+{
+	return memdesc_class_of[memdesc_class_index(word)];
+}
+
+static __always_inline void memdesc_count_transition(u64 old, u64 new,
+						     enum memdesc_stat source)
+{
+	memdesc_count_transition_to(old, memdesc_store_class(new), source);
 }
 
 void memdesc_stats_init(void);
@@ -268,8 +284,28 @@ void memdesc_shadow_owners_detach(void);
 size_t memdesc_shadow_owner_bytes(void);
 u32 *memdesc_shadow_owner_slot(struct page *page);
 bool memdesc_shadow_owner_at(unsigned long pfn, u32 *owner);
-void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
-			      enum memdesc_stat source);
+void memdesc_shadow_set_block_class(struct page *page, unsigned int order,
+				    u64 word, unsigned int class,
+				    enum memdesc_stat source);
+
+/**
+ * memdesc_shadow_set_block - describe a whole allocation or free chunk
+ * @page:	its first page
+ * @order:	its order
+ * @word:	the word for every PFN of it; the head bit is added to the first
+ * @source:	the event, for the transition counts
+ *
+ * memdesc_shadow_set_block_class() with @word's class, looked up here, in
+ * the probe: one load for the allocator's events (memdesc_store_class()).
+ */
+static __always_inline void memdesc_shadow_set_block(struct page *page,
+						     unsigned int order,
+						     u64 word,
+						     enum memdesc_stat source)
+{
+	memdesc_shadow_set_block_class(page, order, word,
+				       memdesc_store_class(word), source);
+}
 
 /*
  * Every listed section, in PFN order, under memdesc_shadow_lock(); @v is a
@@ -382,6 +418,46 @@ bool memdesc_owner_locked(unsigned long pfn, u64 word, u32 *owner);
 bool memdesc_owner_of(unsigned long pfn, u32 *owner);
 
 /* === Probes (memdesc_probes.c) === */
+
+/*
+ * The word's zone and node fields sit where x86-64's page->flags keeps
+ * them with SPARSEMEM_VMEMMAP (ZONES_PGSHIFT 51, NODES_PGSHIFT 54, 3 and
+ * 10 bits wide: Debian's 6.1 and 6.12 alike), so one mask of the flags
+ * gives both.  A kernel whose layout differs in any of the four takes the
+ * two reads instead; the choice is made at build time.
+ */
+#define MEMDESC_PLACE_IN_FLAGS						\
+	(ZONES_PGSHIFT - MEMDESC_ZONE_SHIFT == 0 &&			\
+	 ZONES_WIDTH - MEMDESC_ZONE_BITS == 0 &&			\
+	 NODES_PGSHIFT - MEMDESC_NODE_SHIFT == 0 &&			\
+	 NODES_WIDTH - MEMDESC_NODE_BITS == 0)
+#define MEMDESC_PLACE_MASK						\
+	((u64)MEMDESC_ZONE_MAX << MEMDESC_ZONE_SHIFT |			\
+	 (u64)MEMDESC_NODE_MAX << MEMDESC_NODE_SHIFT)
+
+/**
+ * memdesc_page_word - a PAGE word for @page, its zone and node its own
+ * @page:	the page
+ * @type:	enum memdesc_type
+ * @subtype:	the misc subtype, 0 for other types
+ * @order:	the block's order
+ *
+ * For probes: no range checks, as __memdesc_pack().
+ */
+static __always_inline u64 memdesc_page_word(const struct page *page,
+					     unsigned int type,
+					     unsigned int subtype,
+					     unsigned int order)
+{
+	u64 place;
+
+	if (MEMDESC_PLACE_IN_FLAGS)
+		place = READ_ONCE(page->flags) & MEMDESC_PLACE_MASK;
+	else
+		place = (u64)page_zonenum(page) << MEMDESC_ZONE_SHIFT |
+			(u64)page_to_nid(page) << MEMDESC_NODE_SHIFT;
+	return __memdesc_pack(type, subtype, order, 0, 0) | place;
+}
 
 /* Tracking on or off (control file); patched out of the probes when on. */
 DECLARE_STATIC_KEY_TRUE(memdesc_tracking);

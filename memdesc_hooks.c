@@ -48,8 +48,7 @@ struct memdesc_hook_args {
 static u64 memdesc_hook_word(struct page *page, unsigned int type,
 			     unsigned int subtype, unsigned int order)
 {
-	return __memdesc_pack(type, subtype, order, page_zonenum(page),
-			      page_to_nid(page));
+	return memdesc_page_word(page, type, subtype, order);
 }
 
 /* One order-0 page of type @type (subtype @subtype for MISC). */

@@ -17,6 +17,12 @@
  *
  * The __tracepoint_* symbols are not exported, so probes attach by name,
  * through for_each_kernel_tracepoint(), as mm/kfence/kfence_test.c does.
+ *
+ * The probes of the allocator's and the LRU's events, the ones a fault or
+ * an allocation pays, are notrace: untraced, an ftrace entry is still an
+ * instruction an event (make bench-gate counts them), and tracing one would
+ * trace the page allocator's fast path.  The rarer probes stay traceable,
+ * as make bench-preemptoff's handler tracing needs.
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
@@ -42,14 +48,13 @@ DEFINE_STATIC_KEY_TRUE(memdesc_tracking);
 /* An allocated page's word: the events do not say what it will become. */
 static u64 memdesc_alloc_word(struct page *page, unsigned int order)
 {
-	return __memdesc_pack(MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER, order,
-			      page_zonenum(page), page_to_nid(page));
+	return memdesc_page_word(page, MEMDESC_TYPE_MISC, MEMDESC_SUB_DRIVER,
+				 order);
 }
 
 static u64 memdesc_free_word(struct page *page, unsigned int order)
 {
-	return __memdesc_pack(MEMDESC_TYPE_FREE, 0, order,
-			      page_zonenum(page), page_to_nid(page));
+	return memdesc_page_word(page, MEMDESC_TYPE_FREE, 0, order);
 }
 
 /* Set once a page has been poisoned: free blocks then keep such words. */
@@ -141,9 +146,9 @@ static void memdesc_mark_pcp(struct page *page, unsigned int order,
 }
 
 /* Failed allocations are traced too, with a NULL page. */
-static void memdesc_probe_page_alloc(void *data, struct page *page,
-				     unsigned int order, gfp_t gfp_flags,
-				     int migratetype)
+static notrace void memdesc_probe_page_alloc(void *data, struct page *page,
+					     unsigned int order,
+					     gfp_t gfp_flags, int migratetype)
 {
 	if (!memdesc_event(MEMDESC_EV_PAGE_ALLOC))
 		return;
@@ -195,8 +200,7 @@ void memdesc_set_type(struct page *page, unsigned int type, bool mappable,
 		memdesc_count(MEMDESC_STAT_BAD_BLOCK);
 		return;
 	}
-	word = __memdesc_pack(type, 0, order, page_zonenum(head),
-			      page_to_nid(head));
+	word = memdesc_page_word(head, type, 0, order);
 	memdesc_shadow_set_block(head, order,
 				 mappable ? word | MEMDESC_MAPPABLE : word, source);
 }
@@ -209,8 +213,8 @@ void memdesc_set_type(struct page *page, unsigned int type, bool mappable,
  * of an order the per-cpu lists take goes there, unless its pageblock is
  * isolated or the list's lock is contended, which this event cannot tell.
  */
-static void memdesc_probe_page_free(void *data, struct page *page,
-				    unsigned int order)
+static notrace void memdesc_probe_page_free(void *data, struct page *page,
+					    unsigned int order)
 {
 	if (!memdesc_event(MEMDESC_EV_PAGE_FREE))
 		return;
@@ -234,7 +238,8 @@ static void memdesc_probe_page_free(void *data, struct page *page,
  * before the event.  If the word is not free, the shadow's own order of the
  * allocation is the best the module has.
  */
-static void memdesc_probe_page_free_batched(void *data, struct page *page)
+static notrace void memdesc_probe_page_free_batched(void *data,
+						    struct page *page)
 {
 	u64 word;
 
@@ -260,9 +265,11 @@ static void memdesc_probe_page_free_batched(void *data, struct page *page)
  * made smaller than the block the shadow last saw; and off the buddy's
  * lists, so it merges with nothing.
  */
-static void memdesc_probe_alloc_zone_locked(void *data, struct page *page,
-					    unsigned int order,
-					    int migratetype, int percpu_refill)
+static notrace void memdesc_probe_alloc_zone_locked(void *data,
+						    struct page *page,
+						    unsigned int order,
+						    int migratetype,
+						    int percpu_refill)
 {
 	if (!memdesc_event(MEMDESC_EV_ALLOC_ZONE_LOCKED))
 		return;
@@ -280,10 +287,11 @@ static void memdesc_probe_alloc_zone_locked(void *data, struct page *page,
  * __rmqueue_fallback(), which retries __rmqueue_smallest() after), the
  * page is still PageBuddy() and nothing has left the lists yet.
  */
-static void memdesc_probe_alloc_extfrag(void *data, struct page *page,
-					int alloc_order, int fallback_order,
-					int alloc_migratetype,
-					int fallback_migratetype)
+static notrace void memdesc_probe_alloc_extfrag(void *data, struct page *page,
+						int alloc_order,
+						int fallback_order,
+						int alloc_migratetype,
+						int fallback_migratetype)
 {
 	if (!memdesc_event(MEMDESC_EV_ALLOC_EXTFRAG))
 		return;
@@ -294,8 +302,9 @@ static void memdesc_probe_alloc_extfrag(void *data, struct page *page,
 }
 
 /* A per-cpu chunk goes back to the buddy lists, still free. */
-static void memdesc_probe_pcpu_drain(void *data, struct page *page,
-				     unsigned int order, int migratetype)
+static notrace void memdesc_probe_pcpu_drain(void *data, struct page *page,
+					     unsigned int order,
+					     int migratetype)
 {
 	if (!memdesc_event(MEMDESC_EV_PCPU_DRAIN))
 		return;
@@ -420,7 +429,7 @@ void memdesc_set_lru_type(struct folio *folio, enum memdesc_stat source)
 				 source);
 }
 
-static void memdesc_probe_lru_insertion(void *data, struct folio *folio)
+static notrace void memdesc_probe_lru_insertion(void *data, struct folio *folio)
 {
 	if (!memdesc_event(MEMDESC_EV_LRU_INSERTION))
 		return;

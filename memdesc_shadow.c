@@ -1320,7 +1320,7 @@ static noinline u64 memdesc_read_coarse(struct memdesc_section *s, u64 *words,
  *
  * Return: the word; an untracked word if no chunk holds the page.
  */
-u64 memdesc_shadow_get(struct page *page)
+notrace u64 memdesc_shadow_get(struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page), idx = pfn % MEMDESC_CHUNK_PFNS;
 	struct memdesc_section *s = memdesc_section_rcu(pfn);
@@ -1415,10 +1415,10 @@ static noinline void memdesc_set_coarse(unsigned long pfn, unsigned int order,
 
 /* The stores of @nr words within one chunk; @w is the first. */
 static __always_inline void memdesc_store_block(u64 *w, unsigned long nr,
-						u64 word,
+						u64 word, unsigned int class,
 						enum memdesc_stat source)
 {
-	memdesc_count_transition(READ_ONCE(w[0]), word, source);
+	memdesc_count_transition_to(READ_ONCE(w[0]), class, source);
 	WRITE_ONCE(w[0], word | MEMDESC_HEAD);
 	if (nr > 1)
 		memdesc_store_words(w + 1, word, nr - 1);
@@ -1440,14 +1440,16 @@ static noinline void memdesc_set_block_slow(struct memdesc_section *s,
 	}
 	if (test_bit(idx >> MEMDESC_BLOCK_ORDER, &s->coarse))
 		memdesc_split_block(s, words, idx >> MEMDESC_BLOCK_ORDER);
-	memdesc_store_block(words + idx, nr, word, source);
+	memdesc_store_block(words + idx, nr, word, memdesc_store_class(word),
+			    source);
 }
 
 /**
- * memdesc_shadow_set_block - describe a whole allocation or free chunk
+ * memdesc_shadow_set_block_class - describe a whole allocation or free chunk
  * @page:	its first page
  * @order:	its order
  * @word:	the word for every PFN of it; the head bit is added to the first
+ * @class:	@word's class (memdesc_store_class()), for the transition counts
  * @source:	the event, for the transition counts
  *
  * For probes: never sleeps, never allocates, takes no lock.  The order is
@@ -1456,23 +1458,30 @@ static noinline void memdesc_set_block_slow(struct memdesc_section *s,
  * many again to write out a coarse block it lands in; an order no page can
  * have, or a first page not aligned to its order, is counted and refused.
  * The tail goes in with memdesc_store_words(): each store single-copy
- * atomic, so a reader never sees a torn word.
+ * atomic, so a reader never sees a torn word.  notrace, as the hot probes
+ * (memdesc_probes.c): its ftrace entry is an instruction every event pays
+ * untraced, and tracing it would trace the page allocator's fast path.
  */
-void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
-			      enum memdesc_stat source)
+notrace void memdesc_shadow_set_block_class(struct page *page,
+					    unsigned int order, u64 word,
+					    unsigned int class,
+					    enum memdesc_stat source)
 {
-	unsigned long pfn = page_to_pfn(page), idx, nr;
+	unsigned long pfn = page_to_pfn(page), idx, nr = 1;
 	struct memdesc_section *s;
 	u64 *words;
 
-	if (unlikely(order > MEMDESC_BLOCK_ORDER)) {
-		memdesc_set_coarse(pfn, order, word, source);
-		return;
-	}
-	nr = 1UL << order;
-	if (unlikely(pfn & (nr - 1))) {
-		memdesc_count(MEMDESC_STAT_BAD_BLOCK);
-		return;
+	/* Most events are of order 0, which needs neither test. */
+	if (order) {
+		if (unlikely(order > MEMDESC_BLOCK_ORDER)) {
+			memdesc_set_coarse(pfn, order, word, source);
+			return;
+		}
+		nr = 1UL << order;
+		if (unlikely(pfn & (nr - 1))) {
+			memdesc_count(MEMDESC_STAT_BAD_BLOCK);
+			return;
+		}
 	}
 	s = memdesc_section_rcu(pfn);
 	words = rcu_dereference_sched(s->words);
@@ -1481,7 +1490,7 @@ void memdesc_shadow_set_block(struct page *page, unsigned int order, u64 word,
 		memdesc_set_block_slow(s, words, idx, nr, word, source);
 		return;
 	}
-	memdesc_store_block(words + idx, nr, word, source);
+	memdesc_store_block(words + idx, nr, word, class, source);
 }
 
 /* === Owner slots === */
