@@ -1574,34 +1574,36 @@ TEST_F_TIMEOUT(truth_user, thp, MD_TIMEOUT(180))
 }
 
 /*
- * Merge @pages identical anonymous pages of our own into self->map with
- * KSM, and stop ksmd once they are one KSM page.  ksmd may be slow under
- * TCG: up to 20 s.  Return: the KSM page's PFN, 0 if it merged none.
+ * Merge @pages identical anonymous pages of our own, mapped at *@map for
+ * *@map_len bytes, with KSM, and stop ksmd once they are one KSM page;
+ * KSM's run setting before goes to @ksm_run for the teardown.  ksmd may be
+ * slow under TCG: up to 20 s.  Return: the KSM page's PFN, 0 if it merged
+ * none.
  */
 static unsigned long long mdt_ksm_merge(struct __test_metadata *_metadata,
-					FIXTURE_DATA(truth_user) *self,
+					char **map, size_t *map_len,
+					char *ksm_run, size_t run_len,
 					unsigned int pages)
 {
 	unsigned long long pfn0 = 0, pfn1 = 0, flags = 0;
 	unsigned int waited;
 	size_t off;
 
-	self->map_len = pages * MDT_PAGE;
-	self->map = mdt_anon(_metadata, pages);
+	*map_len = pages * MDT_PAGE;
+	*map = mdt_anon(_metadata, pages);
 	/* Content of our own, so we merge with nobody else's pages. */
-	for (off = 0; off < self->map_len; off++)
-		self->map[off] = (char)((off % MDT_PAGE) * 7 + getpid());
+	for (off = 0; off < *map_len; off++)
+		(*map)[off] = (char)((off % MDT_PAGE) * 7 + getpid());
 	mdt_lru_drain(_metadata);
-	EXPECT_EQ(0, madvise(self->map, self->map_len, MADV_MERGEABLE));
+	EXPECT_EQ(0, madvise(*map, *map_len, MADV_MERGEABLE));
 
-	EXPECT_LT(0, md_read_text(MDT_KSM "/run", self->ksm_run,
-				   sizeof(self->ksm_run)));
+	EXPECT_LT(0, md_read_text(MDT_KSM "/run", ksm_run, run_len));
 	EXPECT_EQ(0, md_write_file(MDT_KSM "/pages_to_scan", "5000"));
 	EXPECT_EQ(0, md_write_file(MDT_KSM "/sleep_millisecs", "10"));
 	EXPECT_EQ(0, md_write_file(MDT_KSM "/run", "1"));
 	for (waited = 0; waited < 200; waited++) {
-		pfn0 = md_pagemap_pfn(_metadata, self->map);
-		pfn1 = md_pagemap_pfn(_metadata, self->map + MDT_PAGE);
+		pfn0 = md_pagemap_pfn(_metadata, *map);
+		pfn1 = md_pagemap_pfn(_metadata, *map + MDT_PAGE);
 		flags = mdt_kpageflags(_metadata, pfn0);
 		if (pfn0 == pfn1 && (flags & (1ULL << KPF_KSM)))
 			break;
@@ -1648,7 +1650,8 @@ TEST_F_TIMEOUT(truth_user, ksm, MD_TIMEOUT(120))
 	}
 	md_file_free(&stats);
 
-	pfn0 = mdt_ksm_merge(_metadata, self, pages);
+	pfn0 = mdt_ksm_merge(_metadata, &self->map, &self->map_len,
+			     self->ksm_run, sizeof(self->ksm_run), pages);
 	if (!pfn0)
 		SKIP(return, "KSM merged none of our pages");
 	for (i = 0; i < pages; i++) {
@@ -1695,7 +1698,8 @@ TEST_F_TIMEOUT(truth_user, ksm_stale_node, MD_TIMEOUT(120))
 	unsigned int waited, tries;
 	struct mdt_pfn p;
 
-	pfn = mdt_ksm_merge(_metadata, self, 16);
+	pfn = mdt_ksm_merge(_metadata, &self->map, &self->map_len,
+			    self->ksm_run, sizeof(self->ksm_run), 16);
 	if (!pfn)
 		SKIP(return, "KSM merged none of our pages");
 	changes = mdt_source_changes(_metadata, "ksm_remove_ksm_page");
@@ -1720,7 +1724,7 @@ TEST_F_TIMEOUT(truth_user, ksm_stale_node, MD_TIMEOUT(120))
 		       md_read_ulong(MDT_KSM "/full_scans", 10));
 	}
 
-	/* A page allocated between the two sides' reads reads again. */
+	/* Read again if a page was allocated between the two sides' reads. */
 	for (tries = 0; tries < 3; tries++) {
 		mdt_read_pfn(_metadata, pfn, &p);
 		if (!strcmp(p.shadow.class, p.live.class))
