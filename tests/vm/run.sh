@@ -85,7 +85,9 @@
 #                 opens.  The TAP lines say "KVER lockdown-WHEN:".  Not with
 #                 --topology or a mode.
 #
-# MEMDESC_VM_TIMEOUT (seconds, default 1200) bounds the QEMU run, and
+# MEMDESC_VM_TIMEOUT (seconds, default 1800) bounds the QEMU run: a bound
+# for a hung guest, not a judge of speed (the main test boot takes about
+# 1,150 s on a two-core host running a second boot beside it), and
 # MEMDESC_VM_TIMEOUT_SCALE (default 1) multiplies every guest test's own
 # timeout (tests/vm/memdesc_vm.h: MD_TIMEOUT).
 # MEMDESC_VM_ICOUNT=SHIFT runs the guest clock off QEMU's instruction count
@@ -210,7 +212,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/vm
 # shellcheck source=tests/lib/ko.sh
 . "$top/tests/lib/ko.sh"
-timeout_s=${MEMDESC_VM_TIMEOUT:-1200}
+timeout_s=${MEMDESC_VM_TIMEOUT:-1800}
 timeout_scale=${MEMDESC_VM_TIMEOUT_SCALE:-1}
 case $timeout_scale in
 ''|*[!0-9]*|0)	echo "run.sh: MEMDESC_VM_TIMEOUT_SCALE=$timeout_scale: want a positive integer" >&2
