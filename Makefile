@@ -15,6 +15,9 @@
 #   make bench			time faults, the allocator and scans with and
 #				without memdesc, beside ftrace and page-types,
 #				on every kernel (docs/BENCHMARKS.md)
+#   make bench-gate		the probes' instructions per event on 6.12
+#				under -icount against tests/bench-gate.budget;
+#				one minute, and part of check
 #   make bench-irqsoff		the longest stretch with interrupts off, with
 #				and without memdesc, on the KASAN debug
 #				kernel's irqsoff tracer (not part of check
@@ -81,6 +84,10 @@ demo:
 bench:
 	scripts/bench.sh
 
+# One boot; make check runs it too (tests/run.sh, step gate).
+bench-gate:
+	scripts/bench-gate.sh
+
 # Not part of bench: the KASAN debug kernel (built as for check-debug) and a
 # 32 GiB guest with 8 vCPUs.
 bench-irqsoff:
@@ -105,6 +112,6 @@ sparse:
 version:
 	@echo $(MEMDESC_VERSION)
 
-.PHONY: all modules clean deps check check-debug demo bench bench-irqsoff bench-preemptoff \
+.PHONY: all modules clean deps check check-debug demo bench bench-gate bench-irqsoff bench-preemptoff \
 	fuzz checkpatch \
 	sparse version tools install deb

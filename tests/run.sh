@@ -35,6 +35,10 @@
 #                                       under kernel lockdown: booted with
 #                                       lockdown=integrity, and raised after
 #                                       loading (half a minute each)
+#   gate     scripts/bench-gate.sh      the probes' instructions per event
+#                                       in one 6.12 boot under -icount,
+#                                       against tests/bench-gate.budget
+#                                       (about a minute)
 #
 # The boots of the vm step run side by side, MEMDESC_VM_JOBS at a time
 # (default: one per host CPU, as each guest is one QEMU thread under
@@ -50,7 +54,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 
-steps=${MEMDESC_STEPS:-"host tools fuzz static dkms deb vm"}
+steps=${MEMDESC_STEPS:-"host tools fuzz static dkms deb vm gate"}
 kernels=${MEMDESC_KERNELS:-$(scripts/kernels.sh)}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -191,6 +195,7 @@ for step in $steps; do
 	fuzz)	run_step fuzz tests/fuzz/run.sh --check ;;
 	static)	run_step static tests/static.sh ;;
 	dkms)	run_step dkms tests/dkms.sh ;;
+	gate)	run_step gate scripts/bench-gate.sh ;;
 	deb)	run_step deb tests/deb.sh ;;
 	vm)
 		if [ -z "$kernels" ]; then

@@ -42,6 +42,12 @@
 #	(loaded with skip_events naming every hook: the tracepoints alone);
 #	events: hits of the hook events only, from memdesc's stats (0 for
 #	base, and for nohooks whose hooks are detached)
+#   gate <workload> <cond> <rep> <ns-per-op> <ops> <events>
+#	make bench-gate's records (gate_part): workload fault, alloc0 (as for
+#	cost), vmalloc16 (as for hook), percpu (ns per __alloc_percpu() of
+#	4 KiB and free_percpu() pair); cond: base, memdesc, prev (the
+#	previous build, when the host put it in); events: every event
+#	memdesc counted, tracepoints and hooks (0 for base)
 #   scan <what> <rep> <ns> <pfns>
 #	what: compare, summary (memdesc's debugfs files), page-types (the
 #	kernel's tools/mm/page-types reading /proc/kpageflags over the same
@@ -115,6 +121,8 @@ irqsoff_scenarios=${BENCH_IRQSOFF_SCENARIOS:-compare hugetlb}
 preemptoff_reps=${BENCH_PREEMPTOFF_REPS:-3}
 preemptoff_scenarios=${BENCH_PREEMPTOFF_SCENARIOS:-vmalloc percpu bulk compare}
 stack_calls=20000
+gate_percpu_bytes=4096
+gate_percpu_pairs=2000
 
 dbg=/sys/kernel/debug/memdesc
 tr=/sys/kernel/tracing
@@ -430,6 +438,64 @@ hooks_part()
 		memdesc_load skip_events="$skip"
 		hook_measure nohooks "$rep"
 		memdesc_unload
+		rep=$((rep + 1))
+	done
+	rmmod memdesc_benchmod
+}
+
+# === gate: the probes' instructions per event, against a budget ===
+
+# gate_measure COND REP: the gate's workloads once under COND.  fault and
+# alloc0 are the page allocator's and the LRU's events, vmalloc16 the
+# vmalloc and bulk allocator hooks, percpu the percpu_alloc_percpu probe,
+# which walks a page of every CPU's copy.  Events: every event memdesc
+# counted, tracepoints and hooks.
+gate_measure()
+{
+	for w in fault alloc0 vmalloc16 percpu; do
+		sum=0
+		[ "$1" = base ] || memdesc_events
+		before=$sum
+		case $w in
+		percpu)	echo "percpu $gate_percpu_bytes $gate_percpu_pairs" \
+				>"$bench_ctl" ||
+				echo "info error workload-$w-$1" ;;
+		*)	workload "$w" || echo "info error workload-$w-$1" ;;
+		esac
+		[ "$1" = base ] || memdesc_events
+		ev=$((sum - before))
+		case $w in
+		percpu)	r=$(result alloc) || r="- 0" ;;
+		*)	r=$(result "$w") || r="- 0" ;;
+		esac
+		echo "gate $w $1 $2 $r $ev"
+	done
+}
+
+# make bench-gate (scripts/bench-gate.sh): base and memdesc take turns, a
+# fresh load each round, after one untimed pass.  Under -icount the
+# difference is instructions, which the host divides by the events.
+gate_part()
+{
+	insmod "$BENCH_KO" || { echo "info error insmod-bench"; return 1; }
+	# Untimed passes of both: the first faults and fills caches that the
+	# first timed round would otherwise pay for, on one side only.
+	gate_measure base 0 >/dev/null
+	memdesc_load
+	gate_measure memdesc 0 >/dev/null
+	memdesc_unload
+	gate_measure base 0 >/dev/null
+	rep=1
+	while [ "$rep" -le "$reps" ]; do
+		gate_measure base "$rep"
+		memdesc_load
+		gate_measure memdesc "$rep"
+		memdesc_unload
+		if [ -f "$PREV_KO" ]; then
+			prev_load
+			gate_measure prev "$rep"
+			memdesc_unload
+		fi
 		rep=$((rep + 1))
 	done
 	rmmod memdesc_benchmod

@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-gate.sh - make bench-gate: fail when a probe got slower.
+#
+#   scripts/bench-gate.sh		boot the stock 6.12 kernel once and judge
+#   scripts/bench-gate.sh --judge FILE	judge the gate records of FILE again
+#
+# One boot of tests/vm/run.sh --bench under -icount shift=0 (one guest
+# instruction a nanosecond, so a count repeats to within a few instructions
+# an event however busy the host is), running the guest's gate part
+# (tests/vm/bench.sh): faults, order-0 allocator pairs, 16-page vmalloc
+# pairs and per-cpu allocation pairs, each with memdesc not loaded and
+# loaded, in turns.  For each workload and round, the instructions memdesc
+# added, divided by the events it counted, is the probes' cost an event.
+# The round with the fewest events is held against tests/bench-gate.budget:
+# a round that does more than the workload's own work (an LRU drain that
+# comes in one round and not the next, a per-cpu chunk depopulated and
+# populated again) counts more events, of another mix and cost.  A
+# workload over its budget, or one whose records are missing, fails.
+#
+# The budget is what the probes cost today plus a margin for the rounds'
+# spread, and it only comes down: raising a line needs a line in
+# docs/BENCHMARKS.md saying why.  Knobs: MEMDESC_GATE_KERNEL (default: the
+# newest installed stock 6.12 kernel), MEMDESC_GATE_REPS (rounds, 5),
+# MEMDESC_GATE_PREV_KO (another build of memdesc.ko for that kernel, timed
+# in the same rounds and reported beside, not judged).
+# Output ends "N passed, N failed"; the exit status is 1 on any failure.
+
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+budget=$top/tests/bench-gate.budget
+out=$top/.cache/bench-gate
+
+# judge FILE: the verdict of FILE's gate records against the budget.
+judge()
+{
+	awk -v budget="$budget" '
+	BEGIN {
+		while ((getline line < budget) > 0) {
+			if (line ~ /^#/ || line ~ /^[ \t]*$/)
+				continue
+			split(line, f)
+			max[f[1]] = f[2]
+			order[++nw] = f[1]
+		}
+	}
+	# gate <workload> <cond> <rep> <ns-per-op> <ops> <events>
+	$1 == "gate" && $4 > 0 {
+		key = $2 " " $4
+		if ($3 == "base")
+			base[key] = $5
+		else if ($3 == "memdesc") {
+			mem[key] = $5
+			ops[key] = $6
+			ev[key] = $7
+		} else if ($3 == "prev") {
+			prev[key] = $5
+			pops[key] = $6
+			pev[key] = $7
+		}
+	}
+	$1 == "info" && $2 == "error" { errors = errors " " $3 }
+	END {
+		if (errors != "")
+			printf "# guest errors:%s\n", errors
+		for (w = 1; w <= nw; w++) {
+			name = order[w]
+			n = 0
+			m = -1
+			pm = -1
+			for (key in mem) {
+				split(key, k, " ")
+				if (k[1] != name || !(key in base) || ev[key] <= 0)
+					continue
+				n++
+				c = (mem[key] - base[key]) * ops[key] / ev[key]
+				if (m < 0 || ev[key] < mev || (ev[key] == mev && c < m)) {
+					m = c
+					mev = ev[key]
+					evs = ev[key] / ops[key]
+				}
+				if (!(key in prev) || pev[key] <= 0)
+					continue
+				c = (prev[key] - base[key]) * pops[key] / pev[key]
+				if (pm < 0 || pev[key] < pmev || (pev[key] == pmev && c < pm)) {
+					pm = c
+					pmev = pev[key]
+				}
+			}
+			if (pm > 0)
+				printf "# %s: the previous build %.1f instructions an event in the same boot; this / previous %.3f\n",
+				       name, pm, m / pm
+			if (!n) {
+				printf "not ok %s: no records\n", name
+				failed++
+				continue
+			}
+			printf "# %s: %.1f instructions an event (of %d rounds, the one with the fewest events: %.2f an op), budget %d\n",
+			       name, m, n, evs, max[name]
+			if (m <= max[name]) {
+				printf "ok %s: %.1f <= %d\n", name, m, max[name]
+				passed++
+			} else {
+				printf "not ok %s: %.1f > %d instructions an event\n",
+				       name, m, max[name]
+				failed++
+			}
+		}
+		printf "%d passed, %d failed\n", passed, failed
+		exit failed > 0
+	}' "$1"
+}
+
+if [ "${1:-}" = --judge ]; then
+	[ $# -eq 2 ] || { echo "usage: $0 [--judge FILE]" >&2; exit 2; }
+	judge "$2"
+	exit
+fi
+[ $# -eq 0 ] || { echo "usage: $0 [--judge FILE]" >&2; exit 2; }
+
+kver=${MEMDESC_GATE_KERNEL:-$(cd "$top" && scripts/kernels.sh |
+			      grep '^6\.12\.' | grep -v -- '-rt-' | tail -n 1)}
+[ -n "$kver" ] || { echo "bench-gate: no stock 6.12 kernel with headers (make deps)" >&2; exit 1; }
+mkdir -p "$out"
+log=$out/$kver.log
+echo "bench-gate: $kver, one boot under -icount (log: $log)" >&2
+MEMDESC_VM_ICOUNT=0 MEMDESC_BENCH_PARTS=gate \
+MEMDESC_VM_PREV_KO=${MEMDESC_GATE_PREV_KO:-} \
+MEMDESC_BENCH_REPS=${MEMDESC_GATE_REPS:-5} \
+MEMDESC_BENCH_FAULT_MIB=64 MEMDESC_BENCH_FAULT_LOOPS=1 \
+MEMDESC_BENCH_ALLOC_PAIRS=20000 MEMDESC_BENCH_VMALLOC_PAIRS=2000 \
+	"$top/tests/vm/run.sh" "$kver" --bench --mem 2G --nodes 2 >"$log" 2>&1
+if grep -q '^not ok' "$log" || ! grep -q 'bench ran' "$log"; then
+	echo "not ok boot: see $log"
+	grep '^not ok' "$log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+cp "$top/.cache/vm/$kver.bench" "$out/$kver.bench"
+judge "$out/$kver.bench"
