@@ -99,7 +99,7 @@ Sign it with a machine-owner key (MOK) that the firmware's shim trusts:
   3. Reboot; in the blue MokManager screen choose "Enroll MOK", "Continue",
      "Yes", type the password, and boot.
   4. Load again: scripts/load.sh signs memdesc.ko with that key and
-     loads it, or install through DKMS (README, "Secure Boot").
+     loads it, or install through DKMS (docs/install.md, "Secure Boot").
 EOF
 }
 

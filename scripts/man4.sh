@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # man4.sh VERSION - print memdesc(4), the module's man page, made from
-# README.md: its module parameters (the list after "Module parameters:")
-# and its "debugfs reference", every file and record format.  The README
-# is the one source, so the page cannot drift from it.  make install (tools)
+# docs/debugfs.md: its module parameters (the list after "Module
+# parameters:") and its "debugfs reference", every file and record format.
+# That file is the one source, so the page cannot drift from it.  make install (tools)
 # runs this; tests/tools/run.sh checks the page with man --warnings.
 #
-# The converter knows the Markdown the README uses there: headings, fenced
+# The converter knows the Markdown the file uses there: headings, fenced
 # code, paragraphs, "- " lists, one table, `code`, **bold**, *italic* and
 # [links](...).
 
@@ -15,11 +15,11 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 version=${1:?usage: man4.sh VERSION}
-readme=$top/README.md
+readme=$top/docs/debugfs.md
 
 cat <<EOF
 .\\" SPDX-License-Identifier: GPL-2.0
-.\\" Made from README.md by scripts/man4.sh: edit the README, not this.
+.\\" Made from docs/debugfs.md by scripts/man4.sh: edit that, not this.
 .TH MEMDESC 4 2026-11-27 "memdesc $version" "Devices"
 .SH NAME
 memdesc \\- shadow memdesc array of the running kernel, in debugfs
@@ -169,6 +169,7 @@ cat <<'EOF'
 .BR memdesc\-stat (1),
 .BR proc (5)
 .PP
-The README of the source, of which this page is a part: how the module
-works, how a page's type is decided, and its known limits.
+In the source: docs/debugfs.md, of which this page is made; README.md;
+docs/design.md, how the module works, how a page's type is decided, and its
+known limits.
 EOF

@@ -18,9 +18,10 @@
  *   font.c		a 6x8 bitmap font for the picture's labels
  *
  * Everything the tool prints about memory goes through the record format of
- * the module's debugfs files (README.md, "debugfs reference"): one record a
- * line, kind first, '#' lines naming the columns.  Reports computed here
- * print that format too, so one renderer serves debugfs and snapshots alike.
+ * the module's debugfs files (docs/debugfs.md, "debugfs reference"): one
+ * record a line, kind first, '#' lines naming the columns.  Reports computed
+ * here print that format too, so one renderer serves debugfs and snapshots
+ * alike.
  */
 #ifndef _MEMDESC_STAT_H
 #define _MEMDESC_STAT_H

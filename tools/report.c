@@ -2,11 +2,11 @@
 /*
  * Records to tables for people, or to JSON for scripts.
  *
- * The input is the module's debugfs record format (README.md): one record a
- * line, its kind first, fields separated by spaces; a '#' line names the
- * columns of the records after it, with or without the kind as its first
- * word ("# field name agree ...", "# class pages").  A kind with such a
- * header is a table; a kind without one is a scalar ("spanned 524288").
+ * The input is the module's debugfs record format (docs/debugfs.md): one
+ * record a line, its kind first, fields separated by spaces; a '#' line
+ * names the columns of the records after it, with or without the kind as its
+ * first word ("# field name agree ...", "# class pages").  A kind with such
+ * a header is a table; a kind without one is a scalar ("spanned 524288").
  * Nothing here knows a report's fields beyond the few columns that get a
  * human-readable size next to them and the frames of an allocation site,
  * joined with an arrow, so a field the module adds shows up without a

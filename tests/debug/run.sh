@@ -26,7 +26,7 @@
 # Not part of make check: a first kernel build takes about half an hour on
 # two cores, and the suite runs several times slower under a sanitizer and
 # lockdep than on Debian's kernels.  The result, with the date, goes to
-# .cache/debug/last-result; README.md records the last one by hand.
+# .cache/debug/last-result; docs/testing.md records the last one by hand.
 #
 # MEMDESC_DEBUG_TIERS (default "kasan kcsan") picks the tiers.
 # MEMDESC_VM_TIMEOUT (seconds, default 14400) bounds each QEMU run and

@@ -723,11 +723,12 @@ bad=$(classes_differ "$work/a.summary")
 [ -z "$bad" ] && [ -n "$(metric events_total 'event="mm_page_alloc"')" ]
 result $? "metrics of a snapshot: the census from its words, its saved stats${bad:+ (wrong:$bad)}"
 
-# The README's PromQL queries, as recording rules: promtool parses them.
+# The PromQL queries of docs/memdesc-stat.md, as recording rules: promtool
+# parses them.
 awk '/^```promql$/ { on = 1; next } on && /^```$/ { exit }
      on && /^#/ { if (q != "") print q; q = ""; next }
      on && NF { q = q " " $0 }
-     END { if (q != "") print q }' "$top/README.md" > "$work/queries"
+     END { if (q != "") print q }' "$top/docs/memdesc-stat.md" > "$work/queries"
 {
 	echo "groups:"
 	echo "  - name: readme"
@@ -741,7 +742,7 @@ awk '/^```promql$/ { on = 1; next } on && /^```$/ { exit }
 } > "$work/rules.yml"
 [ "$(wc -l < "$work/queries")" = 3 ] &&
 	promtool check rules "$work/rules.yml" > "$log" 2>&1
-result $? "README: its 3 PromQL queries parse (promtool check rules)"
+result $? "docs/memdesc-stat.md: its 3 PromQL queries parse (promtool check rules)"
 comment "$log"
 
 prom=$work/prom/memdesc.prom
@@ -1171,8 +1172,8 @@ LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$man1" \
 	> "$work/man.txt" 2> "$log" && [ ! -s "$log" ]
 result $? "memdesc-stat(1): man --warnings reports nothing"
 comment "$log"
-# memdesc(4), made from the README: clean, and every record format of the
-# README's debugfs reference in it, as the README writes it.
+# memdesc(4), made from docs/debugfs.md: clean, and every record format of
+# its debugfs reference in it, as the file writes it.
 man4=$work/dest/usr/share/man/man4/memdesc.4
 missing=
 if LC_ALL=C.UTF-8 MANWIDTH=200 man --warnings -E ascii -l "$man4" \
@@ -1182,15 +1183,15 @@ if LC_ALL=C.UTF-8 MANWIDTH=200 man --warnings -E ascii -l "$man4" \
 	done < <(awk '/^## debugfs reference$/ { on = 1; next }
 		      on && /^## / { exit }
 		      on && /^```/ { c = !c; next }
-		      on && c' "$top/README.md")
+		      on && c' "$top/docs/debugfs.md")
 	while IFS= read -r file; do
 		grep -qE "^   $file[ ,]" "$work/man4.txt" || missing="$missing §$file"
-	done < <(sed -n 's/^### `\([a-z]*\)`.*/\1/p' "$top/README.md")
+	done < <(sed -n 's/^### `\([a-z]*\)`.*/\1/p' "$top/docs/debugfs.md")
 	grep -q "^MEMDESC(4) .* MEMDESC(4)$" "$work/man4.txt" &&
 		grep -q "memdesc $version" "$work/man4.txt" &&
 		grep -q "^PARAMETERS" "$work/man4.txt" || missing="$missing header"
 	[ -z "$missing" ]
-	result $? "memdesc(4): from the README, every record format and file${missing:+ (missing:$missing)}"
+	result $? "memdesc(4): from docs/debugfs.md, every record format and file${missing:+ (missing:$missing)}"
 else
 	result 1 "memdesc(4): man --warnings reports nothing"
 	comment "$log"

@@ -592,7 +592,7 @@ static const struct mdt_want mdt_driver = {
 /*
  * Plain alloc_pages(), orders 0, 3, 9: driver, the allocation order in the
  * shadow (mm_page_alloc), order 0 live - a non-compound allocation leaves
- * no order in struct page (README, "Limits").
+ * no order in struct page (docs/design.md, "Limits").
  */
 TEST_F(truth, pages)
 {

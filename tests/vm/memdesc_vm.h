@@ -5,7 +5,7 @@
  * workload, stress-ng, and the checks every program makes the same way.
  *
  * The debugfs formats (one record a line, fields separated by spaces, '#'
- * lines are comments) are described in README.md and printed by
+ * lines are comments) are described in docs/debugfs.md and printed by
  * memdesc_report.c.  Each file has a syntax table: the record's first word
  * and the kinds of its fields.  A line that does not match its table entry,
  * or whose first word is not in the table, is a parse error.
