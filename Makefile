@@ -15,6 +15,10 @@
 #   make bench			time faults, the allocator and scans with and
 #				without memdesc, beside ftrace and page-types,
 #				on every kernel (docs/BENCHMARKS.md)
+#   make docs			docs/layers.dot and docs/layers.svg, the
+#				picture of which unit uses which, from a build
+#				(scripts/layers-graph.sh; make check fails if
+#				the committed .dot is not what the code gives)
 #   make bench-gate		the probes' instructions per event on 6.12
 #				under -icount against tests/bench-gate.budget;
 #				one minute, and part of check
@@ -84,6 +88,14 @@ demo:
 bench:
 	scripts/bench.sh
 
+DOCS_KVER ?= $(shell scripts/kernels.sh | head -n 1)
+
+docs:
+	@test -n "$(DOCS_KVER)" || { echo "no kernel with headers: make deps" >&2; exit 1; }
+	scripts/build-module.sh $(DOCS_KVER) $(CURDIR)/.cache/docs/build > /dev/null
+	scripts/layers-graph.sh .cache/docs/build > docs/layers.dot
+	dot -Tsvg docs/layers.dot -o docs/layers.svg
+
 # One boot; make check runs it too (tests/run.sh, step gate).
 bench-gate:
 	scripts/bench-gate.sh
@@ -112,6 +124,6 @@ sparse:
 version:
 	@echo $(MEMDESC_VERSION)
 
-.PHONY: all modules clean deps check check-debug demo bench bench-gate bench-irqsoff bench-preemptoff \
+.PHONY: all modules clean deps check check-debug demo docs bench bench-gate bench-irqsoff bench-preemptoff \
 	fuzz checkpatch \
 	sparse version tools install deb

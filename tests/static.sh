@@ -14,7 +14,9 @@
 #		scripts/load.sh --help: one result
 #   layers	tests/layers.sh on a build for every kernel: no unit calls one
 #		above it in memdesc.h's list, and only memdesc_alloc.o calls
-#		the kernel's allocators; one result per kernel
+#		the kernel's allocators; and docs/layers.dot is what
+#		scripts/layers-graph.sh draws from that build (make docs);
+#		two results per kernel
 #
 # No argument runs all five.  Kernels come from scripts/kernels.sh, or
 # MEMDESC_KERNELS.  Kbuild writes objects beside the sources, so each build
@@ -249,6 +251,13 @@ do_layers()
 			result 0 "layers $k: every unit calls only those below it"
 		else
 			result 1 "layers $k: $(grep -c . "$log") violation(s)"
+			comment "$log"
+		fi
+		if "$top"/scripts/layers-graph.sh "$dir" > "$dir.dot" 2> "$log" &&
+		   diff -u "$top/docs/layers.dot" "$dir.dot" > "$log" 2>&1; then
+			result 0 "layers $k: docs/layers.dot is what the code gives"
+		else
+			result 1 "layers $k: docs/layers.dot differs from the code (make docs)"
 			comment "$log"
 		fi
 	done
