@@ -46,7 +46,9 @@ static void print_usage(FILE *f)
 "       %1$s compare [--json|--raw]\n"
 "       %1$s pfn PFN\n"
 "       %1$s owners [--class CLASS] [--top N] [--json|--raw] [FILE]\n"
+"       %1$s owners --folded [--class CLASS] [FILE]\n"
 "       %1$s diff [--json|--raw] A B\n"
+"       %1$s diff --folded [--class CLASS] A B\n"
 "       %1$s metrics [--compare] [-o PROM] [FILE]\n"
 "       %1$s top [-d SECONDS] [-n COUNT] [-b] [--owners] [--nodes]\n"
 "       %1$s --version\n"
@@ -77,7 +79,12 @@ static void print_usage(FILE *f)
 "  --raw        the module's own record format\n"
 "  --revision NAME           one revision of the design (projection):\n"
 "                            seed, wiki-later, path-2025\n"
-"  --class CLASS             only this class (owners; as summary names them)\n"
+"  --class CLASS             only this class (owners; diff --folded; as\n"
+"                            summary names them)\n"
+"  --folded                  folded stacks, root first, weighted by pages,\n"
+"                            for flamegraph.pl, inferno or speedscope\n"
+"                            (owners: every site; diff: the sites that\n"
+"                            grew, by how much)\n"
 "  --top N                   sites per class (owners; default 10); pages of\n"
 "                            an unknown or unsaved site are always shown\n"
 "  -o, --output PNG          picture to write (map)\n"
@@ -135,7 +142,9 @@ static unsigned long long parse_count(const char *opt, const char *s,
  * @map:	map options
  * @owners:	owners options
  * @shaped:	--class or --top was given
+ * @top_set:	--top was given
  * @compare:	--compare was given
+ * @folded:	--folded was given
  * @delay:	top's seconds between refreshes
  * @count:	top's refreshes, 0 for no limit
  * @batch:	top's -b
@@ -149,7 +158,9 @@ struct cmd_args {
 	struct map_opts map;
 	struct owners_opts owners;
 	bool shaped;
+	bool top_set;
 	bool compare;
+	bool folded;
 	double delay;
 	unsigned long count;
 	bool batch;
@@ -174,6 +185,7 @@ static const struct option long_opts[] = {
 	{ "owners",		no_argument,		NULL, 'O' },
 	{ "nodes",		no_argument,		NULL, 'N' },
 	{ "revision",		required_argument,	NULL, 'R' },
+	{ "folded",		no_argument,		NULL, 'F' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 },
 };
@@ -269,6 +281,7 @@ static void parse_args(int argc, char **argv, const char *allowed, int min,
 		case 't':
 			a->owners.top = parse_count("--top", optarg, 1U << 20);
 			a->shaped = true;
+			a->top_set = true;
 			break;
 		case 'C':
 			a->compare = true;
@@ -291,6 +304,9 @@ static void parse_args(int argc, char **argv, const char *allowed, int min,
 			break;
 		case 'R':
 			a->revision = optarg;
+			break;
+		case 'F':
+			a->folded = true;
 			break;
 		}
 	}
@@ -472,10 +488,17 @@ static int cmd_owners(int argc, char **argv)
 	bool on;
 	FILE *f;
 
-	parse_args(argc, argv, "jrct", 0, 1, &a);
+	parse_args(argc, argv, "jrctF", 0, 1, &a);
 	if (a.style == REPORT_RAW && a.shaped)
 		usage_error("owners: --raw prints the module's records as they are; --class and --top apply to tables and --json");
+	if (a.folded && (a.style != REPORT_TABLE || a.top_set))
+		usage_error("owners: --folded prints every site as a folded stack; --json, --raw and --top do not apply");
 	text = owners_text(&a, &s, &source);
+	if (a.folded) {
+		if (!owners_folded(source, text, a.owners.class, stdout))
+			owners_off_note(&a, stderr);
+		goto out;
+	}
 	if (a.style == REPORT_RAW) {
 		fputs(text, stdout);
 		goto out;
@@ -508,9 +531,21 @@ static int cmd_diff(int argc, char **argv)
 	size_t len = 0;
 	FILE *f;
 
-	parse_args(argc, argv, "jr", 2, 2, &a);
+	parse_args(argc, argv, "jrcF", 2, 2, &a);
+	if (a.shaped && !a.folded)
+		usage_error("diff: --class applies with --folded");
+	if (a.folded && a.style != REPORT_TABLE)
+		usage_error("diff: --folded prints folded stacks; --json and --raw do not apply");
 	snap_load(&sa, a.files[0]);
 	snap_load(&sb, a.files[1]);
+	if (a.folded) {
+		if (!owners_diff_folded(&sa, &sb, a.owners.class, stdout))
+			fprintf(stderr, "diff: allocation sites were not tracked in both %s and %s\n",
+				a.files[0], a.files[1]);
+		snap_free(&sa);
+		snap_free(&sb);
+		return 0;
+	}
 	f = open_memstream(&text, &len);
 	if (!f)
 		fatal("open_memstream: %s", strerror(errno));

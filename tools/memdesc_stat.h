@@ -192,6 +192,10 @@ bool owners_view(const char *source, const char *text,
 		 const struct owners_opts *opts, FILE *out);
 void owners_diff(const struct snapshot *a, const struct snapshot *b,
 		 FILE *out);
+bool owners_folded(const char *source, const char *text, unsigned int class,
+		   FILE *out);
+bool owners_diff_folded(const struct snapshot *a, const struct snapshot *b,
+			unsigned int class, FILE *out);
 
 /* === metrics.c: Prometheus text exposition === */
 

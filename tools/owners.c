@@ -18,6 +18,12 @@
  * Pages with no known site (handle unknown or unsaved) are rows of their
  * own and always shown, whatever --top says: a census by site must not
  * look more complete than it is.
+ *
+ * --folded prints the same census as folded stacks, the format
+ * flamegraph.pl, inferno and speedscope read: one line per (site, class),
+ * "class;root;...;leaf pages", the handle's whole stack root first, each
+ * frame without its offset so that a function is one box.  A site with no
+ * saved stack is "class;[unknown]" or "class;[unsaved]".
  */
 #include <assert.h>
 #include <stdarg.h>
@@ -403,6 +409,72 @@ static void print_class_sites(FILE *out, const struct owners *o,
 	}
 }
 
+/* A frame as a flame graph names it: the function, without "+off/size". */
+static void print_folded_frame(FILE *out, const char *frame)
+{
+	size_t n = strcspn(frame, "+");
+
+	fprintf(out, ";%.*s", (int)(n ? n : strlen(frame)), frame);
+}
+
+/*
+ * One folded line: @class, then the stack of @handle root first, from
+ * the first of @o and @alt (NULL: none) that holds it, then @weight.
+ */
+static void print_folded(FILE *out, unsigned int class, const char *handle,
+			 const struct owners *o, const struct owners *alt,
+			 uint64_t weight)
+{
+	const struct record *r = NULL;
+	size_t k;
+	int i;
+
+	k = owners_stack(o, handle);
+	if (k < o->nr_stacks)
+		r = o->stacks[k];
+	else if (alt && (k = owners_stack(alt, handle)) < alt->nr_stacks)
+		r = alt->stacks[k];
+	fputs(memdesc_class_name(class), out);
+	if (!r)
+		fprintf(out, ";[%s]", handle_saved(handle) ? "no stack" : handle);
+	else
+		for (i = (int)r->nf - 1; i >= STACK_FRAME0; i--)
+			print_folded_frame(out, r->f[i]);
+	fprintf(out, " %llu\n", (unsigned long long)weight);
+}
+
+/**
+ * owners_folded - the owners census as folded stacks, weighted by pages
+ * @source:	where @text came from, for messages
+ * @text:	an owners file, live or saved
+ * @class:	only this class; MEMDESC_NR_CLASSES for every class
+ * @out:	output, one line per (site, class); see the top of this file
+ *
+ * Every error is fatal.
+ *
+ * Return: whether owners were on when @text was read; nothing is printed
+ * if they were not.
+ */
+bool owners_folded(const char *source, const char *text, unsigned int class,
+		   FILE *out)
+{
+	struct owners o;
+	size_t i;
+	bool on;
+
+	owners_parse(&o, source, text);
+	on = o.on;
+	qsort(o.sites, o.nr_sites, sizeof(*o.sites), site_cmp);
+	for (i = 0; on && i < o.nr_sites; i++)
+		if (o.sites[i].pages && (class == MEMDESC_NR_CLASSES ||
+					 class == o.sites[i].class))
+			print_folded(out, o.sites[i].class,
+				     o.sites[i].rec->f[0], &o, NULL,
+				     o.sites[i].pages);
+	owners_free(&o);
+	return on;
+}
+
 /* The stack records of the handles shown, in handle order. */
 static void print_stacks(FILE *out, const struct owners *o, const bool *shown)
 {
@@ -628,4 +700,39 @@ void owners_diff(const struct snapshot *a, const struct snapshot *b,
 	}
 	owners_free(&oa);
 	owners_free(&ob);
+}
+
+/**
+ * owners_diff_folded - the sites that grew from @a to @b, as folded stacks
+ * @a:		the first snapshot
+ * @b:		the second
+ * @class:	only this class; MEMDESC_NR_CLASSES for every class
+ * @out:	one line per (site, class) whose pages grew, weighted by how
+ *		many they grew by; see the top of this file
+ *
+ * Return: whether both snapshots had owners on; nothing is printed if not.
+ */
+bool owners_diff_folded(const struct snapshot *a, const struct snapshot *b,
+			unsigned int class, FILE *out)
+{
+	struct owners oa = { 0 }, ob = { 0 };
+	struct owner_change *c;
+	size_t nr, i;
+	bool on;
+
+	owners_state(a, &oa);
+	owners_state(b, &ob);
+	on = oa.on && ob.on;
+	if (on) {
+		c = owners_changes(&oa, &ob, &nr);
+		for (i = 0; i < nr; i++)
+			if (change_delta(&c[i]) > 0 &&
+			    (class == MEMDESC_NR_CLASSES || class == c[i].class))
+				print_folded(out, c[i].class, c[i].handle, &ob,
+					     &oa, change_delta(&c[i]));
+		free(c);
+	}
+	owners_free(&oa);
+	owners_free(&ob);
+	return on;
 }

@@ -378,6 +378,47 @@ jq -e '[.owner[].handle] == ["0x00d20004", "unsaved"] and
 	[.stack[].handle] == ["0x00d20004"]' "$out" > /dev/null
 result $? "owners --json --class --top: only the stacks of the sites shown"
 
+# Folded stacks (flamegraph.pl, inferno, speedscope): a line per site and
+# class, the handle's whole stack root first without offsets, weighted by
+# pages; sites with no stack as [unknown] and [unsaved].
+cat > "$work/owners-folded-slab" <<'END'
+slab;kernfs_fop_open;__kmalloc_cache_noprof;__slab_alloc.constprop.0;___slab_alloc;allocate_slab;alloc_pages_mpol_noprof;__alloc_pages_noprof 4096
+slab;alloc_buffer_head;kmem_cache_alloc_noprof;___slab_alloc;allocate_slab;alloc_pages_mpol_noprof;__alloc_pages_noprof 1024
+slab;[unsaved] 8
+END
+live a owners --folded --class slab > "$out" 2>&1
+same "owners --folded --class slab: root first, offsets gone, [unsaved] too" \
+	"$work/owners-folded-slab"
+live a owners --folded > "$out" 2>"$log"
+bad=$(awk '$1 == "owner" { want[$3] += $4 }
+	   END { while ((getline line < "'"$out"'") > 0) {
+			n = split(line, w, " "); split(w[1], f, ";")
+			if (n != 2 || w[2] !~ /^[0-9]+$/ || f[2] == "") { print "line:" line; continue }
+			got[f[1]] += w[2] }
+		 for (c in want) if (got[c] != want[c]) printf " %s:%d/%d", c, got[c], want[c]
+		 for (c in got) if (!(c in want)) printf " %s:extra", c }' "$oa")
+[ -z "$bad" ] && [ "$(wc -l < "$out")" = "$(grep -c '^owner ' "$oa")" ]
+result $? "owners --folded: a line per site, each class's pages as the census has them${bad:+ (wrong:$bad)}"
+cat > "$work/diff-folded" <<'END'
+driver;entry_SYSCALL_64_after_hwframe;do_syscall_64;ksys_write;vfs_write;full_proxy_write;memdesc_truth_ctl_write;memdesc_truth_alloc_pages;alloc_pages_mpol_noprof;__alloc_pages_noprof 512
+driver;mmu_alloc_root;kvm_mmu_memory_cache_alloc;__get_free_pages_noprof;__alloc_pages_noprof 64
+anon;asm_exc_page_fault;exc_page_fault;do_user_addr_fault;handle_mm_fault;__handle_mm_fault;do_anonymous_page;vma_alloc_folio_noprof;alloc_pages_mpol_noprof;__alloc_pages_noprof 128
+pgtable;handle_mm_fault;__handle_mm_fault;do_anonymous_page;__pte_alloc;pte_alloc_one;alloc_pages_mpol_noprof;__alloc_pages_noprof 33
+END
+"$stat" diff --folded "$work/a/direct.snap" "$work/b/direct.snap" > "$out" 2>&1
+same "diff --folded a b: the sites that grew, by how much, the new site's stack from b" \
+	"$work/diff-folded"
+"$stat" diff --folded --class pgtable "$work/a/direct.snap" \
+	"$work/b/direct.snap" > "$out" 2>&1
+[ "$(cat "$out")" = "$(grep '^pgtable;' "$work/diff-folded")" ]
+result $? "diff --folded --class pgtable: that class only"
+fails "owners --folded --json: usage error" 2 "folded prints every site" \
+	live a owners --folded --json
+fails "owners --folded --top: usage error" 2 "folded prints every site" \
+	live a owners --folded --top 3
+fails "diff --class without --folded: usage error" 2 "class applies with --folded" \
+	"$stat" diff --class slab "$work/a/direct.snap" "$work/b/direct.snap"
+
 # Owners off: said so, and not an error (the module says it, as it is).
 live c owners > "$out" 2>"$log"
 rc=$?
@@ -1237,7 +1278,8 @@ touch "$work/comp/a.snap" "$work/comp/b.snap" "$work/comp/notes.txt"
 completes "subcommands" \
 	"--help compare diff map metrics owners pfn projection save sections stats summary top transitions" ""
 completes "a subcommand by prefix" "map metrics" m
-completes "owners' options" "--class --help --json --raw --top" owners --
+completes "owners' options" "--class --folded --help --json --raw --top" owners --
+completes "diff's options" "--class --folded --help --json --raw" diff --
 completes "metrics' options" "--compare --help --output" metrics --
 completes "a class after --class" "slab" owners --class sl
 completes "snapshots and directories where a FILE goes" "a.snap b.snap dir" \

@@ -264,6 +264,102 @@ TEST_F(tool, owners_live)
 	md_write_file(MD_DEBUGFS "/control", "owners off");
 }
 
+/* Pages per class of @raw's owner records ("owner HANDLE CLASS PAGES ..."). */
+static void mds_owner_pages(const char *raw, const char * const *classes,
+			    unsigned long long *pages, size_t n)
+{
+	char class[32];
+	unsigned long long p;
+	const char *line;
+	size_t i;
+
+	for (line = raw; line && *line;) {
+		if (sscanf(line, "owner %*s %31s %llu", class, &p) == 2)
+			for (i = 0; i < n; i++)
+				if (!strcmp(class, classes[i]))
+					pages[i] += p;
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+}
+
+/*
+ * owners --folded on real allocation sites: a snapshot taken with owners on
+ * after this process faulted in anonymous memory.  Every line is
+ * "class;frame;...;frame pages"; each class's lines weigh what the owner
+ * records of the same snapshot give it; and the anonymous faults are
+ * there, root first (the fault entry before handle_mm_fault, the
+ * allocator last).
+ */
+TEST_F(tool, owners_folded)
+{
+	static const char * const classes[] = { "anon", "driver", "slab" };
+	unsigned long long want[3] = { 0 }, got[3] = { 0 }, p;
+	char *raw, *folded, *line, *end, *sp;
+	bool fault_seen = false, ok;
+	unsigned int lines = 0;
+	size_t i;
+
+	ASSERT_EQ(0, md_write_file(MD_DEBUGFS "/control", "owners on"));
+	self->map_len = 4 * MD_MIB;
+	self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->map);
+	madvise(self->map, self->map_len, MADV_NOHUGEPAGE);
+	for (i = 0; i < self->map_len; i += 4096)
+		self->map[i] = 1;
+	EXPECT_EQ(0, mds_run("save " MDS_SNAP_A)) {
+		mds_log(_metadata);
+	}
+	md_write_file(MD_DEBUGFS "/control", "owners off");
+	ASSERT_EQ(0, mds_run("owners --raw " MDS_SNAP_A));
+	raw = mds_slurp(MDS_OUT);
+	ASSERT_NE(NULL, raw);
+	ASSERT_EQ(0, mds_run("owners --folded " MDS_SNAP_A)) {
+		mds_log(_metadata);
+	}
+	folded = mds_slurp(MDS_OUT);
+	ASSERT_NE(NULL, folded);
+	mds_owner_pages(raw, classes, want, 3);
+
+	for (line = folded; *line; line = end + 1) {
+		end = strchr(line, '\n');
+		if (!end)
+			break;
+		*end = '\0';
+		lines++;
+		sp = strrchr(line, ' ');
+		/* One space, before the weight; frames after the class. */
+		ok = sp && strchr(line, ' ') == sp && strchr(line, ';') &&
+		     strchr(line, ';') < sp && sscanf(sp, " %llu", &p) == 1;
+		EXPECT_TRUE(ok) {
+			TH_LOG("not a folded line: '%.300s'", line);
+		}
+		if (!ok)
+			continue;
+		*sp = '\0';
+		for (i = 0; i < 3; i++)
+			if (!strncmp(line, classes[i], strlen(classes[i])) &&
+			    line[strlen(classes[i])] == ';')
+				got[i] += p;
+		if (!strncmp(line, "anon;", 5) && strstr(line, ";handle_mm_fault;") &&
+		    strstr(strstr(line, ";handle_mm_fault;"), "alloc"))
+			fault_seen = true;
+	}
+	EXPECT_LT(0U, lines);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(want[i], got[i]) {
+			TH_LOG("%s: %llu pages in the folded lines, %llu in the owner records",
+			       classes[i], got[i], want[i]);
+		}
+	EXPECT_TRUE(fault_seen) {
+		TH_LOG("no anon line with handle_mm_fault before an allocator frame");
+	}
+	free(raw);
+	free(folded);
+}
+
 /*
  * With tracking disabled the shadow holds still: a snapshot saved then
  * must give, recomputed by the tool from its words, exactly the summary
