@@ -10,8 +10,8 @@
 # instruction a nanosecond, so a count repeats to within a few instructions
 # an event however busy the host is), running the guest's gate part
 # (tests/vm/bench.sh): faults, order-0 allocator pairs, 16-page vmalloc
-# pairs and per-cpu allocation pairs, each with memdesc not loaded and
-# loaded, in turns.  For each workload and round, the instructions memdesc
+# pairs, per-cpu allocation pairs and new slabs, each with memdesc not
+# loaded and loaded, in turns.  For each workload and round, the instructions memdesc
 # added, divided by the events it counted, is the probes' cost an event.
 # The round with the fewest events is held against tests/bench-gate.budget:
 # a round that does more than the workload's own work (an LRU drain that
@@ -24,7 +24,9 @@
 # docs/BENCHMARKS.md saying why.  Knobs: MEMDESC_GATE_KERNEL (default: the
 # newest installed stock 6.12 kernel), MEMDESC_GATE_REPS (rounds, 5),
 # MEMDESC_GATE_PREV_KO (another build of memdesc.ko for that kernel, timed
-# in the same rounds and reported beside, not judged).
+# in the same rounds and reported beside, not judged), MEMDESC_GATE_SKIP
+# (events, comma-separated, to time in each round loaded without them as
+# well: what those events cost each, reported, not judged).
 # Output ends "N passed, N failed"; the exit status is 1 on any failure.
 
 set -u
@@ -59,8 +61,11 @@ judge()
 			prev[key] = $5
 			pops[key] = $6
 			pev[key] = $7
-		}
+		} else if ($3 == "skip")
+			skip[key] = $5
 	}
+	# gateskipped <workload> <rep> <events>
+	$1 == "gateskipped" && $3 > 0 { skipped[$2 " " $3] = $4 }
 	$1 == "info" && $2 == "error" { errors = errors " " $3 }
 	END {
 		if (errors != "")
@@ -79,6 +84,7 @@ judge()
 				if (m < 0 || ev[key] < mev || (ev[key] == mev && c < m)) {
 					m = c
 					mev = ev[key]
+					mkey = key
 					evs = ev[key] / ops[key]
 				}
 				if (!(key in prev) || pev[key] <= 0)
@@ -92,6 +98,11 @@ judge()
 			if (pm > 0)
 				printf "# %s: the previous build %.1f instructions an event in the same boot; this / previous %.3f\n",
 				       name, pm, m / pm
+			# Only where they come often enough to stand out.
+			if ((mkey in skip) && skipped[mkey] >= ops[mkey] / 10)
+				printf "# %s: the events MEMDESC_GATE_SKIP names, %.2f an op, %.1f instructions each (loaded with them and without, the same round)\n",
+				       name, skipped[mkey] / ops[mkey],
+				       (mem[mkey] - skip[mkey]) * ops[mkey] / skipped[mkey]
 			if (!n) {
 				printf "not ok %s: no records\n", name
 				failed++
@@ -128,6 +139,7 @@ log=$out/$kver.log
 echo "bench-gate: $kver, one boot under -icount (log: $log)" >&2
 MEMDESC_VM_ICOUNT=0 MEMDESC_BENCH_PARTS=gate \
 MEMDESC_VM_PREV_KO=${MEMDESC_GATE_PREV_KO:-} \
+MEMDESC_BENCH_GATE_SKIP=${MEMDESC_GATE_SKIP:-} \
 MEMDESC_BENCH_REPS=${MEMDESC_GATE_REPS:-5} \
 MEMDESC_BENCH_FAULT_MIB=64 MEMDESC_BENCH_FAULT_LOOPS=1 \
 MEMDESC_BENCH_ALLOC_PAIRS=20000 MEMDESC_BENCH_VMALLOC_PAIRS=2000 \

@@ -25,13 +25,16 @@
  *   write "<order> <pairs>"		alloc_pages()/__free_pages() pairs
  *   write "vmalloc <pages> <pairs>"	vmalloc(pages * PAGE_SIZE)/vfree() pairs
  *   write "percpu <bytes> <pairs>"	__alloc_percpu(bytes)/free_percpu() pairs
+ *   write "slab <pairs>"		a new slab each: an object of a cache of
+ *					our own allocated, freed, the cache
+ *					shrunk, so the next takes a new slab
  *   write "walk <extra> <calls>"	stack_trace_save() calls, with <extra>
  *					frames of recursion below the writer
  *   write "depot <extra> <calls>"	depot saves of the stack taken there
  *					(each run now, in the writer's context)
  *   read	order <n> pairs <n> ns <n> failed <n> kind <loop> pages <n>
  *		extra <n> frames <n>
- *		kind: alloc_pages, vmalloc, percpu, walk or depot; pages: per
+ *		kind: alloc_pages, vmalloc, percpu, slab, walk or depot; pages: per
  *		allocation (order 0 pages for vmalloc; for percpu, of one
  *		CPU's copy); pairs: calls for walk and depot; frames: of the
  *		stack they walk or save
@@ -49,6 +52,7 @@
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/stackdepot.h>
 #include <linux/stacktrace.h>
 #include <linux/timekeeping.h>
@@ -63,11 +67,13 @@
 #define MEMDESC_BENCH_MAX_PCPU	32768		/* bytes a CPU, as percpu's */
 #define MEMDESC_BENCH_MAX_EXTRA	32		/* frames of recursion */
 #define MEMDESC_BENCH_STACK		64		/* frames a walk keeps */
+#define MEMDESC_BENCH_SLAB_OBJ		2048		/* bytes an object of ours */
 
 enum memdesc_benchmod_kind {
 	MEMDESC_BENCH_ALLOC_PAGES,
 	MEMDESC_BENCH_VMALLOC,
 	MEMDESC_BENCH_PERCPU,
+	MEMDESC_BENCH_SLAB,
 	MEMDESC_BENCH_WALK,
 	MEMDESC_BENCH_DEPOT,
 };
@@ -76,6 +82,7 @@ static const char * const memdesc_benchmod_kind_name[] = {
 	[MEMDESC_BENCH_ALLOC_PAGES]	= "alloc_pages",
 	[MEMDESC_BENCH_VMALLOC]		= "vmalloc",
 	[MEMDESC_BENCH_PERCPU]		= "percpu",
+	[MEMDESC_BENCH_SLAB]		= "slab",
 	[MEMDESC_BENCH_WALK]		= "walk",
 	[MEMDESC_BENCH_DEPOT]		= "depot",
 };
@@ -104,6 +111,7 @@ struct memdesc_benchmod_result {
 };
 
 static struct dentry *memdesc_benchmod_dir;
+static struct kmem_cache *memdesc_benchmod_cache;
 static DEFINE_MUTEX(memdesc_benchmod_lock);	/* serialises runs and reads */
 static struct memdesc_benchmod_result memdesc_benchmod_last;
 
@@ -205,6 +213,34 @@ static void memdesc_benchmod_percpu(unsigned int bytes, unsigned long pairs,
 			free_percpu(p);
 		if (!(i & 1023))
 			cond_resched();
+	}
+	r->ns = ktime_get_ns() - start;
+}
+
+/*
+ * A new slab each pair: the object allocated takes the cache's only slab,
+ * which the shrink after its free gives back, so the next allocation
+ * makes a slab again (allocate_slab(), which memdesc hooks, and the
+ * slab's page allocation and free).
+ */
+static void memdesc_benchmod_slab(unsigned long pairs,
+				  struct memdesc_benchmod_result *r)
+{
+	unsigned long i;
+	u64 start;
+	void *obj;
+
+	memdesc_benchmod_begin(r, MEMDESC_BENCH_SLAB, 0, 1, pairs);
+	start = ktime_get_ns();
+	for (i = 0; i < pairs; i++) {
+		obj = kmem_cache_alloc(memdesc_benchmod_cache, GFP_KERNEL);
+		if (unlikely(!obj)) {
+			r->failed++;
+			continue;
+		}
+		kmem_cache_free(memdesc_benchmod_cache, obj);
+		kmem_cache_shrink(memdesc_benchmod_cache);
+		cond_resched();
 	}
 	r->ns = ktime_get_ns() - start;
 }
@@ -328,6 +364,13 @@ static bool memdesc_benchmod_parse_percpu(const char *buf, unsigned int *bytes,
 	       *pairs && *pairs <= MEMDESC_BENCH_MAX_PAIRS;
 }
 
+/* "slab <pairs>": false if @buf is not that, or out of bounds. */
+static bool memdesc_benchmod_parse_slab(const char *buf, unsigned long *pairs)
+{
+	return sscanf(buf, "slab %lu", pairs) == 1 &&
+	       *pairs && *pairs <= MEMDESC_BENCH_MAX_PAIRS;
+}
+
 /* "<order> <pairs>": false if @buf is not that, or out of bounds. */
 static bool memdesc_benchmod_parse_alloc(const char *buf, unsigned int *order,
 				      unsigned long *pairs)
@@ -363,6 +406,10 @@ static ssize_t memdesc_benchmod_write(struct file *file, const char __user *ubuf
 	} else if (memdesc_benchmod_parse_percpu(buf, &n, &pairs)) {
 		mutex_lock(&memdesc_benchmod_lock);
 		memdesc_benchmod_percpu(n, pairs, &memdesc_benchmod_last);
+		mutex_unlock(&memdesc_benchmod_lock);
+	} else if (memdesc_benchmod_parse_slab(buf, &pairs)) {
+		mutex_lock(&memdesc_benchmod_lock);
+		memdesc_benchmod_slab(pairs, &memdesc_benchmod_last);
 		mutex_unlock(&memdesc_benchmod_lock);
 	} else if (memdesc_benchmod_parse_alloc(buf, &n, &pairs)) {
 		mutex_lock(&memdesc_benchmod_lock);
@@ -402,8 +449,19 @@ static const struct file_operations memdesc_benchmod_fops = {
 	.release	= single_release,
 };
 
+/* A constructor keeps SLUB from merging the cache with another. */
+static void memdesc_benchmod_ctor(void *obj)
+{
+	memset(obj, 0, MEMDESC_BENCH_SLAB_OBJ);
+}
+
 static int __init memdesc_benchmod_init(void)
 {
+	memdesc_benchmod_cache = kmem_cache_create("memdesc_benchmod",
+						   MEMDESC_BENCH_SLAB_OBJ, 0, 0,
+						   memdesc_benchmod_ctor);
+	if (!memdesc_benchmod_cache)
+		return -ENOMEM;
 	memdesc_benchmod_dir = debugfs_create_dir("memdesc_benchmod", NULL);
 	debugfs_create_file("alloc", 0600, memdesc_benchmod_dir, NULL,
 			    &memdesc_benchmod_fops);
@@ -413,6 +471,7 @@ static int __init memdesc_benchmod_init(void)
 static void __exit memdesc_benchmod_exit(void)
 {
 	debugfs_remove_recursive(memdesc_benchmod_dir);
+	kmem_cache_destroy(memdesc_benchmod_cache);
 }
 
 module_init(memdesc_benchmod_init);

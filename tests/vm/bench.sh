@@ -45,9 +45,15 @@
 #   gate <workload> <cond> <rep> <ns-per-op> <ops> <events>
 #	make bench-gate's records (gate_part): workload fault, alloc0 (as for
 #	cost), vmalloc16 (as for hook), percpu (ns per __alloc_percpu() of
-#	4 KiB and free_percpu() pair); cond: base, memdesc, prev (the
-#	previous build, when the host put it in); events: every event
-#	memdesc counted, tracepoints and hooks (0 for base)
+#	4 KiB and free_percpu() pair), slab (ns per new slab: an object of a
+#	cache allocated, freed and the cache shrunk); cond: base, memdesc,
+#	prev (the previous build, when the host put it in), skip (memdesc
+#	with the events BENCH_GATE_SKIP names left detached, when set);
+#	events: every event memdesc counted, tracepoints and hooks (0 for
+#	base)
+#   gateskipped <workload> <rep> <events>
+#	with BENCH_GATE_SKIP: the events of those names in the memdesc
+#	condition's round, which the skip condition did without
 #   scan <what> <rep> <ns> <pfns>
 #	what: compare, summary (memdesc's debugfs files), page-types (the
 #	kernel's tools/mm/page-types reading /proc/kpageflags over the same
@@ -123,6 +129,8 @@ preemptoff_scenarios=${BENCH_PREEMPTOFF_SCENARIOS:-vmalloc percpu bulk compare}
 stack_calls=20000
 gate_percpu_bytes=4096
 gate_percpu_pairs=2000
+gate_slab_pairs=500
+gate_skip=${BENCH_GATE_SKIP:-}
 
 dbg=/sys/kernel/debug/memdesc
 tr=/sys/kernel/tracing
@@ -452,24 +460,38 @@ hooks_part()
 # counted, tracepoints and hooks.
 gate_measure()
 {
-	for w in fault alloc0 vmalloc16 percpu; do
+	for w in fault alloc0 vmalloc16 percpu slab; do
 		sum=0
 		[ "$1" = base ] || memdesc_events
 		before=$sum
+		skipped_before=$(skipped_events)
 		case $w in
 		percpu)	echo "percpu $gate_percpu_bytes $gate_percpu_pairs" \
 				>"$bench_ctl" ||
+				echo "info error workload-$w-$1" ;;
+		slab)	echo "slab $gate_slab_pairs" >"$bench_ctl" ||
 				echo "info error workload-$w-$1" ;;
 		*)	workload "$w" || echo "info error workload-$w-$1" ;;
 		esac
 		[ "$1" = base ] || memdesc_events
 		ev=$((sum - before))
 		case $w in
-		percpu)	r=$(result alloc) || r="- 0" ;;
-		*)	r=$(result "$w") || r="- 0" ;;
+		percpu|slab)	r=$(result alloc) || r="- 0" ;;
+		*)		r=$(result "$w") || r="- 0" ;;
 		esac
 		echo "gate $w $1 $2 $r $ev"
+		[ "$1" = memdesc ] && [ -n "$gate_skip" ] &&
+			echo "gateskipped $w $2 $(($(skipped_events) - skipped_before))"
 	done
+}
+
+# skipped_events: the counts of the events BENCH_GATE_SKIP names, summed,
+# from stats; 0 when none is loaded or none is named.
+skipped_events()
+{
+	[ -n "$gate_skip" ] && [ -r "$dbg/stats" ] || { echo 0; return; }
+	awk -v names=",$gate_skip," '$1 == "event" && index(names, "," $2 ",") {
+		s += $4 } END { print s + 0 }' "$dbg/stats"
 }
 
 # make bench-gate (scripts/bench-gate.sh): base and memdesc take turns, a
@@ -491,6 +513,12 @@ gate_part()
 		memdesc_load
 		gate_measure memdesc "$rep"
 		memdesc_unload
+		if [ -n "$gate_skip" ]; then
+			# skip_events replaces the default list: keep its one.
+			memdesc_load skip_events="mm_page_free_batched,$gate_skip"
+			gate_measure skip "$rep"
+			memdesc_unload
+		fi
 		if [ -f "$PREV_KO" ]; then
 			prev_load
 			gate_measure prev "$rep"

@@ -660,7 +660,7 @@ printf 'MODE=%s\nTOKEN=%s\nTESTS="%s"\n' "$mode" "$token" "$tests" \
 if [ "$mode" = bench ]; then
 	for knob in PARTS REPS FAULT_MIB FAULT_LOOPS ALLOC_PAIRS VMALLOC_PAIRS FORKS \
 		    SCAN_REPS PROFILE_FUNCS LOAD_PARAMS IRQSOFF_REPS IRQSOFF_FRACTION \
-		    IRQSOFF_SCENARIOS PREEMPTOFF_REPS PREEMPTOFF_SCENARIOS; do
+		    IRQSOFF_SCENARIOS PREEMPTOFF_REPS PREEMPTOFF_SCENARIOS GATE_SKIP; do
 		eval "val=\${MEMDESC_BENCH_$knob:-}"
 		# shellcheck disable=SC2154	# val is set by eval
 		[ -n "$val" ] && printf 'BENCH_%s="%s"\n' "$knob" "$val"
