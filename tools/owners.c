@@ -430,10 +430,13 @@ static void print_folded(FILE *out, unsigned int class, const char *handle,
 	int i;
 
 	k = owners_stack(o, handle);
-	if (k < o->nr_stacks)
+	if (k < o->nr_stacks) {
 		r = o->stacks[k];
-	else if (alt && (k = owners_stack(alt, handle)) < alt->nr_stacks)
-		r = alt->stacks[k];
+	} else if (alt) {
+		k = owners_stack(alt, handle);
+		if (k < alt->nr_stacks)
+			r = alt->stacks[k];
+	}
 	fputs(memdesc_class_name(class), out);
 	if (!r)
 		fprintf(out, ";[%s]", handle_saved(handle) ? "no stack" : handle);
