@@ -116,7 +116,7 @@ TEST_F_TIMEOUT(selftests, workload, MD_TIMEOUT(900))
 				       cmp.rec[i].key, cmp.rec[i].f[0],
 				       cmp.rec[i].v[1], cmp.rec[i].v[2]);
 	md_check_compare(_metadata, &cmp, "selftests", 0);
-	md_check_closed(_metadata, &cmp, "selftests");
+	md_check_closed(_metadata, &cmp, "selftests", NULL, 0);
 	if (_metadata->exit_code != KSFT_PASS)
 		for (i = 0; i < cmp.nr; i++)
 			if (!strcmp(cmp.rec[i].key, "site"))

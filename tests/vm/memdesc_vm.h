@@ -232,7 +232,8 @@ void md_show_examples(const struct md_file *cmp, const char *shadow,
 		      const char *live, unsigned int max);
 void md_show_unmerged(unsigned long long pfn);
 void md_check_closed(struct __test_metadata *_metadata,
-		     const struct md_file *cmp, const char *when);
+		     const struct md_file *cmp, const char *when,
+		     const struct md_rec *const *left, size_t n);
 void md_check_compare_format(struct __test_metadata *_metadata,
 			     const struct md_file *cmp);
 unsigned long long md_check_compare(struct __test_metadata *_metadata,
