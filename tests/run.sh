@@ -64,6 +64,9 @@ trap 'rm -f "$log"' EXIT
 passed=0
 failed=0
 skipped=0
+# Kept for scripts/reliability-table.sh: each step's and boot's counts.
+results=$top/.cache/results/check.tsv
+results_start "$results" check
 
 # run_step NAME CMD...: run one step, count its TAP lines.
 run_step()
@@ -93,6 +96,7 @@ count_step()
 		f=1
 	fi
 	echo "# $name: $p passed, $f failed, $s skipped"
+	results_add "$results" "$name" "$p" "$f" "$s"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))

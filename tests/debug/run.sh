@@ -48,6 +48,9 @@ trap 'rm -f "$log" "$reports"' EXIT
 . "$top/tests/lib/tap.sh"
 
 tiers=${MEMDESC_DEBUG_TIERS:-kasan kcsan}
+# Kept for scripts/reliability-table.sh: each boot's counts.
+results=$top/.cache/results/check-debug.tsv
+results_start "$results" check-debug
 passed=0
 failed=0
 skipped=0
@@ -70,9 +73,11 @@ check()
 	if [ "$1" = OK ]; then
 		echo "ok - debug: $2"
 		passed=$((passed + 1))
+		results_add "$results" "debug: $2" 1 0 0
 	else
 		echo "not ok - debug: $2"
 		failed=$((failed + 1))
+		results_add "$results" "debug: $2" 0 1 0
 	fi
 }
 
@@ -101,6 +106,8 @@ vm()
 	MEMDESC_VM_TIMEOUT_SCALE=${MEMDESC_VM_TIMEOUT_SCALE:-8} \
 		tests/vm/run.sh --kdir "$kdir" "$@" 2>&1 | tee "$log"
 	count "$log"
+	# shellcheck disable=SC2046	# "P F S", three words
+	results_add "$results" "vm $kver $name" $(tap_count "$log")
 }
 
 # kcsan_reports: every KCSAN report in the kernel log on standard input,

@@ -11,6 +11,10 @@
 #			skipped (an "ok ... # SKIP" line is skipped, not passed)
 # tap_totals P F S	the closing line CI reads: "P passed, F failed", with
 #			", S skipped" when S > 0
+# results_start FILE TIER  begin the results file make check or check-debug
+#			keeps (scripts/reliability-table.sh reads it): the
+#			tier, the commit tested and the date
+# results_add FILE FAMILY P F S  one family's counts (a step, a boot), as it ends
 
 n=0
 
@@ -40,6 +44,25 @@ tap_count()
 {
 	echo "$(grep -E '^ok ' "$1" | grep -cvE '# SKIP')" \
 	     "$(grep -cE '^not ok ' "$1")" "$(grep -cE '^ok .*# SKIP' "$1")"
+}
+
+results_start()
+{
+	local commit
+
+	mkdir -p "$(dirname "$1")"
+	commit=$(git -C "$(dirname "$1")" rev-parse --short HEAD 2>/dev/null) ||
+		commit=unknown
+	# A tree with changes not committed tests more than the commit.
+	git -C "$(dirname "$1")" diff --quiet HEAD 2>/dev/null ||
+		[ "$commit" = unknown ] || commit=$commit+changes
+	printf '# tier %s commit %s date %s\n' "$2" "$commit" \
+		"$(date -u '+%Y-%m-%dT%H:%MZ')" >"$1"
+}
+
+results_add()
+{
+	[ -f "$1" ] && printf '%s\t%s\t%s\t%s\n' "$2" "$3" "$4" "$5" >>"$1"
 }
 
 tap_totals()
