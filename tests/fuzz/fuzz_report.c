@@ -2,7 +2,7 @@
 /*
  * fuzz_report.c - a report in the module's record format through every
  * reader of one, in memory: the tables and JSON of each report, the owners
- * view and Prometheus metrics.
+ * view, its folded stacks and Prometheus metrics.
  *
  * The input is the text; one with a NUL byte is none (the tool refuses
  * such a file before it parses it).  Which report it is printed as (each
@@ -42,6 +42,14 @@ static void print_owners(void *arg)
 	const struct fuzz_report *r = arg;
 
 	owners_view("fuzz", r->text, &r->owners, fuzz_stdout);
+}
+
+/* The same census as folded stacks (owners --folded). */
+static void print_folded(void *arg)
+{
+	const struct fuzz_report *r = arg;
+
+	owners_folded("fuzz", r->text, r->owners.class, fuzz_stdout);
 }
 
 static void print_metrics(void *arg)
@@ -86,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r.owners.class = MEMDESC_CLASS_SLAB;
 		}
 		fuzz_call(print_owners, &r);
+		fuzz_call(print_folded, &r);
 		fuzz_call(print_metrics, &r);
 	}
 	free(text);
