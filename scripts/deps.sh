@@ -21,7 +21,8 @@
 # targets (tests/fuzz/, the fuzz step of make check).
 # libnuma-dev, libcap-dev and liburing-dev bring the static libraries the
 # kernel's mm selftests link (tests/selftests/build.sh builds them static
-# for the guest).  graphviz draws docs/layers.svg (make docs).
+# for the guest).  graphviz draws docs/layers.svg (make docs).  acpica-tools
+# (iasl) builds the slow DSDT of tests/vm/irq-fault.sh.
 
 set -eu
 
@@ -39,7 +40,7 @@ stress-ng socat
 linux-source-6.12 flex bison bc libelf-dev
 clang-14 libclang-rt-14-dev
 libnuma-dev libcap-dev liburing-dev
-graphviz
+graphviz acpica-tools
 "
 
 missing=

@@ -313,21 +313,34 @@ static void ms_balloon(struct __test_metadata *_metadata, unsigned int mib)
 }
 
 /*
- * Wait until MemTotal stops moving near @want_kb (the balloon takes pages
- * in batches, each a round trip to the host), up to @timeout seconds.
+ * Wait until MemTotal is within 8 MiB of @want_kb (the balloon takes pages
+ * in batches, each a round trip to the host), up to @timeout seconds, or
+ * until it has not moved for MD_STALL_SECONDS.  A wait that ends short
+ * says what it waited for, what it saw, and the balloon's interrupts.
  * Return: MemTotal.
  */
 static unsigned long ms_wait_memtotal(unsigned long want_kb, double timeout)
 {
-	double end = md_now() + timeout;
-	unsigned long kb;
+	double t0 = md_now(), moved = t0;
+	unsigned long kb, kb0 = md_meminfo_kb("MemTotal"), last = kb0;
 
-	do {
+	for (;;) {
 		kb = md_meminfo_kb("MemTotal");
 		if (kb + 8192 >= want_kb && kb <= want_kb + 8192)
+			return kb;
+		if (kb != last) {
+			last = kb;
+			moved = md_now();
+		}
+		if (md_now() - t0 > timeout ||
+		    md_now() - moved > MD_STALL_SECONDS)
 			break;
 		usleep(200 * 1000);
-	} while (md_now() < end);
+	}
+	ksft_print_msg("balloon: waited for MemTotal %lu kB; saw %lu kB (from %lu), unchanged for %.0f s, after %.0f s of %.0f\n",
+		       want_kb, kb, kb0, md_now() - moved, md_now() - t0,
+		       timeout);
+	md_log_virtio_irqs();
 	return kb;
 }
 

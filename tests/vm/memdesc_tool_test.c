@@ -284,6 +284,17 @@ static void mds_owner_pages(const char *raw, const char * const *classes,
 	}
 }
 
+/* One class's folded lines weigh what its owner records say. */
+static void tool_folded_weighs(struct __test_metadata *_metadata,
+			       const char *class, unsigned long long want,
+			       unsigned long long got)
+{
+	EXPECT_EQ(want, got) {
+		TH_LOG("%s: %llu pages in the folded lines, %llu in the owner records",
+		       class, got, want);
+	}
+}
+
 /*
  * owners --folded on real allocation sites: a snapshot taken with owners on
  * after this process faulted in anonymous memory.  Every line is
@@ -349,10 +360,7 @@ TEST_F(tool, owners_folded)
 	}
 	EXPECT_LT(0U, lines);
 	for (i = 0; i < 3; i++)
-		EXPECT_EQ(want[i], got[i]) {
-			TH_LOG("%s: %llu pages in the folded lines, %llu in the owner records",
-			       classes[i], got[i], want[i]);
-		}
+		tool_folded_weighs(_metadata, classes[i], want[i], got[i]);
 	EXPECT_TRUE(fault_seen) {
 		TH_LOG("no anon line with handle_mm_fault before an allocator frame");
 	}

@@ -214,40 +214,17 @@ static unsigned int mt_online_blocks(void)
 }
 
 /*
- * The virtio interrupts' counts into the test log: a resize the guest never
- * acts on is a config-change interrupt that did not arrive, or one that
- * did and a worker that is stuck (the sysrq-w dump tells those apart).
- */
-static void mt_log_virtio_irqs(void)
-{
-	FILE *f = fopen("/proc/interrupts", "re");
-	char line[1024];
-	size_t len;
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "virtio"))
-			continue;
-		len = strlen(line);
-		if (len && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		ksft_print_msg("interrupts: %s\n", line);
-	}
-	fclose(f);
-}
-
-/*
  * Wait until node @nid's MemTotal reads @want_kb, onlining new blocks where
- * the kernel does not.  Return: false on timeout (after @seconds).
+ * the kernel does not.  Return: false on timeout (after @seconds, or after
+ * MD_STALL_SECONDS with MemTotal unchanged).
  */
 static bool mt_wait_memtotal(int nid, unsigned long long want_kb,
 			     unsigned int seconds, const char *what)
 {
 	bool online = !mt_kernel_onlines();
-	double t0 = md_now();
+	double t0 = md_now(), moved = t0;
+	unsigned long long kb, kb0 = mt_node_memtotal_kb(nid), last = kb0;
 	unsigned int onlined = 0;
-	unsigned long long kb;
 
 	for (;;) {
 		if (online)
@@ -255,12 +232,19 @@ static bool mt_wait_memtotal(int nid, unsigned long long want_kb,
 		kb = mt_node_memtotal_kb(nid);
 		if (kb == want_kb)
 			break;
-		if (md_now() - t0 > seconds) {
-			ksft_print_msg("%s: node %d MemTotal %llu kB, want %llu kB, after %u s\n",
-				       what, nid, kb, want_kb, seconds);
+		if (kb != last) {
+			last = kb;
+			moved = md_now();
+		}
+		if (md_now() - t0 > seconds ||
+		    md_now() - moved > MD_STALL_SECONDS) {
+			ksft_print_msg("%s: node %d MemTotal %llu kB (from %llu), want %llu kB; unchanged for %.0f s, %.0f s of %u\n",
+				       what, nid, kb, kb0, want_kb,
+				       md_now() - moved, md_now() - t0,
+				       seconds);
 			/* Where is it stuck: blocked tasks into the kernel log. */
 			md_write_file("/proc/sysrq-trigger", "w");
-			mt_log_virtio_irqs();
+			md_log_virtio_irqs();
 			return false;
 		}
 		usleep(100000);

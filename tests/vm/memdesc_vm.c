@@ -318,6 +318,35 @@ double md_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * The virtio devices' lines of /proc/interrupts, as diagnostics: a wait on
+ * a device (balloon, virtio-mem) that timed out because its interrupts
+ * never came shows zeros here, one that came and a worker that is stuck
+ * does not.
+ */
+void md_log_virtio_irqs(void)
+{
+	FILE *f = fopen("/proc/interrupts", "re");
+	char line[1024];
+	size_t len;
+	bool any = false;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "virtio"))
+			continue;
+		len = strlen(line);
+		if (len && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		ksft_print_msg("interrupts: %s\n", line);
+		any = true;
+	}
+	fclose(f);
+	if (!any)
+		ksft_print_msg("interrupts: no virtio line in /proc/interrupts\n");
+}
+
 /* Kernel release at least @major.@minor? */
 bool md_kernel_at_least(unsigned int major, unsigned int minor)
 {

@@ -77,6 +77,7 @@ unsigned long md_read_ulong(const char *path, int base);
 int md_block_node(const char *dir);
 long md_meminfo_kb(const char *key);
 double md_now(void);
+void md_log_virtio_irqs(void);
 bool md_kernel_at_least(unsigned int major, unsigned int minor);
 long md_btf_struct_size(const char *name);
 
@@ -195,6 +196,13 @@ unsigned long long md_stress_ops(const char *yaml, const char *when,
 #define TEST_TIMEOUT_DEFAULT	MD_TIMEOUT(30)
 /* How long a module load or unload in progress may take to finish. */
 #define MD_TRANSIT_SECONDS	MD_TIMEOUT(120)
+/*
+ * A wait on a device (the balloon, virtio-mem) gives up once what it
+ * watches has not moved for this long, whatever time its bound has left:
+ * a device whose interrupt never comes makes no progress at all, and the
+ * bound, sized for a slow kernel doing the whole resize, is many minutes.
+ */
+#define MD_STALL_SECONDS	MD_TIMEOUT(120)
 
 /* === For harness programs: helpers that ASSERT === */
 

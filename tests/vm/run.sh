@@ -98,6 +98,14 @@
 # (-t TEST, -f FIXTURE, -r FIXTURE.TEST), e.g.
 # MEMDESC_VM_TESTS="memdesc_stress_test:-r,stress.load_alloc_failure".
 # MEMDESC_VM_APPEND adds to the guest kernel's command line.
+# MEMDESC_VM_EARLY_CPIO=FILE puts an uncompressed cpio before the
+# initramfs, which the kernel reads first: an ACPI table under
+# kernel/firmware/acpi/ in it replaces the firmware's (both Debian kernels
+# have ACPI_TABLE_UPGRADE).  tests/vm/irq-fault.sh boots a DSDT so.
+# MEMDESC_VM_IRQ_ROUTING=acpi routes PCI interrupts through ACPI's _PRT
+# instead of the BIOS's MP table (acpi=noirq, the default "mptable"): the
+# guest's /init fails the boot before any test if a virtio device got no
+# interrupt, naming it.
 # MEMDESC_VM_FUZZ_CASES sets the cases stress.fuzz_mutate writes to each
 # writer (default 50,000).
 # MEMDESC_VM_KO=PATH tests a prebuilt module instead of building one, and
@@ -668,8 +676,15 @@ if [ "$mode" = bench ]; then
 fi
 
 initrd=$work/initramfs.cpio.gz
+: >"$initrd"
+# An uncompressed cpio first, read before the initramfs: ACPI tables under
+# kernel/firmware/acpi/ in it replace the firmware's (ACPI_TABLE_UPGRADE).
+if [ -n "${MEMDESC_VM_EARLY_CPIO:-}" ]; then
+	cat "$MEMDESC_VM_EARLY_CPIO" >"$initrd" ||
+		cannot_run "setup: MEMDESC_VM_EARLY_CPIO $MEMDESC_VM_EARLY_CPIO"
+fi
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) \
-	>"$initrd" || cannot_run "setup: cpio"
+	>>"$initrd" || cannot_run "setup: cpio"
 
 # === Boot ===
 
@@ -719,6 +734,28 @@ for ((i = 0; i < nodes; i++)); do
 	node_list="${node_list:+$node_list + }${size}M"
 done
 append="console=ttyS0 panic=-1 mitigations=off log_buf_len=4M"
+# PCI interrupts from the BIOS's MP table, not ACPI.  ACPI routes a
+# device's INTx by running the DSDT's _PRT method, an AML loop over every
+# slot that ACPICA abandons after 30 s of wall time (AE_AML_LOOP_TIMEOUT);
+# under TCG on a busy host, or under a sanitizer, it did, and the device
+# (the balloon, virtio-mem: QEMU gives neither MSI-X) kept a line that
+# never fires.  Whether a boot passed then hung on how fast the host ran
+# the AML.  The MP table is a static table: no loop, no clock.
+# MEMDESC_VM_IRQ_ROUTING=acpi keeps ACPI's routing, to see that failure.
+case ${MEMDESC_VM_IRQ_ROUTING:-mptable} in
+mptable) append+=" acpi=noirq" ;;
+acpi)	;;
+*)	echo "MEMDESC_VM_IRQ_ROUTING: mptable or acpi, not '$MEMDESC_VM_IRQ_ROUTING'" >&2
+	exit 2 ;;
+esac
+# An RCU stall panics, and the panic prints every task's stack (panic_print
+# bit 0) and replays the whole kernel log (bit 5) at full verbosity: the
+# stall report names a blocked task ("P39") but prints no stack of it, and
+# what it does print goes at a level the console does not show (init), so
+# without these a stalled guest said neither who stalled nor where, and
+# waited out its QEMU bound.  A stall already fails the log check; this
+# makes it fail at once, with the stacks that say whether memdesc is on one.
+append+=" sysctl.kernel.panic_on_rcu_stall=1 panic_print=0x21"
 # PREEMPT_RT runs the 8250's interrupt handler in a thread, which under TCG
 # falls behind a UART that drains at once.  6.1-rt's spurious-interrupt
 # detector then took a long burst of output for an interrupt storm and
@@ -975,6 +1012,16 @@ if grep -q "$token BEGIN" "$console"; then
 	result OK "guest booted to /init"
 else
 	result NOTOK "guest booted to /init"
+fi
+# The PCI devices' interrupts (init's irq_check), before any test ran: a
+# device without one ended the guest there, each IRQ record saying which
+# and why.
+irq_ok=$(tagged INFO | sed -n 's/^irq //p' | paste -sd ';' | sed 's/;/; /g')
+if tagged IRQ | grep -q .; then
+	result NOTOK "every virtio PCI device has an interrupt (no test ran)"
+	tagged IRQ | sed 's/^/#   /'
+elif [ -n "$irq_ok" ]; then
+	result OK "every virtio PCI device has an interrupt ($irq_ok)"
 fi
 if [ -z "$topology" ]; then
 	want_nodes=0-$((nodes - 1))
