@@ -22,7 +22,7 @@
 # libnuma-dev, libcap-dev and liburing-dev bring the static libraries the
 # kernel's mm selftests link (tests/selftests/build.sh builds them static
 # for the guest).  graphviz draws docs/layers.svg (make docs).  acpica-tools
-# (iasl) builds the slow DSDT of tests/vm/irq-fault.sh.
+# (iasl) builds the slow DSDT of tests/vm/boot-faults.sh.
 
 set -eu
 

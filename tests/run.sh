@@ -35,14 +35,15 @@
 #                                       under kernel lockdown: booted with
 #                                       lockdown=integrity, and raised after
 #                                       loading (half a minute each)
-#            tests/vm/irq-fault.sh KVER
+#            tests/vm/boot-faults.sh KVER
 #                                       and on the newest of them, boots
-#                                       whose balloon gets no interrupt
-#                                       (a DSDT whose _PRT runs past
-#                                       ACPICA's loop timeout): the boot
-#                                       must fail at once, before any test,
+#                                       that must end at once and say why:
+#                                       a balloon with no interrupt (a DSDT
+#                                       whose _PRT runs past ACPICA's loop
+#                                       timeout) fails before any test,
 #                                       naming it; the MP table's routing
-#                                       must not (about 3.5 min)
+#                                       passes; an RCU stall panics with
+#                                       its stack (about 3.5 min)
 #   gate     scripts/bench-gate.sh      the probes' instructions per event
 #                                       in one 6.12 boot under -icount,
 #                                       against tests/bench-gate.budget
@@ -130,11 +131,11 @@ vm_list()
 		[ "${MEMDESC_SELFTESTS:-1}" = 0 ] || echo "$k --selftests"
 		echo "$k --lockdown boot"
 		echo "$k --lockdown raised"
-		# The guest's own checks, on the newest stock kernel only:
-		# what they judge is /init and the kernel's ACPI messages,
-		# the same on every kernel.
+		# The boots that must fail, on the newest stock kernel only:
+		# what they judge is /init and the kernel's ACPI and RCU
+		# messages, the same on every kernel.
 		if [ "$k" = "$newest" ]; then
-			echo "$k --irq-fault"
+			echo "$k --boot-faults"
 		fi
 	done
 }
@@ -144,7 +145,7 @@ vm_list()
 vm_cmd()
 {
 	case " $* " in
-	*" --irq-fault "*)	echo tests/vm/irq-fault.sh "$1" ;;
+	*" --boot-faults "*)	echo tests/vm/boot-faults.sh "$1" ;;
 	*)			echo tests/vm/run.sh "$@" ;;
 	esac
 }
@@ -152,7 +153,7 @@ vm_cmd()
 vm_run()
 {
 	case " $* " in
-	*" --irq-fault "*)	tests/vm/irq-fault.sh "$1" ;;
+	*" --boot-faults "*)	tests/vm/boot-faults.sh "$1" ;;
 	*)			tests/vm/run.sh "$@" ;;
 	esac
 }

@@ -23,6 +23,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/ktime.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
@@ -31,6 +32,7 @@
 #include <linux/numa.h>
 #include <linux/percpu.h>
 #include <linux/pgtable.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -839,6 +841,29 @@ static const struct file_operations memdesc_truth_mmap_fops = {
 
 /* === Module === */
 
+/*
+ * stall=SECONDS at load: spin that long with preemption off before loading,
+ * so that this CPU passes through no RCU quiescent state.  Past the stall
+ * timeout (21 s on Debian's kernels) RCU reports the CPU, and the guests of
+ * tests/vm/boot-faults.sh then panic: what that checks is that the panic's
+ * output names this function on the stalled CPU's stack, as a real stall
+ * would have to say whether memdesc was on one.  Nothing else loads the
+ * module with it.
+ */
+static unsigned int stall;
+module_param(stall, uint, 0);
+MODULE_PARM_DESC(stall, "seconds to stall RCU at load (1-60), for tests of the stall report");
+
+static noinline void memdesc_truth_stall(unsigned int seconds)
+{
+	u64 end = ktime_get_ns() + (u64)seconds * NSEC_PER_SEC;
+
+	preempt_disable();
+	while (ktime_get_ns() < end)
+		cpu_relax();
+	preempt_enable();
+}
+
 /* Keeps find_mergeable() from merging our cache with another one. */
 static void memdesc_truth_ctor(void *obj)
 {
@@ -847,6 +872,14 @@ static void memdesc_truth_ctor(void *obj)
 
 static int __init memdesc_truth_init(void)
 {
+	if (stall > MEMDESC_TRUTH_STALL_MAX) {
+		pr_err("stall=%u: at most %u seconds\n", stall,
+		       MEMDESC_TRUTH_STALL_MAX);
+		return -EINVAL;
+	}
+	if (stall)
+		memdesc_truth_stall(stall);
+
 	truth.cache = kmem_cache_create("memdesc_truth", MEMDESC_TRUTH_OBJ_SIZE,
 					0, 0, memdesc_truth_ctor);
 	if (!truth.cache)

@@ -62,6 +62,7 @@
 #define MEMDESC_TRUTH_VMALLOC_MMAP_PAGES 2
 #define MEMDESC_TRUTH_NETPOOL_PAGES	4
 #define MEMDESC_TRUTH_MAX_PGTABLES	8	/* "pgtable" commands held */
+#define MEMDESC_TRUTH_STALL_MAX		60	/* the stall parameter, seconds */
 
 /* alloc_pages_exact(): 3 pages of an order-2 block, the 4th given back. */
 #define MEMDESC_TRUTH_EXACT_PAGES	3

@@ -101,7 +101,7 @@
 # MEMDESC_VM_EARLY_CPIO=FILE puts an uncompressed cpio before the
 # initramfs, which the kernel reads first: an ACPI table under
 # kernel/firmware/acpi/ in it replaces the firmware's (both Debian kernels
-# have ACPI_TABLE_UPGRADE).  tests/vm/irq-fault.sh boots a DSDT so.
+# have ACPI_TABLE_UPGRADE).  tests/vm/boot-faults.sh boots a DSDT so.
 # MEMDESC_VM_IRQ_ROUTING=acpi routes PCI interrupts through ACPI's _PRT
 # instead of the BIOS's MP table (acpi=noirq, the default "mptable"): the
 # guest's /init fails the boot before any test if a virtio device got no

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# irq-fault.sh KVER - a boot whose virtio device got no interrupt fails
-# within a minute, before any test runs, naming the device and the reason.
+# boot-faults.sh KVER - boots that cannot pass end at once and say why:
+# one whose virtio device got no interrupt fails before any test runs,
+# naming the device and the reason, and one that stalls RCU panics with
+# the stalled stack in its console log.
 #
 # ACPI routes a PCI device's INTx by running the DSDT's _PRT method, a
 # loop over the 128 slot and pin pairs that ACPICA abandons after 30 s of
@@ -24,8 +26,14 @@
 #      must fail the boot: the interrupt check not ok, naming
 #      virtio-balloon and AE_AML_LOOP_TIMEOUT, no test run, QEMU done in
 #      60 s;
-#   4. the slow _PRT with the default routing must pass that check: the MP
-#      table never runs _PRT.
+#   4. the slow _PRT with the default routing must pass that check and
+#      the balloon test: the MP table never runs _PRT.  The same guest then
+#      stalls RCU on purpose (memdesc_truth.ko stall=30: 30 s spinning
+#      with preemption off at load), and must panic on it
+#      (panic_on_rcu_stall) with the stall report and, in the log the
+#      panic replays (panic_print), the stalled CPU's stack through
+#      memdesc_truth_stall: what a real stall needs to say whether
+#      memdesc was on its stack.
 #
 # Ends with "N passed, N failed".  Needs iasl (acpica-tools, make deps).
 
@@ -39,7 +47,7 @@ if [ -z "$kver" ] || [ "$#" -ne 1 ]; then
 fi
 cache=$top/.cache/vm
 mkdir -p "$cache"
-work=$(mktemp -d "$cache/$kver.irq-fault.XXXXXX") || exit 1
+work=$(mktemp -d "$cache/$kver.boot-faults.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 passed=0
 failed=0
@@ -47,10 +55,10 @@ failed=0
 check()
 {
 	if [ "$1" = OK ]; then
-		echo "ok - $kver irq-fault: $2"
+		echo "ok - $kver boot-faults: $2"
 		passed=$((passed + 1))
 	else
-		echo "not ok - $kver irq-fault: $2"
+		echo "not ok - $kver boot-faults: $2"
 		failed=$((failed + 1))
 	fi
 }
@@ -63,8 +71,8 @@ finish()
 }
 
 # boot NAME VAR=VALUE...: tests/vm/run.sh KVER with the swap test's
-# balloon test, its output in $work/NAME.log, its console log kept as
-# $work/NAME.console.log.  The module is built once, by the first boot.
+# balloon test (or the guest programs in $tests), its output in
+# $work/NAME.log, its console log kept as $work/NAME.console.log.
 boot()
 {
 	local name=$1
@@ -153,8 +161,12 @@ else
 fi
 
 # 4. The default routing through the same table: the MP table's, no _PRT.
-boot mptable MEMDESC_VM_EARLY_CPIO="$work/early.cpio"
-show "$work/mptable.log" 'interrupt|swap.balloon'
+# Then an RCU stall, which must end the guest with its stack.
+start=$(date +%s)
+tests="memdesc_swap_test:-r,swap.balloon insmod:/memdesc_truth.ko,stall=30" \
+	boot mptable MEMDESC_VM_EARLY_CPIO="$work/early.cpio"
+wall=$(($(date +%s) - start))
+show "$work/mptable.log" 'interrupt|swap.balloon|QEMU'
 if grep -q '^ok .*every virtio PCI device has an interrupt (.*virtio-balloon IRQ' \
 	"$work/mptable.log" &&
    grep -q '^ok .*swap\.balloon$' "$work/mptable.log"; then
@@ -162,5 +174,33 @@ if grep -q '^ok .*every virtio PCI device has an interrupt (.*virtio-balloon IRQ
 else
 	check NOTOK "MP table routing: the balloon has its interrupt and moves"
 	grep -E '^not ok' "$work/mptable.log" | sed 's/^/#   /'
+fi
+console=$work/mptable.console.log
+show "$console" 'rcu: INFO|Kernel panic|memdesc_truth_stall' | head -n 8
+if grep -qE 'rcu: INFO: rcu_[a-z]+ (self-)?detected stall' "$console" &&
+   grep -q 'Kernel panic - not syncing: RCU Stall' "$console"; then
+	check OK "an RCU stall panics the guest"
+else
+	check NOTOK "an RCU stall panics the guest (no stall report and panic in $console)"
+fi
+# The stack is printed at a level the console hides (init sets 4); it
+# reaches the console only through the panic's replay of the whole log.
+if grep -qE 'memdesc_truth_stall\+0x[0-9a-f]+/0x[0-9a-f]+ \[memdesc_truth\]' \
+	"$console"; then
+	check OK "the stall's console log has the stalled stack (memdesc_truth_stall)"
+else
+	check NOTOK "the stall's console log has the stalled stack (memdesc_truth_stall)"
+fi
+# A stall report names a blocked task ("P39") with no stack: the panic
+# prints every task's (panic_print bit 0), PID 1 among them.
+if grep -qE 'task:init +state:' "$console"; then
+	check OK "the panic printed every task's stack ($(grep -cE 'task:[^ ]+ +state:' "$console") task lines)"
+else
+	check NOTOK "the panic printed every task's stack (no 'task:init' line)"
+fi
+if grep -q 'guest reached the end (QEMU timed out' "$work/mptable.log"; then
+	check NOTOK "the stalled guest ended at its panic, not at the QEMU bound"
+else
+	check OK "the stalled guest ended at its panic (${wall}s with the build)"
 fi
 finish
