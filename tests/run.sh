@@ -140,8 +140,8 @@ vm_list()
 	done
 }
 
-# vm_cmd ARGS...: the command that runs one boot of vm_list, as text;
-# vm_run ARGS... runs it.
+# vm_cmd ARGS...: the command that runs one boot of vm_list, as words
+# (KVER and the options have no spaces); vm_run ARGS... runs it.
 vm_cmd()
 {
 	case " $* " in
@@ -152,10 +152,10 @@ vm_cmd()
 
 vm_run()
 {
-	case " $* " in
-	*" --boot-faults "*)	tests/vm/boot-faults.sh "$1" ;;
-	*)			tests/vm/run.sh "$@" ;;
-	esac
+	local cmd
+
+	read -ra cmd < <(vm_cmd "$@")
+	"${cmd[@]}"
 }
 
 # vm_flush DIR: print and count, in order, the boots in DIR that have ended

@@ -321,25 +321,21 @@ static void ms_balloon(struct __test_metadata *_metadata, unsigned int mib)
  */
 static unsigned long ms_wait_memtotal(unsigned long want_kb, double timeout)
 {
-	double t0 = md_now(), moved = t0;
-	unsigned long kb, kb0 = md_meminfo_kb("MemTotal"), last = kb0;
+	unsigned long kb = md_meminfo_kb("MemTotal");
+	struct md_wait w;
 
+	md_wait_start(&w, kb);
 	for (;;) {
 		kb = md_meminfo_kb("MemTotal");
 		if (kb + 8192 >= want_kb && kb <= want_kb + 8192)
 			return kb;
-		if (kb != last) {
-			last = kb;
-			moved = md_now();
-		}
-		if (md_now() - t0 > timeout ||
-		    md_now() - moved > MD_STALL_SECONDS)
+		if (md_wait_over(&w, kb, timeout))
 			break;
 		usleep(200 * 1000);
 	}
-	ksft_print_msg("balloon: waited for MemTotal %lu kB; saw %lu kB (from %lu), unchanged for %.0f s, after %.0f s of %.0f\n",
-		       want_kb, kb, kb0, md_now() - moved, md_now() - t0,
-		       timeout);
+	ksft_print_msg("balloon: waited for MemTotal %lu kB; saw %lu kB (from %llu), unchanged for %.0f s, after %.0f s of %.0f\n",
+		       want_kb, kb, w.first, md_now() - w.moved,
+		       md_now() - w.t0, timeout);
 	md_log_virtio_irqs();
 	return kb;
 }

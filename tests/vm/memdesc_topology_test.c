@@ -222,25 +222,21 @@ static bool mt_wait_memtotal(int nid, unsigned long long want_kb,
 			     unsigned int seconds, const char *what)
 {
 	bool online = !mt_kernel_onlines();
-	double t0 = md_now(), moved = t0;
-	unsigned long long kb, kb0 = mt_node_memtotal_kb(nid), last = kb0;
+	unsigned long long kb = mt_node_memtotal_kb(nid);
 	unsigned int onlined = 0;
+	struct md_wait w;
 
+	md_wait_start(&w, kb);
 	for (;;) {
 		if (online)
 			onlined += mt_online_blocks();
 		kb = mt_node_memtotal_kb(nid);
 		if (kb == want_kb)
 			break;
-		if (kb != last) {
-			last = kb;
-			moved = md_now();
-		}
-		if (md_now() - t0 > seconds ||
-		    md_now() - moved > MD_STALL_SECONDS) {
+		if (md_wait_over(&w, kb, seconds)) {
 			ksft_print_msg("%s: node %d MemTotal %llu kB (from %llu), want %llu kB; unchanged for %.0f s, %.0f s of %u\n",
-				       what, nid, kb, kb0, want_kb,
-				       md_now() - moved, md_now() - t0,
+				       what, nid, kb, w.first, want_kb,
+				       md_now() - w.moved, md_now() - w.t0,
 				       seconds);
 			/* Where is it stuck: blocked tasks into the kernel log. */
 			md_write_file("/proc/sysrq-trigger", "w");
@@ -250,7 +246,7 @@ static bool mt_wait_memtotal(int nid, unsigned long long want_kb,
 		usleep(100000);
 	}
 	ksft_print_msg("figure %s_wait_seconds %.1f (node %d MemTotal %llu kB, %u blocks onlined by hand)\n",
-		       what, md_now() - t0, nid, kb, onlined);
+		       what, md_now() - w.t0, nid, kb, onlined);
 	return true;
 }
 

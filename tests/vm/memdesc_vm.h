@@ -204,6 +204,31 @@ unsigned long long md_stress_ops(const char *yaml, const char *when,
  */
 #define MD_STALL_SECONDS	MD_TIMEOUT(120)
 
+/* A wait on a value that should keep moving (MemTotal, as a device resizes). */
+struct md_wait {
+	double t0, moved;
+	unsigned long long first, last;
+};
+
+static inline void md_wait_start(struct md_wait *w, unsigned long long value)
+{
+	w->t0 = w->moved = md_now();
+	w->first = w->last = value;
+}
+
+/* Over: @bound seconds in, or MD_STALL_SECONDS with @value unchanged. */
+static inline bool md_wait_over(struct md_wait *w, unsigned long long value,
+				double bound)
+{
+	double now = md_now();
+
+	if (value != w->last) {
+		w->last = value;
+		w->moved = now;
+	}
+	return now - w->t0 > bound || now - w->moved > MD_STALL_SECONDS;
+}
+
 /* === For harness programs: helpers that ASSERT === */
 
 void md_read(struct __test_metadata *_metadata, struct md_file *mf,
