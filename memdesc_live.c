@@ -525,16 +525,45 @@ static u64 memdesc_live_pack(unsigned int type, unsigned int subtype,
 }
 
 /*
+ * Whether @first is on pgd_list, where x86-64's pgd_ctor() links every
+ * top-level table through its lru (ptdesc's pt_list on 6.12, the same
+ * word) and pgd_dtor() unlinks it, poisoning both links, before the table
+ * is freed.  A neighbour must point back.  pgd_lock is not exported, so a
+ * neighbour being unlinked at this moment may not yet, and the other one
+ * is tried too; a table read as unlisted through that window is a race
+ * like any other, which compare checks again.  The neighbours are
+ * followed without faulting: a stale link may point anywhere.
+ */
+static bool memdesc_live_pgd_listed(struct page *first)
+{
+	struct list_head *self = &first->lru, *back;
+	struct list_head *next = READ_ONCE(self->next);
+	struct list_head *prev = READ_ONCE(self->prev);
+
+	if (next == self || prev == self)
+		return false;
+	if (!copy_from_kernel_nofault(&back, &next->prev, sizeof(back)) &&
+	    back == self)
+		return true;
+	return !copy_from_kernel_nofault(&back, &prev->next, sizeof(back)) &&
+	       back == self;
+}
+
+/*
  * The first page of the process's top-level table @page is in, or NULL.
  * x86-64 allocates one (pgd_alloc()) as a plain block of
  * PGD_ALLOCATION_ORDER - two pages with page-table isolation built in, the
  * second the user half - with no PageTable(), so that its type shows only
- * here: the first page, allocated, names its mm (pgd_set_mm()), and that
- * mm, alive, has its pgd there.  Alive, because a freed mm_struct keeps
- * its pgd pointer, and a page that was its table and is now part of
- * another allocation keeps the pointer to it (truth.pages found one).  The
- * word read as an mm is any driver page's own, so it is followed only into
- * the direct map, and without faulting.
+ * here: the first page, allocated, names its mm (pgd_set_mm()), that mm,
+ * alive, has its pgd there, and the page is on pgd_list.  A freed
+ * mm_struct keeps its pgd pointer, and a page that was its table and is
+ * now part of another allocation keeps the pointer to it (truth.pages
+ * found one), hence the rest.  Alive alone is not enough: KASAN keeps a
+ * freed mm_struct in its quarantine with its own metadata over the first
+ * word, mm_count, which then reads as a count (one page a KASAN boot
+ * called a pgd, a vmalloc stack's KASAN shadow to the shadow, fits that;
+ * truth.stale_pgd builds the case).  The word read as an mm is any driver page's own, so it is
+ * followed only into the direct map, and without faulting.
  */
 static struct page *memdesc_live_pgd(struct page *page)
 {
@@ -547,9 +576,10 @@ static struct page *memdesc_live_pgd(struct page *page)
 	if (!mm || !page_ref_count(first) || !virt_addr_valid(mm) ||
 	    copy_from_kernel_nofault(&pgd, &mm->pgd, sizeof(pgd)) ||
 	    pgd != page_address(first) ||
-	    copy_from_kernel_nofault(&users, &mm->mm_count, sizeof(users)))
+	    copy_from_kernel_nofault(&users, &mm->mm_count, sizeof(users)) ||
+	    users <= 0)
 		return NULL;
-	return users > 0 ? first : NULL;
+	return memdesc_live_pgd_listed(first) ? first : NULL;
 }
 
 /* The word of a page that is not free: its own or its head's kind. */

@@ -117,6 +117,8 @@ struct memdesc_truth_range {
  * @pp_pages:	pages taken from @pool
  * @exact:	the alloc_pages_exact() buffer
  * @pcpu:	per-cpu areas, the last one in vmalloc space if any is
+ * @stale_pgd:	a block shaped like a freed top-level table
+ * @stale_mm:	the look-alike of the freed mm_struct it names
  * @ranges:	the PFNs the pfns file lists
  * @nr_ranges:	entries in @ranges
  * @nr_pgtables: "pgtable" commands recorded in @ranges
@@ -140,6 +142,8 @@ struct memdesc_truth {
 	struct page *pp_pages[MEMDESC_TRUTH_NETPOOL_PAGES];
 	void *exact;
 	void __percpu *pcpu[MEMDESC_TRUTH_PERCPU_TRIES];
+	struct page *stale_pgd;
+	struct mm_struct *stale_mm;
 	struct memdesc_truth_range ranges[MEMDESC_TRUTH_MAX_RANGES];
 	unsigned int nr_ranges;
 	unsigned int nr_pgtables;
@@ -173,6 +177,7 @@ static const char * const memdesc_truth_class[] = {
 	[MEMDESC_TRUTH_PERCPU]		= "driver",
 	[MEMDESC_TRUTH_VMALLOC_LARGE]	= "vmalloc_unmap",
 	[MEMDESC_TRUTH_ZERO_PAGE]	= "reserved",
+	[MEMDESC_TRUTH_STALE_PGD]	= "driver",
 	[MEMDESC_TRUTH_PTE_TABLE]	= "pgtable",
 	[MEMDESC_TRUTH_PMD_TABLE]	= "pgtable",
 	[MEMDESC_TRUTH_PGD_TABLE]	= "pgtable",
@@ -518,6 +523,47 @@ static int memdesc_truth_add_zero_page(void)
 				 page_to_pfn(ZERO_PAGE(0)), 1, 0, false, 0);
 }
 
+/* The word x86's pgd_set_mm() writes: in struct page, a ptdesc since 6.6. */
+static void memdesc_truth_set_pt_mm(struct page *page, struct mm_struct *mm)
+{
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+	page_ptdesc(page)->pt_mm = mm;
+#else
+	page->pt_mm = mm;
+#endif
+}
+
+/*
+ * A block that was a process's top-level table, as one is left when its
+ * mm dies and the block goes to someone else (here, us): pgd_dtor() took
+ * it off pgd_list, poisoning its links, and its first page still names
+ * the mm (pgd_set_mm()), whose mm_struct, freed, still points at it.
+ * Under KASAN that mm_struct waits in the quarantine with KASAN's
+ * metadata over its first word, mm_count, which no longer reads 0; a
+ * look-alike with mm_count 1 stands for it.  Driver on both sides, at
+ * PGD_ALLOCATION_ORDER, the order _pgd_alloc() asks.
+ */
+static noinline int memdesc_truth_alloc_stale_pgd(void)
+{
+	struct page *page;
+
+	truth.stale_mm = kzalloc(sizeof(*truth.stale_mm), GFP_KERNEL);
+	if (!truth.stale_mm)
+		return -ENOMEM;
+	page = alloc_pages(GFP_KERNEL, PGD_ALLOCATION_ORDER);
+	if (!page)
+		return -ENOMEM;
+	truth.stale_pgd = page;
+	truth.stale_mm->pgd = page_address(page);
+	atomic_set(&truth.stale_mm->mm_count, 1);
+	memdesc_truth_set_pt_mm(page, truth.stale_mm);
+	page->lru.next = LIST_POISON1;
+	page->lru.prev = LIST_POISON2;
+	return memdesc_truth_add(MEMDESC_TRUTH_STALE_PGD, page_to_pfn(page),
+				 1UL << PGD_ALLOCATION_ORDER,
+				 PGD_ALLOCATION_ORDER, false, 0);
+}
+
 /* Release everything "alloc" made; page table records stay. */
 static void memdesc_truth_free_allocated(void)
 {
@@ -535,6 +581,13 @@ static void memdesc_truth_free_allocated(void)
 		page_pool_destroy(truth.pool);
 		truth.pool = NULL;
 	}
+	if (truth.stale_pgd) {
+		memdesc_truth_set_pt_mm(truth.stale_pgd, NULL);
+		__free_pages(truth.stale_pgd, PGD_ALLOCATION_ORDER);
+		truth.stale_pgd = NULL;
+	}
+	kfree(truth.stale_mm);
+	truth.stale_mm = NULL;
 	for (i = 0; i < MEMDESC_TRUTH_PERCPU_TRIES; i++) {
 		free_percpu(truth.pcpu[i]);
 		truth.pcpu[i] = NULL;
@@ -596,6 +649,8 @@ static int memdesc_truth_alloc_all(void)
 		err = memdesc_truth_alloc_percpu();
 	if (!err)
 		err = memdesc_truth_add_zero_page();
+	if (!err)
+		err = memdesc_truth_alloc_stale_pgd();
 	if (err) {
 		memdesc_truth_free_allocated();
 		return err;

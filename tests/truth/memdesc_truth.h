@@ -108,6 +108,7 @@ enum memdesc_truth_kind {
 	MEMDESC_TRUTH_PERCPU,		/* a per-cpu area's pages, if vmalloc'd */
 	MEMDESC_TRUTH_VMALLOC_LARGE,	/* vmalloc(), 16 MiB, some pages */
 	MEMDESC_TRUTH_ZERO_PAGE,	/* ZERO_PAGE(0), not allocated */
+	MEMDESC_TRUTH_STALE_PGD,	/* naming a freed mm, as a pgd did */
 	MEMDESC_TRUTH_PTE_TABLE,	/* "pgtable": the PTE table page */
 	MEMDESC_TRUTH_PMD_TABLE,	/* "pgtable": the PMD table page */
 	MEMDESC_TRUTH_PGD_TABLE,	/* "pgtable": the mm's top-level table */
@@ -142,6 +143,7 @@ static inline const char *memdesc_truth_kind_name(unsigned int kind)
 		[MEMDESC_TRUTH_PERCPU]		= "percpu",
 		[MEMDESC_TRUTH_VMALLOC_LARGE]	= "vmalloc_large",
 		[MEMDESC_TRUTH_ZERO_PAGE]	= "zero_page",
+		[MEMDESC_TRUTH_STALE_PGD]	= "stale_pgd",
 		[MEMDESC_TRUTH_PTE_TABLE]	= "pte_table",
 		[MEMDESC_TRUTH_PMD_TABLE]	= "pmd_table",
 		[MEMDESC_TRUTH_PGD_TABLE]	= "pgd_table",
