@@ -712,6 +712,17 @@ static void mt_check_compare(struct __test_metadata *_metadata,
 		if (!strcmp(r->f[0], "free") && !strcmp(r->f[1], "driver"))
 			c.free_driver += r->v[2];
 	}
+	/*
+	 * Offline pages the shadow calls free: which, and what the hook on
+	 * adjust_managed_page_count() left to its worker or dropped, for a
+	 * failure to be read without another boot.
+	 */
+	if (c.free_offline) {
+		md_show_examples(&cmp, "free", "offline", 2);
+		ksft_print_msg("figure %s_deferred %llu hook_truncated %llu\n",
+			       when, md_stat(_metadata, "counter", "deferred"),
+			       md_stat(_metadata, "counter", "hook_truncated"));
+	}
 	md_file_free(&cmp);
 
 	agree = c.state_agree;
