@@ -562,8 +562,9 @@ static bool memdesc_live_pgd_listed(struct page *first)
  * freed mm_struct in its quarantine with its own metadata over the first
  * word, mm_count, which then reads as a count (one page a KASAN boot
  * called a pgd, a vmalloc stack's KASAN shadow to the shadow, fits that;
- * truth.stale_pgd builds the case).  The word read as an mm is any driver page's own, so it is
- * followed only into the direct map, and without faulting.
+ * truth.stale_pgd builds the case).  The word read as an mm is any driver
+ * page's own, so it is followed only into the direct map, and without
+ * faulting.
  */
 static struct page *memdesc_live_pgd(struct page *page)
 {
