@@ -31,7 +31,12 @@
 #define MS_CPU1		"/sys/devices/system/cpu/cpu1/online"
 
 #define MS_LOAD_SECONDS		60	/* a minute of load, at the least */
-#define MS_CYCLES		50	/* load/unload cycles under load */
+/* Load/unload cycles under load: tests/vm/run.sh, MEMDESC_VM_CYCLES. */
+#ifdef MD_CYCLES
+#define MS_CYCLES		MD_CYCLES
+#else
+#define MS_CYCLES		50
+#endif
 #define MS_MEM_CYCLES		20	/* memory block offline/online */
 #define MS_CPU_CYCLES		10	/* cpu1 offline/online */
 #define MS_FUZZ_CASES		10000	/* per writable file, one writer */
@@ -338,13 +343,14 @@ static int ms_unload_checked(struct __test_metadata *_metadata,
 }
 
 /*
- * Faults: 50 load/unload cycles while stress-ng runs.  Each load must
+ * Faults: MS_CYCLES load/unload cycles while stress-ng runs.  Each load must
  * succeed and serve its files; each unload must leave nothing behind
  * (ms_unload_checked()), and where the kernel has kmemleak (the debug
  * tier) it must find nothing the loads allocated.  A load registers some
  * thirty kprobes, each patching kernel text: under TCG with a second boot
  * on the host, 50 cycles took 756 s in a fresh-clone check, so the bound,
- * which is for a hang, is 1,200.
+ * which is for a hang, is 1,200 (scaled on the debug tier, which runs
+ * fewer cycles, each a minute or more).
  */
 TEST_F_TIMEOUT(stress, load_unload_cycles, MD_TIMEOUT(1200))
 {
@@ -406,6 +412,34 @@ TEST_F_TIMEOUT(stress, load_unload_cycles, MD_TIMEOUT(1200))
 }
 
 /* === Memory hotplug === */
+
+/* Read the whole raw shadow; NULL on error.  *@len gets its size. */
+static char *ms_shadow_read(size_t *len)
+{
+	struct stat st;
+	size_t done = 0;
+	ssize_t n;
+	char *buf;
+	int fd;
+
+	fd = open(MD_DEBUGFS "/shadow", O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) || !st.st_size)
+		return NULL;
+	buf = malloc(st.st_size);
+	while (buf && done < (size_t)st.st_size) {
+		n = pread(fd, buf + done, st.st_size - done, done);
+		if (n <= 0) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		done += n;
+	}
+	close(fd);
+	*len = done;
+	return buf;
+}
+
 
 /*
  * The shadow word of @pfn from the raw file, as layout places it now: the
@@ -916,23 +950,85 @@ TEST_F(stress, inject_bad_order)
 }
 
 /*
+ * The first PFN of @nr PFNs, aligned to @nr, that every word says reserved:
+ * the memmap or the kernel's text, pages no allocator event touches, so a
+ * word the test stores there stays until the test changes it.  The first
+ * tracked section is no such place on a kernel without ZONE_DMA (the
+ * debug tier's): its low pages are handed out and freed like any others.
+ * ~0ULL if there is none.
+ */
+static unsigned long long ms_quiet_block(struct __test_metadata *_metadata,
+					 unsigned long long nr)
+{
+	unsigned long long pfn = ~0ULL, start, end, p, q;
+	struct md_file layout;
+	size_t len, i;
+	char *shadow;
+	__u64 w;
+
+	shadow = ms_shadow_read(&len);
+	if (!shadow)
+		return pfn;
+	md_read(_metadata, &layout, "layout", md_layout_syntax);
+	for (i = 0; i < layout.nr && pfn == ~0ULL; i++) {
+		const struct md_rec *r = &layout.rec[i];
+
+		start = r->v[1];
+		end = start + r->v[2];
+		if (r->v[3] + r->v[2] * 8 > len)
+			break;
+		for (p = (start + nr - 1) / nr * nr; p + nr <= end; p += nr) {
+			for (q = p; q < p + nr; q++) {
+				memcpy(&w, shadow + r->v[3] + (q - start) * 8, 8);
+				if (memdesc_word_class(w) != MEMDESC_CLASS_RESERVED)
+					break;
+			}
+			if (q == p + nr) {
+				pfn = p;
+				break;
+			}
+		}
+	}
+	md_file_free(&layout);
+	free(shadow);
+	return pfn;
+}
+
+/*
  * Races: a resync reads a coarse block (a gigantic folio's words, one for
  * each MEMDESC_BLOCK_PFNS) and then its live state; a gigantic event that
  * stores into the block in between is newer than that live state, so its
  * word must stand, the block still coarse.  The test point parks the
  * resync in that window; an injected order-11 store (two blocks, coarse)
  * comes in meanwhile.  Afterwards a resync puts the shadow right again.
+ *
+ * The resync parks at the first coarse block it reaches, so the injected
+ * one must still be coarse then: any real event storing into it makes it
+ * word by word again.  Hence a block of reserved pages.  If the resync
+ * ends without parking all the same, the test says so at once, with the
+ * block's first word, rather than waiting out its timeout.
  */
 TEST_F_TIMEOUT(stress, sync_coarse_race, MD_TIMEOUT(300))
 {
+	const unsigned long long nr = 1ULL << 11;	/* the store's PFNs */
 	unsigned long long pfn;
+	bool parked = false;
+	int i, status = -1;
+	char state[64];
 	pid_t resync;
+	double end;
 	__u64 w;
-	int i;
 
 	ms_ensure_unloaded(_metadata);
 	ASSERT_EQ(0, md_load(md_ko_path(), ""));
-	pfn = ms_section_pfn(_metadata);
+	pfn = ms_quiet_block(_metadata, nr);
+	if (pfn == ~0ULL) {
+		pfn = ms_section_pfn(_metadata);
+		ksft_print_msg("figure sync_coarse_block %llu first section (no %llu reserved PFNs in a row)\n",
+			       pfn, nr);
+	} else {
+		ksft_print_msg("figure sync_coarse_block %llu reserved\n", pfn);
+	}
 	ASSERT_NE(~0ULL, pfn);
 	ASSERT_EQ(0, ms_inject("mm_page_alloc", pfn, 11, "driver"));
 	ASSERT_EQ(0, md_write_file(MS_TESTPOINT, "arm sync_coarse"));
@@ -942,7 +1038,28 @@ TEST_F_TIMEOUT(stress, sync_coarse_race, MD_TIMEOUT(300))
 	ASSERT_LE(0, resync);
 	if (!resync)
 		_exit(md_write_file(MD_DEBUGFS "/control", "resync") ? 1 : 0);
-	EXPECT_TRUE(ms_testpoint_wait("parked sync_coarse", MD_TIMEOUT(120)));
+	for (end = md_now() + MD_TIMEOUT(120); !parked && md_now() < end;
+	     usleep(100 * 1000)) {
+		parked = md_read_line(MS_TESTPOINT, state, sizeof(state)) &&
+			 !strncmp(state, "parked sync_coarse", 18);
+		if (!parked && waitpid(resync, &status, WNOHANG) == resync)
+			break;
+	}
+	EXPECT_TRUE(parked) {
+		ASSERT_TRUE(ms_shadow_word(pfn, &w));
+		TH_LOG("the resync %s without parking at a coarse block; PFN %llu now %s order %u%s (%#llx)",
+		       status == -1 ? "still running, timed out" : "ended", pfn,
+		       memdesc_class_name(memdesc_word_class(w)),
+		       memdesc_word_order(w),
+		       memdesc_word_head(w) ? " head" : "",
+		       (unsigned long long)w);
+	}
+	if (!parked) {
+		md_write_file(MS_TESTPOINT, "disarm");
+		if (status == -1)
+			ms_child_status(resync);
+		return;
+	}
 	EXPECT_EQ(0, ms_inject("mm_page_alloc", pfn, 11, "file"));
 	EXPECT_EQ(0, md_write_file(MS_TESTPOINT, "release"));
 	EXPECT_EQ(0, ms_child_status(resync));
@@ -1464,33 +1581,6 @@ static unsigned long long ms_pfn_selected(void)
 		sscanf(line, "pfn %llu", &pfn);
 	fclose(f);
 	return pfn;
-}
-
-/* Read the whole raw shadow; NULL on error.  *@len gets its size. */
-static char *ms_shadow_read(size_t *len)
-{
-	struct stat st;
-	size_t done = 0;
-	ssize_t n;
-	char *buf;
-	int fd;
-
-	fd = open(MD_DEBUGFS "/shadow", O_RDONLY);
-	if (fd < 0 || fstat(fd, &st) || !st.st_size)
-		return NULL;
-	buf = malloc(st.st_size);
-	while (buf && done < (size_t)st.st_size) {
-		n = pread(fd, buf + done, st.st_size - done, done);
-		if (n <= 0) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		done += n;
-	}
-	close(fd);
-	*len = done;
-	return buf;
 }
 
 /* The PFN space from layout and the raw shadow. */

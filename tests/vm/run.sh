@@ -90,6 +90,9 @@
 # 1,150 s on a two-core host running a second boot beside it), and
 # MEMDESC_VM_TIMEOUT_SCALE (default 1) multiplies every guest test's own
 # timeout (tests/vm/memdesc_vm.h: MD_TIMEOUT).
+# MEMDESC_VM_CYCLES (default 50) is how many times stress.load_unload_cycles
+# loads and unloads the module under load; the debug tier asks for fewer,
+# each cycle taking a minute there against seconds on Debian's kernels.
 # MEMDESC_VM_ICOUNT=SHIFT runs the guest clock off QEMU's instruction count
 # (-icount shift=SHIFT,sleep=off: one instruction is 2^SHIFT ns), so guest
 # timings repeat exactly whatever else loads the host; make bench uses it.
@@ -226,6 +229,11 @@ case $timeout_scale in
 ''|*[!0-9]*|0)	echo "run.sh: MEMDESC_VM_TIMEOUT_SCALE=$timeout_scale: want a positive integer" >&2
 		usage ;;
 esac
+cycles=${MEMDESC_VM_CYCLES:-50}
+case $cycles in
+''|*[!0-9]*|0)	echo "run.sh: MEMDESC_VM_CYCLES=$cycles: want a positive integer" >&2
+		usage ;;
+esac
 
 n=0
 failed=0
@@ -348,7 +356,8 @@ if [ "$mode" != boot ]; then
 	# Each program is its own .c linked with memdesc_vm.c, what they
 	# share (as selftests/mm links vm_util.c).
 	cflags=(-static -O2 -Wall -I"$harness" -I"$top" -I"$here"
-		-I"$top/tests/truth" -DMD_TIMEOUT_SCALE="$timeout_scale")
+		-I"$top/tests/truth" -DMD_TIMEOUT_SCALE="$timeout_scale"
+		-DMD_CYCLES="$cycles")
 	if ! gcc "${cflags[@]}" -c -o "$work/memdesc_vm.o" \
 	     "$here/memdesc_vm.c" 2>"$work/gcc.log"; then
 		sed 's/^/# /' "$work/gcc.log"
