@@ -111,6 +111,7 @@ enum memdesc_stat {
 	MEMDESC_STAT_HOTPLUG,		/* memory blocks on- or offlined */
 	MEMDESC_STAT_HOOK_TRUNCATED,	/* pages a hook left to resync */
 	MEMDESC_STAT_DEFERRED,		/* pages a hook left to the worker */
+	MEMDESC_STAT_LEFT_RESYNCS,	/* resyncs run for pages hooks left */
 	MEMDESC_STAT_OWNER_SAVED,	/* allocation stacks saved */
 	MEMDESC_STAT_OWNER_UNSAVED,	/* not saved: the depot had no room */
 	MEMDESC_STAT_OWNER_NO_SLOT,	/* not saved: section without slots */
@@ -198,6 +199,7 @@ void memdesc_alloc_report(void);
 enum memdesc_testpoint {
 	MEMDESC_TP_PCP,		/* before a hold of a per-cpu list's lock */
 	MEMDESC_TP_SYNC_COARSE,	/* resync: a coarse block read, not its live */
+	MEMDESC_TP_DEFER,	/* the worker, before it takes a queued area */
 	MEMDESC_NR_TP,
 };
 
@@ -357,6 +359,9 @@ struct memdesc_deferred {
 };
 
 bool memdesc_defer(const struct memdesc_deferred *area);
+void memdesc_defer_left(unsigned long nr);
+void memdesc_defer_resync_open(int (*resync)(void));
+void memdesc_defer_resync_close(void);
 void memdesc_defer_store(struct memdesc_deferred *d, struct page *page,
 			 u64 (*make)(struct memdesc_deferred *d,
 				     struct page *page, u64 old),
@@ -510,6 +515,7 @@ bool memdesc_event_attached(enum memdesc_stat event);
 
 int memdesc_sync_seed(void);
 int memdesc_sync_resync(void);
+int memdesc_sync_left(void);
 bool memdesc_sync_seeded(void);
 int memdesc_sync_hotplug_register(void);
 void memdesc_sync_hotplug_unregister(void);

@@ -14,11 +14,20 @@
  * (compare, summary, resync) waits for the queue to drain first.
  *
  * The queue is MEMDESC_DEFER_SLOTS slots that probes claim with a cmpxchg:
- * no lock and no allocation in the probe, and nothing to free.  An area
- * that finds every slot taken is left to a resync, counted in
- * hook_truncated as before there was a queue.  A probe kicks the worker
- * through an irq_work, which is safe in any context the probes run in;
- * its handler queues the work item.
+ * no lock and no allocation in the probe, and nothing to free.  A probe
+ * kicks the worker through an irq_work, which is safe in any context the
+ * probes run in; its handler queues the work item.
+ *
+ * Pages no slot can take - an area that finds every slot taken, as a
+ * balloon or virtio-mem unplugging hundreds of subblocks at once does on
+ * a slow machine, or a hook's pages past MEMDESC_HOOK_PAGES - are left to
+ * a resync (memdesc_defer_left(), counted in hook_truncated), which a
+ * work item of its own runs once the queue has drained: the resync the
+ * layer above hands memdesc_defer_resync_open().  Every walk waits for it
+ * too, so no report reads such a page's stale word.  A resync copies the
+ * live state into every word, not only those pages', so left_resyncs
+ * counts them: a resync also hides, until their next event, words that an
+ * event gap elsewhere had left wrong.
  */
 #define pr_fmt(fmt) "memdesc: " fmt
 
@@ -82,9 +91,27 @@ static bool memdesc_defer_stopped;
 static void memdesc_defer_workfn(struct work_struct *work);
 static DECLARE_WORK(memdesc_defer_work, memdesc_defer_workfn);
 
+/*
+ * The resync for pages left to one: @memdesc_defer_left_pending is set by
+ * the probes that left pages, and cleared by the work item as it starts a
+ * resync; @memdesc_defer_resync is the resync, set while the shadow may be
+ * resynced (memdesc_defer_resync_open() to memdesc_defer_resync_close(),
+ * under @memdesc_defer_resync_lock); @memdesc_defer_resync_task is the
+ * task running it, whose own walk must not wait for it.
+ */
+static bool memdesc_defer_left_pending;
+static int (*memdesc_defer_resync)(void);
+static struct task_struct *memdesc_defer_resync_task;
+static DEFINE_MUTEX(memdesc_defer_resync_lock);
+
+static void memdesc_defer_resync_workfn(struct work_struct *work);
+static DECLARE_WORK(memdesc_defer_resync_work, memdesc_defer_resync_workfn);
+
 static void memdesc_defer_kick(struct irq_work *iw)
 {
 	queue_work(system_unbound_wq, &memdesc_defer_work);
+	if (READ_ONCE(memdesc_defer_left_pending))
+		queue_work(system_unbound_wq, &memdesc_defer_resync_work);
 }
 
 static DEFINE_IRQ_WORK(memdesc_defer_irq_work, memdesc_defer_kick);
@@ -108,6 +135,23 @@ static struct memdesc_deferred *memdesc_defer_claim(void)
 }
 
 /**
+ * memdesc_defer_left - leave pages to a resync, from a probe
+ * @nr:		how many
+ *
+ * Any context; no lock, no allocation.  Counts them in hook_truncated and
+ * has the resync work item run once the queue has drained; after
+ * memdesc_defer_stop() they are only counted.
+ */
+void memdesc_defer_left(unsigned long nr)
+{
+	this_cpu_add(memdesc_stats[MEMDESC_STAT_HOOK_TRUNCATED], nr);
+	if (READ_ONCE(memdesc_defer_stopped))
+		return;
+	WRITE_ONCE(memdesc_defer_left_pending, true);
+	irq_work_queue(&memdesc_defer_irq_work);
+}
+
+/**
  * memdesc_defer - leave the rest of an area to the worker, from a probe
  * @area:	the area, from page @area->i on; @state is not read
  *
@@ -121,8 +165,7 @@ bool memdesc_defer(const struct memdesc_deferred *area)
 	struct memdesc_deferred *d = memdesc_defer_claim();
 
 	if (!d) {
-		this_cpu_add(memdesc_stats[MEMDESC_STAT_HOOK_TRUNCATED],
-			     area->nr - area->i);
+		memdesc_defer_left(area->nr - area->i);
 		return false;
 	}
 	d->step = area->step;
@@ -160,6 +203,8 @@ static void memdesc_defer_workfn(struct work_struct *work)
 	struct memdesc_deferred *d;
 	unsigned int i;
 
+	/* For the tests: the queue fills while the worker is parked here. */
+	memdesc_testpoint(MEMDESC_TP_DEFER, NULL);
 	for (i = 0; i < MEMDESC_DEFER_SLOTS; i++) {
 		d = &memdesc_defer_slots[i];
 		/* Acquire: pairs with memdesc_defer_queue(). */
@@ -223,6 +268,63 @@ void memdesc_defer_store(struct memdesc_deferred *d, struct page *page,
 		memdesc_shadow_replace(page, word, old, d->source);
 }
 
+/*
+ * The resync for pages left to one.  Its walk waits for the queue to drain
+ * (memdesc_defer_flush()), so it reads what the areas queued before it
+ * stored.  Pages left while it runs have it run again.
+ */
+static void memdesc_defer_resync_workfn(struct work_struct *work)
+{
+	int err;
+
+	mutex_lock(&memdesc_defer_resync_lock);
+	WRITE_ONCE(memdesc_defer_resync_task, current);
+	while (memdesc_defer_resync &&
+	       xchg(&memdesc_defer_left_pending, false)) {
+		err = memdesc_defer_resync();
+		if (err) {
+			pr_warn_ratelimited("resync of the pages hooks left: %d\n",
+					    err);
+			break;
+		}
+		this_cpu_inc(memdesc_stats[MEMDESC_STAT_LEFT_RESYNCS]);
+	}
+	WRITE_ONCE(memdesc_defer_resync_task, NULL);
+	mutex_unlock(&memdesc_defer_resync_lock);
+}
+
+/**
+ * memdesc_defer_resync_open - let pages left by hooks be resynced
+ * @resync:	copies the live state into the whole shadow; sleeps, and
+ *		waits for the queue itself (memdesc_defer_flush())
+ *
+ * Once the shadow was seeded and memory hotplug is followed, so that a
+ * resync is safe; pages left before are resynced now.  Sleeps.
+ */
+void memdesc_defer_resync_open(int (*resync)(void))
+{
+	mutex_lock(&memdesc_defer_resync_lock);
+	memdesc_defer_resync = resync;
+	mutex_unlock(&memdesc_defer_resync_lock);
+	if (READ_ONCE(memdesc_defer_left_pending))
+		queue_work(system_unbound_wq, &memdesc_defer_resync_work);
+}
+
+/**
+ * memdesc_defer_resync_close - no more resyncs of pages left by hooks
+ *
+ * Waits for one in progress.  Before memory hotplug stops being followed:
+ * a walk is safe only while it is.  Pages left from now on stay as they
+ * are, counted.  Sleeps.
+ */
+void memdesc_defer_resync_close(void)
+{
+	mutex_lock(&memdesc_defer_resync_lock);
+	memdesc_defer_resync = NULL;
+	mutex_unlock(&memdesc_defer_resync_lock);
+	cancel_work_sync(&memdesc_defer_resync_work);
+}
+
 /* Rounds memdesc_defer_flush() waits for areas that keep coming. */
 #define MEMDESC_DEFER_FLUSH_ROUNDS	8
 
@@ -242,6 +344,9 @@ void memdesc_defer_flush(void)
 		irq_work_sync(&memdesc_defer_irq_work);
 		flush_work(&memdesc_defer_work);
 	} while (memdesc_defer_busy() && ++round < MEMDESC_DEFER_FLUSH_ROUNDS);
+	/* Then the resync of pages left, unless this is its own walk. */
+	if (READ_ONCE(memdesc_defer_resync_task) != current)
+		flush_work(&memdesc_defer_resync_work);
 }
 
 /**

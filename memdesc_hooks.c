@@ -20,7 +20,8 @@
  * (balloons) do MEMDESC_DEFER_INLINE (32) pages and queue the rest for a worker
  * (memdesc_defer.c); the others store at most MEMDESC_HOOK_PAGES words.
  * Pages past that, or past a full queue, are counted (hook_truncated) and
- * left to a resync.  A hook whose function this kernel
+ * left to a resync, which runs once the queue has drained
+ * (memdesc_defer_left()).  A hook whose function this kernel
  * lacks stays detached and stats says so, as for an optional tracepoint;
  * skip_events leaves any of them detached.  kretprobes hold one instance
  * per call in flight; a call that finds none free is missed, and stats
@@ -65,8 +66,7 @@ static unsigned long memdesc_hook_bound(unsigned long nr)
 {
 	if (likely(nr <= MEMDESC_HOOK_PAGES))
 		return nr;
-	this_cpu_add(memdesc_stats[MEMDESC_STAT_HOOK_TRUNCATED],
-		     nr - MEMDESC_HOOK_PAGES);
+	memdesc_defer_left(nr - MEMDESC_HOOK_PAGES);
 	return MEMDESC_HOOK_PAGES;
 }
 

@@ -65,10 +65,12 @@ static int __init memdesc_init(void)
 		err = memdesc_sync_seed();
 		if (err)
 			goto out_hotplug;
+		/* Unseeded, a resync would seed it: pages left stay so. */
+		memdesc_defer_resync_open(memdesc_sync_left);
 	}
 	err = memdesc_debugfs_init();
 	if (err)
-		goto out_hotplug;
+		goto out_resync;
 
 	memdesc_fail_alloc_clear();
 	pr_info("tracking %lu PFNs in %zu bytes (%zu of them the table)\n",
@@ -76,6 +78,8 @@ static int __init memdesc_init(void)
 		memdesc_shadow_bytes(), memdesc_shadow_table_bytes());
 	return 0;
 
+out_resync:
+	memdesc_defer_resync_close();
 out_hotplug:
 	memdesc_sync_hotplug_unregister();
 out_probes:
@@ -95,6 +99,8 @@ static void __exit memdesc_exit(void)
 {
 	memdesc_testpoint_exit();
 	memdesc_debugfs_exit();
+	/* A resync walks memory: only while hotplug is followed. */
+	memdesc_defer_resync_close();
 	memdesc_sync_hotplug_unregister();
 	memdesc_events_unregister();
 	memdesc_defer_stop();

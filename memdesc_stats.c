@@ -84,6 +84,7 @@ static const char * const memdesc_counter_names[] = {
 	[MEMDESC_STAT_HOTPLUG]		= "hotplug",
 	[MEMDESC_STAT_HOOK_TRUNCATED]	= "hook_truncated",
 	[MEMDESC_STAT_DEFERRED]		= "deferred",
+	[MEMDESC_STAT_LEFT_RESYNCS]	= "left_resyncs",
 	[MEMDESC_STAT_OWNER_SAVED]	= "owner_saved",
 	[MEMDESC_STAT_OWNER_UNSAVED]	= "owner_unsaved",
 	[MEMDESC_STAT_OWNER_NO_SLOT]	= "owner_no_slot",

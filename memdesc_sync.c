@@ -274,6 +274,27 @@ int memdesc_sync_resync(void)
 }
 
 /**
+ * memdesc_sync_left - copy the live state of every PFN, for pages left
+ *
+ * For memdesc_defer_resync_open(): a resync, as memdesc_sync_resync() is,
+ * of the pages hooks could not type (memdesc_defer.c), run as often as a
+ * queue overflows, so it logs nothing; stats' left_resyncs counts it.
+ * Sleeps.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int memdesc_sync_left(void)
+{
+	unsigned long done, raced;
+	int err;
+
+	err = memdesc_sync_pfns(0, ULONG_MAX, false, &done, &raced);
+	if (!err)
+		this_cpu_add(memdesc_stats[MEMDESC_STAT_RESYNCED], done);
+	return err;
+}
+
+/**
  * memdesc_sync_seeded - whether the seeding walk has completed
  *
  * Return: true once every word was seeded from the live state.

@@ -21,7 +21,8 @@
  * The test does the racing thing meanwhile: it knows the walk is in the
  * window once the parameter reads "parked".
  *
- * Points are only in sleepable walks, never in a probe, and an unarmed
+ * Points are only in sleepable walks (and the worker that finishes the
+ * hooks' areas, memdesc_defer.c), never in a probe, and an unarmed
  * point costs one load.  Like fail_nth (memdesc_alloc.c), this is for the
  * tests; the parameter is root's only.
  */
@@ -46,6 +47,7 @@
 static const char * const memdesc_testpoint_names[] = {
 	[MEMDESC_TP_PCP]	= "pcp",
 	[MEMDESC_TP_SYNC_COARSE] = "sync_coarse",
+	[MEMDESC_TP_DEFER]	= "defer",
 };
 static_assert(ARRAY_SIZE(memdesc_testpoint_names) == MEMDESC_NR_TP);
 
@@ -217,7 +219,7 @@ static const struct kernel_param_ops memdesc_tp_ops = {
 
 module_param_cb(testpoint, &memdesc_tp_ops, NULL, 0600);
 MODULE_PARM_DESC(testpoint,
-		 "Test only: \"arm POINT [WHAT]\" parks the next walk to pass POINT (pcp, sync_coarse) until \"release\"");
+		 "Test only: \"arm POINT [WHAT]\" parks the next walk to pass POINT (pcp, sync_coarse, defer) until \"release\"");
 
 /**
  * memdesc_testpoint_exit - let a parked walk go, and park none from here

@@ -1081,6 +1081,99 @@ TEST_F_TIMEOUT(stress, sync_coarse_race, MD_TIMEOUT(300))
 	ms_check_compare(_metadata, "sync_coarse_race");
 }
 
+/* New processes for stress.defer_queue_full: each a vmalloc'd stack. */
+#define MS_DEFER_KIDS		256
+
+/*
+ * The class cell @shadow -> @live of compare, after the walks waited for
+ * the worker and the resync of pages left to one.
+ */
+static unsigned long long ms_compare_cell(struct __test_metadata *_metadata,
+					  const char *shadow, const char *live)
+{
+	unsigned long long n = 0;
+	struct md_file cmp;
+	size_t i;
+
+	md_read(_metadata, &cmp, "compare", md_compare_syntax);
+	for (i = 0; i < cmp.nr; i++)
+		if (md_rec_is(&cmp.rec[i], "matrix", shadow) &&
+		    !strcmp(cmp.rec[i].f[1], live))
+			n = cmp.rec[i].v[2];
+	md_file_free(&cmp);
+	return n;
+}
+
+/*
+ * Races: the worker's queue full.  With defer_inline at 0 every vmalloc
+ * area goes to the worker, and the test point parks it before it takes
+ * any; the kernel stacks of MS_DEFER_KIDS new processes (vmalloc'd,
+ * VMAP_STACK) fill its 64 slots and the rest find none (hook_truncated).
+ * Those pages read what their allocation left, driver, until a resync:
+ * once the worker is released it runs one (left_resyncs), and compare,
+ * which waits for it, must find no more driver pages that live says
+ * vmalloc than the vmap() pages no hook sees (docs/TRANSITIONS.md: 64).
+ */
+TEST_F_TIMEOUT(stress, defer_queue_full, MD_TIMEOUT(300))
+{
+	const char *inline_param = MD_SYSFS "/parameters/defer_inline";
+	unsigned long long left0, resyncs0, left, resyncs, cell;
+	pid_t kids[MS_DEFER_KIDS];
+	bool parked = false;
+	char state[64];
+	double end;
+	int i, n;
+
+	ms_ensure_unloaded(_metadata);
+	ASSERT_EQ(0, md_load(md_ko_path(), ""));
+	left0 = md_stat(_metadata, "counter", "hook_truncated");
+	resyncs0 = md_stat(_metadata, "counter", "left_resyncs");
+	ASSERT_EQ(0, md_write_file(inline_param, "0"));
+	ASSERT_EQ(0, md_write_file(MS_TESTPOINT, "arm defer"));
+
+	fflush(NULL);
+	for (n = 0; n < MS_DEFER_KIDS; n++) {
+		kids[n] = fork();
+		if (!kids[n]) {
+			pause();
+			_exit(0);
+		}
+		if (kids[n] < 0)
+			break;
+		if (!parked)
+			parked = md_read_line(MS_TESTPOINT, state, sizeof(state)) &&
+				 !strncmp(state, "parked defer", 12);
+	}
+	for (end = md_now() + MD_TIMEOUT(60); !parked && md_now() < end;
+	     usleep(100 * 1000))
+		parked = md_read_line(MS_TESTPOINT, state, sizeof(state)) &&
+			 !strncmp(state, "parked defer", 12);
+	left = md_stat(_metadata, "counter", "hook_truncated") - left0;
+	EXPECT_EQ(0, md_write_file(MS_TESTPOINT, parked ? "release" : "disarm"));
+	EXPECT_EQ(0, md_write_file(inline_param, "32"));
+	cell = ms_compare_cell(_metadata, "driver", "vmalloc_unmap");
+	resyncs = md_stat(_metadata, "counter", "left_resyncs") - resyncs0;
+	for (i = 0; i < n; i++)
+		kill(kids[i], SIGKILL);
+	for (i = 0; i < n; i++)
+		waitpid(kids[i], NULL, 0);
+
+	ksft_print_msg("figure defer_queue_full kids %d pages_left %llu left_resyncs %llu driver_vmalloc_unmap %llu\n",
+		       n, left, resyncs, cell);
+	EXPECT_EQ(MS_DEFER_KIDS, n);
+	EXPECT_TRUE(parked) {
+		TH_LOG("the worker never reached the test point: %s", state);
+	}
+	EXPECT_LT(0, left) {
+		TH_LOG("%d new processes' stacks did not fill the worker's 64 slots", n);
+	}
+	EXPECT_LE(1, resyncs);
+	EXPECT_GE(64, cell) {
+		TH_LOG("%llu pages of areas left to a resync still read driver", cell);
+	}
+	ms_check_compare(_metadata, "defer_queue_full");
+}
+
 /*
  * Faults: cpu1 offline and online again while stress-ng runs, with
  * a compare read while it is away (its per-cpu lists drained into the
@@ -1895,7 +1988,7 @@ static bool ms_oracle_pfn(const struct ms_case *c, const struct ms_space *sp)
 static bool ms_oracle_testpoint(const struct ms_case *c,
 				const struct ms_space *sp)
 {
-	static const char * const points[] = { "pcp", "sync_coarse" };
+	static const char * const points[] = { "pcp", "sync_coarse", "defer" };
 	char s[48], *p, *name, *what;
 	size_t i;
 
@@ -1996,7 +2089,7 @@ static const char * const ms_tokens[] = {
 	" ", "\n", "\t", "\r", "\v", "\xa0", "0x", "0X", "-", "+", "0",
 	"18446744073709551615", "18446744073709551616", "4294967296",
 	"99999999999999999999", "arm", "release", "disarm", "pcp",
-	"sync_coarse", "Movable", "owners", "on", "off", "resync", "mm_page_alloc",
+	"sync_coarse", "defer", "Movable", "owners", "on", "off", "resync", "mm_page_alloc",
 	"driver", "slab", "free", "hole", "unknown",
 };
 
