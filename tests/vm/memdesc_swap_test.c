@@ -416,14 +416,16 @@ FIXTURE_TEARDOWN(swap)
  * no event for it, the module's hooks on __SetPageMovable and
  * adjust_managed_page_count see it.  Compaction migrates them (balloon
  * compaction), and the new pages are offline too.  Deflated, they are
- * free again and no offline page is left.
+ * free again and no offline page is left but those the device still holds
+ * (MemTotal short of where it was: the wait accepts 8 MiB, and on a busy
+ * host the last pages can come back after it), on both sides alike.
  */
 TEST_F_TIMEOUT(swap, balloon, MD_TIMEOUT(900))
 {
-	unsigned long total = md_meminfo_kb("MemTotal"), kb, pages;
+	unsigned long total = md_meminfo_kb("MemTotal"), kb, pages, left;
 	unsigned long long moved;
 	struct md_file cmp;
-	double t0 = md_now();
+	double t0 = md_now(), end;
 
 	ms_balloon(_metadata, 1200);
 	kb = ms_wait_memtotal(total - (848UL << 10), MD_TIMEOUT(600));
@@ -448,12 +450,19 @@ TEST_F_TIMEOUT(swap, balloon, MD_TIMEOUT(900))
 	t0 = md_now();
 	ms_balloon(_metadata, 2048);
 	kb = ms_wait_memtotal(total, MD_TIMEOUT(600));
-	ksft_print_msg("figure balloon_deflated MemTotal %lu kB in %.0f s\n",
-		       kb, md_now() - t0);
 	ASSERT_LE(total - 8192, kb);
+	/* Within 8 MiB the device may still hold a few: give it time. */
+	for (end = md_now() + MD_TIMEOUT(30); kb < total && md_now() < end;
+	     usleep(200 * 1000))
+		kb = md_meminfo_kb("MemTotal");
+	left = kb < total ? (total - kb) / 4 : 0;
+	ksft_print_msg("figure balloon_deflated MemTotal %lu kB in %.0f s, %lu pages still held\n",
+		       kb, md_now() - t0, left);
 	ms_compare(_metadata, &cmp, "deflated");
-	EXPECT_EQ(0, ms_val(&cmp, "class", "offline", 2));
-	EXPECT_EQ(0, ms_val(&cmp, "class", "offline", 1));
+	/* No offline page but those, and the shadow says the same. */
+	EXPECT_GE(left, ms_val(&cmp, "class", "offline", 2));
+	EXPECT_EQ(ms_val(&cmp, "class", "offline", 2),
+		  ms_val(&cmp, "class", "offline", 1));
 	md_file_free(&cmp);
 }
 
