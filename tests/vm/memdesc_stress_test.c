@@ -731,15 +731,22 @@ static int ms_block_node(int block)
 }
 
 
+/* Whether the test point reads @want at its start now. */
+static bool ms_testpoint_is(const char *want)
+{
+	char state[64];
+
+	return md_read_line(MS_TESTPOINT, state, sizeof(state)) &&
+	       !strncmp(state, want, strlen(want));
+}
+
 /* Whether the test point reads @want at its start within @seconds. */
 static bool ms_testpoint_wait(const char *want, double seconds)
 {
 	double end = md_now() + seconds;
-	char state[64];
 
 	do {
-		if (md_read_line(MS_TESTPOINT, state, sizeof(state)) &&
-		    !strncmp(state, want, strlen(want)))
+		if (ms_testpoint_is(want))
 			return true;
 		usleep(100 * 1000);
 	} while (md_now() < end);
@@ -1014,7 +1021,6 @@ TEST_F_TIMEOUT(stress, sync_coarse_race, MD_TIMEOUT(300))
 	unsigned long long pfn;
 	bool parked = false;
 	int i, status = -1;
-	char state[64];
 	pid_t resync;
 	double end;
 	__u64 w;
@@ -1040,8 +1046,7 @@ TEST_F_TIMEOUT(stress, sync_coarse_race, MD_TIMEOUT(300))
 		_exit(md_write_file(MD_DEBUGFS "/control", "resync") ? 1 : 0);
 	for (end = md_now() + MD_TIMEOUT(120); !parked && md_now() < end;
 	     usleep(100 * 1000)) {
-		parked = md_read_line(MS_TESTPOINT, state, sizeof(state)) &&
-			 !strncmp(state, "parked sync_coarse", 18);
+		parked = ms_testpoint_is("parked sync_coarse");
 		if (!parked && waitpid(resync, &status, WNOHANG) == resync)
 			break;
 	}
@@ -1119,9 +1124,7 @@ TEST_F_TIMEOUT(stress, defer_queue_full, MD_TIMEOUT(300))
 	const char *inline_param = MD_SYSFS "/parameters/defer_inline";
 	unsigned long long left0, resyncs0, left, resyncs, cell;
 	pid_t kids[MS_DEFER_KIDS];
-	bool parked = false;
-	char state[64];
-	double end;
+	bool parked;
 	int i, n;
 
 	ms_ensure_unloaded(_metadata);
@@ -1140,14 +1143,8 @@ TEST_F_TIMEOUT(stress, defer_queue_full, MD_TIMEOUT(300))
 		}
 		if (kids[n] < 0)
 			break;
-		if (!parked)
-			parked = md_read_line(MS_TESTPOINT, state, sizeof(state)) &&
-				 !strncmp(state, "parked defer", 12);
 	}
-	for (end = md_now() + MD_TIMEOUT(60); !parked && md_now() < end;
-	     usleep(100 * 1000))
-		parked = md_read_line(MS_TESTPOINT, state, sizeof(state)) &&
-			 !strncmp(state, "parked defer", 12);
+	parked = ms_testpoint_wait("parked defer", MD_TIMEOUT(60));
 	left = md_stat(_metadata, "counter", "hook_truncated") - left0;
 	EXPECT_EQ(0, md_write_file(MS_TESTPOINT, parked ? "release" : "disarm"));
 	EXPECT_EQ(0, md_write_file(inline_param, "32"));
@@ -1162,7 +1159,7 @@ TEST_F_TIMEOUT(stress, defer_queue_full, MD_TIMEOUT(300))
 		       n, left, resyncs, cell);
 	EXPECT_EQ(MS_DEFER_KIDS, n);
 	EXPECT_TRUE(parked) {
-		TH_LOG("the worker never reached the test point: %s", state);
+		TH_LOG("the worker never reached the test point");
 	}
 	EXPECT_LT(0, left) {
 		TH_LOG("%d new processes' stacks did not fill the worker's 64 slots", n);
