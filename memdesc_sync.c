@@ -252,6 +252,17 @@ int memdesc_sync_seed(void)
 	return 0;
 }
 
+/* A resync of every PFN, counted in resynced; *@raced: words events held. */
+static int memdesc_sync_all(unsigned long *done, unsigned long *raced)
+{
+	int err;
+
+	err = memdesc_sync_pfns(0, ULONG_MAX, false, done, raced);
+	if (!err)
+		this_cpu_add(memdesc_stats[MEMDESC_STAT_RESYNCED], *done);
+	return err;
+}
+
 /**
  * memdesc_sync_resync - copy the live state of every PFN again
  *
@@ -265,10 +276,9 @@ int memdesc_sync_resync(void)
 	unsigned long done, raced;
 	int err;
 
-	err = memdesc_sync_pfns(0, ULONG_MAX, false, &done, &raced);
+	err = memdesc_sync_all(&done, &raced);
 	if (err)
 		return err;
-	this_cpu_add(memdesc_stats[MEMDESC_STAT_RESYNCED], done);
 	pr_info("resynced %lu PFNs, %lu held by events\n", done, raced);
 	return 0;
 }
@@ -286,12 +296,8 @@ int memdesc_sync_resync(void)
 int memdesc_sync_left(void)
 {
 	unsigned long done, raced;
-	int err;
 
-	err = memdesc_sync_pfns(0, ULONG_MAX, false, &done, &raced);
-	if (!err)
-		this_cpu_add(memdesc_stats[MEMDESC_STAT_RESYNCED], done);
-	return err;
+	return memdesc_sync_all(&done, &raced);
 }
 
 /**

@@ -440,7 +440,6 @@ static char *ms_shadow_read(size_t *len)
 	return buf;
 }
 
-
 /*
  * The shadow word of @pfn from the raw file, as layout places it now: the
  * layout follows memory on- and offline, so it is read afresh.  A PFN no
@@ -1096,15 +1095,13 @@ TEST_F_TIMEOUT(stress, sync_coarse_race, MD_TIMEOUT(300))
 static unsigned long long ms_compare_cell(struct __test_metadata *_metadata,
 					  const char *shadow, const char *live)
 {
-	unsigned long long n = 0;
+	const struct md_rec *r;
+	unsigned long long n;
 	struct md_file cmp;
-	size_t i;
 
 	md_read(_metadata, &cmp, "compare", md_compare_syntax);
-	for (i = 0; i < cmp.nr; i++)
-		if (md_rec_is(&cmp.rec[i], "matrix", shadow) &&
-		    !strcmp(cmp.rec[i].f[1], live))
-			n = cmp.rec[i].v[2];
+	r = md_matrix_cell(&cmp, shadow, live);
+	n = r ? r->v[2] : 0;
 	md_file_free(&cmp);
 	return n;
 }

@@ -866,6 +866,19 @@ bool md_rec_is(const struct md_rec *r, const char *key,
 	       (!name || (r->nf && !strcmp(r->f[0], name)));
 }
 
+/* The matrix record of class @shadow in the shadow, @live live, or NULL. */
+const struct md_rec *md_matrix_cell(const struct md_file *cmp,
+				    const char *shadow, const char *live)
+{
+	size_t i;
+
+	for (i = 0; i < cmp->nr; i++)
+		if (md_rec_is(&cmp->rec[i], "matrix", shadow) &&
+		    !strcmp(cmp->rec[i].f[1], live))
+			return &cmp->rec[i];
+	return NULL;
+}
+
 /* How many records md_rec_is(). */
 size_t md_count(const struct md_file *mf, const char *key,
 			      const char *name)

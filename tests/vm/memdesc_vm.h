@@ -136,6 +136,8 @@ int md_file_read(struct md_file *mf, const char *path,
 void md_file_free(struct md_file *mf);
 void md_dump(const struct md_file *mf);
 bool md_rec_is(const struct md_rec *r, const char *key, const char *name);
+const struct md_rec *md_matrix_cell(const struct md_file *cmp,
+				    const char *shadow, const char *live);
 size_t md_count(const struct md_file *mf, const char *key, const char *name);
 const struct md_rec *md_find(const struct md_file *mf, const char *key,
 			     const char *name);
